@@ -1,0 +1,55 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+/** Import boundaries from ARCHITECTURE.md, held by the linter so they stay true. */
+const boundary = (message, ...group) => ({
+  'no-restricted-imports': ['error', { patterns: [{ group, message }] }],
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.tmp/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...boundary('The renderer talks to main only through the typed API in shared/.', '**/main/**', 'electron', 'node:*', 'fs', 'child_process', 'ssh2', 'sshpk'),
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: boundary('shared/ holds contracts only and imports nothing of main or renderer.', '**/main/**', '**/renderer/**', 'electron', 'node:*'),
+  },
+  {
+    files: ['main/diagnose/**/*.ts'],
+    rules: boundary('diagnose must not depend on repair, the CLI or the Electron wiring.', '**/repair/**', '**/cli/**', '**/ipc', '**/preload', 'electron'),
+  },
+  {
+    files: ['main/keys/**/*.ts'],
+    rules: boundary('keys is a library below diagnose: it must not import it.', '**/diagnose/**', '**/repair/**', '**/cli/**', 'electron'),
+  },
+  {
+    files: ['main/cli/**/*.ts', 'main/services/**/*.ts', 'main/store/**/*.ts', 'main/bundle/**/*.ts', 'main/repair/**/*.ts', 'main/uihost/**/*.ts'],
+    rules: boundary('Only the thin Electron wiring (main/index.ts, preload.ts, ipc.ts) may import electron.', 'electron'),
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);

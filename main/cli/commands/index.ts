@@ -1,0 +1,5 @@
+import type { CliCommand } from '../command';
+import { uiCommand } from './ui';
+
+/** Every `sftp-doctor` subcommand, in the order `--help` lists them. */
+export const commands: CliCommand[] = [uiCommand];

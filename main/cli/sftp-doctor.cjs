@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The `sftp-doctor` command: runs the bundled CLI built by `npm run build` (run by npm ci too).
+'use strict';
+const path = require('node:path');
+const fs = require('node:fs');
+
+const built = path.join(__dirname, '..', '..', 'dist', 'cli.cjs');
+if (!fs.existsSync(built)) {
+  process.stderr.write('sftp-doctor is not built yet. Run "npm ci" (or "npm run build") in the project folder first.\n');
+  process.exit(2);
+}
+require(built);

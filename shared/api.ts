@@ -1,0 +1,89 @@
+/**
+ * The typed API between the UI and the main-process services. One request type and one
+ * result type per channel, one payload type per event channel. Both transports (Electron
+ * IPC and the `sftp-doctor ui` WebSocket) carry exactly these, through one handler table.
+ */
+import type { KeyInspection, KeyTargetFormat } from './keys';
+import type { ImportPreview, ImportSource, Site, SiteDraft } from './sites';
+import type { AppInfo, ConnectionRequest, PromptAnswer, PromptRequest, RunEvent } from './types';
+
+/** A key as the UI hands it over: dropped/picked file content or pasted text, never a path the renderer cannot see. */
+export interface KeyInput {
+  /** File name as dropped (for messages and "where is the private key" hints). */
+  name?: string;
+  /** Absolute path when main can read it itself (Electron file pick). */
+  path?: string;
+  /** The content: text, or base64 of a binary file (SSH-1 keys are binary). */
+  text?: string;
+  base64?: string;
+}
+
+export interface KeyConvertResult {
+  /** The converted key, as text (all target formats are text). */
+  text: string;
+  /** Suggested file name, e.g. "id_ed25519.ppk". */
+  fileName: string;
+  inspection: KeyInspection;
+}
+
+export interface ApiRequests {
+  'app:info': { args: []; result: AppInfo };
+  'diagnose:start': { args: [request: ConnectionRequest]; result: { runId: string } };
+  'diagnose:cancel': { args: [runId: string]; result: { cancelled: boolean } };
+  'prompt:answer': { args: [runId: string, answer: PromptAnswer]; result: { accepted: boolean } };
+  'sites:list': { args: []; result: Site[] };
+  'sites:save': { args: [draft: SiteDraft]; result: Site };
+  'sites:delete': { args: [id: string]; result: { deleted: boolean } };
+  'sites:import-preview': { args: [source: ImportSource, file?: string]; result: ImportPreview };
+  'sites:import': { args: [source: ImportSource, keys: string[], options: { file?: string; includePasswords: boolean }]; result: Site[] };
+  'keys:inspect': { args: [key: KeyInput, passphrase?: string]; result: KeyInspection };
+  'keys:convert': {
+    args: [key: KeyInput, to: KeyTargetFormat, options: { passphrase?: string; newPassphrase?: string }];
+    result: KeyConvertResult;
+  };
+}
+
+export interface ApiEvents {
+  'run:event': RunEvent;
+  'run:prompt': PromptRequest;
+}
+
+export type RequestChannel = keyof ApiRequests;
+export type EventChannel = keyof ApiEvents;
+
+export const REQUEST_CHANNELS = [
+  'app:info',
+  'diagnose:start',
+  'diagnose:cancel',
+  'prompt:answer',
+  'sites:list',
+  'sites:save',
+  'sites:delete',
+  'sites:import-preview',
+  'sites:import',
+  'keys:inspect',
+  'keys:convert',
+] as const satisfies readonly RequestChannel[];
+export const EVENT_CHANNELS = ['run:event', 'run:prompt'] as const satisfies readonly EventChannel[];
+
+// Compile-time proof that the channel lists name every channel.
+type Missing<All, Listed> = Exclude<All, Listed>;
+const _allRequests: Missing<RequestChannel, (typeof REQUEST_CHANNELS)[number]> extends never ? true : never = true;
+const _allEvents: Missing<EventChannel, (typeof EVENT_CHANNELS)[number]> extends never ? true : never = true;
+void _allRequests;
+void _allEvents;
+
+/** What the renderer sees: the same object whether Electron's preload or the WebSocket bridge provides it. */
+export interface SftpDoctorApi {
+  invoke<K extends RequestChannel>(channel: K, ...args: ApiRequests[K]['args']): Promise<ApiRequests[K]['result']>;
+  on<K extends EventChannel>(channel: K, listener: (payload: ApiEvents[K]) => void): () => void;
+}
+
+/** Errors crossing the bridge keep only a code and a message meant for the user. */
+export interface ApiErrorShape {
+  code: 'INVALID_ARGUMENT' | 'UNKNOWN_CHANNEL' | 'FORBIDDEN' | 'FAILED';
+  message: string;
+}
+
+/** Name of the global the Electron preload exposes. */
+export const API_GLOBAL = 'sftpDoctor';

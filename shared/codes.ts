@@ -1,0 +1,88 @@
+/**
+ * The single list of phases and diagnosis codes, shared by the engine, the CLI and the UI.
+ * Adding a code here forces (at compile time) a text for it in main/diagnose/texts.ts.
+ */
+
+export const PHASES = ['input', 'dns', 'tcp', 'banner', 'kex', 'hostkey', 'auth', 'sftp'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export const PHASE_LABELS: Record<Phase, string> = {
+  input: 'Check the form',
+  dns: 'Find the server (DNS)',
+  tcp: 'Open a network connection',
+  banner: 'Greet the SSH server',
+  kex: 'Agree on encryption',
+  hostkey: 'Verify the server identity',
+  auth: 'Log in',
+  sftp: 'Open the SFTP session',
+};
+
+export const PHASE_STATUSES = ['pending', 'running', 'ok', 'warn', 'fail', 'skipped'] as const;
+export type PhaseStatus = (typeof PHASE_STATUSES)[number];
+
+/** Every code the engine can end a run with, grouped by the phase that normally produces it. */
+export const DIAGNOSIS_CODES = [
+  // success
+  'OK',
+  'OK_TRANSPORT',
+  // input
+  'INPUT_HOST_FIELD',
+  'INPUT_WHITESPACE',
+  'INPUT_PORT_INVALID',
+  'INPUT_HOST_EMPTY',
+  // dns
+  'DNS_NOT_FOUND',
+  'DNS_FAILED',
+  // tcp
+  'TCP_REFUSED',
+  'TCP_TIMEOUT',
+  'TCP_UNREACHABLE',
+  'TCP_RESET',
+  // banner
+  'BANNER_CLOSED',
+  'BANNER_RESET',
+  'BANNER_TIMEOUT',
+  'PROTOCOL_FTP',
+  'PROTOCOL_NOT_SSH',
+  'SSH1_ONLY',
+  // kex
+  'KEX_NO_COMMON_ALGORITHM',
+  'KEX_FAILED',
+  // hostkey
+  'HOSTKEY_UNKNOWN',
+  'HOSTKEY_CHANGED',
+  // keys (checked before the network is used)
+  'KEY_IS_PUBLIC',
+  'KEY_NEEDS_PASSPHRASE',
+  'KEY_WRONG_PASSPHRASE',
+  'KEY_UNSUPPORTED_FORMAT',
+  'KEY_CORRUPT',
+  'KEY_NOT_FOUND',
+  // auth
+  'AUTH_PASSWORD_REJECTED',
+  'AUTH_ROOT_DENIED',
+  'AUTH_PASSWORD_NOT_ALLOWED',
+  'AUTH_KEY_REJECTED',
+  'AUTH_KEY_ALGORITHM_REJECTED',
+  'AUTH_TOO_MANY_FAILURES',
+  'AUTH_PASSWORD_EXPIRED',
+  'AUTH_PARTIAL',
+  'AUTH_NO_SUPPORTED_METHOD',
+  'AUTH_NO_CREDENTIALS',
+  // sftp session
+  'SFTP_SUBSYSTEM_UNAVAILABLE',
+  'SFTP_LOGIN_SCRIPT_OUTPUT',
+  'SESSION_CLOSED_AFTER_AUTH',
+  'SFTP_PERMISSION_DENIED',
+  // the run itself
+  'CANCELLED',
+  'INTERNAL_ERROR',
+] as const;
+export type DiagnosisCode = (typeof DIAGNOSIS_CODES)[number];
+
+export function isDiagnosisCode(value: string): value is DiagnosisCode {
+  return (DIAGNOSIS_CODES as readonly string[]).includes(value);
+}
+
+/** Codes that mean the connection worked (as far as the engine was asked to go). */
+export const SUCCESS_CODES: readonly DiagnosisCode[] = ['OK', 'OK_TRANSPORT'];

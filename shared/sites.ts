@@ -1,0 +1,61 @@
+/** Saved sites, as the site list shows them. Never holds a secret: saved passwords stay in main. */
+import type { ConnectionRequest } from './types';
+
+/** The connection settings a site keeps (everything of a request but the secrets). */
+export type SiteSettings = Omit<ConnectionRequest, 'password' | 'passphrase' | 'acceptHostKey' | 'siteId'>;
+
+export interface SiteOrigin {
+  tool: 'openssh' | 'putty' | 'winscp' | 'filezilla' | 'sftp-doctor';
+  /** The file (or registry key) it was read from. */
+  file: string;
+  /** Its name there. */
+  name: string;
+}
+
+export interface Site {
+  id: string;
+  name: string;
+  /** Folder path in the site tree, "" for the top level, "Work/Clients" for nested folders. */
+  folder: string;
+  settings: SiteSettings;
+  /** A password is stored for it (encrypted with the OS keychain via Electron safeStorage). */
+  hasSavedPassword: boolean;
+  origin?: SiteOrigin;
+  /** Notes from import, e.g. "ProxyJump is not supported yet". */
+  notes?: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SiteDraft {
+  id?: string;
+  name: string;
+  folder: string;
+  settings: SiteSettings;
+  /** Store this password (only honoured where it can be encrypted). Absent: keep what is stored. */
+  password?: string;
+  /** Forget a stored password. */
+  forgetPassword?: boolean;
+}
+
+export type ImportSource = 'openssh' | 'putty' | 'winscp' | 'filezilla';
+
+export interface ImportCandidate {
+  /** Stable within one preview, used to pick which to import. */
+  key: string;
+  site: Omit<Site, 'id' | 'createdAt' | 'updatedAt' | 'hasSavedPassword'>;
+  /** A stored password was found (only imported on explicit request). */
+  hasPassword: boolean;
+  /** An existing site with the same host, port and user. */
+  duplicateOf?: string;
+}
+
+export interface ImportPreview {
+  source: ImportSource;
+  files: string[];
+  candidates: ImportCandidate[];
+  /** Problems found while reading, with file and line, that did not stop the rest. */
+  problems: { file: string; line?: number; message: string }[];
+  /** Host keys found (known_hosts lines, OpenSSH format). */
+  hostKeys: string[];
+}

@@ -1,0 +1,265 @@
+/**
+ * Data that crosses between the engine, the front ends and the bundle writer.
+ * Types only: nothing here runs. Secrets appear ONLY in ConnectionRequest (input);
+ * nothing the engine emits (events, diagnosis, evidence) has a field that can hold one.
+ */
+import type { DiagnosisCode, Phase, PhaseStatus } from './codes';
+
+export type Protocol = 'sftp' | 'scp';
+
+/** A private key as the user gave it: a file path, or pasted text. */
+export interface KeySource {
+  path?: string;
+  /** Pasted key text (a secret when it is a private key). */
+  text?: string;
+}
+
+/** What the form (or CLI flags, or a saved site) asks the engine to do. */
+export interface ConnectionRequest {
+  protocol: Protocol;
+  /** Exactly what the user typed in the host field, spaces and all. */
+  host: string;
+  /** As typed: a number, or text that may not be one. Empty/undefined means the protocol default. */
+  port?: number | string;
+  user: string;
+  /** SECRET. */
+  password?: string;
+  privateKey?: KeySource;
+  /** SECRET. */
+  passphrase?: string;
+  /** Use a running ssh-agent's keys (default true, like OpenSSH, PuTTY and WinSCP). */
+  useAgent?: boolean;
+  /** Only try the selected key (OpenSSH IdentitiesOnly). */
+  identitiesOnly?: boolean;
+  /** Weak algorithms this site is allowed to use, by name (e.g. "diffie-hellman-group1-sha1"). */
+  legacyAlgorithms?: string[];
+  keepaliveSeconds?: number;
+  /** known_hosts file to check against; default: the app's own store. */
+  knownHostsPath?: string;
+  /** Trust this host key fingerprint (SHA256:... or MD5:...) for this run only ("Connect once"). */
+  acceptHostKey?: string;
+  /** Directory to list once connected (from an sftp:// URL path); default: home. */
+  startPath?: string;
+  /** Overall budget for the run, in milliseconds (default 10 000). */
+  timeoutMs?: number;
+  /** The saved site this request came from: main fills in its saved password when none is given. */
+  siteId?: string;
+}
+
+/** The same request with every secret replaced by whether it was given. Safe to log and show. */
+export interface RequestSummary {
+  protocol: Protocol;
+  host: string;
+  port: number | string | null;
+  user: string;
+  passwordGiven: boolean;
+  keyGiven: boolean;
+  keyPath: string | null;
+  passphraseGiven: boolean;
+  useAgent: boolean;
+  identitiesOnly: boolean;
+  legacyAlgorithms: string[];
+  knownHostsPath: string | null;
+  startPath: string | null;
+  timeoutMs: number;
+}
+
+export type RiskLevel = 'safe' | 'confirm' | 'dangerous';
+export type FixKind = 'form' | 'local' | 'server' | 'admin';
+export type FixParam = string | number | boolean | string[];
+
+/** A repair the user can apply. Data only: main/repair/ knows how to carry it out. */
+export interface Fix {
+  id: string;
+  label: string;
+  description: string;
+  risk: RiskLevel;
+  kind: FixKind;
+  params?: Record<string, FixParam>;
+}
+
+/** One line of evidence as the user sees it. */
+export interface EvidenceItem {
+  label: string;
+  value: string;
+  /** Show in a monospace font (fingerprints, server answers, algorithm names). */
+  mono?: boolean;
+  /** Mark as the part that is wrong. */
+  highlight?: boolean;
+}
+
+export interface AlgorithmLists {
+  kex: string[];
+  serverHostKey: string[];
+  cipher: string[];
+  mac: string[];
+  compression: string[];
+}
+
+export type AlgorithmCategory = keyof AlgorithmLists;
+
+export interface AlgorithmMismatch {
+  category: AlgorithmCategory;
+  server: string[];
+  client: string[];
+  /** Weak algorithms we could enable for this site that the server offers in this category. */
+  legacyCandidates: string[];
+}
+
+export interface ServerInfo {
+  /** The identification line, e.g. "SSH-2.0-OpenSSH_9.2p1 Debian-2". */
+  banner: string | null;
+  /** Software and version, e.g. "OpenSSH_9.2p1 Debian-2". */
+  software: string | null;
+  /** Lines the server sent before its identification. */
+  preBanner: string[];
+  algorithms: AlgorithmLists | null;
+}
+
+export interface HostKeyInfo {
+  type: string;
+  sha256: string;
+  md5: string;
+  /** OpenSSH public key line body: "<type> <base64>". */
+  publicKey: string;
+}
+
+export interface KnownHostMatch {
+  file: string;
+  line: number;
+  type: string;
+  sha256: string;
+}
+
+export interface HostKeyFacts {
+  key: HostKeyInfo;
+  status: 'trusted' | 'unknown' | 'changed' | 'revoked' | 'accepted-once';
+  /** Lines in the known-hosts file that name this host (for a changed key: the old ones). */
+  matches: KnownHostMatch[];
+  knownHostsFile: string;
+}
+
+export interface AuthAttempt {
+  method: string;
+  /** e.g. the key fingerprint; never a secret. */
+  detail?: string;
+  result: 'success' | 'failure' | 'partial' | 'error';
+  methodsLeft?: string[];
+}
+
+/** Structured facts gathered by the phases. Each phase adds its own part. */
+export interface Facts {
+  input?: {
+    host: string;
+    port: number;
+    user: string;
+    warnings: string[];
+  };
+  dns?: {
+    addresses: { address: string; family: 4 | 6 }[];
+    error?: string;
+    suggestions?: string[];
+  };
+  tcp?: {
+    address?: string;
+    port: number;
+    error?: string;
+    attempts: { address: string; result: string; ms: number }[];
+    /** Other ports tried once something failed, and what answered. */
+    probes?: { port: number; result: 'ssh' | 'other' | 'closed' | 'timeout'; banner?: string }[];
+  };
+  server?: ServerInfo;
+  kex?: {
+    client: AlgorithmLists;
+    negotiated?: Partial<Record<AlgorithmCategory, string>>;
+    mismatch?: AlgorithmMismatch;
+    error?: string;
+  };
+  hostkey?: HostKeyFacts;
+  auth?: {
+    methods: string[];
+    attempts: AuthAttempt[];
+    banner?: string;
+  };
+  sftp?: {
+    path?: string;
+    entries?: number;
+    error?: string;
+    output?: string;
+  };
+}
+
+export interface Diagnosis {
+  code: DiagnosisCode;
+  ok: boolean;
+  /** The phase where the run stopped (or the last one, on success). */
+  phase: Phase;
+  title: string;
+  /** What happened and why, in plain words. */
+  explanation: string;
+  /** What to do next. */
+  nextStep: string;
+  evidence: EvidenceItem[];
+  fixes: Fix[];
+}
+
+/** A step as summarised in the result. */
+export interface StepSummary {
+  phase: Phase;
+  status: PhaseStatus;
+  ms: number;
+  detail: string;
+}
+
+export interface RunResult {
+  runId: string;
+  request: RequestSummary;
+  diagnosis: Diagnosis;
+  steps: StepSummary[];
+  facts: Facts;
+  startedAt: string;
+  totalMs: number;
+}
+
+/** What a run streams while it goes. None of these can hold a secret. */
+export type RunEvent =
+  | { type: 'phase'; runId: string; phase: Phase; status: PhaseStatus; ms: number; detail: string; budgetMs?: number }
+  | { type: 'log'; runId: string; ms: number; source: 'engine' | 'ssh'; text: string }
+  | { type: 'done'; runId: string; result: RunResult };
+
+/** A question the engine needs the user to answer. */
+export type PromptRequest =
+  | {
+      kind: 'hostkey';
+      runId: string;
+      promptId: string;
+      host: string;
+      port: number;
+      key: HostKeyInfo;
+      status: 'unknown' | 'changed';
+      previous: KnownHostMatch[];
+    }
+  | {
+      kind: 'secret';
+      runId: string;
+      promptId: string;
+      /** What is asked: a key passphrase, a one-time code, a new password... */
+      purpose: 'passphrase' | 'keyboard-interactive' | 'new-password';
+      title: string;
+      instructions: string;
+      prompts: { text: string; echo: boolean }[];
+    };
+
+export type PromptAnswer =
+  | { promptId: string; kind: 'hostkey'; decision: 'trust' | 'once' | 'cancel' }
+  | { promptId: string; kind: 'secret'; answers: string[] | null };
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  /** Which front end is serving the UI. */
+  host: 'electron' | 'browser';
+  /** Whether saved passwords can be encrypted on this machine. */
+  canSavePasswords: boolean;
+  versions: Record<string, string>;
+}
