@@ -1,0 +1,38 @@
+import { ServiceBanner } from './components/ServiceBanner';
+import { useApp } from './stores/appStore';
+
+function VersionBadge() {
+  const info = useApp((s) => s.info);
+  const infoError = useApp((s) => s.infoError);
+  if (info) {
+    return (
+      <p className="app-version" title={`${info.name} ${info.version} (${info.host === 'electron' ? 'desktop app' : 'browser window'})`}>
+        <span className="visually-hidden">Version </span>
+        <span data-testid="app-version" aria-label={`Version ${info.version}`} role="status">
+          {info.version}
+        </span>
+      </p>
+    );
+  }
+  return (
+    <p className="app-version muted" title={infoError ?? undefined}>
+      <span data-testid="app-version" aria-label="Version unknown" role="status">
+        {infoError ? 'version unavailable' : 'connecting…'}
+      </span>
+    </p>
+  );
+}
+
+export function App() {
+  const name = useApp((s) => s.info?.name ?? 'SFTP Doctor');
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1 className="app-name">{name}</h1>
+        <VersionBadge />
+      </header>
+      <ServiceBanner />
+      <main className="app-main" id="main"></main>
+    </div>
+  );
+}
