@@ -1,10 +1,64 @@
-import type { CliCommand } from '../command';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError, type CliCommand } from '../command';
+import { createAppServices } from '../../services/app-services';
+import { defaultDataDir } from '../../store/paths';
+import { startUiHost } from '../../uihost/server';
+
+const usage = `Usage: sftp-doctor ui [--open] [--port N]
+
+Serves the SFTP Doctor window on this computer only (127.0.0.1) and prints its address, which
+carries a one-time access token. Open it in a browser. Use it where the desktop app cannot run,
+or on a remote machine through an SSH port forward (ssh -L PORT:127.0.0.1:PORT host).
+
+Options:
+  --open      Open the address in your default browser
+  --port N    Listen on port N instead of a free one
+  -h, --help  Show this help
+
+Stop it with Ctrl+C.`;
+
+/** Where the built renderer is, next to the bundled CLI (dist/cli.cjs -> dist/renderer). */
+export function rendererDir(): string {
+  return process.env.SFTP_DOCTOR_RENDERER_DIR ?? path.join(__dirname, 'renderer');
+}
 
 export const uiCommand: CliCommand = {
   name: 'ui',
   summary: 'Open the SFTP Doctor window in your browser (no Electron needed)',
-  usage: 'sftp-doctor ui [--open] [--port N]',
-  async run() {
+  usage,
+  async run(argv, io) {
+    const { values } = parseArgs({ args: argv, options: { open: { type: 'boolean' }, port: { type: 'string' } }, allowPositionals: false });
+    const port = values.port === undefined ? 0 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port needs a number from 1 to 65535, not "${values.port}".`);
+    const staticDir = rendererDir();
+    if (!existsSync(path.join(staticDir, 'index.html'))) {
+      io.stderr.write(`The user interface is not built (no ${path.join(staticDir, 'index.html')}). Run "npm run build" in the project folder, then try again.\n`);
+      return 1;
+    }
+    const services = createAppServices({ host: 'browser', dataDir: defaultDataDir(), canSavePasswords: false });
+    const host = await startUiHost({ services, staticDir, port });
+    io.stdout.write(`SFTP Doctor is running at:\n\n    ${host.url}\n\nOpen that address in your browser (it contains the access token). Press Ctrl+C to stop.\n`);
+    if (values.open) openInBrowser(host.url, io.stderr);
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        void host.close().then(resolve);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
     return 0;
   },
 };
+
+function openInBrowser(url: string, stderr: NodeJS.WritableStream): void {
+  const [cmd, args] =
+    process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : process.platform === 'darwin' ? ['open', [url]] : ['xdg-open', [url]];
+  const child = spawn(cmd as string, args as string[], { stdio: 'ignore', detached: true });
+  child.on('error', () => stderr.write('Could not open a browser here; copy the address above into one.\n'));
+  child.unref();
+}

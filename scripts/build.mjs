@@ -1,0 +1,47 @@
+// Builds everything the app and the CLI run from: dist/cli.cjs (the `sftp-doctor` command),
+// dist/main/{index,preload}.cjs (Electron main and preload) and dist/renderer (the UI, by Vite).
+// Runs on `npm ci` (prepare) so a fresh clone is ready to use.
+import { build } from 'esbuild';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const only = process.argv.slice(2); // e.g. `node scripts/build.mjs main` for the Node side only
+const want = (part) => only.length === 0 || only.includes(part);
+
+const node = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  outExtension: { '.js': '.cjs' },
+  legalComments: 'none',
+};
+
+const started = Date.now();
+try {
+  if (want('main')) {
+    await rm(path.join(root, 'dist', 'main'), { recursive: true, force: true });
+    await Promise.all([
+      // npm packages stay external: they are installed beside the app (ssh2 has optional native parts).
+      build({ ...node, packages: 'external', entryPoints: { cli: 'main/cli/main.ts' }, outdir: 'dist' }),
+      build({ ...node, packages: 'external', external: ['electron'], entryPoints: { 'main/index': 'main/index.ts' }, outdir: 'dist' }),
+      // A sandboxed preload may only require 'electron': everything else is bundled in.
+      build({ ...node, external: ['electron'], entryPoints: { 'main/preload': 'main/preload.ts' }, outdir: 'dist' }),
+    ]);
+  }
+  if (want('renderer')) {
+    const { build: viteBuild } = await import('vite');
+    await viteBuild({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
+  }
+} catch (err) {
+  // esbuild and Vite have already printed what is wrong and where; no stack trace on top.
+  if (!err?.errors) console.error(err instanceof Error ? err.message : err);
+  console.error('Build failed: fix the errors above, then run "npm run build" again.');
+  process.exit(1);
+}
+console.log(`Built in ${((Date.now() - started) / 1000).toFixed(1)} s${only.length ? ` (${only.join(', ')})` : ''}.`);
