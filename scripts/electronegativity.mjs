@@ -22,11 +22,17 @@ function parseCsv(text) {
     let quoted = false;
     for (let i = 0; i < line.length; i++) {
       const ch = line[i];
-      if (ch === '"') {
-        if (quoted && line[i + 1] === '"') (cur += '"'), i++;
-        else quoted = !quoted;
-      } else if (ch === ',' && !quoted) cells.push(cur.trim()), (cur = '');
-      else cur += ch;
+      if (ch === '"' && quoted && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') {
+        quoted = !quoted;
+      } else if (ch === ',' && !quoted) {
+        cells.push(cur.trim());
+        cur = '';
+      } else {
+        cur += ch;
+      }
     }
     cells.push(cur.trim());
     rows.push(cells);

@@ -10,8 +10,10 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
-const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: root });
-if (built.status !== 0) process.exit(built.status ?? 1);
+if (!process.env.SFTP_DOCTOR_SKIP_BUILD) {
+  const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: root });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+}
 
 /** The Electron executable if it is installed, without triggering a download. */
 function installedElectron() {
@@ -32,7 +34,7 @@ function installedElectron() {
 }
 
 let electronPath = installedElectron();
-if (!electronPath) {
+if (!electronPath && !process.env.SFTP_DOCTOR_NO_ELECTRON_DOWNLOAD) {
   // First use: fetch the runtime quietly (its installer prints a stack trace when offline).
   try {
     const installer = path.join(path.dirname(require.resolve('electron/package.json')), 'install.js');
