@@ -26,6 +26,28 @@ export interface KeyConvertResult {
   inspection: KeyInspection;
 }
 
+/** One file of a support bundle, as the preview lists it. */
+export interface BundleFilePreview {
+  name: string;
+  bytes: number;
+  /** The file's text, so the user can read exactly what will be sent. */
+  text: string;
+}
+
+export interface BundleOptions {
+  /** Replace host names, user names, IP addresses and home paths with placeholders. */
+  anonymise: boolean;
+}
+
+export interface BundleExportResult {
+  fileName: string;
+  bytes: number;
+  /** Where main saved it (desktop app), or null when the caller receives the data (browser host). */
+  savedTo: string | null;
+  /** The zip itself, base64, for the browser host to offer as a download. */
+  base64: string | null;
+}
+
 export interface ApiRequests {
   'app:info': { args: []; result: AppInfo };
   'diagnose:start': { args: [request: ConnectionRequest]; result: { runId: string } };
@@ -36,6 +58,8 @@ export interface ApiRequests {
   'sites:delete': { args: [id: string]; result: { deleted: boolean } };
   'sites:import-preview': { args: [source: ImportSource, file?: string]; result: ImportPreview };
   'sites:import': { args: [source: ImportSource, keys: string[], options: { file?: string; includePasswords: boolean }]; result: Site[] };
+  'bundle:preview': { args: [runId: string, options: BundleOptions]; result: BundleFilePreview[] };
+  'bundle:export': { args: [runId: string, options: BundleOptions]; result: BundleExportResult };
   'keys:inspect': { args: [key: KeyInput, passphrase?: string]; result: KeyInspection };
   'keys:convert': {
     args: [key: KeyInput, to: KeyTargetFormat, options: { passphrase?: string; newPassphrase?: string }];
@@ -61,6 +85,8 @@ export const REQUEST_CHANNELS = [
   'sites:delete',
   'sites:import-preview',
   'sites:import',
+  'bundle:preview',
+  'bundle:export',
   'keys:inspect',
   'keys:convert',
 ] as const satisfies readonly RequestChannel[];

@@ -63,6 +63,8 @@ export function createServices(deps: ServiceDeps, extra: Partial<Handlers> = {})
     'sites:delete': notYet('Deleting sites'),
     'sites:import-preview': notYet('Importing sites'),
     'sites:import': notYet('Importing sites'),
+    'bundle:preview': notYet('The support bundle'),
+    'bundle:export': notYet('The support bundle'),
     'keys:inspect': notYet('The key inspector'),
     'keys:convert': notYet('Key conversion'),
     ...extra,
