@@ -1,0 +1,193 @@
+/**
+ * What every importer shares: the parsed result (which may hold a recovered password, so it
+ * stays in main), text decoding of files written by Windows tools, and small helpers.
+ */
+import { createHash } from 'node:crypto';
+import type { ImportCandidate, ImportPreview, ImportSource, Site, SiteOrigin, SiteSettings } from '../../shared/sites';
+import type { Secret } from '../common/secret';
+
+export interface ImportProblem {
+  file: string;
+  line?: number;
+  message: string;
+}
+
+/** A candidate as main sees it: the preview's candidate plus the secret that must not leave main. */
+export interface ParsedCandidate extends ImportCandidate {
+  /** A password recovered from the source (only used when the user asks for it). */
+  password?: Secret;
+}
+
+export interface ParsedSource {
+  source: ImportSource;
+  files: string[];
+  candidates: ParsedCandidate[];
+  problems: ImportProblem[];
+  hostKeys: string[];
+}
+
+export function emptyResult(source: ImportSource): ParsedSource {
+  return { source, files: [], candidates: [], problems: [], hostKeys: [] };
+}
+
+/** Adds one parser's result to another (several files of one source). */
+export function mergeInto(target: ParsedSource, part: ParsedSource): void {
+  for (const f of part.files) if (!target.files.includes(f)) target.files.push(f);
+  target.problems.push(...part.problems);
+  for (const line of part.hostKeys) if (!target.hostKeys.includes(line)) target.hostKeys.push(line);
+  const keys = new Set(target.candidates.map((c) => c.key));
+  for (const c of part.candidates) {
+    if (keys.has(c.key)) continue;
+    keys.add(c.key);
+    target.candidates.push(c);
+  }
+}
+
+/** The preview that may cross to the renderer: no password, only whether one was found. */
+export function toPreview(parsed: ParsedSource): ImportPreview {
+  return {
+    source: parsed.source,
+    files: [...parsed.files],
+    candidates: parsed.candidates.map(({ key, site, hasPassword, duplicateOf }) => {
+      const c: ImportCandidate = { key, site, hasPassword };
+      if (duplicateOf !== undefined) c.duplicateOf = duplicateOf;
+      return c;
+    }),
+    problems: parsed.problems.map((p) => ({ ...p })),
+    hostKeys: [...parsed.hostKeys],
+  };
+}
+
+/** A key that stays the same when the same file is read again (the import call re-reads it). */
+export function candidateKey(origin: SiteOrigin): string {
+  return createHash('sha256').update(`${origin.tool}\0${origin.file}\0${origin.name}`).digest('hex').slice(0, 16);
+}
+
+export function makeCandidate(args: {
+  origin: SiteOrigin;
+  name: string;
+  folder?: string;
+  settings: SiteSettings;
+  notes?: string[];
+  password?: Secret;
+}): ParsedCandidate {
+  const notes = [...(args.notes ?? [])];
+  let name = args.name.trim() || args.settings.host || 'Imported site';
+  if (name.includes('/')) {
+    name = name.replaceAll('/', '-');
+    notes.push(`The name had a "/" (which separates folders here); it was replaced by "-".`);
+  }
+  const folder = (args.folder ?? '')
+    .split('/')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .join('/');
+  const site: ImportCandidate['site'] = { name, folder, settings: args.settings, origin: args.origin };
+  if (notes.length > 0) site.notes = notes;
+  const c: ParsedCandidate = { key: candidateKey(args.origin), site, hasPassword: args.password !== undefined };
+  if (args.password !== undefined) c.password = args.password;
+  return c;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text decoding
+
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+const cp1252 = new TextDecoder('windows-1252');
+
+/** Bytes that are UTF-8 when they can be, else Windows-1252 (what Windows tools write as "ANSI"). */
+export function decodeBytes(bytes: Uint8Array): string {
+  try {
+    return utf8Strict.decode(bytes);
+  } catch {
+    return cp1252.decode(bytes);
+  }
+}
+
+/**
+ * A file as text: UTF-16LE/BE with a BOM (regedit and PowerShell write those), UTF-8 with or
+ * without a BOM, else Windows-1252.
+ */
+export function decodeText(data: string | Uint8Array): string {
+  if (typeof data === 'string') return data.replace(/^\uFEFF/, '');
+  const b = data;
+  if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return new TextDecoder('utf-16le').decode(b.subarray(2));
+  if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) return new TextDecoder('utf-16be').decode(b.subarray(2));
+  if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return decodeBytes(b.subarray(3));
+  // UTF-16LE without a BOM: every other byte zero in ASCII text.
+  if (b.length >= 4 && b[1] === 0 && b[3] === 0 && b[0] !== 0 && b[2] !== 0) return new TextDecoder('utf-16le').decode(b);
+  return decodeBytes(b);
+}
+
+/**
+ * %XX decoding as PuTTY and WinSCP write names: the bytes are UTF-8 (WinSCP marks it with an
+ * encoded BOM, %EF%BB%BF) or the Windows "ANSI" code page. Characters that were not escaped
+ * (already Unicode, e.g. a registry key name) are kept as they are.
+ */
+export function percentDecode(text: string): string {
+  if (!text.includes('%')) return text;
+  const bytes: number[] = [];
+  const out: string[] = [];
+  const flush = () => {
+    if (bytes.length === 0) return;
+    let arr = Uint8Array.from(bytes);
+    if (arr.length >= 3 && arr[0] === 0xef && arr[1] === 0xbb && arr[2] === 0xbf) arr = arr.subarray(3);
+    out.push(decodeBytes(arr));
+    bytes.length = 0;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '%' && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else if (ch.charCodeAt(0) < 0x80) {
+      bytes.push(ch.charCodeAt(0));
+    } else {
+      flush();
+      out.push(ch);
+    }
+  }
+  flush();
+  return out.join('');
+}
+
+/** Splits text into lines, keeping track of line numbers; accepts LF, CRLF and CR. */
+export function splitLines(text: string): string[] {
+  return text.split(/\r\n|\n|\r/);
+}
+
+/** Port as the site keeps it: a number when it is one, undefined for the default. */
+export function parsePort(value: string | number | undefined): number | undefined | 'invalid' {
+  if (value === undefined) return undefined;
+  const text = String(value).trim();
+  if (text === '') return undefined;
+  if (!/^\d{1,5}$/.test(text)) return 'invalid';
+  const n = Number(text);
+  return n >= 1 && n <= 65535 ? n : 'invalid';
+}
+
+/** Same host, port (22 when not given) and user: how duplicates are recognised. */
+export function siteIdentity(settings: Pick<SiteSettings, 'host' | 'port' | 'user'>): string {
+  const port = parsePort(settings.port);
+  return `${settings.host.trim().toLowerCase()}\0${typeof port === 'number' ? port : 22}\0${settings.user.trim()}`;
+}
+
+/** Marks candidates that match an existing site (same host, port and user). */
+export function flagDuplicates(candidates: ParsedCandidate[], existing: Site[]): void {
+  const byIdentity = new Map<string, string>();
+  for (const s of existing) if (!byIdentity.has(siteIdentity(s.settings))) byIdentity.set(siteIdentity(s.settings), s.id);
+  for (const c of candidates) {
+    const id = byIdentity.get(siteIdentity(c.site.settings));
+    if (id !== undefined) c.duplicateOf = id;
+    else delete c.duplicateOf;
+  }
+}
+
+/** "C:\Users\me\key.ppk" read on a machine that is not Windows. */
+export function windowsPathNote(keyPath: string | undefined, platform: NodeJS.Platform): string | undefined {
+  if (!keyPath || platform === 'win32') return undefined;
+  if (/^[A-Za-z]:[\\/]|^\\\\/.test(keyPath)) {
+    return `The key file "${keyPath}" is a Windows path. If that file is not on this computer, copy the key here and choose it in the site's settings.`;
+  }
+  return undefined;
+}
