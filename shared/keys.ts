@@ -40,6 +40,10 @@ export interface KeyProblem {
   code: string;
   message: string;
   fix: string;
+  /** "error": the key cannot be used as it is; "warning": servers/tools will likely refuse it; "info": advice. */
+  severity?: 'error' | 'warning' | 'info';
+  /** Narrower machine-readable cause, e.g. "truncated", "bad-mac", "bad-base64", "too-large". */
+  reason?: string;
 }
 
 export interface KeyInspection {

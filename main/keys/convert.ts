@@ -1,0 +1,117 @@
+import { promises as fs } from 'node:fs';
+import type { KeyInspection, KeyTargetFormat } from '../../shared/keys';
+import type { Secret } from '../common/secret';
+import { writeFileAtomic } from '../store/atomic-file';
+import { openKey } from './inspect';
+import { publicBlobOf, publicKeyLine } from './model';
+import { writeOpenSsh } from './openssh';
+import { writePem } from './pem';
+import { writePpk } from './ppk';
+import { KeyError } from './problems';
+import { writeRfc4716 } from './public';
+
+export interface ConvertOptions {
+  to: KeyTargetFormat;
+  /** Passphrase of the input key, when it is encrypted. */
+  passphrase?: Secret | string | null;
+  /** Passphrase for the new file (private targets); none = unencrypted. */
+  newPassphrase?: Secret | string | null;
+  /** Comment for the new file (default: the input's comment). */
+  comment?: string;
+  /** Argon2 settings for ppk-v3 (default PuTTYgen's: Argon2id, 8192 KiB, parallelism 1, passes for ~100 ms). */
+  ppkArgon2?: { memoryKiB?: number; passes?: number; parallelism?: number };
+  fileName?: string;
+}
+
+export interface ConvertResult {
+  text: string;
+  bytes: Buffer;
+  /** The converted key, read back by the inspector (same fingerprint as the input). */
+  inspection: KeyInspection;
+  /** The input key's inspection. */
+  source: KeyInspection;
+}
+
+const PUBLIC_TARGETS: KeyTargetFormat[] = ['openssh-public', 'rfc4716-public'];
+
+function reveal(p: Secret | string | null | undefined): string | null {
+  if (p === undefined || p === null) return null;
+  const s = typeof p === 'string' ? p : p.reveal();
+  return s === '' ? null : s;
+}
+
+/**
+ * Converts a key to another format. The result is read back by our own inspector and must show
+ * the same fingerprint before it is returned. Throws KeyError when the input cannot be used.
+ */
+export async function convertKey(input: Buffer | string, opts: ConvertOptions): Promise<ConvertResult> {
+  const opened = await openKey(input, { passphrase: opts.passphrase ?? null, fileName: opts.fileName });
+  const source = opened.inspection;
+  const isPublicTarget = PUBLIC_TARGETS.includes(opts.to);
+  let text: string;
+  const newPass = reveal(opts.newPassphrase);
+  const newPassBuf = newPass === null ? null : Buffer.from(newPass, 'utf8');
+  if (isPublicTarget && !opened.key) {
+    // A public key (or a private key whose public half is readable without a passphrase).
+    if (!source.publicKeyLine || (source.kind === 'invalid')) throw opened.error ?? new KeyError('KEY_CORRUPT', 'The key could not be read.', 'Choose the key file again.');
+    const [, b64] = source.publicKeyLine.split(' ');
+    const blob = Buffer.from(b64!, 'base64');
+    const comment = opts.comment ?? source.comment;
+    if (source.kind === 'certificate') throw new KeyError('KEY_UNSUPPORTED_FORMAT', 'A certificate cannot be converted to a plain public key file.', 'Use the certificate as it is, next to its private key.', 'certificate');
+    text = opts.to === 'openssh-public' ? `${publicKeyLine(blob, comment)}\n` : writeRfc4716(blob, comment);
+  } else {
+    if (!opened.key) throw opened.error ?? new KeyError('KEY_CORRUPT', 'The key could not be read.', 'Choose the key file again.');
+    const { key } = opened.key;
+    const comment = opts.comment ?? (opened.key.comment || source.comment || '');
+    switch (opts.to) {
+      case 'openssh':
+        text = writeOpenSsh(key, comment, { passphrase: newPassBuf });
+        break;
+      case 'pem':
+        text = writePem(key, newPassBuf);
+        break;
+      case 'ppk-v3':
+        text = await writePpk(key, comment, { version: 3, passphrase: newPassBuf, argon2: opts.ppkArgon2 });
+        break;
+      case 'ppk-v2':
+        text = await writePpk(key, comment, { version: 2, passphrase: newPassBuf });
+        break;
+      case 'openssh-public':
+        text = `${publicKeyLine(publicBlobOf(key), comment || null)}\n`;
+        break;
+      case 'rfc4716-public':
+        text = writeRfc4716(publicBlobOf(key), comment || null);
+        break;
+      default:
+        throw new KeyError('KEY_UNSUPPORTED_FORMAT', `Unknown target format "${String(opts.to)}".`, 'Choose one of: openssh, pem, ppk-v3, ppk-v2, openssh-public, rfc4716-public.');
+    }
+  }
+  const check = await openKey(text, { passphrase: isPublicTarget ? null : newPass });
+  const ok = check.inspection.fingerprint_sha256 !== null && check.inspection.fingerprint_sha256 === source.fingerprint_sha256 && (isPublicTarget || check.key !== null);
+  if (!ok) throw new Error(`the converted key did not read back correctly (${check.error?.message ?? 'fingerprint differs'}); nothing was written`);
+  return { text, bytes: Buffer.from(text, 'utf8'), inspection: check.inspection, source };
+}
+
+export class KeyFileExistsError extends Error {
+  override readonly name = 'KeyFileExistsError';
+  constructor(readonly path: string) {
+    super(`${path} already exists; it was not overwritten.`);
+  }
+}
+
+/**
+ * Writes a key file with mode 0600 (owner only). Refuses to replace an existing file unless
+ * `overwrite` is set; then the old file is kept as FILE.bak.
+ */
+export async function writeKeyFile(file: string, data: string | Uint8Array, opts: { overwrite?: boolean } = {}): Promise<void> {
+  let exists = false;
+  try {
+    await fs.lstat(file);
+    exists = true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  if (exists && !opts.overwrite) throw new KeyFileExistsError(file);
+  await writeFileAtomic(file, data, { mode: 0o600, backup: exists });
+  await fs.chmod(file, 0o600);
+}

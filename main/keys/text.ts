@@ -1,0 +1,199 @@
+import { KeyError, corrupt, truncated } from './problems';
+
+/** Largest file we agree to look at: real keys are a few KiB at most. */
+export const MAX_KEY_FILE_BYTES = 1024 * 1024;
+
+export type DecodedInput =
+  | { kind: 'text'; text: string; repairs: string[] }
+  | { kind: 'binary'; bytes: Buffer; repairs: string[] };
+
+const SSH1_MAGIC = Buffer.from('SSH PRIVATE KEY FILE FORMAT 1.1\n\0', 'latin1');
+
+export function tooLarge(size: number): KeyError {
+  return new KeyError(
+    'KEY_UNSUPPORTED_FORMAT',
+    `This file is ${formatSize(size)}, far larger than any key file (they are a few KB at most), so it is not a key.`,
+    'Choose the key file itself (often id_ed25519, id_rsa or a .ppk file), not an archive, document or folder.',
+    'too-large',
+  );
+}
+
+function formatSize(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+}
+
+/**
+ * Turns raw input into text (undoing the usual damage: BOM, UTF-16, CRLF, quoted-printable,
+ * e-mail quoting and indentation, trailing spaces) or recognises it as one of the binary key
+ * formats. Throws KeyError for empty, oversized or junk input.
+ */
+export function decodeInput(input: Buffer | string): DecodedInput {
+  const repairs: string[] = [];
+  let buf = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+  if (buf.length > MAX_KEY_FILE_BYTES) throw tooLarge(buf.length);
+  if (buf.length === 0 || /^\s*$/.test(buf.subarray(0, 4096).toString('latin1')) && buf.length <= 4096) {
+    throw corrupt('The file is empty: it contains no key at all.', 'empty', 'Choose the real key file. If you saved it from somewhere, the copy may have failed: save it again.');
+  }
+  if (buf.subarray(0, SSH1_MAGIC.length).equals(SSH1_MAGIC)) return { kind: 'binary', bytes: buf, repairs };
+  if (looksLikeDropbear(buf)) return { kind: 'binary', bytes: buf, repairs };
+
+  let text: string;
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+    buf = buf.subarray(3);
+    repairs.push('Removed a byte-order mark (BOM) at the start of the file, which Notepad and some editors add.');
+  }
+  if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
+    const le = buf[0] === 0xff;
+    const body = Buffer.from(buf.subarray(2));
+    if (!le) body.swap16();
+    text = body.toString('utf16le');
+    repairs.push('The file was saved as UTF-16 text (Windows "Unicode"); read it as plain text.');
+  } else {
+    if (isBinaryJunk(buf)) {
+      if (buf[0] === 0x30 && (buf[1] === 0x82 || buf[1] === 0x81)) {
+        throw new KeyError(
+          'KEY_UNSUPPORTED_FORMAT',
+          'This is a binary (DER) key or certificate, not a text key file.',
+          'Convert it to PEM text first, for example with: openssl pkey -inform DER -in FILE -out key.pem, then open key.pem.',
+          'der',
+        );
+      }
+      throw new KeyError(
+        'KEY_UNSUPPORTED_FORMAT',
+        'This file is binary data, not an SSH key (key files are text, apart from old SSH-1 and Dropbear keys).',
+        'Choose the key file itself. Keys usually live in the .ssh folder (id_ed25519, id_rsa) or are PuTTY .ppk files.',
+        'binary',
+      );
+    }
+    text = buf.toString('utf8');
+  }
+
+  if (text.includes('\r')) {
+    text = text.replace(/\r\n?/g, '\n');
+    repairs.push('Converted Windows (CRLF) or old Mac (CR) line endings to plain line breaks.');
+  }
+  if (/=(3D|20|09)/.test(text)) {
+    text = text.replace(/=\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+    repairs.push('Decoded e-mail "quoted-printable" encoding (=3D and similar sequences).');
+  }
+  const lines = text.split('\n');
+  const content = lines.filter((l) => l.trim() !== '');
+  if (content.length > 0 && content.every((l) => /^\s*>/.test(l))) {
+    text = lines.map((l) => l.replace(/^(\s*>)+ ?/, '')).join('\n');
+    repairs.push('Removed e-mail quote marks (">") at the start of each line.');
+  }
+  if (/^[ \t]+\S/m.test(text) && /(-----|----) ?BEGIN|PuTTY-User-Key-File/.test(text)) {
+    text = text.replace(/^[ \t]+/gm, '');
+    repairs.push('Removed spaces or tabs at the start of lines (indentation added by e-mail or a document).');
+  }
+  if (/[ \t]+$/m.test(text.trimEnd())) {
+    text = text.replace(/[ \t]+$/gm, '');
+    repairs.push('Removed spaces at the end of lines.');
+  }
+  if (text.includes('\u00a0')) {
+    text = text.replace(/\u00a0/g, ' ');
+    repairs.push('Replaced non-breaking spaces (from a web page or word processor) with ordinary spaces.');
+  }
+  return { kind: 'text', text, repairs };
+}
+
+function isBinaryJunk(buf: Buffer): boolean {
+  const n = Math.min(buf.length, 4096);
+  let bad = 0;
+  for (let i = 0; i < n; i++) {
+    const c = buf[i]!;
+    if (c === 0) return true;
+    if (c < 9 || (c > 13 && c < 32) || c === 127) bad++;
+  }
+  return bad > 0 && bad * 20 > n ? true : bad > 8;
+}
+
+const DROPBEAR_TYPES = ['ssh-rsa', 'ssh-dss', 'ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521'];
+
+function looksLikeDropbear(buf: Buffer): boolean {
+  if (buf.length < 11) return false;
+  const len = buf.readUInt32BE(0);
+  if (len < 7 || len > 19 || buf.length < 4 + len) return false;
+  return DROPBEAR_TYPES.includes(buf.subarray(4, 4 + len).toString('latin1'));
+}
+
+export interface Armor {
+  /** Label between BEGIN and the dashes, e.g. "RSA PRIVATE KEY". */
+  label: string;
+  /** "Name: value" headers (PEM Proc-Type/DEK-Info, RFC 4716 Comment/Subject). */
+  headers: Map<string, string>;
+  body: Buffer;
+  /** True when the BEGIN/END lines and the body were on one line (line breaks lost). */
+  joined: boolean;
+}
+
+const B64_CHARS = /^[A-Za-z0-9+/=]*$/;
+
+/**
+ * Finds a "-----BEGIN X-----" (PEM, dashes = 5) or "---- BEGIN X ----" (RFC 4716/ssh.com,
+ * dashes = 4) block anywhere in the text and decodes it, tolerating joined lines.
+ */
+export function readArmor(text: string, dashes: 4 | 5, what: string, repairs: string[]): Armor {
+  const d = '-'.repeat(dashes);
+  const begin = new RegExp(`${d} ?BEGIN ([A-Z0-9 ]+?) ?${d}`).exec(text);
+  if (!begin) throw corrupt(`The BEGIN line of this ${what} is damaged.`, 'bad-armor');
+  const label = begin[1]!;
+  const afterBegin = begin.index + begin[0].length;
+  const endRe = new RegExp(`${d} ?END ${label} ?${d}`);
+  const endMatch = endRe.exec(text.slice(afterBegin));
+  if (!endMatch) throw truncated(what);
+  let inner = text.slice(afterBegin, afterBegin + endMatch.index);
+  const joined = !/^\s*\n/.test(inner) || !/\n\s*$/.test(inner);
+  if (joined && inner.trim() !== '') repairs.push('The line breaks of the key were lost (the lines were joined into one); read it anyway.');
+
+  const headers = new Map<string, string>();
+  // Headers: "Name: value" at the start, with "\" continuation (RFC 4716) lines.
+  const headerRe = /^\s*([A-Za-z][A-Za-z0-9-]*):[ \t]*((?:[^\n]*\\\n)*[^\n]*)\n/;
+  let guard = 0;
+  for (;;) {
+    const m = headerRe.exec(inner);
+    if (!m || guard++ > 32) break;
+    headers.set(m[1]!.toLowerCase(), m[2]!.replace(/\\\n/g, '').trim());
+    inner = inner.slice(m[0].length);
+  }
+  if (joined) {
+    // One-line PEM headers: "Proc-Type: 4,ENCRYPTED DEK-Info: AES-128-CBC,ABCD... base64"
+    const pt = /Proc-Type:\s*(\S+)\s*/.exec(inner);
+    if (pt) {
+      headers.set('proc-type', pt[1]!);
+      inner = inner.replace(pt[0], '');
+    }
+    const dek = /DEK-Info:\s*(\S+)\s*/.exec(inner);
+    if (dek) {
+      headers.set('dek-info', dek[1]!);
+      inner = inner.replace(dek[0], '');
+    }
+    const cm = /Comment:\s*"([^"]*)"\s*/.exec(inner);
+    if (cm) {
+      headers.set('comment', `"${cm[1]}"`);
+      inner = inner.replace(cm[0], '');
+    }
+  }
+  const b64 = inner.replace(/\s+/g, '');
+  return { label, headers, body: decodeBase64(b64, what), joined };
+}
+
+/** Strict base64: reports where the text stops being base64 instead of silently skipping it. */
+export function decodeBase64(b64: string, what: string): Buffer {
+  if (!B64_CHARS.test(b64)) {
+    const bad = /[^A-Za-z0-9+/=]/.exec(b64)!;
+    const ch = bad[0];
+    const shown = /[\x21-\x7e]/.test(ch) ? `"${ch}"` : `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    throw corrupt(
+      `The ${what} contains a character that cannot be part of a key (${shown} at position ${bad.index + 1} of the encoded data): it was changed while being copied.`,
+      'bad-base64',
+    );
+  }
+  const firstPad = b64.indexOf('=');
+  if (firstPad >= 0 && !/^=*$/.test(b64.slice(firstPad))) {
+    throw corrupt(`The ${what} has an "=" in the middle of its encoded data: it was damaged or two keys were pasted together.`, 'bad-base64');
+  }
+  const unpadded = b64.replace(/=+$/, '');
+  if (unpadded.length % 4 === 1) throw truncated(what);
+  return Buffer.from(unpadded, 'base64');
+}
