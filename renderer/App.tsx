@@ -1,4 +1,7 @@
+import { RunPanel } from './components/RunPanel';
 import { ServiceBanner } from './components/ServiceBanner';
+import { SessionForm } from './components/SessionForm';
+import { SiteList, UndoToast } from './components/SiteList';
 import { useApp } from './stores/appStore';
 
 function VersionBadge() {
@@ -32,7 +35,18 @@ export function App() {
         <VersionBadge />
       </header>
       <ServiceBanner />
-      <main className="app-main" id="main"></main>
+      <main className="app-main" id="main">
+        <nav className="pane sites-pane" aria-label="Saved sites">
+          <SiteList />
+        </nav>
+        <section className="pane form-pane" aria-label="Session">
+          <SessionForm />
+        </section>
+        <section className="pane run-pane" aria-labelledby="run-title">
+          <RunPanel />
+        </section>
+      </main>
+      <UndoToast />
     </div>
   );
 }

@@ -1,0 +1,105 @@
+/** Advanced site settings: keepalive, agent, legacy algorithms for this site, known-hosts file. */
+import { useState } from 'react';
+import { form as formStore, useForm } from '../stores/formStore';
+
+/** Weak algorithms the engine (ssh2) can enable per site, by category. */
+export const LEGACY_ALGORITHMS: { group: string; names: string[] }[] = [
+  { group: 'Key exchange', names: ['diffie-hellman-group14-sha1', 'diffie-hellman-group-exchange-sha1', 'diffie-hellman-group1-sha1'] },
+  { group: 'Server host key', names: ['ssh-dss'] },
+  { group: 'Ciphers', names: ['aes128-cbc', 'aes192-cbc', 'aes256-cbc', '3des-cbc'] },
+  { group: 'MACs', names: ['hmac-sha1-96', 'hmac-md5', 'hmac-md5-96', 'hmac-ripemd160'] },
+];
+const KNOWN = new Set(LEGACY_ALGORITHMS.flatMap((g) => g.names));
+
+export function AdvancedPanel() {
+  const v = useForm((s) => s.values);
+  const f = formStore.getState();
+  const others = v.legacyAlgorithms.filter((a) => !KNOWN.has(a));
+  const [otherText, setOtherText] = useState(others.join(', '));
+
+  const toggle = (name: string, on: boolean) => f.setLegacy(on ? [...v.legacyAlgorithms, name] : v.legacyAlgorithms.filter((a) => a !== name));
+  const setOthers = (text: string) => {
+    setOtherText(text);
+    const typed = text
+      .split(/[\s,]+/)
+      .map((t) => t.trim())
+      .filter(Boolean)
+      .slice(0, 32);
+    f.setLegacy([...v.legacyAlgorithms.filter((a) => KNOWN.has(a)), ...typed]);
+  };
+
+  return (
+    <section id="advanced-panel" className="advanced" aria-label="Advanced settings">
+      <div className="row">
+        <div className="field">
+          <label htmlFor="f-keepalive">Keepalive (seconds)</label>
+          <input
+            id="f-keepalive"
+            type="text"
+            inputMode="numeric"
+            placeholder="off"
+            value={v.keepaliveSeconds}
+            aria-describedby="f-keepalive-help"
+            onChange={(e) => f.setText('keepaliveSeconds', e.target.value)}
+          />
+        </div>
+        <div className="field grow">
+          <label htmlFor="f-startpath">Remote folder</label>
+          <input id="f-startpath" type="text" placeholder="home folder" value={v.startPath} spellCheck={false} onChange={(e) => f.setText('startPath', e.target.value)} />
+        </div>
+      </div>
+      <p id="f-keepalive-help" className="note muted">
+        Sends a small message this often so that firewalls do not drop an idle connection. Empty: off.
+      </p>
+      <div className="check">
+        <input id="f-agent" type="checkbox" checked={v.useAgent} onChange={(e) => f.setBool('useAgent', e.target.checked)} />
+        <label htmlFor="f-agent">Use keys from a running SSH agent (Pageant, ssh-agent)</label>
+      </div>
+      <div className="check">
+        <input id="f-only-key" type="checkbox" checked={v.identitiesOnly} onChange={(e) => f.setBool('identitiesOnly', e.target.checked)} />
+        <label htmlFor="f-only-key">Only try the private key chosen above</label>
+      </div>
+      <fieldset className="legacy">
+        <legend>Legacy algorithms for this site</legend>
+        <p className="note muted">Old methods that are off by default because they are weak. Tick only what an old server needs; the diagnosis tells you which.</p>
+        {LEGACY_ALGORITHMS.map((g) => (
+          <div key={g.group} className="legacy-group" role="group" aria-label={g.group}>
+            <span className="legacy-title" aria-hidden="true">
+              {g.group}
+            </span>
+            {g.names.map((name) => {
+              const id = `f-legacy-${name}`;
+              return (
+                <span key={name} className="check">
+                  <input id={id} type="checkbox" checked={v.legacyAlgorithms.includes(name)} onChange={(e) => toggle(name, e.target.checked)} />
+                  <label htmlFor={id} className="mono">
+                    {name}
+                  </label>
+                </span>
+              );
+            })}
+          </div>
+        ))}
+        <div className="field">
+          <label htmlFor="f-legacy-other">Other algorithm names</label>
+          <input id="f-legacy-other" type="text" className="mono" value={otherText} spellCheck={false} placeholder="comma-separated" onChange={(e) => setOthers(e.target.value)} />
+        </div>
+      </fieldset>
+      <div className="field">
+        <label htmlFor="f-known-hosts">Known hosts file</label>
+        <input
+          id="f-known-hosts"
+          type="text"
+          value={v.knownHostsPath}
+          spellCheck={false}
+          placeholder="SFTP Doctor's own list"
+          aria-describedby="f-known-hosts-help"
+          onChange={(e) => f.setText('knownHostsPath', e.target.value)}
+        />
+        <p id="f-known-hosts-help" className="note muted">
+          Where trusted server keys are kept, in OpenSSH format (for example ~/.ssh/known_hosts). Empty: SFTP Doctor keeps its own.
+        </p>
+      </div>
+    </section>
+  );
+}

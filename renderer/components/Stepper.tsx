@@ -1,0 +1,89 @@
+/** The phases of a run as a vertical stepper, filled in live from the engine's events. */
+import { PHASE_LABELS, type PhaseStatus } from '../../shared/codes';
+import { formatMs, type StepView } from '../logic/run';
+import { run as runStore, useRun } from '../stores/runStore';
+import { useNow } from './useNow';
+
+const STATUS_TEXT: Record<PhaseStatus, string> = {
+  pending: 'waiting',
+  running: 'in progress',
+  ok: 'done',
+  warn: 'done, with a warning',
+  fail: 'failed',
+  skipped: 'not reached',
+};
+const ICON: Record<PhaseStatus, string> = { pending: '○', running: '◌', ok: '✓', warn: '!', fail: '✗', skipped: '–' };
+
+function StepTime({ step, now }: { step: StepView; now: number }) {
+  if (step.status === 'running' && step.startedAt !== null) {
+    const elapsed = Math.max(0, now - step.startedAt);
+    if (step.budgetMs && elapsed > 1000) {
+      const over = elapsed > step.budgetMs;
+      return (
+        <span className={`step-time${over ? ' over' : ''}`}>
+          {formatMs(elapsed)} of {formatMs(step.budgetMs)}
+          <progress className="step-progress" max={step.budgetMs} value={Math.min(elapsed, step.budgetMs)} aria-label={`Time used of the ${formatMs(step.budgetMs)} allowed`} />
+        </span>
+      );
+    }
+    return <span className="step-time">{elapsed > 1000 ? formatMs(elapsed) : ''}</span>;
+  }
+  if (step.ms !== null && (step.status === 'ok' || step.status === 'warn' || step.status === 'fail')) return <span className="step-time">{formatMs(step.ms)}</span>;
+  return null;
+}
+
+function liveText(steps: StepView[], state: string, cancelling: boolean): string {
+  if (state === 'starting') return 'Starting the check.';
+  if (cancelling) return 'Cancelling.';
+  const running = steps.find((s) => s.status === 'running');
+  if (running) return `${PHASE_LABELS[running.phase]}: in progress.`;
+  const failed = steps.find((s) => s.status === 'fail');
+  if (failed) return `${PHASE_LABELS[failed.phase]}: failed.`;
+  const last = [...steps].reverse().find((s) => s.status === 'ok' || s.status === 'warn');
+  return last ? `${PHASE_LABELS[last.phase]}: ${STATUS_TEXT[last.status]}.` : '';
+}
+
+export function Stepper() {
+  const steps = useRun((s) => s.steps);
+  const state = useRun((s) => s.state);
+  const startedAt = useRun((s) => s.startedAt);
+  const endedAt = useRun((s) => s.endedAt);
+  const cancelling = useRun((s) => s.cancelling);
+  const active = state === 'running' || state === 'starting';
+  const now = useNow(active);
+  if (state === 'idle') return null;
+  const total = startedAt !== null ? Math.max(0, (endedAt ?? now) - startedAt) : 0;
+
+  return (
+    <div className="stepper-wrap">
+      <div className="stepper-head">
+        <span className="muted">{active ? `Elapsed ${formatMs(total)}` : `Took ${formatMs(total)}`}</span>
+        {active && (
+          <button type="button" className="small" onClick={() => void runStore.store.getState().cancel()} disabled={cancelling}>
+            {cancelling ? 'Cancelling…' : 'Cancel'}
+          </button>
+        )}
+      </div>
+      <ol className="stepper" aria-label="Connection steps" data-testid="stepper">
+        {steps.map((s) => (
+          <li key={s.phase} className={`step step-${s.status}`} aria-current={s.status === 'running' ? 'step' : undefined} data-phase={s.phase} data-status={s.status}>
+            <span className="step-icon" aria-hidden="true">
+              {ICON[s.status]}
+            </span>
+            <span className="step-main">
+              <span className="step-label">
+                {PHASE_LABELS[s.phase]}
+                <span className="visually-hidden">: {STATUS_TEXT[s.status]}</span>
+              </span>
+              {s.detail && <span className="step-detail">{s.detail}</span>}
+            </span>
+            <StepTime step={s} now={now} />
+          </li>
+        ))}
+      </ol>
+      <p className="visually-hidden" aria-live="polite" role="status">
+        {liveText(steps, state, cancelling)}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,226 @@
+/**
+ * The session form as data, and its rules: the port that follows the protocol, notes about the
+ * password, and turning the form into a ConnectionRequest or a saved site. Pure functions.
+ */
+import type { SiteSettings } from '../../shared/sites';
+import type { ConnectionRequest, Protocol } from '../../shared/types';
+
+export const PROTOCOLS: readonly { value: Protocol; label: string }[] = [
+  { value: 'sftp', label: 'SFTP' },
+  { value: 'scp', label: 'SCP' },
+];
+
+export const DEFAULT_PORTS: Record<Protocol, number> = { sftp: 22, scp: 22 };
+
+/** The largest key file the service accepts (it refuses bigger ones anyway). */
+export const MAX_KEY_BYTES = 1024 * 1024;
+
+/** A private key as the form holds it: a path main can read, or content loaded in the window. */
+export type KeyChoice =
+  | { source: 'path'; path: string }
+  | { source: 'content'; name: string; size: number; text?: string; base64?: string };
+
+export interface FormValues {
+  protocol: Protocol;
+  host: string;
+  /** As typed. */
+  port: string;
+  /** The user changed the port: it no longer follows the protocol's default. */
+  portEdited: boolean;
+  user: string;
+  password: string;
+  key: KeyChoice | null;
+  useAgent: boolean;
+  identitiesOnly: boolean;
+  keepaliveSeconds: string;
+  legacyAlgorithms: string[];
+  knownHostsPath: string;
+  startPath: string;
+}
+
+export function emptyForm(): FormValues {
+  return {
+    protocol: 'sftp',
+    host: '',
+    port: String(DEFAULT_PORTS.sftp),
+    portEdited: false,
+    user: '',
+    password: '',
+    key: null,
+    useAgent: true,
+    identitiesOnly: false,
+    keepaliveSeconds: '',
+    legacyAlgorithms: [],
+    knownHostsPath: '',
+    startPath: '',
+  };
+}
+
+/** Switching protocol moves the port to the new default unless the user chose a port. */
+export function withProtocol(v: FormValues, protocol: Protocol): FormValues {
+  return { ...v, protocol, port: v.portEdited ? v.port : String(DEFAULT_PORTS[protocol]) };
+}
+
+/** Typing in the port field: an empty field or the default means "follow the protocol" again. */
+export function withPort(v: FormValues, port: string): FormValues {
+  const t = port.trim();
+  const edited = t !== '' && t !== String(DEFAULT_PORTS[v.protocol]);
+  return { ...v, port, portEdited: edited };
+}
+
+/** Leaving the port field empty puts the default back. */
+export function portOnBlur(v: FormValues): FormValues {
+  return v.port.trim() === '' ? { ...v, port: String(DEFAULT_PORTS[v.protocol]), portEdited: false } : v;
+}
+
+/** A message when the port cannot be a TCP port, else null. */
+export function portProblem(port: string): string | null {
+  const t = port.trim();
+  if (t === '') return null;
+  if (!/^\d+$/.test(t)) return 'The port must be a number, usually 22.';
+  const n = Number(t);
+  if (n < 1 || n > 65535) return 'The port must be between 1 and 65535; SFTP usually uses 22.';
+  return null;
+}
+
+export interface FieldNote {
+  id: string;
+  tone: 'warn' | 'info';
+  text: string;
+}
+
+/** Notes under the password field. Never repeats the password itself. */
+export function passwordNotes(password: string, capsLock: boolean | null): FieldNote[] {
+  const notes: FieldNote[] = [];
+  if (capsLock) notes.push({ id: 'caps', tone: 'warn', text: 'Caps Lock is on. Passwords are case-sensitive: turn it off unless you mean it.' });
+  if (password !== password.trim()) {
+    notes.push({
+      id: 'spaces',
+      tone: 'warn',
+      text: 'The password starts or ends with a space. That often comes from copy and paste; remove it unless the space is really part of the password.',
+    });
+  }
+  return notes;
+}
+
+/** Notes under the user name field. */
+export function userNotes(user: string): FieldNote[] {
+  if (user !== user.trim()) {
+    return [{ id: 'spaces', tone: 'warn', text: 'The user name starts or ends with a space. Remove it: user names almost never contain spaces.' }];
+  }
+  return [];
+}
+
+/** Notes under the host field. */
+export function hostNotes(host: string): FieldNote[] {
+  if (host !== host.trim() && host.trim() !== '') {
+    return [{ id: 'spaces', tone: 'warn', text: 'The host name starts or ends with a space. Remove it.' }];
+  }
+  return [];
+}
+
+/**
+ * Reads the Caps Lock state from a keyboard event. Returns null when the browser cannot tell
+ * (then no warning is shown rather than a wrong one).
+ */
+export function capsLockFrom(ev: { getModifierState?: (key: string) => boolean }): boolean | null {
+  if (typeof ev.getModifierState !== 'function') return null;
+  return ev.getModifierState('CapsLock');
+}
+
+function keySource(key: KeyChoice | null): ConnectionRequest['privateKey'] {
+  if (!key) return undefined;
+  if (key.source === 'path') return key.path.trim() ? { path: key.path.trim() } : undefined;
+  if (key.text !== undefined) return { text: key.text };
+  return undefined;
+}
+
+function keepalive(text: string): number | undefined {
+  const t = text.trim();
+  if (!/^\d+$/.test(t)) return undefined;
+  return Math.min(3600, Number(t));
+}
+
+/** The settings a saved site keeps: everything but secrets (a loaded key's content is one). */
+export function toSiteSettings(v: FormValues): SiteSettings {
+  const s: SiteSettings = { protocol: v.protocol, host: v.host.trim(), user: v.user.trim() };
+  if (v.port.trim() !== '') s.port = /^\d+$/.test(v.port.trim()) ? Number(v.port.trim()) : v.port.trim();
+  if (v.key?.source === 'path' && v.key.path.trim()) s.privateKey = { path: v.key.path.trim() };
+  if (!v.useAgent) s.useAgent = false;
+  if (v.identitiesOnly) s.identitiesOnly = true;
+  if (v.legacyAlgorithms.length) s.legacyAlgorithms = [...v.legacyAlgorithms];
+  const ka = keepalive(v.keepaliveSeconds);
+  if (ka !== undefined) s.keepaliveSeconds = ka;
+  if (v.knownHostsPath.trim()) s.knownHostsPath = v.knownHostsPath.trim();
+  if (v.startPath.trim()) s.startPath = v.startPath.trim();
+  return s;
+}
+
+/** The form as the engine gets it: host, user and password exactly as typed (the engine explains mistakes). */
+export function toConnectionRequest(v: FormValues, siteId?: string): ConnectionRequest {
+  const r: ConnectionRequest = { protocol: v.protocol, host: v.host, user: v.user };
+  if (v.port.trim() !== '') r.port = /^\d+$/.test(v.port.trim()) ? Number(v.port.trim()) : v.port;
+  if (v.password !== '') r.password = v.password;
+  const key = keySource(v.key);
+  if (key) r.privateKey = key;
+  r.useAgent = v.useAgent;
+  if (v.identitiesOnly) r.identitiesOnly = true;
+  if (v.legacyAlgorithms.length) r.legacyAlgorithms = [...v.legacyAlgorithms];
+  const ka = keepalive(v.keepaliveSeconds);
+  if (ka !== undefined) r.keepaliveSeconds = ka;
+  if (v.knownHostsPath.trim()) r.knownHostsPath = v.knownHostsPath.trim();
+  if (v.startPath.trim()) r.startPath = v.startPath.trim();
+  if (siteId) r.siteId = siteId;
+  return r;
+}
+
+/** Fills the form from a saved site. */
+export function fromSiteSettings(s: SiteSettings): FormValues {
+  const base = emptyForm();
+  const port = s.port === undefined || s.port === '' ? String(DEFAULT_PORTS[s.protocol]) : String(s.port);
+  return {
+    ...base,
+    protocol: s.protocol,
+    host: s.host,
+    port,
+    portEdited: port !== String(DEFAULT_PORTS[s.protocol]),
+    user: s.user,
+    key: s.privateKey?.path ? { source: 'path', path: s.privateKey.path } : null,
+    useAgent: s.useAgent ?? true,
+    identitiesOnly: s.identitiesOnly ?? false,
+    keepaliveSeconds: s.keepaliveSeconds !== undefined ? String(s.keepaliveSeconds) : '',
+    legacyAlgorithms: s.legacyAlgorithms ? [...s.legacyAlgorithms] : [],
+    knownHostsPath: s.knownHostsPath ?? '',
+    startPath: s.startPath ?? '',
+  };
+}
+
+/** Whether the form still points at the same server and account as the site (so main may use its saved password). */
+export function sameTarget(v: FormValues, s: SiteSettings): boolean {
+  const port = s.port === undefined || s.port === '' ? String(DEFAULT_PORTS[s.protocol]) : String(s.port);
+  const formPort = v.port.trim() === '' ? String(DEFAULT_PORTS[v.protocol]) : v.port.trim();
+  return v.host.trim() === s.host.trim() && v.user.trim() === s.user.trim() && formPort === port && v.protocol === s.protocol;
+}
+
+/** "user@host" or "host" (WinSCP's default site name). */
+export function defaultSiteName(v: FormValues): string {
+  const host = v.host.trim();
+  if (!host) return 'New site';
+  return v.user.trim() ? `${v.user.trim()}@${host}` : host;
+}
+
+/** Whether a loaded file looks like text (an SSH-1 key is binary; everything else is text). */
+export function looksLikeText(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 4096);
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i]!;
+    if (b === 0) return false;
+    if (b < 9 || (b > 13 && b < 32 && b !== 27)) return false;
+  }
+  return true;
+}
+
+/** Whether pasted text is a key rather than a file path. */
+export function looksLikeKeyText(text: string): boolean {
+  return /-----BEGIN [A-Z0-9 ]*KEY|PuTTY-User-Key-File-|---- BEGIN SSH2|^(ssh-|ecdsa-|sk-)[a-z0-9@.-]+ AAAA/m.test(text);
+}
