@@ -190,6 +190,7 @@ export function checkConsistency(key: PrivateKeyData): string | null {
     case 'ssh-rsa': {
       if (key.p * key.q !== key.n) return 'the RSA modulus is not the product of the two primes';
       if ((key.e * key.d) % (key.p - 1n) !== 1n || (key.e * key.d) % (key.q - 1n) !== 1n) return 'the RSA private exponent does not match the public exponent';
+      if ((key.iqmp * key.q) % key.p !== 1n) return 'the RSA helper number (iqmp) is wrong';
       return null;
     }
     case 'ssh-dss':
