@@ -1,5 +1,6 @@
 /** The right-hand pane: the stepper of the current run, then its result and its log. */
 import { renderCode } from './ServiceBanner';
+import { ResultCard } from './ResultCard';
 import { Stepper } from './Stepper';
 import { useRun } from '../stores/runStore';
 
@@ -16,6 +17,7 @@ export function RunPanel() {
           Fill in the session and press <kbd>Connect</kbd> (or Enter). SFTP Doctor then checks the connection step by step and explains the first thing that goes wrong.
         </p>
       )}
+      <ResultCard />
       <Stepper />
       {state === 'failed' && error && (
         <p className="note note-fail" role="alert">

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Fix } from '../../shared/types';
 import { emptyForm } from './form';
-import { applyFormFix } from './formFixes';
+import { applyFormFix, legacyAlgorithmsOf, withLegacyAlgorithms } from './formFixes';
 
 const fix = (id: string, params?: Fix['params']): Fix => ({ id, label: id, description: '', risk: 'safe', kind: 'form', ...(params ? { params } : {}) });
 
@@ -41,5 +41,16 @@ describe('form fixes', () => {
   it('says so when a fix would change nothing, and refuses non-form fixes', () => {
     expect(applyFormFix({ ...emptyForm(), port: '22' }, fix('use-port', { port: 22 }))).toMatchObject({ ok: false });
     expect(applyFormFix(emptyForm(), { ...fix('trust-host-key'), kind: 'local' })).toMatchObject({ ok: false });
+  });
+});
+
+describe('legacy algorithm fixes in the form', () => {
+  it('reads the algorithms a fix enables and adds only the missing ones', () => {
+    const f = { ...fix('allow-legacy', { algorithms: ['diffie-hellman-group1-sha1', 'ssh-dss'] }), kind: 'local' as const };
+    expect(legacyAlgorithmsOf(f)).toEqual(['diffie-hellman-group1-sha1', 'ssh-dss']);
+    expect(legacyAlgorithmsOf(fix('use-port', { port: 2 }))).toBeNull();
+    const out = withLegacyAlgorithms({ ...emptyForm(), legacyAlgorithms: ['ssh-dss'] }, ['diffie-hellman-group1-sha1', 'ssh-dss']);
+    expect(out).toMatchObject({ ok: true, values: { legacyAlgorithms: ['ssh-dss', 'diffie-hellman-group1-sha1'] } });
+    expect(withLegacyAlgorithms({ ...emptyForm(), legacyAlgorithms: ['ssh-dss'] }, ['ssh-dss']).ok).toBe(false);
   });
 });

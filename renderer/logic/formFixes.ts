@@ -96,3 +96,24 @@ export function applyFormFix(values: FormValues, fix: Fix): FormFixOutcome {
   if (!changes.length) return { ok: false, message: 'The form already has these values, so this fix has nothing to change. Check the form, then connect again.' };
   return { ok: true, values: v, changes };
 }
+
+/**
+ * Legacy algorithms a fix wants enabled (params `legacyAlgorithms` or `algorithms`), which the
+ * form can carry for one attempt (Advanced > Legacy algorithms). Null when the fix has none.
+ */
+export function legacyAlgorithmsOf(fix: Fix): string[] | null {
+  const params = fix.params ?? {};
+  for (const name of ['legacyAlgorithms', 'algorithms']) {
+    const v = params[name];
+    if (Array.isArray(v) && v.length > 0) return v.filter((a) => typeof a === 'string' && a.length > 0 && a.length <= 128);
+    if (typeof v === 'string' && v.trim()) return v.split(/[\s,]+/).filter(Boolean);
+  }
+  return null;
+}
+
+/** Adds a fix's legacy algorithms to the form. */
+export function withLegacyAlgorithms(values: FormValues, algorithms: string[]): FormFixOutcome {
+  const added = algorithms.filter((a) => !values.legacyAlgorithms.includes(a));
+  if (!added.length) return { ok: false, message: 'These algorithms are already allowed in the form (Advanced). The server still refused; read the evidence for what else differs.' };
+  return { ok: true, values: { ...values, legacyAlgorithms: [...values.legacyAlgorithms, ...added] }, changes: [`Legacy algorithms allowed: ${added.join(', ')}`] };
+}

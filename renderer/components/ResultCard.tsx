@@ -1,0 +1,127 @@
+/** The diagnosis of the last run: title, what happened, what to do next, evidence, fixes. */
+import { useState } from 'react';
+import type { Fix, RunResult } from '../../shared/types';
+import { formatMs } from '../logic/run';
+import { RISK_TEXT } from '../logic/repair';
+import { applyFormFixAndReconnect, connect } from '../stores/actions';
+import { type AppliedFix, useRun } from '../stores/runStore';
+import { EvidenceList, MismatchView } from './Evidence';
+import { FixConfirmDialog } from './FixConfirmDialog';
+
+function FixOutcome({ applied, result }: { applied: AppliedFix; result: RunResult }) {
+  const d = result.diagnosis;
+  if (d.ok) {
+    return (
+      <p className="fix-outcome fix-outcome-ok" role="status">
+        Fixed: “{applied.label}” worked. Connected in {formatMs(result.totalMs)}.
+      </p>
+    );
+  }
+  if (d.code === applied.previousCode) {
+    return (
+      <p className="fix-outcome fix-outcome-fail" role="status">
+        “{applied.label}” was applied, but the same problem remains. Read the explanation below for what else to check.
+      </p>
+    );
+  }
+  return (
+    <p className="fix-outcome fix-outcome-warn" role="status">
+      “{applied.label}” solved the earlier problem. The connection now stops at a different step:
+    </p>
+  );
+}
+
+function FixButton({ fix, onPick }: { fix: Fix; onPick(fix: Fix): void }) {
+  const risk = RISK_TEXT[fix.risk];
+  return (
+    <li className="fix">
+      <button type="button" className={`fix-button risk-${fix.risk}`} onClick={() => onPick(fix)} aria-describedby={`fix-desc-${fix.id}`} data-fix-id={fix.id}>
+        <span className="fix-label">{fix.label}</span>
+        <span className={`risk-badge risk-badge-${fix.risk}`} title={risk.explain}>
+          {risk.badge}
+        </span>
+      </button>
+      <p id={`fix-desc-${fix.id}`} className="note muted">
+        {fix.description}
+      </p>
+    </li>
+  );
+}
+
+export function ResultCard() {
+  const result = useRun((s) => s.result);
+  const state = useRun((s) => s.state);
+  const applied = useRun((s) => s.appliedFix);
+  const [confirming, setConfirming] = useState<Fix | null>(null);
+  const [fixError, setFixError] = useState<{ runId: string; message: string } | null>(null);
+  if (state !== 'done' || !result) return null;
+  const d = result.diagnosis;
+  const mismatch = result.facts.kex?.mismatch;
+  const hasEvidence = d.evidence.length > 0 || mismatch !== undefined;
+
+  const pick = (fix: Fix) => {
+    setFixError(null);
+    if (fix.kind === 'form') {
+      const out = applyFormFixAndReconnect(fix);
+      if (!out.applied) setFixError({ runId: result.runId, message: out.message });
+    } else {
+      setConfirming(fix);
+    }
+  };
+
+  return (
+    <article className={`result-card ${d.ok ? 'result-ok' : 'result-fail'}`} aria-labelledby="result-title" data-testid="result-card" data-code={d.code}>
+      {applied && <FixOutcome applied={applied} result={result} />}
+      <h3 id="result-title" className="result-title">
+        <span className="result-icon" aria-hidden="true">
+          {d.ok ? '✓' : '✗'}
+        </span>
+        {d.title}
+      </h3>
+      <p className="result-explanation">{d.explanation}</p>
+      <div className="result-next">
+        <strong>Next step: </strong>
+        {d.nextStep}
+      </div>
+
+      {d.fixes.length > 0 && (
+        <section aria-labelledby="fixes-title" className="fixes">
+          <h4 id="fixes-title">{d.fixes.length === 1 ? 'Fix' : 'Fixes'}</h4>
+          <ul className="fix-list">
+            {d.fixes.map((fix) => (
+              <FixButton key={fix.id} fix={fix} onPick={pick} />
+            ))}
+          </ul>
+          {fixError?.runId === result.runId && (
+            <p className="note note-fail" role="alert">
+              {fixError.message}
+            </p>
+          )}
+        </section>
+      )}
+
+      {hasEvidence && (
+        <details className="evidence" open={mismatch !== undefined}>
+          <summary>Evidence{d.evidence.length ? ` (${d.evidence.length})` : ''}</summary>
+          {mismatch && <MismatchView mismatch={mismatch} />}
+          <EvidenceList items={d.evidence} />
+        </details>
+      )}
+
+      <div className="buttons result-buttons">
+        <button type="button" onClick={() => connect()}>
+          Connect again
+        </button>
+        <span className="tooltip-wrap">
+          <button type="button" aria-disabled="true" className="is-disabled" aria-describedby="bundle-soon-card" onClick={(e) => e.preventDefault()}>
+            Export support bundle
+          </button>
+          <span role="tooltip" id="bundle-soon-card" className="tooltip">
+            Export support bundle arrives soon.
+          </span>
+        </span>
+      </div>
+      {confirming && <FixConfirmDialog fix={confirming} request={result.request} onClose={() => setConfirming(null)} />}
+    </article>
+  );
+}
