@@ -30,6 +30,8 @@ export interface ConvertResult {
   inspection: KeyInspection;
   /** The input key's inspection. */
   source: KeyInspection;
+  /** Things the user should know about the new file (e.g. which tools cannot read it). */
+  notes: string[];
 }
 
 const PUBLIC_TARGETS: KeyTargetFormat[] = ['openssh-public', 'rfc4716-public'];
@@ -89,7 +91,15 @@ export async function convertKey(input: Buffer | string, opts: ConvertOptions): 
   const check = await openKey(text, { passphrase: isPublicTarget ? null : newPass });
   const ok = check.inspection.fingerprint_sha256 !== null && check.inspection.fingerprint_sha256 === source.fingerprint_sha256 && (isPublicTarget || check.key !== null);
   if (!ok) throw new Error(`the converted key did not read back correctly (${check.error?.message ?? 'fingerprint differs'}); nothing was written`);
-  return { text, bytes: Buffer.from(text, 'utf8'), inspection: check.inspection, source };
+  const notes: string[] = [];
+  if (opts.to === 'pem' && source.type === 'ssh-ed25519') {
+    notes.push('Ed25519 keys in PEM are PKCS#8, which OpenSSL reads but ssh-keygen (up to at least 9.2) and PuTTYgen (up to at least 0.78) do not: for those, convert to openssh or ppk-v3 instead.');
+  }
+  if (opts.to === 'ppk-v2' && source.type !== 'ssh-rsa' && source.type !== 'ssh-dss') {
+    notes.push('PPK version 2 files with ECDSA or Ed25519 keys need PuTTY 0.68 or later (2017).');
+  }
+  if (!isPublicTarget && !newPass) notes.push('The new file has no passphrase: keep it private, or convert again with a new passphrase.');
+  return { text, bytes: Buffer.from(text, 'utf8'), inspection: check.inspection, source, notes };
 }
 
 export class KeyFileExistsError extends Error {

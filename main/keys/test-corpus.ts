@@ -162,6 +162,7 @@ export async function buildCorpus(set: 'full' | 'small' = 'full'): Promise<Corpu
     pg('ssh1-rsa1024-enc', 'rsa1', 1024, 'ssh1', true),
     pg('sshcom-rsa2048-enc', 'rsa', 2048, 'sshcom', true),
     db('dropbear-ed25519', 'ed25519', 256),
+    sk('ossh-dsa', 'dsa', 1024, 'openssh', false),
   ];
   const full: Spec[] = [
     ...small,
@@ -170,7 +171,6 @@ export async function buildCorpus(set: 'full' | 'small' = 'full'): Promise<Corpu
     sk('ossh-rsa4096', 'rsa', 4096, 'openssh', false),
     sk('ossh-ecdsa384-enc', 'ecdsa', 384, 'openssh', true, ['-a', '4']),
     sk('ossh-ecdsa521', 'ecdsa', 521, 'openssh', false),
-    sk('ossh-dsa', 'dsa', 1024, 'openssh', false),
     sk('p8-rsa2048', 'rsa', 2048, 'pem-pkcs8', false, ['-m', 'PKCS8']),
     sk('p8-ecdsa256-enc', 'ecdsa', 256, 'pem-pkcs8-encrypted', true, ['-m', 'PKCS8']),
     sk('sec1-ecdsa521-enc', 'ecdsa', 521, 'pem-sec1', true, ['-m', 'PEM']),
