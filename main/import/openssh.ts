@@ -1,0 +1,333 @@
+/**
+ * OpenSSH client config (~/.ssh/config) -> sites, with the maintained `ssh-config` parser.
+ *
+ * Every concrete alias of a Host line becomes a site; patterns (Host *, Host *.corp) are not
+ * sites, but their settings apply to the aliases they match, first value wins, as `ssh -G` does.
+ * Include files are read in place (relative to ~/.ssh). Match blocks are skipped with a note
+ * (we never run `Match exec` commands), and a line the parser cannot read is reported with its
+ * file and line and skipped, so the rest of the file still imports.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import SSHConfig, { LineType, type Line, type Section } from 'ssh-config';
+import type { SiteSettings } from '../../shared/sites';
+import { emptyResult, makeCandidate, parsePort, type ImportProblem, type ParsedSource } from './common';
+
+export interface IncludedFile {
+  file: string;
+  text: string;
+}
+
+export interface OpenSshParseOptions {
+  /** Absolute path of the config file (for messages, origins and relative Includes). */
+  file: string;
+  text: string;
+  home: string;
+  /** The local user name: ssh logs in with it when the config names no User (%u). */
+  localUser: string;
+  /** %l */
+  localHost?: string;
+  /** Reads the files an Include pattern (absolute, may hold * and ?) matches, sorted. */
+  readIncluded?: (pattern: string) => Promise<IncludedFile[]>;
+  /** The user's ~/.ssh/known_hosts exists: imported sites use it (same format as ours). */
+  knownHostsFile?: string;
+}
+
+const MAX_INCLUDE_DEPTH = 16;
+
+type Where = { file: string; line: number };
+
+function countLineBreaks(text: string): number {
+  return (text.match(/\r\n|\r|\n/g) ?? []).length;
+}
+
+function lineValues(node: Line): string[] {
+  if (node.type !== LineType.DIRECTIVE) return [];
+  const v = node.value;
+  if (typeof v === 'string') return v === '' ? [] : [v];
+  return v.map((p) => p.val);
+}
+
+function isSection(node: Line): node is Section {
+  return node.type === LineType.DIRECTIVE && 'config' in node;
+}
+
+function first(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function readableParseError(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/Unexpected line break/.test(msg)) return 'a quote (") is opened but not closed';
+  if (/Missing value for match criteria/.test(msg)) return 'a Match condition has no value';
+  return 'the setting has no value';
+}
+
+/** Expands ssh_config tokens; unknown ones are left as they are and reported. */
+function expandTokens(value: string, tokens: Record<string, string | undefined>, unknown: Set<string>): string {
+  let out = value.replace(/%(.)/g, (all, ch: string) => {
+    if (ch === '%') return '%';
+    const t = tokens[ch];
+    if (t === undefined) {
+      unknown.add(`%${ch}`);
+      return all;
+    }
+    return t;
+  });
+  if (out === '~' || out.startsWith('~/')) out = (tokens.d ?? '~') + out.slice(1);
+  return out;
+}
+
+const LEGACY_ALGORITHM_OPTIONS = ['hostkeyalgorithms', 'kexalgorithms', 'ciphers', 'macs', 'pubkeyacceptedalgorithms', 'pubkeyacceptedkeytypes'];
+
+class OpenSshReader {
+  readonly result: ParsedSource = emptyResult('openssh');
+  readonly where = new WeakMap<object, Where>();
+  readonly #seen = new Set<string>();
+  #includeInBlockNoted = false;
+  #canonicalNoted = false;
+
+  constructor(readonly opts: OpenSshParseOptions) {}
+
+  problem(p: ImportProblem): void {
+    this.result.problems.push(p);
+  }
+
+  /** Parses one file; a line the parser cannot read is reported and blanked, the rest stays. */
+  parse(text: string, file: string): SSHConfig {
+    let config: SSHConfig | undefined;
+    try {
+      config = SSHConfig.parse(text);
+    } catch {
+      const lines = text.split(/\r\n|\r|\n/);
+      for (let i = 0; i < lines.length; i++) {
+        try {
+          SSHConfig.parse(lines[i]!);
+        } catch (err) {
+          this.problem({
+            file,
+            line: i + 1,
+            message: `This line could not be read (${readableParseError(err)}), so it was skipped. ssh itself refuses a config file with this mistake: fix or remove the line.`,
+          });
+          lines[i] = '';
+        }
+      }
+      try {
+        config = SSHConfig.parse(lines.join('\n'));
+      } catch (err) {
+        this.problem({ file, message: `This file could not be read (${readableParseError(err)}). Check it with "ssh -G <host>".` });
+        config = new SSHConfig();
+      }
+    }
+    // Line numbers: the parser keeps the text around each line, so count the line breaks.
+    let line = 1;
+    const visit = (lines: Line[]) => {
+      for (const node of lines) {
+        line += countLineBreaks(node.before);
+        this.where.set(node, { file, line });
+        line += countLineBreaks(node.after);
+        if (isSection(node)) visit(node.config);
+      }
+    };
+    visit(config);
+    return config;
+  }
+
+  async include(node: Line, fromFile: string, depth: number): Promise<Line[]> {
+    const at = this.where.get(node) ?? { file: fromFile, line: undefined };
+    if (depth >= MAX_INCLUDE_DEPTH) {
+      this.problem({ file: at.file, line: at.line, message: 'Include files are nested too deeply (more than 16 levels); this one was not read.' });
+      return [];
+    }
+    if (!this.opts.readIncluded) {
+      this.problem({ file: at.file, line: at.line, message: 'This Include was not followed (reading included files is not available here).' });
+      return [];
+    }
+    const out: Line[] = [];
+    const unknown = new Set<string>();
+    for (const raw of lineValues(node)) {
+      let pattern = expandTokens(raw, { d: this.opts.home, u: this.opts.localUser, l: this.opts.localHost }, unknown);
+      if (!path.isAbsolute(pattern)) pattern = path.join(this.opts.home, '.ssh', pattern);
+      let files: IncludedFile[] = [];
+      try {
+        files = await this.opts.readIncluded(pattern);
+      } catch (err) {
+        this.problem({ file: at.file, line: at.line, message: `The included file ${pattern} could not be read (${(err as Error).message}).` });
+      }
+      if (files.length === 0 && !/[*?]/.test(pattern)) {
+        this.problem({ file: at.file, line: at.line, message: `Include names ${pattern}, which does not exist; ssh skips it too.` });
+      }
+      for (const f of files) {
+        if (this.#seen.has(f.file)) {
+          this.problem({ file: at.file, line: at.line, message: `${f.file} is included more than once (or includes itself); it was read only the first time.` });
+          continue;
+        }
+        this.#seen.add(f.file);
+        if (!this.result.files.includes(f.file)) this.result.files.push(f.file);
+        out.push(...(await this.flatten(this.parse(f.text, f.file), f.file, depth + 1)));
+      }
+    }
+    if (unknown.size > 0) this.problem({ file: at.file, line: at.line, message: `Include uses ${[...unknown].join(', ')}, which SFTP Doctor does not expand.` });
+    return out;
+  }
+
+  /** Top-level lines with Includes read in place, Match blocks and hostname canonicalisation removed. */
+  async flatten(config: Line[], file: string, depth: number): Promise<Line[]> {
+    const out: Line[] = [];
+    for (const node of config) {
+      if (node.type !== LineType.DIRECTIVE) continue;
+      const param = node.param.toLowerCase();
+      if (param === 'include') {
+        out.push(...(await this.include(node, file, depth)));
+      } else if (param === 'match' && isSection(node)) {
+        const at = this.where.get(node);
+        this.problem({
+          file: at?.file ?? file,
+          line: at?.line,
+          message: `Match block skipped: SFTP Doctor does not evaluate Match conditions, so the settings in this block were not applied to any site. Check those sites' settings after the import.`,
+        });
+      } else if (isSection(node)) {
+        const inner: Line[] = [];
+        const trailing: Line[] = [];
+        for (const sub of node.config) {
+          if (sub.type !== LineType.DIRECTIVE) continue;
+          const subParam = sub.param.toLowerCase();
+          if (subParam === 'include') {
+            const lines = await this.include(sub, file, depth);
+            const firstSection = lines.findIndex(isSection);
+            inner.push(...(firstSection < 0 ? lines : lines.slice(0, firstSection)));
+            if (firstSection >= 0) {
+              trailing.push(...lines.slice(firstSection));
+              if (!this.#includeInBlockNoted) {
+                this.#includeInBlockNoted = true;
+                const at = this.where.get(sub);
+                this.problem({ file: at?.file ?? file, line: at?.line, message: 'An Include inside a Host block brings its own Host blocks; they were read as if they stood on their own.' });
+              }
+            }
+          } else if (subParam === 'canonicalizehostname' || subParam === 'canonicaldomains') {
+            // Canonicalisation needs DNS look-ups; the import stays offline and uses names as written.
+            if (!this.#canonicalNoted && subParam === 'canonicalizehostname' && lineValues(sub)[0] !== 'no') {
+              this.#canonicalNoted = true;
+              const at = this.where.get(sub);
+              this.problem({ file: at?.file ?? file, line: at?.line, message: 'CanonicalizeHostName is not applied: host names are imported as written.' });
+            }
+          } else {
+            inner.push(sub);
+          }
+        }
+        const cfg = new SSHConfig();
+        cfg.push(...inner);
+        const copy: Section = { ...node, config: cfg };
+        const at = this.where.get(node);
+        if (at) this.where.set(copy, at);
+        out.push(copy, ...trailing);
+      } else {
+        out.push(node);
+      }
+    }
+    return out;
+  }
+}
+
+/** Reads an OpenSSH client config (and its Includes) into import candidates. */
+export async function parseOpenSshConfig(opts: OpenSshParseOptions): Promise<ParsedSource> {
+  const reader = new OpenSshReader(opts);
+  const { result } = reader;
+  result.files.push(opts.file);
+  const flat = await reader.flatten(reader.parse(opts.text, opts.file), opts.file, 0);
+
+  const config = new SSHConfig();
+  config.push(...flat);
+
+  // Bad ports are reported where they are written.
+  const visit = (lines: Line[]) => {
+    for (const node of lines) {
+      if (node.type === LineType.DIRECTIVE && node.param.toLowerCase() === 'port' && parsePort(lineValues(node)[0]) === 'invalid') {
+        const at = reader.where.get(node);
+        reader.problem({ file: at?.file ?? opts.file, line: at?.line, message: `Port "${lineValues(node)[0] ?? ''}" is not a port number (1-65535); the default port 22 was used instead. Fix the line if ssh should use another port.` });
+      }
+      if (isSection(node)) visit(node.config);
+    }
+  };
+  visit(config);
+
+  const aliases: { alias: string; file: string }[] = [];
+  const seen = new Set<string>();
+  for (const node of flat) {
+    if (!isSection(node) || node.param.toLowerCase() !== 'host') continue;
+    for (const pattern of lineValues(node)) {
+      if (/[*?!%]/.test(pattern) || seen.has(pattern.toLowerCase())) continue;
+      seen.add(pattern.toLowerCase());
+      aliases.push({ alias: pattern, file: reader.where.get(node)?.file ?? opts.file });
+    }
+  }
+
+  for (const { alias, file } of aliases) {
+    const c = config.compute(alias, { ignoreCase: true, matchExec: false });
+    const notes: string[] = [];
+    const unknown = new Set<string>();
+
+    const hostName = expandTokens(first(c.hostname) ?? alias, { h: alias }, unknown);
+    const userLine = first(c.user);
+    const user = userLine ?? opts.localUser;
+    if (userLine === undefined) notes.push(`No User is set, so ssh logs in as your local user "${opts.localUser}"; the site does the same. Change the user name if the server expects another.`);
+    const portValue = parsePort(first(c.port));
+    const port = typeof portValue === 'number' ? portValue : 22;
+
+    const tokens = { d: opts.home, u: opts.localUser, l: opts.localHost, h: hostName, r: user, p: String(port), n: alias, i: typeof process.getuid === 'function' ? String(process.getuid()) : undefined };
+    const settings: SiteSettings = { protocol: 'sftp', host: hostName, user };
+    if (typeof portValue === 'number') settings.port = portValue;
+
+    const identities = (Array.isArray(c.identityfile) ? c.identityfile : c.identityfile ? [c.identityfile] : []).filter((f) => f.toLowerCase() !== 'none');
+    if (identities.length > 0) {
+      settings.privateKey = { path: expandTokens(identities[0]!, tokens, unknown) };
+      if (identities.length > 1) {
+        const others = identities.slice(1).map((f) => expandTokens(f, tokens, unknown));
+        notes.push(`ssh would also try these keys: ${others.join(', ')}. SFTP Doctor uses the first one; choose another key file in the site if that one is not right.`);
+      }
+    }
+    if (first(c.identitiesonly)?.toLowerCase() === 'yes') settings.identitiesOnly = true;
+    if (first(c.identityagent)?.toLowerCase() === 'none') settings.useAgent = false;
+
+    const keepalive = Number(first(c.serveraliveinterval));
+    if (Number.isInteger(keepalive) && keepalive > 0) settings.keepaliveSeconds = keepalive;
+
+    const legacy = new Set<string>();
+    for (const opt of LEGACY_ALGORITHM_OPTIONS) {
+      const v = first(c[opt]);
+      if (v?.startsWith('+')) for (const alg of v.slice(1).split(',')) if (alg.trim()) legacy.add(alg.trim());
+    }
+    if (legacy.size > 0) settings.legacyAlgorithms = [...legacy];
+
+    const knownHosts = (Array.isArray(c.userknownhostsfile) ? c.userknownhostsfile : c.userknownhostsfile ? [c.userknownhostsfile] : []).filter((f) => f.toLowerCase() !== 'none');
+    if (knownHosts.length > 0) {
+      settings.knownHostsPath = expandTokens(knownHosts[0]!, tokens, unknown);
+    } else if (opts.knownHostsFile) {
+      settings.knownHostsPath = opts.knownHostsFile;
+      notes.push(`Uses your OpenSSH known_hosts file (${opts.knownHostsFile}), so servers ssh already trusts are trusted here too. To use SFTP Doctor's own list instead, clear the known-hosts file in the site's Advanced settings.`);
+    }
+
+    const jump = first(c.proxyjump);
+    if (jump && jump.toLowerCase() !== 'none') {
+      notes.push(`ssh reaches this server through the jump host "${jump}" (ProxyJump). SFTP Doctor cannot connect through jump hosts yet, so it will try to reach the server directly; that may fail where ssh works.`);
+    }
+    const proxyCommand = first(c.proxycommand);
+    if (proxyCommand && proxyCommand.toLowerCase() !== 'none') {
+      notes.push(`ssh reaches this server through a proxy command ("${proxyCommand}"). SFTP Doctor does not run proxy commands, so it will try to reach the server directly; that may fail where ssh works.`);
+    }
+    if (typeof portValue !== 'number' && portValue === 'invalid') notes.push('The Port in the config is not a number, so the default port 22 is used.');
+    if (unknown.size > 0) notes.push(`The settings use ${[...unknown].join(', ')}, which SFTP Doctor does not expand; check the paths.`);
+
+    result.candidates.push(makeCandidate({ origin: { tool: 'openssh', file, name: alias }, name: alias, settings, notes }));
+  }
+  return result;
+}
+
+/** The local user name ssh would use (%u). */
+export function localUserName(env: NodeJS.ProcessEnv = process.env): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return env.USER ?? env.USERNAME ?? 'user';
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * PuTTY saved sessions and cached host keys -> sites and known_hosts lines.
+ *
+ * Windows keeps them in the registry (HKCU\Software\SimonTatham\PuTTY\Sessions\<name> and
+ * ...\SshHostKeys), read here from a regedit export (.reg) or from `reg query ... /s` output;
+ * PuTTY on Linux keeps one file per session in ~/.putty/sessions/<name> (name=value lines) and
+ * the host keys in ~/.putty/sshhostkeys ("type@port:host value" lines). Session names are
+ * %-escaped in both places.
+ */
+import type { SiteSettings } from '../../shared/sites';
+import { emptyResult, makeCandidate, parsePort, percentDecode, splitLines, windowsPathNote, type ImportProblem, type ParsedSource } from './common';
+import { HostKeyFormatError, puttyHostKeyToKnownHosts } from './hostkeys';
+import { getValue, looksLikeRegExport, looksLikeRegQuery, parseKeyValueLines, parseRegExport, parseRegQuery, type RegKey } from './registry';
+
+export const PUTTY_SESSIONS_KEY = 'HKEY_CURRENT_USER\\Software\\SimonTatham\\PuTTY\\Sessions';
+export const PUTTY_HOSTKEYS_KEY = 'HKEY_CURRENT_USER\\Software\\SimonTatham\\PuTTY\\SshHostKeys';
+
+const SESSION_PATH = /\\SimonTatham\\PuTTY\\Sessions\\([^\\]+)$/i;
+const HOSTKEYS_PATH = /\\SimonTatham\\PuTTY\\SshHostKeys$/i;
+
+export interface PuttyParseOptions {
+  platform?: NodeJS.Platform;
+}
+
+function hostKeyProblem(file: string, line: number, name: string, err: unknown): ImportProblem {
+  const reason = err instanceof HostKeyFormatError ? err.message : 'it could not be read';
+  return { file, line, message: `The cached host key "${name}" was not imported: ${reason}.` };
+}
+
+/** Turns one session key into a candidate (or a problem saying why not). */
+function sessionToCandidate(key: RegKey, munged: string, file: string, result: ParsedSource, opts: PuttyParseOptions): void {
+  const name = percentDecode(munged);
+  if (name === 'Default Settings') return; // PuTTY's template for new sessions, not a site
+  const protocol = (getValue(key, 'Protocol') ?? 'ssh').toLowerCase();
+  if (protocol !== 'ssh') {
+    result.problems.push({ file, line: key.line, message: `The session "${name}" uses ${protocol}, not SSH, so it was not imported.` });
+    return;
+  }
+  let host = (getValue(key, 'HostName') ?? '').trim();
+  let user = getValue(key, 'UserName') ?? '';
+  const at = host.lastIndexOf('@');
+  if (at > 0) {
+    if (user === '') user = host.slice(0, at);
+    host = host.slice(at + 1);
+  }
+  if (host === '') {
+    result.problems.push({ file, line: key.line, message: `The session "${name}" has no host name, so it was not imported.` });
+    return;
+  }
+  const notes: string[] = [];
+  const settings: SiteSettings = { protocol: 'sftp', host, user };
+  if (user === '') notes.push('No user name was saved in PuTTY. Type it in before connecting.');
+
+  const portRaw = getValue(key, 'PortNumber');
+  const port = parsePort(portRaw);
+  if (port === 'invalid') {
+    result.problems.push({ file, line: key.values.get('portnumber')?.line ?? key.line, message: `The session "${name}" has port "${portRaw ?? ''}", which is not a port number; the default port 22 is used.` });
+  } else if (port !== undefined && port !== 22) {
+    settings.port = port;
+  }
+
+  const keyFile = (getValue(key, 'PublicKeyFile') ?? '').trim();
+  if (keyFile !== '') {
+    settings.privateKey = { path: keyFile };
+    const note = windowsPathNote(keyFile, opts.platform ?? process.platform);
+    if (note) notes.push(note);
+  }
+  if (getValue(key, 'TryAgent') === '0') settings.useAgent = false;
+  const ping = Number(getValue(key, 'PingIntervalSecs') ?? '0');
+  if (Number.isInteger(ping) && ping > 0) settings.keepaliveSeconds = ping;
+
+  const proxyMethod = getValue(key, 'ProxyMethod');
+  if (proxyMethod !== undefined && proxyMethod !== '0') {
+    const proxyHost = getValue(key, 'ProxyHost') ?? '';
+    notes.push(`PuTTY connects to this server through a proxy${proxyHost ? ` (${proxyHost})` : ''}. SFTP Doctor does not use proxies yet, so it will try to reach the server directly.`);
+  }
+  if (getValue(key, 'SshProt') === '0') notes.push('This session was set to SSH-1 only, which is obsolete; SFTP Doctor uses SSH-2.');
+
+  result.candidates.push(makeCandidate({ origin: { tool: 'putty', file, name }, name, settings, notes }));
+}
+
+function hostKeysFromKey(key: RegKey, file: string, result: ParsedSource): void {
+  for (const value of key.values.values()) {
+    try {
+      const converted = puttyHostKeyToKnownHosts(value.name, value.data);
+      if (!result.hostKeys.includes(converted.line)) result.hostKeys.push(converted.line);
+    } catch (err) {
+      result.problems.push(hostKeyProblem(file, value.line, percentDecode(value.name), err));
+    }
+  }
+}
+
+/** Sessions and host keys from registry keys, whichever reader produced them. */
+export function puttyFromRegistryKeys(keys: RegKey[], file: string, opts: PuttyParseOptions = {}): ParsedSource {
+  const result = emptyResult('putty');
+  result.files.push(file);
+  for (const key of keys) {
+    const session = SESSION_PATH.exec(key.path);
+    if (session) sessionToCandidate(key, session[1]!, file, result, opts);
+    else if (HOSTKEYS_PATH.test(key.path)) hostKeysFromKey(key, file, result);
+  }
+  return result;
+}
+
+/**
+ * A registry dump of PuTTY's keys: a regedit export (.reg) or the output of
+ * `reg query HKCU\Software\SimonTatham\PuTTY /s`.
+ */
+export function parsePuttyRegistry(text: string, file: string, opts: PuttyParseOptions = {}): ParsedSource {
+  const problems: ImportProblem[] = [];
+  let keys: RegKey[];
+  if (looksLikeRegExport(text)) keys = parseRegExport(text, file, problems);
+  else if (looksLikeRegQuery(text)) keys = parseRegQuery(text, file, problems);
+  else {
+    const result = emptyResult('putty');
+    result.files.push(file);
+    result.problems.push({ file, message: 'This file is neither a registry export (.reg) nor "reg query" output. Export PuTTY\'s settings with: reg query HKCU\\Software\\SimonTatham\\PuTTY /s > putty.txt' });
+    return result;
+  }
+  const result = puttyFromRegistryKeys(keys, file, opts);
+  result.problems.unshift(...problems);
+  if (result.candidates.length === 0 && result.hostKeys.length === 0 && problems.length === 0 && !keys.some((k) => /SimonTatham\\PuTTY/i.test(k.path))) {
+    result.problems.push({ file, message: 'No PuTTY sessions were found in this file (no key under HKEY_CURRENT_USER\\Software\\SimonTatham\\PuTTY).' });
+  }
+  return result;
+}
+
+/** One file of ~/.putty/sessions; the file name is the %-escaped session name. */
+export function parsePuttySessionFile(text: string, file: string, fileName: string, opts: PuttyParseOptions = {}): ParsedSource {
+  const problems: ImportProblem[] = [];
+  const key = parseKeyValueLines(text, file, `${PUTTY_SESSIONS_KEY}\\${fileName}`, problems);
+  const result = puttyFromRegistryKeys([key], file, opts);
+  result.problems.unshift(...problems);
+  return result;
+}
+
+/** ~/.putty/sshhostkeys: one "type@port:host value" per line. */
+export function parsePuttyHostKeysFile(text: string, file: string): ParsedSource {
+  const result = emptyResult('putty');
+  result.files.push(file);
+  splitLines(text).forEach((line, i) => {
+    const t = line.trim();
+    if (t === '') return;
+    const space = t.indexOf(' ');
+    if (space <= 0) {
+      result.problems.push({ file, line: i + 1, message: 'This line is not "type@port:host value" and was skipped.' });
+      return;
+    }
+    const name = t.slice(0, space);
+    try {
+      const converted = puttyHostKeyToKnownHosts(name, t.slice(space + 1));
+      if (!result.hostKeys.includes(converted.line)) result.hostKeys.push(converted.line);
+    } catch (err) {
+      result.problems.push(hostKeyProblem(file, i + 1, name, err));
+    }
+  });
+  return result;
+}

@@ -1,0 +1,221 @@
+/**
+ * Readers for the key/value files Windows tools leave behind: regedit exports (.reg),
+ * `reg query ... /s` output, INI files (WinSCP.ini) and PuTTY's Unix session files. They all
+ * become the same shape, a list of keys with named values and line numbers, so the PuTTY and
+ * WinSCP importers do not care where a session came from. Nothing here throws on bad input:
+ * lines that cannot be read become problems with their line number.
+ */
+import { splitLines, type ImportProblem } from './common';
+
+export interface RegValue {
+  /** The name as written. */
+  name: string;
+  kind: 'string' | 'number' | 'other';
+  /** Text, or a number in decimal for DWORDs. */
+  data: string;
+  line: number;
+}
+
+export interface RegKey {
+  /** Full key path (registry) or section name (INI). */
+  path: string;
+  line: number;
+  /** Values by lower-case name. */
+  values: Map<string, RegValue>;
+}
+
+export function getValue(key: RegKey, name: string): string | undefined {
+  return key.values.get(name.toLowerCase())?.data;
+}
+
+function setValue(key: RegKey, value: RegValue): void {
+  key.values.set(value.name.toLowerCase(), value);
+}
+
+export function looksLikeRegExport(text: string): boolean {
+  return /^\s*(Windows Registry Editor Version [\d.]+|REGEDIT4)\s*$/m.test(text.slice(0, 200));
+}
+
+export function looksLikeRegQuery(text: string): boolean {
+  return /^HKEY_[A-Z_]+\\/m.test(text) && /^ {4}\S.* {4}REG_[A-Z0-9_]+/m.test(text);
+}
+
+/** Unescapes a .reg string body (only \\ and \" are escapes). */
+function unescapeRegString(body: string): string | null {
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i]!;
+    if (ch === '\\') {
+      const next = body[i + 1];
+      if (next !== '\\' && next !== '"') return null;
+      out += next;
+      i++;
+    } else if (ch === '"') {
+      return null;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+/** Reads `"name"` (or `@`) at the start of a .reg value line; returns the name and the rest. */
+function readRegName(line: string): { name: string; rest: string } | null {
+  if (line.startsWith('@=')) return { name: '', rest: line.slice(2) };
+  if (!line.startsWith('"')) return null;
+  let i = 1;
+  let name = '';
+  while (i < line.length) {
+    const ch = line[i]!;
+    if (ch === '\\' && i + 1 < line.length) {
+      name += line[i + 1];
+      i += 2;
+    } else if (ch === '"') {
+      break;
+    } else {
+      name += ch;
+      i++;
+    }
+  }
+  if (line[i] !== '"' || line[i + 1] !== '=') return null;
+  return { name, rest: line.slice(i + 2) };
+}
+
+/** A regedit export (.reg), version 5 (UTF-16) or REGEDIT4. */
+export function parseRegExport(text: string, file: string, problems: ImportProblem[]): RegKey[] {
+  const lines = splitLines(text);
+  const keys: RegKey[] = [];
+  let current: RegKey | null = null;
+  let skipping = false;
+  for (let i = 0; i < lines.length; i++) {
+    const lineNo = i + 1;
+    let line = lines[i]!.trim();
+    // Values may continue on the next lines (hex data ends a line with "\").
+    while (line.endsWith('\\') && /^("|@)/.test(line) && /=hex/i.test(line) && i + 1 < lines.length) {
+      line = line.slice(0, -1) + lines[++i]!.trim();
+    }
+    if (line === '' || line.startsWith(';') || looksLikeRegExport(line)) continue;
+    if (line.startsWith('[')) {
+      if (!line.endsWith(']')) {
+        problems.push({ file, line: lineNo, message: 'This key line has no closing "]"; the values under it were skipped.' });
+        current = null;
+        skipping = true;
+        continue;
+      }
+      const p = line.slice(1, -1);
+      skipping = p.startsWith('-');
+      current = skipping ? null : { path: p, line: lineNo, values: new Map() };
+      if (current) keys.push(current);
+      continue;
+    }
+    if (skipping) continue;
+    if (!current) {
+      problems.push({ file, line: lineNo, message: 'This line is outside any [key] section and was skipped.' });
+      continue;
+    }
+    const named = readRegName(line);
+    if (!named) {
+      problems.push({ file, line: lineNo, message: 'This line is not a "name"=value pair and was skipped.' });
+      continue;
+    }
+    const { name, rest } = named;
+    if (rest.startsWith('"')) {
+      const body = rest.endsWith('"') && rest.length >= 2 ? unescapeRegString(rest.slice(1, -1)) : null;
+      if (body === null) {
+        problems.push({ file, line: lineNo, message: `The text value of "${name}" is not properly quoted; it was skipped.` });
+        continue;
+      }
+      setValue(current, { name, kind: 'string', data: body, line: lineNo });
+    } else if (/^dword:[0-9a-f]{1,8}$/i.test(rest)) {
+      setValue(current, { name, kind: 'number', data: String(parseInt(rest.slice(6), 16)), line: lineNo });
+    } else if (/^(hex(\([0-9a-f]+\))?:[0-9a-f,\s]*|-)$/i.test(rest)) {
+      setValue(current, { name, kind: 'other', data: rest, line: lineNo });
+    } else {
+      problems.push({ file, line: lineNo, message: `The value of "${name}" could not be read; it was skipped.` });
+    }
+  }
+  return keys;
+}
+
+/** The output of `reg query <key> /s` (as shown in cmd.exe, or saved to a file). */
+export function parseRegQuery(text: string, file: string, problems: ImportProblem[]): RegKey[] {
+  const lines = splitLines(text);
+  const keys: RegKey[] = [];
+  let current: RegKey | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!;
+    const lineNo = i + 1;
+    if (raw.trim() === '') continue;
+    if (/^HKEY_[A-Z_]+(\\|$)/.test(raw)) {
+      current = { path: raw.trimEnd(), line: lineNo, values: new Map() };
+      keys.push(current);
+      continue;
+    }
+    if (/^(End of search|ERROR:)/i.test(raw.trim())) {
+      if (/^ERROR:/i.test(raw.trim())) problems.push({ file, line: lineNo, message: `reg query reported: ${raw.trim()}` });
+      continue;
+    }
+    const m = /^ {4}(.*?) {4}(REG_[A-Z0-9_]+)(?: {4}(.*))?$/.exec(raw);
+    if (!m || !current) {
+      problems.push({ file, line: lineNo, message: 'This line is not in the form of reg query output (4 spaces, name, type, value) and was skipped.' });
+      continue;
+    }
+    const [, nameRaw, type, dataRaw = ''] = m;
+    const name = nameRaw === '(Default)' ? '' : nameRaw!;
+    if (type === 'REG_SZ' || type === 'REG_EXPAND_SZ') {
+      setValue(current, { name, kind: 'string', data: dataRaw, line: lineNo });
+    } else if (type === 'REG_DWORD' || type === 'REG_QWORD') {
+      const n = /^0x[0-9a-f]+$/i.test(dataRaw.trim()) ? parseInt(dataRaw.trim(), 16) : NaN;
+      if (Number.isNaN(n)) problems.push({ file, line: lineNo, message: `The number value of "${name}" could not be read; it was skipped.` });
+      else setValue(current, { name, kind: 'number', data: String(n), line: lineNo });
+    } else {
+      setValue(current, { name, kind: 'other', data: dataRaw, line: lineNo });
+    }
+  }
+  return keys;
+}
+
+/** An INI file: [Section] lines and name=value lines (WinSCP.ini). */
+export function parseIni(text: string, file: string, problems: ImportProblem[]): RegKey[] {
+  const lines = splitLines(text);
+  const keys: RegKey[] = [];
+  let current: RegKey | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    const lineNo = i + 1;
+    if (line === '' || line.startsWith(';') || line.startsWith('#')) continue;
+    if (line.startsWith('[')) {
+      if (!line.endsWith(']')) {
+        problems.push({ file, line: lineNo, message: 'This section line has no closing "]"; the settings under it were skipped.' });
+        current = null;
+        continue;
+      }
+      current = { path: line.slice(1, -1), line: lineNo, values: new Map() };
+      keys.push(current);
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (eq <= 0) {
+      problems.push({ file, line: lineNo, message: 'This line is not a name=value setting and was skipped.' });
+      continue;
+    }
+    if (!current) continue; // settings before the first section belong to nothing we read
+    setValue(current, { name: line.slice(0, eq).trim(), kind: 'string', data: line.slice(eq + 1), line: lineNo });
+  }
+  return keys;
+}
+
+/** One PuTTY session file from ~/.putty/sessions (name=value lines). */
+export function parseKeyValueLines(text: string, file: string, keyPath: string, problems: ImportProblem[]): RegKey {
+  const key: RegKey = { path: keyPath, line: 1, values: new Map() };
+  splitLines(text).forEach((line, i) => {
+    if (line.trim() === '') return;
+    const eq = line.indexOf('=');
+    if (eq <= 0) {
+      problems.push({ file, line: i + 1, message: 'This line is not a name=value setting and was skipped.' });
+      return;
+    }
+    setValue(key, { name: line.slice(0, eq), kind: 'string', data: line.slice(eq + 1), line: i + 1 });
+  });
+  return key;
+}

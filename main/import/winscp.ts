@@ -1,0 +1,207 @@
+/**
+ * WinSCP sites (WinSCP.ini, or a registry dump of HKCU\Software\Martin Prikryl\WinSCP 2) ->
+ * sites and known_hosts lines.
+ *
+ * Sites are sections [Sessions\Folder/Sub/Name] with %-escaped names (UTF-8 marked by an escaped
+ * BOM, else the Windows code page). A saved password is only OBFUSCATED: anyone who can read the
+ * file can turn it back into the password with WinSCP's published algorithm (below). We recover
+ * it only when the user asks for it, and then store it encrypted (or not at all).
+ */
+import type { SiteSettings } from '../../shared/sites';
+import { Secret } from '../common/secret';
+import { decodeBytes, emptyResult, makeCandidate, parsePort, percentDecode, windowsPathNote, type ImportProblem, type ParsedSource } from './common';
+import { HostKeyFormatError, puttyHostKeyToKnownHosts } from './hostkeys';
+import { getValue, looksLikeRegExport, looksLikeRegQuery, parseIni, parseRegExport, parseRegQuery, type RegKey } from './registry';
+
+export const WINSCP_REGISTRY_KEY = 'HKEY_CURRENT_USER\\Software\\Martin Prikryl\\WinSCP 2';
+
+/** What a user should know before asking for WinSCP passwords. */
+export const WINSCP_PASSWORD_EXPLANATION =
+  'WinSCP does not encrypt saved passwords (unless you set a master password); it only scrambles them, and anyone who can read WinSCP.ini can unscramble them. Importing them copies the passwords into SFTP Doctor, where they are stored encrypted by your system keychain.';
+
+// WinSCP's password scrambling (core/Security.cpp): every byte is written as two hex digits of
+// ~(byte ^ 0xA3); a header gives a flag (0xFF), a dummy byte, the length and a count of random
+// bytes to skip; the plain text is user name + host name + password.
+const PWALG_SIMPLE_MAGIC = 0xa3;
+const PWALG_SIMPLE_FLAG = 0xff;
+
+export type WinScpPasswordResult = { ok: true; password: string } | { ok: false; reason: string };
+
+/** Recovers a password WinSCP stored in its Password= setting. */
+export function winscpDeobfuscate(encoded: string, userName: string, hostName: string): WinScpPasswordResult {
+  const text = encoded.trim();
+  if (!/^[0-9A-Fa-f]*$/.test(text) || text.length % 2 !== 0) return { ok: false, reason: 'the stored value is not WinSCP\'s hex form' };
+  const bytes = Buffer.from(text, 'hex').map((b) => ~(b ^ PWALG_SIMPLE_MAGIC) & 0xff);
+  let pos = 0;
+  const next = (): number | undefined => (pos < bytes.length ? bytes[pos++] : undefined);
+  const flag = next();
+  if (flag === undefined) return { ok: false, reason: 'the stored value is empty' };
+  let length: number | undefined;
+  if (flag === PWALG_SIMPLE_FLAG) {
+    const kind = next(); // 0x00: internal (our case); 0x01/0x02 mean an external or other scheme
+    if (kind !== 0) return { ok: false, reason: 'it is stored with a scheme this import does not know (perhaps a master password)' };
+    length = next();
+  } else {
+    length = flag;
+  }
+  const skip = next();
+  if (length === undefined || skip === undefined) return { ok: false, reason: 'the stored value is too short' };
+  pos += skip;
+  if (pos + length > bytes.length) return { ok: false, reason: 'the stored value is too short' };
+  let plain = Buffer.from(bytes.subarray(pos, pos + length));
+  if (flag === PWALG_SIMPLE_FLAG) {
+    const key = Buffer.from(userName + hostName, 'utf8');
+    if (!plain.subarray(0, key.length).equals(key)) {
+      return { ok: false, reason: 'it does not belong to this user name and host (the site was edited outside WinSCP, or a master password is set)' };
+    }
+    plain = plain.subarray(key.length);
+  }
+  return { ok: true, password: decodeBytes(plain) };
+}
+
+/** The reverse, as WinSCP writes it (used by tests and fixtures). `random` gives bytes 0-255. */
+export function winscpObfuscate(password: string, userName: string, hostName: string, random: () => number = () => Math.floor(Math.random() * 256)): string {
+  const plain = Buffer.from(userName + hostName + password, 'utf8');
+  if (plain.length > 255) throw new Error('too long for WinSCP\'s format');
+  const enc = (b: number) => (~(b ^ PWALG_SIMPLE_MAGIC) & 0xff).toString(16).toUpperCase().padStart(2, '0');
+  const shift = plain.length < 50 ? random() % (50 - plain.length) : 0;
+  let out = enc(PWALG_SIMPLE_FLAG) + enc(0) + enc(plain.length) + enc(shift);
+  for (let i = 0; i < shift; i++) out += enc(random() & 0xff);
+  for (const b of plain) out += enc(b);
+  while (out.length < 100) out += enc(random() & 0xff);
+  return out;
+}
+
+const PROTOCOLS: Record<string, SiteSettings['protocol'] | string> = {
+  '0': 'scp',
+  '1': 'sftp',
+  '2': 'sftp',
+  '5': 'FTP',
+  '6': 'WebDAV',
+  '7': 'Amazon S3',
+};
+
+export interface WinScpParseOptions {
+  platform?: NodeJS.Platform;
+}
+
+/** Sections as WinSCP names them ("Sessions\\X", "SshHostKeys"), whatever the storage. */
+function relativePath(p: string): string {
+  const m = /\\WinSCP 2\\(.*)$/i.exec(p);
+  return m ? m[1]! : p;
+}
+
+function sessionToCandidate(key: RegKey, munged: string, file: string, fromIni: boolean, masterPassword: boolean, result: ParsedSource, opts: WinScpParseOptions): void {
+  const value = (name: string): string | undefined => {
+    const v = getValue(key, name);
+    return v === undefined ? undefined : fromIni ? percentDecode(v) : v;
+  };
+  const fullName = percentDecode(munged);
+  if (fullName === 'Default Settings' || value('IsWorkspace') === '1') return;
+  const parts = fullName.split('/').filter((p) => p !== '');
+  const name = parts.pop() ?? fullName;
+  const folder = parts.join('/');
+
+  const protoCode = value('FSProtocol') ?? '1';
+  const protocol = PROTOCOLS[protoCode] ?? `protocol number ${protoCode}`;
+  if (protocol !== 'sftp' && protocol !== 'scp') {
+    result.problems.push({ file, line: key.line, message: `The site "${fullName}" uses ${protocol}, not SFTP or SCP, so it was not imported.` });
+    return;
+  }
+  let host = (value('HostName') ?? '').trim();
+  const user = value('UserName') ?? '';
+  if (host === '') {
+    result.problems.push({ file, line: key.line, message: `The site "${fullName}" has no host name, so it was not imported.` });
+    return;
+  }
+  // WinSCP keeps IPv6 addresses bracketed in some versions.
+  if (/^\[.*\]$/.test(host)) host = host.slice(1, -1);
+
+  const notes: string[] = [];
+  const settings: SiteSettings = { protocol, host, user };
+  if (user === '') notes.push('No user name was saved in WinSCP. Type it in before connecting.');
+  if (protoCode === '1') notes.push('WinSCP was set to "SFTP with SCP fallback"; SFTP Doctor checks SFTP.');
+
+  const portRaw = value('PortNumber');
+  const port = parsePort(portRaw);
+  if (port === 'invalid') {
+    result.problems.push({ file, line: key.values.get('portnumber')?.line ?? key.line, message: `The site "${fullName}" has port "${portRaw ?? ''}", which is not a port number; the default port 22 is used.` });
+  } else if (port !== undefined && port !== 22) {
+    settings.port = port;
+  }
+  const keyFile = (value('PublicKeyFile') ?? '').trim();
+  if (keyFile !== '') {
+    settings.privateKey = { path: keyFile };
+    const note = windowsPathNote(keyFile, opts.platform ?? process.platform);
+    if (note) notes.push(note);
+  }
+  if (value('TryAgent') === '0') settings.useAgent = false;
+  const ping = Number(value('PingIntervalSecs') ?? '0');
+  if (Number.isInteger(ping) && ping > 0) settings.keepaliveSeconds = ping;
+  const remoteDir = (value('RemoteDirectory') ?? '').trim();
+  if (remoteDir !== '') settings.startPath = remoteDir;
+  const proxy = value('ProxyMethod');
+  if (proxy !== undefined && proxy !== '0') {
+    notes.push(`WinSCP connects to this site through a proxy${value('ProxyHost') ? ` (${value('ProxyHost')})` : ''}. SFTP Doctor does not use proxies yet, so it will try to reach the server directly.`);
+  }
+  if ((value('Tunnel') ?? '0') !== '0') {
+    notes.push(`WinSCP opens this site through an SSH tunnel${value('TunnelHostName') ? ` via ${value('TunnelHostName')}` : ''}. SFTP Doctor cannot connect through tunnels or jump hosts yet, so it will try to reach the server directly.`);
+  }
+
+  let password: Secret | undefined;
+  const plain = getValue(key, 'PasswordPlain');
+  const scrambled = getValue(key, 'Password');
+  if (plain !== undefined && plain !== '') {
+    password = new Secret(fromIni ? percentDecode(plain) : plain);
+  } else if (scrambled !== undefined && scrambled !== '') {
+    if (masterPassword) {
+      notes.push('The saved password is protected by your WinSCP master password, so it was not imported. Enter it when you connect.');
+    } else {
+      const r = winscpDeobfuscate(scrambled, user, value('HostName') ?? '');
+      if (r.ok) password = new Secret(r.password);
+      else notes.push(`The saved password could not be recovered (${r.reason}). Enter it when you connect.`);
+    }
+  }
+  result.candidates.push(makeCandidate({ origin: { tool: 'winscp', file, name: fullName }, name, folder, settings, notes, ...(password ? { password } : {}) }));
+}
+
+function hostKeys(key: RegKey, file: string, fromIni: boolean, result: ParsedSource): void {
+  for (const v of key.values.values()) {
+    const name = fromIni ? percentDecode(v.name) : v.name;
+    for (const one of v.data.split(';').filter((s) => s.trim() !== '')) {
+      try {
+        const converted = puttyHostKeyToKnownHosts(name, one);
+        if (!result.hostKeys.includes(converted.line)) result.hostKeys.push(converted.line);
+      } catch (err) {
+        const reason = err instanceof HostKeyFormatError ? err.message : 'it could not be read';
+        result.problems.push({ file, line: v.line, message: `The cached host key "${name}" was not imported: ${reason}.` });
+      }
+    }
+  }
+}
+
+function fromKeys(keys: RegKey[], file: string, fromIni: boolean, problems: ImportProblem[], opts: WinScpParseOptions): ParsedSource {
+  const result = emptyResult('winscp');
+  result.files.push(file);
+  result.problems.push(...problems);
+  const security = keys.find((k) => /^Configuration\\Security$/i.test(relativePath(k.path)));
+  const masterPassword = security !== undefined && getValue(security, 'UseMasterPassword') === '1';
+  for (const key of keys) {
+    const rel = relativePath(key.path);
+    const session = /^Sessions\\(.+)$/i.exec(rel);
+    if (session) sessionToCandidate(key, session[1]!, file, fromIni, masterPassword, result, opts);
+    else if (/^SshHostKeys$/i.test(rel)) hostKeys(key, file, fromIni, result);
+  }
+  if (!keys.some((k) => /^Sessions\\/i.test(relativePath(k.path))) && result.hostKeys.length === 0) {
+    result.problems.push({ file, message: 'No WinSCP sites were found in this file. In WinSCP, use Tools > Export/Backup Configuration to make a WinSCP.ini, then import that file.' });
+  }
+  return result;
+}
+
+/** WinSCP.ini, or a registry export / reg query dump of WinSCP's key. */
+export function parseWinScp(text: string, file: string, opts: WinScpParseOptions = {}): ParsedSource {
+  const problems: ImportProblem[] = [];
+  if (looksLikeRegExport(text)) return fromKeys(parseRegExport(text, file, problems), file, false, problems, opts);
+  if (looksLikeRegQuery(text)) return fromKeys(parseRegQuery(text, file, problems), file, false, problems, opts);
+  return fromKeys(parseIni(text, file, problems), file, true, problems, opts);
+}
