@@ -50,7 +50,7 @@ interface PpkFields {
 function splitFields(text: string, repairs: string[]): Map<string, string> {
   const start = text.indexOf('PuTTY-User-Key-File-');
   const body = text.slice(start);
-  const re = new RegExp(`(?:^|\\s)(${FIELD_NAMES.join('|')}):[ \\t]*`, 'g');
+  const re = new RegExp(`(${FIELD_NAMES.join('|')}):[ \\t]*`, 'g');
   const marks: { name: string; at: number; valueAt: number }[] = [];
   let m: RegExpExecArray | null;
   while ((m = re.exec(body)) !== null && marks.length < 32) marks.push({ name: m[1]!, at: m.index, valueAt: m.index + m[0].length });
@@ -60,7 +60,7 @@ function splitFields(text: string, repairs: string[]): Map<string, string> {
     const mk = marks[i]!;
     const end = i + 1 < marks.length ? marks[i + 1]!.at : body.length;
     const value = body.slice(mk.valueAt, end);
-    if (i > 0 && body[mk.at] !== '\n') joined = true;
+    if (i > 0 && body[mk.at - 1] !== '\n') joined = true;
     if (!fields.has(mk.name)) fields.set(mk.name, value);
   }
   if (joined) repairs.push('The line breaks of the PuTTY key were lost (the lines were joined into one); read it anyway.');
@@ -76,10 +76,24 @@ function firstLine(v: string | undefined): string | undefined {
 function linesField(fields: Map<string, string>, name: string): Buffer {
   const v = fields.get(name);
   if (v === undefined) throw truncated(`PuTTY key (the "${name}" section is missing)`);
-  const m = /^\s*(\d+)\s*([\s\S]*)$/.exec(v);
+  const m = /^\s*(\d+)(\s*)([\s\S]*)$/.exec(v);
   if (!m) throw corrupt(`The "${name}" line of the PuTTY key is damaged.`, 'malformed');
-  const count = Number(m[1]);
-  const rest = m[2]!.trim();
+  let digits = m[1]!;
+  let rest = m[3]!.trim();
+  if (m[2] === '' && digits.length > 1) {
+    // Line breaks lost and nothing in their place ("Private-Lines: 13xyz..."): the base64 may
+    // begin with digits. Take the split whose line count fits the amount of base64 (64 per line).
+    for (let cut = 1; cut <= digits.length; cut++) {
+      const n = Number(digits.slice(0, cut));
+      const len = (digits.slice(cut) + rest).replace(/\s+/g, '').length;
+      if (len > (n - 1) * 64 && len <= n * 64) {
+        rest = digits.slice(cut) + rest;
+        digits = digits.slice(0, cut);
+        break;
+      }
+    }
+  }
+  const count = Number(digits);
   const lines = rest.split('\n').map((l) => l.trim()).filter(Boolean);
   if (lines.length > 1 && lines.length < count) throw truncated(`PuTTY key ("${name}" says ${count} lines, only ${lines.length} are there)`);
   return decodeBase64(rest.replace(/\s+/g, ''), 'PuTTY key');

@@ -72,7 +72,9 @@ export function decodeInput(input: Buffer | string): DecodedInput {
     text = text.replace(/\r\n?/g, '\n');
     repairs.push('Converted Windows (CRLF) or old Mac (CR) line endings to plain line breaks.');
   }
-  if (/=(3D|20|09)/.test(text)) {
+  // Quoted-printable: "=3D" for "=" (never valid in base64), or soft line breaks ("=" at the end
+  // of a line that is followed by more pure base64; real padding only ends the last line).
+  if (/=(3D|20|09)/.test(text) || /=\n[A-Za-z0-9+/]+=*(\n|$)/.test(text)) {
     text = text.replace(/=\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
     repairs.push('Decoded e-mail "quoted-printable" encoding (=3D and similar sequences).');
   }
@@ -157,16 +159,18 @@ export function readArmor(text: string, dashes: 4 | 5, what: string, repairs: st
     inner = inner.slice(m[0].length);
   }
   if (joined) {
-    // One-line PEM headers: "Proc-Type: 4,ENCRYPTED DEK-Info: AES-128-CBC,ABCD... base64"
-    const pt = /Proc-Type:\s*(\S+)\s*/.exec(inner);
+    // One-line PEM headers: "Proc-Type: 4,ENCRYPTED DEK-Info: AES-128-CBC,ABCD... base64",
+    // possibly with no separators at all: the IV length follows from the cipher.
+    const pt = /Proc-Type:\s*4,ENCRYPTED\s*/.exec(inner);
     if (pt) {
-      headers.set('proc-type', pt[1]!);
+      headers.set('proc-type', '4,ENCRYPTED');
       inner = inner.replace(pt[0], '');
     }
-    const dek = /DEK-Info:\s*(\S+)\s*/.exec(inner);
+    const dek = /DEK-Info:\s*([A-Za-z0-9-]+),\s*([0-9A-Fa-f]+)\s*/.exec(inner);
     if (dek) {
-      headers.set('dek-info', dek[1]!);
-      inner = inner.replace(dek[0], '');
+      const ivLen = /^DES/i.test(dek[1]!) ? 16 : 32;
+      headers.set('dek-info', `${dek[1]},${dek[2]!.slice(0, ivLen)}`);
+      inner = inner.replace(dek[0], dek[2]!.slice(ivLen));
     }
     const cm = /Comment:\s*"([^"]*)"\s*/.exec(inner);
     if (cm) {
