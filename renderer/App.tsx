@@ -1,3 +1,4 @@
+import { PromptHost } from './components/PromptHost';
 import { RunPanel } from './components/RunPanel';
 import { ServiceBanner } from './components/ServiceBanner';
 import { SessionForm } from './components/SessionForm';
@@ -47,6 +48,7 @@ export function App() {
         </section>
       </main>
       <UndoToast />
+      <PromptHost />
     </div>
   );
 }

@@ -88,6 +88,11 @@ describe('stepper reduction from run events', () => {
     const withOne = addPrompt(addPrompt(addPrompt(v, p('r1', 'a')), p('other', 'b')), p('r1', 'a'));
     expect(withOne.prompts.map((x) => x.promptId)).toEqual(['a']);
     expect(addPrompt(idleRun(), p('r1', 'a')).prompts).toEqual([]);
+    // A question that overtakes the run id waits for it.
+    const early = addPrompt(startingRun(0), p('r2', 'c'));
+    expect(early.prompts).toEqual([]);
+    expect(runStarted(early, 'r2', 1).prompts.map((x) => x.promptId)).toEqual(['c']);
+    expect(runStarted(addPrompt(startingRun(0), p('zz', 'd')), 'r2', 1).prompts).toEqual([]);
   });
 
   it('formats durations for people', () => {

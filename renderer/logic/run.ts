@@ -38,6 +38,7 @@ export interface RunView {
   endedAt: number | null;
   /** Events that arrived before diagnose:start told us the run id. */
   early: RunEvent[];
+  earlyPrompts: PromptRequest[];
   prompts: PromptRequest[];
 }
 
@@ -49,7 +50,7 @@ function freshSteps(): StepView[] {
 }
 
 export function idleRun(): RunView {
-  return { state: 'idle', runId: null, steps: freshSteps(), logs: [], logsDropped: 0, result: null, error: null, startedAt: null, endedAt: null, early: [], prompts: [] };
+  return { state: 'idle', runId: null, steps: freshSteps(), logs: [], logsDropped: 0, result: null, error: null, startedAt: null, endedAt: null, early: [], earlyPrompts: [], prompts: [] };
 }
 
 export function startingRun(now: number): RunView {
@@ -58,8 +59,9 @@ export function startingRun(now: number): RunView {
 
 /** diagnose:start answered: adopt the id and replay what already arrived for it. */
 export function runStarted(view: RunView, runId: string, now: number): RunView {
-  let next: RunView = { ...view, runId, state: view.state === 'starting' ? 'running' : view.state, early: [] };
+  let next: RunView = { ...view, runId, state: view.state === 'starting' ? 'running' : view.state, early: [], earlyPrompts: [] };
   for (const ev of view.early) next = reduceRunEvent(next, ev, now);
+  for (const p of view.earlyPrompts) next = addPrompt(next, p);
   return next;
 }
 
@@ -127,6 +129,9 @@ export function reduceRunEvent(view: RunView, ev: RunEvent, now: number): RunVie
 
 /** A question from the engine: kept only while it belongs to the current run. */
 export function addPrompt(view: RunView, prompt: PromptRequest): RunView {
+  if (view.runId === null && view.state === 'starting') {
+    return view.earlyPrompts.length < 16 ? { ...view, earlyPrompts: [...view.earlyPrompts, prompt] } : view;
+  }
   if (view.runId !== prompt.runId || view.state !== 'running') return view;
   if (view.prompts.some((p) => p.promptId === prompt.promptId)) return view;
   return { ...view, prompts: [...view.prompts, prompt] };
