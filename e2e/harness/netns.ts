@@ -74,7 +74,7 @@ export async function createNetworkTrap(): Promise<NetworkTrap> {
     await fs.writeFile(path.join(etcDir, 'resolv.conf'), `nameserver ${addr(1)}\noptions timeout:1 attempts:1\n`);
   } catch (err) {
     await cleanup();
-    throw new Error(`could not build the test network namespace: ${(err as { stderr?: string }).stderr ?? String(err)}`);
+    throw new Error(`could not build the test network namespace: ${(err as { stderr?: string }).stderr ?? String(err)}`, { cause: err });
   }
 
   return {

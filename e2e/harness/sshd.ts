@@ -154,7 +154,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdServer> 
   try {
     await run(SSHD_PATH, ['-t', '-f', configPath]);
   } catch (err) {
-    throw new Error(`sshd rejected the generated config: ${(err as { stderr?: string }).stderr ?? String(err)}`);
+    throw new Error(`sshd rejected the generated config: ${(err as { stderr?: string }).stderr ?? String(err)}`, { cause: err });
   }
 
   let output = '';
@@ -172,7 +172,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdServer> 
     await waitForListen(host, port, 5000, () => !exited);
   } catch (err) {
     if (!exited) child.kill('SIGKILL');
-    throw new Error(`${(err as Error).message}\n${output}`);
+    throw new Error(`${(err as Error).message}\n${output}`, { cause: err });
   }
   return {
     host,
