@@ -1,8 +1,10 @@
+import { KeyInspector } from './components/KeyInspector';
 import { PromptHost } from './components/PromptHost';
 import { RunPanel } from './components/RunPanel';
 import { ServiceBanner } from './components/ServiceBanner';
 import { SessionForm } from './components/SessionForm';
 import { SiteList, UndoToast } from './components/SiteList';
+import { WindowDrop } from './components/WindowDrop';
 import { useApp } from './stores/appStore';
 
 function VersionBadge() {
@@ -48,7 +50,9 @@ export function App() {
         </section>
       </main>
       <UndoToast />
+      <KeyInspector />
       <PromptHost />
+      <WindowDrop />
     </div>
   );
 }

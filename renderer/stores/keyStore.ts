@@ -19,6 +19,8 @@ export interface KeyState {
   /** Kept only in memory while the inspector is open; cleared on close. */
   passphrase: string;
   showInspector(): void;
+  /** Back to the empty inspector, to look at another key. */
+  clear(): void;
   close(): void;
   openWith(key: KeyChoice): void;
   openWithFile(file: Blob & { name: string }): Promise<void>;
@@ -40,6 +42,10 @@ export function createKeyStore(getApi: () => SftpDoctorApi) {
       open: false,
       ...blank,
       showInspector: () => set({ open: true }),
+      clear: () => {
+        generation++;
+        set({ ...blank, open: true });
+      },
       close: () => {
         generation++;
         set({ ...blank, open: false });

@@ -1,0 +1,319 @@
+/** Tools > key inspector: what a key file is, its problems, and conversions to other formats. */
+import { useRef, useState } from 'react';
+import type { KeyInspection } from '../../shared/keys';
+import { privateKeyHint } from '../logic/keyFile';
+import { encryptionText, FORMAT_NAMES, TARGETS, typeText } from '../logic/keyText';
+import { form } from '../stores/formStore';
+import { keys as keyStore, useKeys } from '../stores/keyStore';
+import { copyText } from './clipboard';
+import { Dialog } from './Dialog';
+import { downloadText } from './download';
+import { Fingerprint } from './HostKeyDialog';
+
+function KeyPicker() {
+  const [text, setText] = useState('');
+  const fileRef = useRef<HTMLInputElement>(null);
+  const k = keyStore.getState();
+  return (
+    <div className="key-picker">
+      <div
+        className="drop-zone"
+        onDragOver={(e) => e.preventDefault()}
+        onDrop={(e) => {
+          const file = e.dataTransfer.files[0];
+          if (!file) return;
+          e.preventDefault();
+          e.stopPropagation();
+          void k.openWithFile(file);
+        }}
+      >
+        <p>Drop a key file here (private or public, any format), or</p>
+        <button type="button" className="primary" id="ki-choose" onClick={() => fileRef.current?.click()}>
+          Choose a key file…
+        </button>
+        <input
+          ref={fileRef}
+          type="file"
+          className="visually-hidden"
+          tabIndex={-1}
+          aria-label="Key file to inspect"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            if (file) void k.openWithFile(file);
+            e.target.value = '';
+          }}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="ki-paste">Or paste the key text</label>
+        <textarea id="ki-paste" rows={5} value={text} spellCheck={false} onChange={(e) => setText(e.target.value)} placeholder="-----BEGIN OPENSSH PRIVATE KEY----- …" />
+      </div>
+      <div className="buttons">
+        <button type="button" disabled={!text.trim()} onClick={() => k.openWithText(text)}>
+          Inspect pasted key
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function Facts({ ins, name }: { ins: KeyInspection; name: string }) {
+  const hint = ins.kind === 'public' ? privateKeyHint(name) : null;
+  return (
+    <>
+      {ins.kind === 'public' && (
+        <p className="note banner-info notice">
+          This is a <strong>public</strong> key: it goes on the server (in ~/.ssh/authorized_keys). To log in, the form needs the matching <strong>private</strong> key,
+          {hint ? (
+            <>
+              {' '}
+              which is probably the file <span className="mono">{hint}</span> in the same folder.
+            </>
+          ) : (
+            ' which is a separate file, usually with the same name without “.pub”.'
+          )}
+        </p>
+      )}
+      <dl className="hk-facts key-facts" data-testid="key-facts">
+        <div>
+          <dt>Format</dt>
+          <dd data-testid="key-format" data-format={ins.format}>
+            {FORMAT_NAMES[ins.format]}
+          </dd>
+        </div>
+        <div>
+          <dt>Kind</dt>
+          <dd>{ins.kind === 'invalid' ? 'not a usable key' : ins.kind}</dd>
+        </div>
+        <div>
+          <dt>Type</dt>
+          <dd className="mono">{typeText(ins)}</dd>
+        </div>
+        {ins.comment && (
+          <div>
+            <dt>Comment</dt>
+            <dd className="mono">{ins.comment}</dd>
+          </div>
+        )}
+        <div>
+          <dt>Encryption</dt>
+          <dd>{encryptionText(ins.encrypted, ins.encryption)}</dd>
+        </div>
+        {ins.fingerprint_sha256 && (
+          <div>
+            <dt>SHA256 fingerprint</dt>
+            <dd>
+              <Fingerprint value={ins.fingerprint_sha256} label="SHA256 fingerprint" />
+            </dd>
+          </div>
+        )}
+        {ins.fingerprint_md5 && (
+          <div>
+            <dt>MD5 fingerprint</dt>
+            <dd>
+              <Fingerprint value={ins.fingerprint_md5} label="MD5 fingerprint" />
+            </dd>
+          </div>
+        )}
+      </dl>
+      {ins.repairs.length > 0 && (
+        <p className="note muted">
+          Fixed while reading: {ins.repairs.join(' ')}
+        </p>
+      )}
+    </>
+  );
+}
+
+function PublicLine({ line }: { line: string }) {
+  const [copied, setCopied] = useState<string | null>(null);
+  return (
+    <div className="field">
+      <label htmlFor="ki-pubkey">Public key line (for ~/.ssh/authorized_keys on the server)</label>
+      <textarea id="ki-pubkey" readOnly rows={3} value={line} onFocus={(e) => e.target.select()} />
+      <div className="buttons">
+        <button type="button" onClick={() => void copyText(line).then((ok) => setCopied(ok ? 'Copied.' : 'Copying is blocked here; select the text and copy it.'))}>
+          Copy public key line
+        </button>
+        <span aria-live="polite" className="muted">
+          {copied}
+        </span>
+      </div>
+    </div>
+  );
+}
+
+function Converter({ ins }: { ins: KeyInspection }) {
+  const converting = useKeys((s) => s.converting);
+  const converted = useKeys((s) => s.converted);
+  const convertError = useKeys((s) => s.convertError);
+  const [newPassphrase, setNewPassphrase] = useState('');
+  const [copied, setCopied] = useState<string | null>(null);
+  const isPrivate = ins.kind === 'private';
+  const locked = isPrivate && ins.encrypted && !ins.passphraseChecked;
+  const k = keyStore.getState();
+  const convertedIsPrivate = converted ? (TARGETS.find((t) => t.to === converted.to)?.private ?? false) : false;
+
+  return (
+    <section aria-labelledby="ki-convert-title" className="converter">
+      <h3 id="ki-convert-title" className="dialog-subtitle">
+        Convert
+      </h3>
+      {isPrivate && (
+        <div className="field">
+          <label htmlFor="ki-newpass">Passphrase for the converted private key (optional)</label>
+          <input id="ki-newpass" type="password" value={newPassphrase} autoComplete="new-password" onChange={(e) => setNewPassphrase(e.target.value)} aria-describedby="ki-newpass-help" />
+          <p id="ki-newpass-help" className="note muted">
+            Empty: the converted key has no passphrase. Anyone who gets the file can then use it.
+          </p>
+        </div>
+      )}
+      {locked && <p className="note note-warn">Type the key’s passphrase above and check it first; private formats need the unlocked key.</p>}
+      <ul className="convert-list">
+        {TARGETS.map((t) => {
+          const disabled = converting !== null || (t.private && (!isPrivate || locked)) || ins.kind === 'invalid';
+          return (
+            <li key={t.to}>
+              <button type="button" disabled={disabled} aria-describedby={`ki-hint-${t.to}`} onClick={() => void k.convert(t.to, t.private ? newPassphrase : undefined)} data-target={t.to}>
+                {converting === t.to ? 'Converting…' : `To ${t.label}`}
+              </button>
+              <span id={`ki-hint-${t.to}`} className="note muted">
+                {t.private && !isPrivate ? 'Needs the private key. ' : ''}
+                {t.hint}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+      <div aria-live="polite">
+        {convertError && <p className="note note-fail">{convertError}</p>}
+        {converted && (
+          <div className="converted" data-testid="converted">
+            <div className="field">
+              <label htmlFor="ki-converted">
+                Converted: <span className="mono">{converted.fileName}</span>
+              </label>
+              <textarea id="ki-converted" readOnly rows={6} value={converted.text} />
+            </div>
+            <div className="buttons">
+              <button type="button" className="primary" onClick={() => downloadText(converted.fileName, converted.text)}>
+                Save as {converted.fileName}
+              </button>
+              <button type="button" onClick={() => void copyText(converted.text).then((ok) => setCopied(ok ? 'Copied.' : 'Copying is blocked here; select the text and copy it.'))}>
+                Copy
+              </button>
+              <span aria-live="polite" className="muted">
+                {copied}
+              </span>
+            </div>
+            {convertedIsPrivate && (
+              <p className="note note-warn">
+                This is a private key: keep it to yourself. A browser download cannot set file permissions, so after saving run <code>chmod 600 {converted.fileName}</code> (Linux, macOS); OpenSSH
+                refuses keys that others can read.
+              </p>
+            )}
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
+
+export function KeyInspector() {
+  const open = useKeys((s) => s.open);
+  const key = useKeys((s) => s.key);
+  const ins = useKeys((s) => s.inspection);
+  const inspecting = useKeys((s) => s.inspecting);
+  const error = useKeys((s) => s.error);
+  const passphrase = useKeys((s) => s.passphrase);
+  const k = keyStore.getState();
+  if (!open) return null;
+  const name = key?.source === 'content' ? key.name : key?.source === 'path' ? key.path : '';
+
+  return (
+    <Dialog title="Key inspector" onCancel={() => k.close()} className="key-dialog" initialFocus={key ? '#ki-passphrase, #ki-another' : '#ki-choose'} testId="key-inspector">
+      {!key && !error && <KeyPicker />}
+      {key && (
+        <div className="buttons ki-head">
+          <span className="mono ki-name">{name}</span>
+          <span className="spacer" />
+          <button type="button" id="ki-another" className="small" onClick={() => k.clear()}>
+            Inspect another key
+          </button>
+        </div>
+      )}
+      <div aria-live="polite">
+        {inspecting && <p className="muted">Reading the key…</p>}
+        {error && (
+          <>
+            <p className="note note-fail" role="alert">
+              {error}
+            </p>
+            {!key && <KeyPicker />}
+          </>
+        )}
+      </div>
+      {ins && key && (
+        <>
+          <Facts ins={ins} name={name} />
+          {ins.encrypted && ins.kind === 'private' && (
+            <form
+              className="row"
+              onSubmit={(e) => {
+                e.preventDefault();
+                e.stopPropagation();
+                void k.inspect();
+              }}
+            >
+              <div className="field grow">
+                <label htmlFor="ki-passphrase">Passphrase {ins.passphraseChecked ? '(checked ✓)' : ''}</label>
+                <input id="ki-passphrase" type="password" value={passphrase} autoComplete="off" onChange={(e) => k.setPassphrase(e.target.value)} />
+              </div>
+              <div className="field">
+                <button type="submit" disabled={!passphrase || inspecting}>
+                  Check passphrase
+                </button>
+              </div>
+            </form>
+          )}
+          {ins.problems.length > 0 && (
+            <section aria-labelledby="ki-problems-title">
+              <h3 id="ki-problems-title" className="dialog-subtitle">
+                {ins.problems.length === 1 ? 'Problem' : 'Problems'}
+              </h3>
+              <ul className="problems">
+                {ins.problems.map((p, i) => (
+                  <li key={i} data-code={p.code}>
+                    <strong>{p.message}</strong> {p.fix}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
+          {ins.publicKeyLine && <PublicLine line={ins.publicKeyLine} />}
+          {ins.kind === 'private' && key.source === 'content' && key.text !== undefined && (
+            <p className="note">
+              <button
+                type="button"
+                className="link"
+                onClick={() => {
+                  form.getState().setKey(key);
+                  k.close();
+                }}
+              >
+                Use this key in the session form
+              </button>
+            </p>
+          )}
+          <Converter ins={ins} />
+        </>
+      )}
+      <div className="buttons dialog-buttons">
+        <span className="spacer" />
+        <button type="button" onClick={() => k.close()}>
+          Close
+        </button>
+      </div>
+    </Dialog>
+  );
+}
