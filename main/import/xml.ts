@@ -62,8 +62,8 @@ class XmlSyntaxError extends Error {
 }
 
 function decodeEntities(text: string, at: number): string {
-  return text.replace(/&([^;&\s]{0,12});?/g, (all, body: string) => {
-    if (!all.endsWith(';')) throw new XmlSyntaxError('a "&" is not followed by a valid entity name and ";" (write &amp; for a literal &)', at);
+  return text.replace(/&([^;&\s]{0,12});?/g, (all: string, body: string, offset: number) => {
+    if (!all.endsWith(';')) throw new XmlSyntaxError('a "&" is not followed by a valid entity name and ";" (write &amp; for a literal &)', at + offset);
     switch (body) {
       case 'amp':
         return '&';
@@ -81,7 +81,7 @@ function decodeEntities(text: string, at: number): string {
       const code = parseInt(num[1]!, body.startsWith('#x') ? 16 : 10);
       if (code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff)) return String.fromCodePoint(code);
     }
-    throw new XmlSyntaxError(`unknown entity "&${body};"`, at);
+    throw new XmlSyntaxError(`unknown entity "&${body};"`, at + offset);
   });
 }
 

@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readSource, type ImportEnvironment } from './index';
+import { parsePuttyRegistry } from './putty';
+
+const fixtures = path.join(__dirname, 'fixtures');
+const home = path.join(fixtures, 'home');
+const env: ImportEnvironment = { home, platform: 'linux', env: {}, localUser: 'me', localHost: 'pc', regQuery: async () => null };
+
+/** known_hosts lines for the fixture keys, as OpenSSH writes them. */
+function expectedLine(host: string, pub: string): string {
+  const [type, b64] = readFileSync(path.join(fixtures, 'keys', pub), 'utf8').trim().split(/\s+/);
+  return `${host} ${type} ${b64}`;
+}
+
+describe('PuTTY import from "reg query" output (CRLF)', () => {
+  const file = path.join(fixtures, 'putty', 'reg-query.txt');
+
+  it('imports SSH sessions, skipping Default Settings, with decoded names and settings', async () => {
+    const parsed = await readSource('putty', file, env);
+    expect(parsed.candidates.map((c) => c.site.name)).toEqual(['My Server', 'Café prod', 'garbled']);
+    const [server, cafe] = parsed.candidates;
+    expect(server!.site.settings).toEqual({
+      protocol: 'sftp',
+      host: 'files.example.com',
+      user: 'deploy',
+      port: 2222,
+      privateKey: { path: 'C:\\Users\\Anna\\keys\\deploy.ppk' },
+      useAgent: false,
+      keepaliveSeconds: 30,
+    });
+    expect(server!.site.notes?.join(' ')).toMatch(/is a Windows path/);
+    expect(server!.site.origin).toEqual({ tool: 'putty', file, name: 'My Server' });
+    expect(cafe!.site.settings).toMatchObject({ host: 'cafe.example.org', user: 'barista' });
+    expect(cafe!.site.settings.port).toBeUndefined();
+    expect(cafe!.site.notes?.join(' ')).toMatch(/through a proxy \(proxy\.example\.org\)/);
+  });
+
+  it('reports what it skipped with file and line, and keeps going', async () => {
+    const parsed = await readSource('putty', file, env);
+    const text = readFileSync(file, 'utf8').split('\r\n');
+    const lineOf = (s: string) => text.findIndex((l) => l.includes(s)) + 1;
+    expect(parsed.problems).toEqual(
+      expect.arrayContaining([
+        { file, line: lineOf('this line was damaged'), message: expect.stringMatching(/not in the form of reg query output/) },
+        { file, line: lineOf('Sessions\\router%20console'), message: expect.stringMatching(/"router console" uses telnet, not SSH/) },
+        { file, line: lineOf('Sessions\\empty%20one'), message: expect.stringMatching(/"empty one" has no host name/) },
+        { file, line: lineOf('damaged.example.com'), message: expect.stringMatching(/"ssh-ed25519@22:damaged\.example\.com" was not imported: .*not on the curve/) },
+      ]),
+    );
+    expect(parsed.problems).toHaveLength(4);
+  });
+
+  it('converts the cached host keys to the exact known_hosts lines', async () => {
+    const parsed = await readSource('putty', file, env);
+    expect(parsed.hostKeys).toEqual([
+      expectedLine('[files.example.com]:2222', 'ed25519.pub'),
+      expectedLine('cafe.example.org', 'rsa.pub'),
+      expectedLine('192.0.2.10', 'ecdsa.pub'),
+    ]);
+  });
+});
+
+describe('PuTTY import from a regedit export (.reg, UTF-16 with BOM)', () => {
+  const file = path.join(fixtures, 'putty', 'putty-export.reg');
+
+  it('reads UTF-8 escaped names, non-ASCII values, escaped backslashes and continued hex lines', async () => {
+    const parsed = await readSource('putty', file, env);
+    expect(parsed.candidates).toHaveLength(1);
+    expect(parsed.candidates[0]!.site).toMatchObject({
+      name: 'München web',
+      settings: { host: 'muenchen.example.de', user: 'jürgen', privateKey: { path: 'C:\\Users\\J\\keys\\m.ppk' } },
+    });
+    expect(parsed.hostKeys).toEqual([expectedLine('muenchen.example.de', 'ed25519.pub')]);
+    expect(parsed.problems).toEqual([{ file, line: 16, message: expect.stringMatching(/not a "name"=value pair/) }]);
+  });
+
+  it('explains what to do with a file that is not a registry dump', () => {
+    const parsed = parsePuttyRegistry('just some text\n', '/tmp/x.txt');
+    expect(parsed.problems[0]?.message).toMatch(/reg query HKCU\\Software\\SimonTatham\\PuTTY \/s/);
+  });
+});
+
+describe('PuTTY import from ~/.putty on Linux', () => {
+  it('reads every session file and sshhostkeys; a damaged file does not stop the others', async () => {
+    const parsed = await readSource('putty', undefined, env);
+    expect(parsed.candidates.map((c) => c.site.name)).toEqual(['broken', 'web server']);
+    expect(parsed.candidates[1]!.site.settings).toEqual({ protocol: 'sftp', host: 'web.example.com', user: 'www', privateKey: { path: '/home/anna/.ssh/web.ppk' } });
+    expect(parsed.candidates[1]!.site.notes).toBeUndefined();
+    const sessions = path.join(home, '.putty', 'sessions');
+    expect(parsed.problems).toEqual([
+      { file: path.join(sessions, 'broken'), line: 2, message: expect.stringMatching(/not a name=value setting/) },
+      { file: path.join(sessions, 'serial%20console'), line: 1, message: expect.stringMatching(/"serial console" uses serial, not SSH/) },
+      { file: path.join(home, '.putty', 'sshhostkeys'), line: 3, message: expect.stringMatching(/not "type@port:host value"/) },
+    ]);
+    expect(parsed.hostKeys).toEqual([expectedLine('web.example.com', 'ed25519.pub'), expectedLine('[web.example.com]:2200', 'rsa.pub')]);
+  });
+
+  it('uses "reg query" on Windows', async () => {
+    const out = readFileSync(path.join(fixtures, 'putty', 'reg-query.txt'), 'utf8');
+    const asked: string[] = [];
+    const parsed = await readSource('putty', undefined, { ...env, platform: 'win32', regQuery: async (k) => (asked.push(k), out) });
+    expect(asked).toEqual(['HKCU\\Software\\SimonTatham\\PuTTY']);
+    expect(parsed.candidates).toHaveLength(3);
+    expect(parsed.candidates[0]!.site.notes ?? []).not.toContainEqual(expect.stringMatching(/Windows path/));
+  });
+});
