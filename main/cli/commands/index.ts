@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command';
 import { uiCommand } from './ui';
+import { keysCommand } from './keys';
 
 /** Every `sftp-doctor` subcommand, in the order `--help` lists them. */
-export const commands: CliCommand[] = [uiCommand];
+export const commands: CliCommand[] = [uiCommand, keysCommand];
