@@ -1,0 +1,173 @@
+/**
+ * Turns the bundle input into report data (report.json), the admin message and timeline.log.
+ * Pure functions of their input: no I/O, no clock (the caller passes the creation time).
+ */
+import { PHASE_LABELS } from '../../shared/codes';
+import type { Facts, RunEvent, RunResult } from '../../shared/types';
+import { ADMIN_ASKS } from './admin-texts';
+import { REPORT_SCHEMA_VERSION, KeyReportSchema, type Report } from './schema';
+import type { BundleInput } from './types';
+
+/** A log line longer than this is cut (a hostile server can send megabytes of "banner"). */
+export const MAX_LOG_LINE = 8000;
+/** At most this many events go into timeline.log; the rest are counted. */
+export const MAX_EVENTS = 50_000;
+
+/** Makes control characters visible (\x1b...), keeping tabs and line breaks. */
+export function visible(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+export function clip(text: string, max = MAX_LOG_LINE): string {
+  return text.length <= max ? text : `${text.slice(0, max)}... [${text.length - max} more characters cut]`;
+}
+
+export function finalRound(input: BundleInput): RunResult {
+  const last = input.rounds[input.rounds.length - 1];
+  if (!last) throw new Error('A support bundle needs at least one diagnosis run.');
+  return last.result;
+}
+
+function target(result: RunResult): { host: string; port: string; user: string } {
+  const f = result.facts.input;
+  const port = f?.port ?? result.request.port ?? 22;
+  return { host: f?.host ?? result.request.host.trim(), port: String(port), user: f?.user ?? result.request.user };
+}
+
+/** Plain-text evidence lines for the admin message, from the facts of one run. */
+export function evidenceLines(facts: Facts): string[] {
+  const lines: string[] = [];
+  if (facts.dns?.error) lines.push(`Name lookup: ${facts.dns.error}`);
+  else if (facts.dns?.addresses.length) lines.push(`Name lookup: ${facts.dns.addresses.map((a) => a.address).join(', ')}`);
+  if (facts.tcp) {
+    const where = facts.tcp.address ? `${facts.tcp.address} port ${facts.tcp.port}` : `port ${facts.tcp.port}`;
+    lines.push(facts.tcp.error ? `Connection to ${where}: ${facts.tcp.error}` : `Connection to ${where}: opened`);
+    for (const p of facts.tcp.probes ?? []) lines.push(`Also tried port ${p.port}: ${p.result}${p.banner ? ` (${clip(p.banner, 200)})` : ''}`);
+  }
+  if (facts.server?.banner) lines.push(`Server greeting: ${clip(facts.server.banner, 300)}`);
+  if (facts.kex?.mismatch) {
+    const m = facts.kex.mismatch;
+    lines.push(`No common ${m.category} algorithm. Server offers: ${m.server.join(', ') || '(none)'}. My client allows: ${m.client.join(', ') || '(none)'}.`);
+  } else if (facts.kex?.error) lines.push(`Key exchange: ${facts.kex.error}`);
+  if (facts.hostkey) {
+    const k = facts.hostkey;
+    lines.push(`Server host key: ${k.key.type} ${k.key.sha256} (${k.status})`);
+    for (const m of k.matches) lines.push(`  previously saved: ${m.type} ${m.sha256} (${m.file} line ${m.line})`);
+  }
+  if (facts.auth) {
+    lines.push(`Login methods the server offers: ${facts.auth.methods.join(', ') || '(none reported)'}`);
+    for (const a of facts.auth.attempts) lines.push(`  tried ${a.method}${a.detail ? ` (${a.detail})` : ''}: ${a.result}`);
+  }
+  if (facts.sftp?.error) lines.push(`SFTP: ${facts.sftp.error}${facts.sftp.path ? ` (folder ${facts.sftp.path})` : ''}`);
+  if (facts.sftp?.output) lines.push(`Unexpected output before SFTP started: ${clip(facts.sftp.output, 300)}`);
+  return lines.map((l) => visible(l));
+}
+
+/** The ready-to-send message for the server's admin, written from the diagnosis. */
+export function adminMessage(input: BundleInput, createdAt: Date): string {
+  const last = finalRound(input);
+  const { host, port, user } = target(last);
+  const d = last.diagnosis;
+  const ask = ADMIN_ASKS[d.code];
+  const failing = input.rounds.find((r) => !r.result.diagnosis.ok)?.result ?? last;
+  const out: string[] = [];
+  out.push(`Subject: SFTP access to ${host}: ${d.title}`, '', 'Hello,', '');
+  if (d.ok && failing !== last) {
+    out.push(`I had trouble connecting to the SFTP service at ${host}, port ${port}, as user "${user}". After the fixes listed below it works.`);
+  } else if (d.ok) {
+    out.push(`I checked my SFTP access to ${host}, port ${port}, as user "${user}". It works; I am sending the details for your records.`);
+  } else {
+    out.push(`I cannot use the SFTP service at ${host}, port ${port}, as user "${user}".`);
+  }
+  out.push(`I checked it with SFTP Doctor on ${createdAt.toISOString().replace('T', ' ').slice(0, 16)} UTC.`, '');
+  const shown = d.ok && failing !== last ? failing : last;
+  out.push(`Result${shown !== last ? ' of the first attempt' : ''} (step "${PHASE_LABELS[shown.diagnosis.phase]}"): ${shown.diagnosis.title}`);
+  out.push(shown.diagnosis.explanation, '');
+  const ev = evidenceLines(shown.facts);
+  if (ev.length) out.push('What the check saw:', ...ev.map((l) => (l.startsWith('  ') ? `  ${l}` : `- ${l}`)), '');
+  const tried = input.rounds.filter((r) => r.appliedFix);
+  if (tried.length) {
+    out.push('What I already tried:');
+    for (const r of tried) out.push(`- ${r.appliedFix!.label}: afterwards, "${r.result.diagnosis.title}"`);
+    out.push('');
+  }
+  if (ask.userSide) out.push(`The check points to my side rather than the server. ${ask.ask}`);
+  else out.push(`Could you help with this? ${ask.ask}`);
+  out.push(
+    '',
+    'The attached zip holds the full report (report.html opens in any browser), the step timings and the connection log. It contains no password, passphrase or private key.',
+    '',
+    'Thank you!',
+  );
+  return out.join('\n');
+}
+
+function roundLabel(input: BundleInput): (runId: string) => string {
+  const map = new Map(input.rounds.map((r, i) => [r.result.runId, `r${i + 1}`]));
+  return (runId) => map.get(runId) ?? 'r?';
+}
+
+function eventLine(e: RunEvent, label: string): string {
+  const ms = 'ms' in e ? e.ms : e.result.totalMs;
+  const prefix = `[${label} +${String(Math.round(ms)).padStart(6)} ms]`;
+  const body =
+    e.type === 'phase'
+      ? `phase ${e.phase.padEnd(7)} ${e.status}${e.detail ? `: ${e.detail}` : ''}`
+      : e.type === 'log'
+        ? `${e.source.padEnd(6)} | ${e.text}`
+        : `done    ${e.result.diagnosis.code}: ${e.result.diagnosis.title} (${e.result.totalMs} ms)`;
+  const lines = visible(clip(body)).split(/\r?\n/);
+  return [`${prefix} ${lines[0]}`, ...lines.slice(1).map((l) => `${' '.repeat(prefix.length)} ${l}`)].join('\n');
+}
+
+/** timeline.log: a header per round, then every event in order. */
+export function timelineText(input: BundleInput): string {
+  const label = roundLabel(input);
+  const out: string[] = ['SFTP Doctor connection log', ''];
+  input.rounds.forEach((r, i) => {
+    const fix = r.appliedFix ? `, after applying "${r.appliedFix.label}"` : '';
+    out.push(`r${i + 1}: run ${r.result.runId} started ${r.result.startedAt}${fix}; result ${r.result.diagnosis.code} in ${r.result.totalMs} ms`);
+  });
+  out.push('', 'Times are milliseconds since the start of that round. "ssh" lines are the SSH library\'s own debug output.', '');
+  const events = input.events.slice(0, MAX_EVENTS);
+  for (const e of events) out.push(eventLine(e, label(e.runId)));
+  if (input.events.length > MAX_EVENTS) out.push(`... ${input.events.length - MAX_EVENTS} more events left out`);
+  if (input.events.length === 0) out.push('(no events were recorded)');
+  return out.join('\n') + '\n';
+}
+
+/** report.json's data (before anonymising and validation). */
+export function buildReport(input: BundleInput, createdAt: Date, anonymised: boolean): Report {
+  const last = finalRound(input);
+  const d = last.diagnosis;
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    generator: { name: input.environment.app.name, version: input.environment.app.version },
+    createdAt: createdAt.toISOString(),
+    anonymised,
+    summary: { code: d.code, ok: d.ok, phase: d.phase, title: d.title, explanation: d.explanation, nextStep: d.nextStep },
+    request: last.request,
+    rounds: input.rounds.map((r, i) => ({
+      round: i + 1,
+      runId: r.result.runId,
+      startedAt: r.result.startedAt,
+      totalMs: r.result.totalMs,
+      appliedFix: r.appliedFix ? { ...r.appliedFix } : null,
+      request: r.result.request,
+      diagnosis: r.result.diagnosis,
+      steps: r.result.steps,
+      facts: r.result.facts,
+    })),
+    fixesTried: input.rounds.flatMap((r, i) =>
+      r.appliedFix
+        ? [{ round: i + 1, fix: { ...r.appliedFix }, outcome: { code: r.result.diagnosis.code, ok: r.result.diagnosis.ok, title: r.result.diagnosis.title } }]
+        : [],
+    ),
+    adminMessage: adminMessage(input, createdAt),
+    key: input.keyInspection ? KeyReportSchema.parse(input.keyInspection) : null,
+    knownHosts: (input.knownHostsLines ?? []).map((l) => ({ ...l })),
+    environment: input.environment,
+    timeline: { file: 'timeline.log', events: input.events.length },
+  };
+}

@@ -1,0 +1,208 @@
+/**
+ * The shape of report.json, as a zod schema: report.json is validated against it before it is
+ * written, and report.schema.json is generated from it (z.toJSONSchema), so the two cannot drift.
+ * Bump REPORT_SCHEMA_VERSION when a field changes meaning or goes away.
+ */
+import { z } from 'zod';
+import { DIAGNOSIS_CODES, PHASES, PHASE_STATUSES } from '../../shared/codes';
+import { KEY_FORMATS } from '../../shared/keys';
+import type { KeyInspection } from '../../shared/keys';
+import type { Diagnosis, Facts, RequestSummary, StepSummary } from '../../shared/types';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+const str = z.string();
+const strList = z.array(str);
+
+const AlgorithmListsSchema = z.object({ kex: strList, serverHostKey: strList, cipher: strList, mac: strList, compression: strList });
+const CategorySchema = z.enum(['kex', 'serverHostKey', 'cipher', 'mac', 'compression']);
+
+export const RequestSummarySchema = z.object({
+  protocol: z.enum(['sftp', 'scp']),
+  host: str,
+  port: z.union([z.number(), str, z.null()]),
+  user: str,
+  passwordGiven: z.boolean(),
+  keyGiven: z.boolean(),
+  keyPath: str.nullable(),
+  passphraseGiven: z.boolean(),
+  useAgent: z.boolean(),
+  identitiesOnly: z.boolean(),
+  legacyAlgorithms: strList,
+  knownHostsPath: str.nullable(),
+  startPath: str.nullable(),
+  timeoutMs: z.number(),
+});
+
+const FixSchema = z.object({
+  id: str,
+  label: str,
+  description: str,
+  risk: z.enum(['safe', 'confirm', 'dangerous']),
+  kind: z.enum(['form', 'local', 'server', 'admin']),
+  params: z.record(str, z.union([str, z.number(), z.boolean(), strList])).optional(),
+});
+
+export const DiagnosisSchema = z.object({
+  code: z.enum(DIAGNOSIS_CODES),
+  ok: z.boolean(),
+  phase: z.enum(PHASES),
+  title: str,
+  explanation: str,
+  nextStep: str,
+  evidence: z.array(z.object({ label: str, value: str, mono: z.boolean().optional(), highlight: z.boolean().optional() })),
+  fixes: z.array(FixSchema),
+});
+
+export const StepSchema = z.object({ phase: z.enum(PHASES), status: z.enum(PHASE_STATUSES), ms: z.number(), detail: str });
+
+const HostKeyInfoSchema = z.object({ type: str, sha256: str, md5: str, publicKey: str });
+const KnownHostMatchSchema = z.object({ file: str, line: z.number(), type: str, sha256: str });
+
+export const FactsSchema = z.object({
+  input: z.object({ host: str, port: z.number(), user: str, warnings: strList }).optional(),
+  dns: z
+    .object({
+      addresses: z.array(z.object({ address: str, family: z.union([z.literal(4), z.literal(6)]) })),
+      error: str.optional(),
+      suggestions: strList.optional(),
+    })
+    .optional(),
+  tcp: z
+    .object({
+      address: str.optional(),
+      port: z.number(),
+      error: str.optional(),
+      attempts: z.array(z.object({ address: str, result: str, ms: z.number() })),
+      probes: z.array(z.object({ port: z.number(), result: z.enum(['ssh', 'other', 'closed', 'timeout']), banner: str.optional() })).optional(),
+    })
+    .optional(),
+  server: z.object({ banner: str.nullable(), software: str.nullable(), preBanner: strList, algorithms: AlgorithmListsSchema.nullable() }).optional(),
+  kex: z
+    .object({
+      client: AlgorithmListsSchema,
+      negotiated: z.partialRecord(CategorySchema, str).optional(),
+      mismatch: z.object({ category: CategorySchema, server: strList, client: strList, legacyCandidates: strList }).optional(),
+      error: str.optional(),
+    })
+    .optional(),
+  hostkey: z
+    .object({
+      key: HostKeyInfoSchema,
+      status: z.enum(['trusted', 'unknown', 'changed', 'revoked', 'accepted-once']),
+      matches: z.array(KnownHostMatchSchema),
+      knownHostsFile: str,
+    })
+    .optional(),
+  auth: z
+    .object({
+      methods: strList,
+      attempts: z.array(
+        z.object({ method: str, detail: str.optional(), result: z.enum(['success', 'failure', 'partial', 'error']), methodsLeft: strList.optional() }),
+      ),
+      banner: str.optional(),
+    })
+    .optional(),
+  sftp: z.object({ path: str.optional(), entries: z.number().optional(), error: str.optional(), output: str.optional() }).optional(),
+});
+
+/** key.json: what the admin needs about the key; the public line only, never private bytes. */
+export const KeyReportSchema = z.object({
+  kind: z.enum(['private', 'public', 'certificate', 'invalid']),
+  format: z.enum(KEY_FORMATS),
+  type: str.nullable(),
+  bits: z.number().nullable(),
+  curve: str.nullable(),
+  comment: str.nullable(),
+  encrypted: z.boolean(),
+  encryption: z
+    .object({
+      cipher: str,
+      kdf: str,
+      rounds: z.number().optional(),
+      memoryKiB: z.number().optional(),
+      passes: z.number().optional(),
+      parallelism: z.number().optional(),
+    })
+    .nullable(),
+  fingerprint_sha256: str.nullable(),
+  fingerprint_md5: str.nullable(),
+  publicKeyLine: str.nullable(),
+  passphraseChecked: z.boolean(),
+  problems: z.array(
+    z.object({ code: str, message: str, fix: str, severity: z.enum(['error', 'warning', 'info']).optional(), reason: str.optional() }),
+  ),
+  repairs: strList,
+});
+
+export const EnvironmentSchema = z.object({
+  app: z.object({ name: str, version: str }),
+  versions: z.record(str, str),
+  os: z.object({ platform: str, type: str, release: str, version: str, arch: str }),
+  locale: str,
+  agent: z.object({ available: z.boolean(), keys: z.number().int().nonnegative().nullable(), error: str.optional() }),
+});
+
+export const ReportSchema = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  generator: z.object({ name: str, version: str }),
+  createdAt: z.iso.datetime(),
+  anonymised: z.boolean(),
+  /** The outcome of the last round. */
+  summary: z.object({
+    code: z.enum(DIAGNOSIS_CODES),
+    ok: z.boolean(),
+    phase: z.enum(PHASES),
+    title: str,
+    explanation: str,
+    nextStep: str,
+  }),
+  request: RequestSummarySchema,
+  rounds: z
+    .array(
+      z.object({
+        round: z.number().int().positive(),
+        runId: str,
+        startedAt: str,
+        totalMs: z.number(),
+        appliedFix: z.object({ id: str, label: str, detail: str.optional() }).nullable(),
+        request: RequestSummarySchema,
+        diagnosis: DiagnosisSchema,
+        steps: z.array(StepSchema),
+        facts: FactsSchema,
+      }),
+    )
+    .min(1),
+  fixesTried: z.array(
+    z.object({
+      round: z.number().int().positive(),
+      fix: z.object({ id: str, label: str, detail: str.optional() }),
+      outcome: z.object({ code: z.enum(DIAGNOSIS_CODES), ok: z.boolean(), title: str }),
+    }),
+  ),
+  adminMessage: str,
+  key: KeyReportSchema.nullable(),
+  knownHosts: z.array(z.object({ file: str, line: z.number().int().positive(), text: str })),
+  environment: EnvironmentSchema,
+  timeline: z.object({ file: z.literal('timeline.log'), events: z.number().int().nonnegative() }),
+});
+
+export type Report = z.infer<typeof ReportSchema>;
+
+export function reportJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(ReportSchema, { target: 'draft-2020-12', io: 'output' }),
+    title: 'SFTP Doctor support bundle report',
+    description: `report.json of an SFTP Doctor support bundle, schemaVersion ${REPORT_SCHEMA_VERSION}.`,
+  };
+}
+
+// Compile-time proof that the schemas accept exactly what the shared types hold: a field added to
+// a shared type without a schema change fails the type check here, not silently in an export.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _facts: Same<z.infer<typeof FactsSchema>, Facts> = true;
+const _diagnosis: Same<z.infer<typeof DiagnosisSchema>, Diagnosis> = true;
+const _steps: Same<z.infer<typeof StepSchema>, StepSummary> = true;
+const _request: Same<z.infer<typeof RequestSummarySchema>, RequestSummary> = true;
+const _key: Same<z.infer<typeof KeyReportSchema>, KeyInspection> = true;
+void [_facts, _diagnosis, _steps, _request, _key];
