@@ -1,5 +1,6 @@
 /** The right-hand pane: the stepper of the current run, then its result and its log. */
 import { renderCode } from './ServiceBanner';
+import { LogView } from './LogView';
 import { ResultCard } from './ResultCard';
 import { Stepper } from './Stepper';
 import { useRun } from '../stores/runStore';
@@ -24,6 +25,7 @@ export function RunPanel() {
           {renderCode(error)}
         </p>
       )}
+      <LogView />
     </div>
   );
 }
