@@ -29,19 +29,20 @@ function words16(buf: Uint8Array): Int32Array {
 /**
  * Blowfish_expandstate (data given) or Blowfish_expand0state (data null): XOR the key into P,
  * then re-encrypt the whole state, chaining, optionally XOR-ing the data stream in.
+ * P changes only during the first 9 blocks; the 512 S-box blocks after that run with P held in
+ * local variables and the 16 rounds unrolled (most of bcrypt's time is spent here).
  */
 function expand(s: Int32Array, key: Int32Array, data: Int32Array | null): void {
   for (let i = 0; i < 18; i++) s[i] = s[i]! ^ key[i & 15]!;
   let l = 0;
   let r = 0;
   let j = 0;
-  for (let i = 0; i < WORDS; i += 2) {
+  for (let i = 0; i < 18; i += 2) {
     if (data !== null) {
       l ^= data[j]!;
       r ^= data[j + 1]!;
       j = (j + 2) & 15;
     }
-    // Blowfish_encipher, 16 rounds unrolled two at a time.
     l ^= s[0]!;
     for (let n = 1; n <= 16; n += 2) {
       r ^= ((((s[18 + (l >>> 24)]! + s[274 + ((l >>> 16) & 0xff)]!) | 0) ^ s[530 + ((l >>> 8) & 0xff)]!) + s[786 + (l & 0xff)]!) ^ s[n]!;
@@ -53,7 +54,59 @@ function expand(s: Int32Array, key: Int32Array, data: Int32Array | null): void {
     s[i] = l;
     s[i + 1] = r;
   }
+  const p0 = s[0]!;
+  const p1 = s[1]!;
+  const p2 = s[2]!;
+  const p3 = s[3]!;
+  const p4 = s[4]!;
+  const p5 = s[5]!;
+  const p6 = s[6]!;
+  const p7 = s[7]!;
+  const p8 = s[8]!;
+  const p9 = s[9]!;
+  const p10 = s[10]!;
+  const p11 = s[11]!;
+  const p12 = s[12]!;
+  const p13 = s[13]!;
+  const p14 = s[14]!;
+  const p15 = s[15]!;
+  const p16 = s[16]!;
+  const p17 = s[17]!;
+  const d = data ?? ZERO16;
+  const s0 = s.subarray(18, 274);
+  const s1 = s.subarray(274, 530);
+  const s2 = s.subarray(530, 786);
+  const s3 = s.subarray(786, 1042);
+  for (let i = 18; i < WORDS; i += 2) {
+    l ^= d[j]!;
+    r ^= d[j + 1]!;
+    j = (j + 2) & 15;
+    l ^= p0;
+      r ^= ((((s0[(l >>> 24)]! + s1[((l >>> 16) & 0xff)]!) | 0) ^ s2[((l >>> 8) & 0xff)]!) + s3[(l & 0xff)]!) ^ p1;
+      l ^= ((((s0[(r >>> 24)]! + s1[((r >>> 16) & 0xff)]!) | 0) ^ s2[((r >>> 8) & 0xff)]!) + s3[(r & 0xff)]!) ^ p2;
+      r ^= ((((s0[(l >>> 24)]! + s1[((l >>> 16) & 0xff)]!) | 0) ^ s2[((l >>> 8) & 0xff)]!) + s3[(l & 0xff)]!) ^ p3;
+      l ^= ((((s0[(r >>> 24)]! + s1[((r >>> 16) & 0xff)]!) | 0) ^ s2[((r >>> 8) & 0xff)]!) + s3[(r & 0xff)]!) ^ p4;
+      r ^= ((((s0[(l >>> 24)]! + s1[((l >>> 16) & 0xff)]!) | 0) ^ s2[((l >>> 8) & 0xff)]!) + s3[(l & 0xff)]!) ^ p5;
+      l ^= ((((s0[(r >>> 24)]! + s1[((r >>> 16) & 0xff)]!) | 0) ^ s2[((r >>> 8) & 0xff)]!) + s3[(r & 0xff)]!) ^ p6;
+      r ^= ((((s0[(l >>> 24)]! + s1[((l >>> 16) & 0xff)]!) | 0) ^ s2[((l >>> 8) & 0xff)]!) + s3[(l & 0xff)]!) ^ p7;
+      l ^= ((((s0[(r >>> 24)]! + s1[((r >>> 16) & 0xff)]!) | 0) ^ s2[((r >>> 8) & 0xff)]!) + s3[(r & 0xff)]!) ^ p8;
+      r ^= ((((s0[(l >>> 24)]! + s1[((l >>> 16) & 0xff)]!) | 0) ^ s2[((l >>> 8) & 0xff)]!) + s3[(l & 0xff)]!) ^ p9;
+      l ^= ((((s0[(r >>> 24)]! + s1[((r >>> 16) & 0xff)]!) | 0) ^ s2[((r >>> 8) & 0xff)]!) + s3[(r & 0xff)]!) ^ p10;
+      r ^= ((((s0[(l >>> 24)]! + s1[((l >>> 16) & 0xff)]!) | 0) ^ s2[((l >>> 8) & 0xff)]!) + s3[(l & 0xff)]!) ^ p11;
+      l ^= ((((s0[(r >>> 24)]! + s1[((r >>> 16) & 0xff)]!) | 0) ^ s2[((r >>> 8) & 0xff)]!) + s3[(r & 0xff)]!) ^ p12;
+      r ^= ((((s0[(l >>> 24)]! + s1[((l >>> 16) & 0xff)]!) | 0) ^ s2[((l >>> 8) & 0xff)]!) + s3[(l & 0xff)]!) ^ p13;
+      l ^= ((((s0[(r >>> 24)]! + s1[((r >>> 16) & 0xff)]!) | 0) ^ s2[((r >>> 8) & 0xff)]!) + s3[(r & 0xff)]!) ^ p14;
+      r ^= ((((s0[(l >>> 24)]! + s1[((l >>> 16) & 0xff)]!) | 0) ^ s2[((l >>> 8) & 0xff)]!) + s3[(l & 0xff)]!) ^ p15;
+      l ^= ((((s0[(r >>> 24)]! + s1[((r >>> 16) & 0xff)]!) | 0) ^ s2[((r >>> 8) & 0xff)]!) + s3[(r & 0xff)]!) ^ p16;
+    const t = l;
+    l = r ^ p17;
+    r = t;
+    s[i] = l;
+    s[i + 1] = r;
+  }
 }
+
+const ZERO16 = new Int32Array(16);
 
 function encipherBlocks(s: Int32Array, c: Int32Array): void {
   for (let b = 0; b < c.length; b += 2) {

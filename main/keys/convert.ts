@@ -21,6 +21,8 @@ export interface ConvertOptions {
   /** Argon2 settings for ppk-v3 (default PuTTYgen's: Argon2id, 8192 KiB, parallelism 1, passes for ~100 ms). */
   ppkArgon2?: { memoryKiB?: number; passes?: number; parallelism?: number };
   fileName?: string;
+  /** bcrypt rounds for an encrypted openssh target (default 16, as ssh-keygen). */
+  opensshRounds?: number;
 }
 
 export interface ConvertResult {
@@ -67,7 +69,7 @@ export async function convertKey(input: Buffer | string, opts: ConvertOptions): 
     const comment = opts.comment ?? (opened.key.comment || source.comment || '');
     switch (opts.to) {
       case 'openssh':
-        text = writeOpenSsh(key, comment, { passphrase: newPassBuf });
+        text = writeOpenSsh(key, comment, { passphrase: newPassBuf, rounds: opts.opensshRounds });
         break;
       case 'pem':
         text = writePem(key, newPassBuf);
