@@ -27,7 +27,7 @@ export type { ParsedSource };
 export const IMPORT_SOURCES: readonly ImportSource[] = ['openssh', 'putty', 'winscp', 'filezilla'];
 
 export const SOURCE_LABELS: Record<ImportSource, string> = {
-  openssh: 'OpenSSH (~/.ssh/config)',
+  openssh: 'OpenSSH',
   putty: 'PuTTY',
   winscp: 'WinSCP',
   filezilla: 'FileZilla',

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Site, SiteDraft, SiteOrigin, SiteSettings } from '../../shared/sites';
+import type { ConnectionRequest } from '../../shared/types';
 import { Secret } from '../common/secret';
 import { writeFileAtomic } from './atomic-file';
 import { PasswordFile, noVault, timestampForFile, type PasswordVault } from './password-vault';
@@ -474,4 +475,34 @@ function toSite(s: StoredSite, passwords: ReadonlyMap<string, string>): Site {
   if (s.origin) site.origin = s.origin;
   if (s.notes) site.notes = s.notes;
   return site;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export type SiteTarget =
+  | { kind: 'site'; site: Site; request: ConnectionRequest }
+  | { kind: 'ambiguous'; matches: Site[]; message: string }
+  | { kind: 'none' };
+
+/**
+ * A saved site named on the command line (`sftp-doctor diagnose "Work/Web server"`): by id, by
+ * name ignoring case, or by "Folder/Name". `none` means it is not a site name (treat it as a host).
+ * The request carries the site id; main adds the saved password (store.getPassword) when it runs.
+ */
+export async function resolveSiteTarget(name: string, store: SiteStore): Promise<SiteTarget> {
+  const wanted = name.trim();
+  if (wanted === '') return { kind: 'none' };
+  const byId = await store.get(wanted);
+  const matches = byId ? [byId] : await store.findByName(wanted);
+  if (matches.length === 0) return { kind: 'none' };
+  if (matches.length > 1) {
+    const names = matches.map(siteFullName);
+    return {
+      kind: 'ambiguous',
+      matches,
+      message: `"${wanted}" matches ${matches.length} saved sites: ${names.join(', ')}. Give the full name with its folder, for example "${names.find((n) => n.includes('/')) ?? names[0]}".`,
+    };
+  }
+  const site = matches[0]!;
+  return { kind: 'site', site, request: { ...site.settings, siteId: site.id } };
 }

@@ -1,0 +1,226 @@
+/**
+ * `sftp-doctor sites list` and `sftp-doctor sites import --from <tool> [FILE]`.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import type { ImportPreview, ImportSource, Site } from '../../../shared/sites';
+import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliCommand, type CliIO } from '../command';
+import { IMPORT_SOURCES, SOURCE_LABELS, WINSCP_PASSWORD_EXPLANATION, defaultImportEnvironment, importSelected, previewImport, type ImportEnvironment, type ImportOutcome } from '../../import/index';
+import { noVault } from '../../store/password-vault';
+import { defaultDataDir } from '../../store/paths';
+import { SiteStore, siteFullName } from '../../store/sites';
+
+export { resolveSiteTarget, type SiteTarget } from '../../store/sites';
+
+const USAGE = `Usage:
+  sftp-doctor sites list [--json]
+  sftp-doctor sites import --from openssh|putty|winscp|filezilla [FILE] [--yes] [--with-passwords] [--json]
+
+sites list      Shows your saved sites (a site name can be used as the TARGET of diagnose).
+sites import    Reads the sites you saved in another program and shows what would be imported.
+                Nothing is changed in the other program's files.
+
+  --from TOOL        openssh (~/.ssh/config), putty, winscp or filezilla
+  FILE               Read this file instead of the tool's usual place: a WinSCP.ini, a
+                     sitemanager.xml, an ssh config, or for PuTTY a .reg export, the output of
+                     "reg query HKCU\\Software\\SimonTatham\\PuTTY /s", or a ~/.putty folder
+  --yes              Import every site that is not already saved, without asking
+  --with-passwords   Also import saved passwords (needs secure storage: the desktop app)
+  --json             Print the preview (and the result) as JSON
+
+Without --yes, the preview is shown and, in a terminal, you are asked before anything is saved.
+Host keys the other program trusted for the imported sites are added to SFTP Doctor's known_hosts.`;
+
+const CLI_NO_VAULT =
+  'the command line cannot reach your system keychain, so it cannot store passwords safely. Import from the SFTP Doctor window to keep them, or enter the password when you connect.';
+
+export interface SitesCommandDeps {
+  /** Default: SFTP_DOCTOR_HOME or the platform's data folder. */
+  dataDir?: string;
+  environment?: ImportEnvironment;
+}
+
+function dataDirFor(io: CliIO, deps: SitesCommandDeps): string {
+  if (deps.dataDir) return deps.dataDir;
+  return io.env.SFTP_DOCTOR_HOME ? path.resolve(io.env.SFTP_DOCTOR_HOME) : defaultDataDir();
+}
+
+function environmentFor(io: CliIO, deps: SitesCommandDeps): ImportEnvironment {
+  if (deps.environment) return deps.environment;
+  const base = defaultImportEnvironment(io.env);
+  const home = (process.platform === 'win32' ? io.env.USERPROFILE : io.env.HOME) || os.homedir();
+  return { ...base, home };
+}
+
+function describeTarget(s: Site['settings']): string {
+  const port = s.port !== undefined && String(s.port) !== '22' ? `:${s.port}` : '';
+  return `${s.user ? `${s.user}@` : ''}${s.host}${port}`;
+}
+
+function printProblems(io: CliIO, problems: { file: string; line?: number; message: string }[]): void {
+  if (problems.length === 0) return;
+  io.stdout.write(`\nProblems found while reading (the rest was still read):\n`);
+  const fileOrder = [...new Set(problems.map((p) => p.file))];
+  const sorted = [...problems].sort((a, b) => fileOrder.indexOf(a.file) - fileOrder.indexOf(b.file) || (a.line ?? 0) - (b.line ?? 0));
+  for (const p of sorted) {
+    const where = p.file ? `${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ` : '';
+    io.stdout.write(`  ${where}${p.message}\n`);
+  }
+}
+
+function printPreview(io: CliIO, preview: ImportPreview, existing: Site[]): void {
+  const label = SOURCE_LABELS[preview.source];
+  const where = preview.files.length > 0 ? ` (${preview.files.join(', ')})` : '';
+  if (preview.candidates.length === 0) {
+    io.stdout.write(`No sites to import were found in ${label}${where}.\n`);
+  } else {
+    io.stdout.write(`Found ${preview.candidates.length} site(s) in ${label}${where}:\n`);
+    const names = preview.candidates.map((c) => siteFullName(c.site));
+    const width = Math.min(40, Math.max(...names.map((n) => n.length)));
+    // A note that most sites share is printed once, after the list.
+    const counts = new Map<string, number>();
+    for (const c of preview.candidates) for (const n of new Set(c.site.notes ?? [])) counts.set(n, (counts.get(n) ?? 0) + 1);
+    const shared = [...counts].filter(([, n]) => n >= 3 && n > preview.candidates.length / 2).map(([note]) => note);
+    preview.candidates.forEach((c, i) => {
+      const dup = c.duplicateOf !== undefined ? existing.find((s) => s.id === c.duplicateOf) : undefined;
+      const tag = c.duplicateOf !== undefined ? '[already saved]' : '[new]          ';
+      const extra = [dup ? `same as your site "${siteFullName(dup)}"` : '', c.hasPassword ? 'has a saved password' : ''].filter(Boolean).join('; ');
+      io.stdout.write(`  ${tag} ${names[i]!.padEnd(width)}  ${c.site.settings.protocol} ${describeTarget(c.site.settings)}${extra ? `  (${extra})` : ''}\n`);
+      for (const note of c.site.notes ?? []) if (!shared.includes(note)) io.stdout.write(`      note: ${note}\n`);
+    });
+    for (const note of shared) io.stdout.write(`\nFor ${counts.get(note)} of these sites: ${note}\n`);
+  }
+  if (preview.source === 'winscp' && preview.candidates.some((c) => c.hasPassword)) io.stdout.write(`\nAbout saved passwords: ${WINSCP_PASSWORD_EXPLANATION}\n`);
+  if (preview.hostKeys.length > 0) io.stdout.write(`\n${preview.hostKeys.length} trusted host key(s) found.\n`);
+  printProblems(io, preview.problems);
+}
+
+async function ask(io: CliIO, question: string): Promise<boolean> {
+  const rl = createInterface({ input: io.stdin, output: io.stdout, terminal: false });
+  try {
+    io.stdout.write(question);
+    const answer = await new Promise<string>((resolve) => {
+      rl.once('line', resolve);
+      rl.once('close', () => resolve(''));
+    });
+    return /^\s*y(es)?\s*$/i.test(answer);
+  } finally {
+    rl.close();
+  }
+}
+
+function printOutcome(io: CliIO, outcome: ImportOutcome, passwordsFound: boolean, withPasswords: boolean): void {
+  io.stdout.write(`\nImported ${outcome.sites.length} site(s):\n`);
+  const width = Math.min(40, Math.max(0, ...outcome.sites.map((s) => siteFullName(s).length)));
+  for (const s of outcome.sites) io.stdout.write(`  ${siteFullName(s).padEnd(width)}  ${describeTarget(s.settings)}${s.hasSavedPassword ? '  (password saved)' : ''}\n`);
+  if (outcome.missing.length > 0) io.stdout.write(`${outcome.missing.length} chosen site(s) were no longer in the source; run the import again to see the current list.\n`);
+  if (passwordsFound && withPasswords && outcome.passwordsNotSaved) io.stdout.write(`Passwords were not imported: ${outcome.passwordsNotSaved}\n`);
+  else if (passwordsFound && !withPasswords) io.stdout.write('Saved passwords were not imported; enter them when you connect (the SFTP Doctor window can import them into your system keychain).\n');
+  const hk = outcome.hostKeys;
+  if (hk) {
+    if (hk.added.length > 0) io.stdout.write(`Added ${hk.added.length} trusted host key(s) to ${hk.file}.\n`);
+    for (const c of hk.conflicts) {
+      io.stdout.write(`Not added: the host key for ${c.host} (${c.type}) differs from the one SFTP Doctor already trusts. If the server's key really changed, connect and compare the fingerprint with your administrator.\n`);
+    }
+  }
+}
+
+async function runImport(argv: string[], io: CliIO, deps: SitesCommandDeps): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      from: { type: 'string' },
+      yes: { type: 'boolean', short: 'y' },
+      'with-passwords': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+  });
+  const from = values.from;
+  if (!from) throw new UsageError('say which program to import from with --from (openssh, putty, winscp or filezilla).');
+  if (!IMPORT_SOURCES.includes(from as ImportSource)) throw new UsageError(`"${from}" is not a program SFTP Doctor can import from; use openssh, putty, winscp or filezilla.`);
+  if (positionals.length > 1) throw new UsageError('give at most one FILE.');
+  const source = from as ImportSource;
+  const file = positionals[0];
+  const withPasswords = values['with-passwords'] === true;
+
+  const store = new SiteStore({ dataDir: dataDirFor(io, deps), vault: noVault(CLI_NO_VAULT) });
+  const environment = environmentFor(io, deps);
+  const preview = await previewImport(source, { store, environment, ...(file ? { file } : {}) });
+  const existing = await store.list();
+  const fresh = preview.candidates.filter((c) => c.duplicateOf === undefined);
+  const passwordsFound = fresh.some((c) => c.hasPassword);
+
+  if (!values.json) printPreview(io, preview, existing);
+  for (const p of store.problems) io.stderr.write(`${p.message}\n`);
+
+  let go = values.yes === true;
+  if (!go && fresh.length > 0 && !values.json) {
+    if (io.stdin.isTTY && io.stdout.isTTY) {
+      go = await ask(io, `\nImport the ${fresh.length} new site(s)? [y/N] `);
+      if (!go) io.stdout.write('Nothing was imported.\n');
+    } else {
+      io.stdout.write(`\nNothing was imported yet. Run the same command with --yes to import the ${fresh.length} new site(s).\n`);
+    }
+  }
+  if (!go || fresh.length === 0) {
+    if (values.json) io.stdout.write(`${JSON.stringify({ preview, imported: [] }, null, 2)}\n`);
+    else if (fresh.length === 0 && preview.candidates.length > 0) io.stdout.write('\nEvery site found is already saved; nothing to import.\n');
+    return preview.candidates.length === 0 && preview.problems.length > 0 ? EXIT_PROBLEM : EXIT_OK;
+  }
+
+  const outcome = await importSelected(source, fresh.map((c) => c.key), { store, environment, includePasswords: withPasswords, ...(file ? { file } : {}) });
+  if (values.json) {
+    const { preview: _p, ...rest } = outcome;
+    io.stdout.write(`${JSON.stringify({ preview, imported: rest.sites, missing: rest.missing, passwordsNotSaved: rest.passwordsNotSaved ?? null, hostKeys: rest.hostKeys ?? null }, null, 2)}\n`);
+  } else {
+    printOutcome(io, outcome, passwordsFound, withPasswords);
+  }
+  return EXIT_OK;
+}
+
+async function runList(argv: string[], io: CliIO, deps: SitesCommandDeps): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  if (positionals.length > 0) throw new UsageError(`"sites list" takes no arguments (got "${positionals[0]}").`);
+  const store = new SiteStore({ dataDir: dataDirFor(io, deps) });
+  const sites = await store.list();
+  for (const p of store.problems) io.stderr.write(`${p.message}\n`);
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify(sites, null, 2)}\n`);
+    return EXIT_OK;
+  }
+  if (sites.length === 0) {
+    io.stdout.write('No saved sites yet. Bring them in from another program, e.g.: sftp-doctor sites import --from openssh\n');
+    return EXIT_OK;
+  }
+  const sorted = [...sites].sort((a, b) => siteFullName(a).localeCompare(siteFullName(b)));
+  const names = sorted.map(siteFullName);
+  const width = Math.min(40, Math.max(...names.map((n) => n.length)));
+  io.stdout.write(`${sites.length} saved site(s) in ${store.file}:\n`);
+  sorted.forEach((s, i) => {
+    const flags = [s.settings.privateKey?.path ? `key ${s.settings.privateKey.path}` : '', s.hasSavedPassword ? 'password saved' : '', s.origin && s.origin.tool !== 'sftp-doctor' ? `from ${SOURCE_LABELS[s.origin.tool]}` : '']
+      .filter(Boolean)
+      .join(', ');
+    io.stdout.write(`  ${names[i]!.padEnd(width)}  ${s.settings.protocol} ${describeTarget(s.settings)}${flags ? `  (${flags})` : ''}\n`);
+  });
+  io.stdout.write('\nUse a name as the target of diagnose, e.g.: sftp-doctor diagnose "' + names[0] + '"\n');
+  return EXIT_OK;
+}
+
+export function makeSitesCommand(deps: SitesCommandDeps = {}): CliCommand {
+  return {
+    name: 'sites',
+    summary: 'List saved sites, or import them from OpenSSH, PuTTY, WinSCP or FileZilla',
+    usage: USAGE,
+    async run(argv, io) {
+      const [sub, ...rest] = argv;
+      if (sub === 'list') return runList(rest, io, deps);
+      if (sub === 'import') return runImport(rest, io, deps);
+      throw new UsageError(sub === undefined ? 'say what to do: "list" or "import".' : `unknown action "${sub}"; use "list" or "import".`);
+    },
+  };
+}
+
+export const sitesCommand: CliCommand = makeSitesCommand();
