@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command';
 import { uiCommand } from './ui';
 import { keysCommand } from './keys';
+import { sitesCommand } from './sites';
 
 /** Every `sftp-doctor` subcommand, in the order `--help` lists them. */
-export const commands: CliCommand[] = [uiCommand, keysCommand];
+export const commands: CliCommand[] = [uiCommand, keysCommand, sitesCommand];
