@@ -1,0 +1,169 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { Secret } from '../common/secret';
+import { probeAgent } from './environment';
+import { BundleSecretError, buildBundle, exportBundle, previewBundle, secretsOfRequest, suggestedFileName, writeBundleFile } from './index';
+import { knownHostsLinesFor, knownHostsLinesIn } from './known-hosts';
+import { ReportSchema } from './schema';
+import { SAMPLE, SAMPLE_PRIVATE_KEY, sampleInput } from './test-fixtures';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sftp-doctor-bundle-'));
+});
+afterAll(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+describe('buildBundle', () => {
+  it('zips exactly the files it lists; report.json passes both the zod schema and the JSON Schema shipped beside it', async () => {
+    const { files, zip } = await buildBundle(sampleInput(), { anonymise: false });
+    const unzipped = unzipSync(zip);
+    expect(Object.keys(unzipped)).toEqual(['README.txt', 'report.html', 'report.json', 'report.schema.json', 'timeline.log', 'environment.json', 'key.json', 'known_hosts-entry.txt']);
+    for (const f of files) expect(strFromU8(unzipped[f.name]!)).toBe(f.text);
+    const report = JSON.parse(strFromU8(unzipped['report.json']!));
+    expect(ReportSchema.safeParse(report).success).toBe(true);
+    const fromFile = z.fromJSONSchema(JSON.parse(strFromU8(unzipped['report.schema.json']!)));
+    expect(fromFile.safeParse(report).success).toBe(true);
+    expect(fromFile.safeParse({ ...report, schemaVersion: 2 }).success).toBe(false);
+    expect(report.schemaVersion).toBe(1);
+    expect(report.fixesTried).toEqual([{ round: 2, fix: { id: 'allow-legacy-kex', label: 'Allow diffie-hellman-group14-sha1 for this site' }, outcome: { code: 'OK', ok: true, title: 'Connected: SFTP works' } }]);
+  });
+
+  it('key.json holds the public line and fingerprints only; without a key there is no key.json', async () => {
+    const { files } = await buildBundle(sampleInput(), { anonymise: false });
+    const key = JSON.parse(files.find((f) => f.name === 'key.json')!.text);
+    expect(key.publicKeyLine).toMatch(/^ssh-ed25519 AAAA/);
+    expect(key.fingerprint_sha256).toMatch(/^SHA256:/);
+    const without = await buildBundle(sampleInput({ keyInspection: null }), { anonymise: false });
+    expect(without.files.map((f) => f.name)).not.toContain('key.json');
+  });
+
+  it('timeline.log lists every event with its round and time, cut when a line is huge', async () => {
+    const input = sampleInput();
+    input.events.push({ type: 'log', runId: 'run-1', ms: 5, source: 'ssh', text: 'B'.repeat(5_000_000) });
+    const { files } = await buildBundle(input, { anonymise: false });
+    const log = files.find((f) => f.name === 'timeline.log')!.text;
+    expect(log).toContain('[r1 +    14 ms] ssh    | Socket connected to');
+    expect(log).toContain('[r2 +   180 ms] done    OK: Connected: SFTP works');
+    expect(log).toContain('\\x1b[31m');
+    expect(log).toContain('more characters cut');
+    expect(log.length).toBeLessThan(20_000);
+  });
+
+  it('a secret that slipped into an event stops the export and names the file, plain or anonymised', async () => {
+    const leaked = `${SAMPLE.user}-S3cret!`; // contains the user name: anonymising alone would hide half of it
+    for (const anonymise of [false, true]) {
+      const input = sampleInput({ secrets: [new Secret(leaked)] });
+      input.events.push({ type: 'log', runId: 'run-2', ms: 70, source: 'ssh', text: `debug: sending ${Buffer.from(leaked).toString('base64')}` });
+      const err = await buildBundle(input, { anonymise }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(BundleSecretError);
+      expect((err as Error).message).toContain('"timeline.log"');
+      expect((err as Error).message).not.toContain(leaked);
+    }
+  });
+
+  it('a private key that reached the report is refused even when nobody listed it as a secret', async () => {
+    const input = sampleInput({ secrets: [] });
+    input.rounds[0]!.result.diagnosis.explanation = `see ${SAMPLE_PRIVATE_KEY}`;
+    await expect(buildBundle(input, { anonymise: false })).rejects.toThrow(/report\.html.*private key material/);
+  });
+});
+
+describe('preview, export and the file writer', () => {
+  it('preview lists the same files as the zip holds', async () => {
+    const preview = await previewBundle(sampleInput(), { anonymise: true });
+    const { zip, fileName, bytes } = await exportBundle(sampleInput(), { anonymise: true });
+    expect(preview.map((p) => p.name)).toEqual(Object.keys(unzipSync(zip)));
+    expect(preview.every((p) => p.bytes === Buffer.byteLength(p.text))).toBe(true);
+    expect(bytes).toBe(zip.byteLength);
+    expect(fileName).toMatch(/^sftp-doctor-host-1-\d{8}-\d{4}\.zip$/);
+  });
+
+  it('suggests sftp-doctor-<host>-<yyyymmdd-hhmm>.zip in local time, with a safe host part', () => {
+    const at = new Date(2024, 0, 2, 3, 4);
+    expect(suggestedFileName(sampleInput(), { anonymise: false }, at)).toBe(`sftp-doctor-${SAMPLE.host}-20240102-0304.zip`);
+    expect(suggestedFileName(sampleInput(), { anonymise: true }, at)).toBe('sftp-doctor-host-1-20240102-0304.zip');
+    const v6 = sampleInput();
+    v6.rounds[1]!.result.facts.input!.host = '../fe80::1%eth0';
+    expect(suggestedFileName(v6, { anonymise: false }, at)).toBe('sftp-doctor-fe80-1-eth0-20240102-0304.zip');
+  });
+
+  it('writes the zip with mode 0600, into a folder under the suggested name, and writes nothing when the scan fails', async () => {
+    const out = path.join(dir, 'bundle.zip');
+    const written = await writeBundleFile(sampleInput(), out, { anonymise: false });
+    expect(written.path).toBe(out);
+    expect((await fs.stat(out)).mode & 0o777).toBe(0o600);
+    expect(Object.keys(unzipSync(new Uint8Array(await fs.readFile(out))))).toContain('report.html');
+
+    const intoDir = await writeBundleFile(sampleInput(), dir + path.sep, { anonymise: true });
+    expect(path.basename(intoDir.path)).toMatch(/^sftp-doctor-host-1-/);
+
+    const bad = sampleInput();
+    bad.events.push({ type: 'log', runId: 'run-1', ms: 1, source: 'ssh', text: SAMPLE.password });
+    const target = path.join(dir, 'never.zip');
+    await expect(writeBundleFile(bad, target)).rejects.toBeInstanceOf(BundleSecretError);
+    await expect(fs.stat(target)).rejects.toThrow();
+    expect((await fs.readdir(dir)).filter((f) => f.includes('never'))).toEqual([]);
+  });
+
+  it('secretsOfRequest collects the password, passphrase and the key file content', async () => {
+    const keyFile = path.join(dir, 'id_test');
+    await fs.writeFile(keyFile, SAMPLE_PRIVATE_KEY);
+    const secrets = await secretsOfRequest({ protocol: 'sftp', host: 'h', user: 'u', password: 'pw-1234', passphrase: 'pp-5678', privateKey: { path: keyFile } }, ['kbd-answer']);
+    expect(secrets.map((s) => s.reveal())).toEqual(['pw-1234', 'pp-5678', SAMPLE_PRIVATE_KEY, 'kbd-answer']);
+    expect(JSON.stringify(secrets)).not.toContain('pw-1234');
+  });
+});
+
+describe('known_hosts lines for this host only (ssh-keygen -H as the oracle for hashed names)', () => {
+  it('finds plain, [host]:port, wildcard and hashed lines and nothing else', async () => {
+    const file = path.join(dir, 'known_hosts');
+    const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFDAfUbHmZbMs6raRXQZWdHeYMLsUuvWT0mrqkTLxOzw';
+    const plain = [`# comment files.test.invalid`, `files.test.invalid ${key}`, `[files.test.invalid]:2222 ${key}`, `other.test.invalid ${key}`, `*.test.invalid,!other.test.invalid ${key}`, ''].join('\n');
+    await fs.writeFile(file, plain);
+    expect(knownHostsLinesIn(plain, file, 'files.test.invalid', 22).map((l) => l.line)).toEqual([2, 5]);
+    expect(knownHostsLinesIn(plain, file, 'files.test.invalid', 2222).map((l) => l.line)).toEqual([3]);
+    expect(knownHostsLinesIn(plain, file, 'other.test.invalid', 22).map((l) => l.line)).toEqual([4]);
+
+    execFileSync('ssh-keygen', ['-H', '-f', file], { stdio: 'ignore' });
+    const hashed = await fs.readFile(file, 'utf8');
+    expect(hashed).not.toContain('files.test.invalid ');
+    const found = knownHostsLinesIn(hashed, file, 'files.test.invalid', 2222);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.text).toMatch(/^\|1\|/);
+
+    const result = sampleInput().rounds[0]!.result;
+    result.facts.input = { host: 'files.test.invalid', port: 2222, user: 'u', warnings: [] };
+    result.request.knownHostsPath = file;
+    expect((await knownHostsLinesFor(result)).map((l) => l.text)).toEqual([found[0]!.text]);
+    result.request.knownHostsPath = path.join(dir, 'missing');
+    expect(await knownHostsLinesFor(result)).toEqual([]);
+  });
+});
+
+describe('SSH agent facts (a real ssh-agent)', () => {
+  it('counts the keys a running agent holds, and says plainly when there is none', async () => {
+    const sock = path.join(dir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 50 && !(await fs.stat(sock).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await probeAgent(sock)).toEqual({ available: true, keys: 0 });
+      const keyFile = path.join(dir, 'agent_key');
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyFile]);
+      execFileSync('ssh-add', [keyFile], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
+      expect(await probeAgent(sock)).toEqual({ available: true, keys: 1 });
+    } finally {
+      agent.kill();
+    }
+    expect(await probeAgent(null)).toEqual({ available: false, keys: null });
+    const missing = await probeAgent(path.join(dir, 'no-such-agent.sock'));
+    expect(missing.available).toBe(false);
+    expect(missing.error).toMatch(/could not be reached/);
+  });
+});
