@@ -139,3 +139,37 @@ export function ssh1TripleDes(pass: Buffer, data: Buffer, decrypt: boolean): Buf
   if (decrypt) return desCbc(k1, desCbc(k2, desCbc(k1, data, true), false), true);
   return desCbc(k1, desCbc(k2, desCbc(k1, data, false), true), false);
 }
+
+// --- chacha20-poly1305@openssh.com, as OpenSSH uses it for key files (sequence number 0) --------
+
+function poly1305(key: Buffer, msg: Buffer): Buffer {
+  const le = (b: Buffer): bigint => BigInt(`0x${Buffer.from(b).reverse().toString('hex') || '0'}`);
+  const r = le(key.subarray(0, 16)) & 0x0ffffffc0ffffffc0ffffffc0fffffffn;
+  const s = le(key.subarray(16, 32));
+  const p = (1n << 130n) - 5n;
+  let acc = 0n;
+  for (let i = 0; i < msg.length; i += 16) {
+    const chunk = msg.subarray(i, i + 16);
+    acc = ((acc + le(chunk) + (1n << BigInt(8 * chunk.length))) * r) % p;
+  }
+  const tag = (acc + s) & ((1n << 128n) - 1n);
+  return Buffer.from(tag.toString(16).padStart(32, '0'), 'hex').reverse();
+}
+
+/** OpenSSL's 16-byte ChaCha20 IV = 32-bit LE block counter | 96-bit nonce; OpenSSH uses a 64-bit counter | 64-bit nonce. */
+function chachaIv(counter: number, seq: Buffer): Buffer {
+  const iv = Buffer.alloc(16);
+  iv.writeUInt32LE(counter, 0);
+  seq.copy(iv, 8);
+  return iv;
+}
+
+/** Decrypts an OpenSSH "chacha20-poly1305@openssh.com" key section; null when the tag does not match. */
+export function chachaPolyOpen(key64: Buffer, data: Buffer, tag: Buffer): Buffer | null {
+  const seq = Buffer.alloc(8);
+  const mainKey = key64.subarray(0, 32);
+  const polyKey = createCipheriv('chacha20', mainKey, chachaIv(0, seq)).update(Buffer.alloc(32));
+  const expected = poly1305(polyKey, data);
+  if (expected.length !== tag.length || !expected.equals(tag)) return null;
+  return createDecipheriv('chacha20', mainKey, chachaIv(1, seq)).update(data);
+}

@@ -73,6 +73,20 @@ describe('inspectKey on keys made by ssh-keygen, puttygen and dropbearkey', () =
     }
   });
 
+  it('opens OpenSSH keys made with every cipher ssh-keygen -Z offers for keys', async () => {
+    for (const cipher of ['chacha20-poly1305@openssh.com', 'aes256-gcm@openssh.com', 'aes128-cbc', 'aes192-ctr']) {
+      const file = path.join(corpus.dir, `cipher-${cipher}`);
+      await must('ssh-keygen', ['-q', '-t', 'ed25519', '-Z', cipher, '-a', '2', '-N', PASS, '-f', file]);
+      const sha = (await must('ssh-keygen', ['-l', '-f', `${file}.pub`])).split(' ')[1];
+      const ok = await inspectKey(await readFile(file), { passphrase: PASS });
+      expect(ok.encryption, cipher).toEqual({ cipher, kdf: 'bcrypt', rounds: 2 });
+      expect(ok.passphraseChecked, cipher).toBe(true);
+      expect(ok.fingerprint_sha256, cipher).toBe(sha);
+      const bad = await inspectKey(await readFile(file), { passphrase: WRONG });
+      expect(bad.problems[0]?.code, cipher).toBe('KEY_WRONG_PASSPHRASE');
+    }
+  });
+
   it('accepts a pasted passphrase with a trailing newline and says so', async () => {
     const k = corpus.byName('ppk2-rsa2048-enc');
     const i = await inspectKey(await readFile(k.file), { passphrase: `${PASS}\n` });

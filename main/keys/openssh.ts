@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KeyEncryption } from '../../shared/keys';
 import { BCRYPT_MAX_ROUNDS, bcryptPbkdf } from './bcrypt-pbkdf';
-import { OPENSSH_CIPHERS, rawDecrypt, rawEncrypt } from './ciphers';
+import { OPENSSH_CIPHERS, chachaPolyOpen, rawDecrypt, rawEncrypt } from './ciphers';
 import { type ParsedKeyFile, parseOrCorrupt, readOpenSshPrivateFields } from './codec';
 import { type PrivateKeyData, publicBlobOf } from './model';
 import { corrupt, needsPassphrase, unsupported, wrongPassphrase } from './problems';
@@ -32,7 +32,9 @@ export function parseOpenSsh(text: string, repairs: string[]): ParsedKeyFile {
     let encryption: KeyEncryption | null = null;
     let salt = Buffer.alloc(0);
     let rounds = 0;
-    const spec = OPENSSH_CIPHERS[cipherName];
+    const chacha = cipherName === 'chacha20-poly1305@openssh.com';
+    // chacha20-poly1305: 64 key bytes, no IV (OpenSSH's cipher_ivlen is 0 for it), block 8, 16-byte tag after the section.
+    const spec = chacha ? { node: 'chacha20', keyLen: 64, ivLen: 0, blockSize: 8, tagLen: 16 } : OPENSSH_CIPHERS[cipherName];
     let tag: Buffer | undefined;
     if (encrypted) {
       if (kdfName !== 'bcrypt') throw unsupported(`This OpenSSH key uses the key derivation "${kdfName}", which is not supported.`, 'Re-save the key with a current ssh-keygen: ssh-keygen -p -f FILE.');
@@ -59,10 +61,16 @@ export function parseOpenSsh(text: string, repairs: string[]): ParsedKeyFile {
           if (salt.length === 0 || salt.length > 1024) throw corrupt('The bcrypt salt of this key is damaged.', 'malformed');
           if (section.length % spec.blockSize !== 0) throw corrupt('The encrypted part of this OpenSSH key has a wrong length: the file is damaged.', 'truncated');
           const km = bcryptPbkdf(passphrase, salt, rounds, spec.keyLen + spec.ivLen);
-          try {
-            plain = rawDecrypt(spec, km.subarray(0, spec.keyLen), km.subarray(spec.keyLen), section, tag);
-          } catch {
-            throw wrongPassphrase('key', 'the authentication tag does not match');
+          if (chacha) {
+            const opened = chachaPolyOpen(km.subarray(0, 64), section, tag ?? Buffer.alloc(0));
+            if (!opened) throw wrongPassphrase('key', 'the authentication tag does not match');
+            plain = opened;
+          } else {
+            try {
+              plain = rawDecrypt(spec, km.subarray(0, spec.keyLen), km.subarray(spec.keyLen), section, tag);
+            } catch {
+              throw wrongPassphrase('key', 'the authentication tag does not match');
+            }
           }
         }
         const pr = new SshReader(plain);
