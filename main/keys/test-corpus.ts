@@ -193,16 +193,22 @@ export async function buildCorpus(set: 'full' | 'small' = 'full'): Promise<Corpu
   ];
   const specs = set === 'full' ? full : small;
 
-  const keys = await pool(
-    specs.map((s) => async (): Promise<CorpusKey> => {
-      const file = path.join(dir, s.name);
-      await s.make(file);
-      const pub = await referencePublicKey(s, file, { passFile, emptyFile, dir });
-      const fp = await sshKeygenFingerprints(pub);
-      const { make: _make, ...rest } = s;
-      return { ...rest, file, ...fp };
-    }),
-  );
+  let keys: CorpusKey[];
+  try {
+    keys = await pool(
+      specs.map((s) => async (): Promise<CorpusKey> => {
+        const file = path.join(dir, s.name);
+        await s.make(file);
+        const pub = await referencePublicKey(s, file, { passFile, emptyFile, dir });
+        const fp = await sshKeygenFingerprints(pub);
+        const { make: _make, ...rest } = s;
+        return { ...rest, file, ...fp };
+      }),
+    );
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     dir,
     keys,
