@@ -1,5 +1,5 @@
 /** The saved-site tree on the left, WinSCP style: folders, sites, and the buttons under them. */
-import { type KeyboardEvent, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import type { Site } from '../../shared/sites';
 import { buildTree, type FolderNode } from '../logic/sites';
 import { sites as sitesStore, useSites } from '../stores/sitesStore';
@@ -63,9 +63,21 @@ export function SiteList() {
   const selected = sites.find((s) => s.id === selectedId) ?? null;
   const st = sitesStore.getState();
 
+  const moveFocus = useRef(false);
+  const [refocus, setRefocus] = useState(0);
+  useEffect(() => {
+    if (!moveFocus.current || !activeKey) return;
+    moveFocus.current = false;
+    treeRef.current?.querySelector<HTMLElement>(`[data-key="${CSS.escape(activeKey)}"]`)?.focus();
+  }, [activeKey, refocus]);
+  const endRename = () => {
+    setRenaming(null);
+    moveFocus.current = true;
+    setRefocus((n) => n + 1);
+  };
   const focusRow = (key: string) => {
+    moveFocus.current = true;
     setFocusKey(key);
-    requestAnimationFrame(() => treeRef.current?.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`)?.focus());
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLUListElement>) => {
@@ -167,7 +179,7 @@ export function SiteList() {
                 onDoubleClick={() => setRenaming(row.site.id)}
               >
                 {renaming === row.site.id ? (
-                  <RenameInput site={row.site} onDone={() => setRenaming(null)} />
+                  <RenameInput site={row.site} onDone={endRename} />
                 ) : (
                   <>
                     {row.site.name}
