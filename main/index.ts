@@ -7,6 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { registerIpc } from './ipc';
 import { createAppServices } from './services/app-services';
+import { safeStorageVault } from './store/safe-storage-vault';
 import { contentSecurityPolicy, resolveStatic } from './uihost/static-files';
 
 const SCHEME = 'app';
@@ -79,7 +80,7 @@ app.whenReady().then(() => {
   const services = createAppServices({
     host: 'electron',
     dataDir: app.getPath('userData'),
-    canSavePasswords: safeStorage.isEncryptionAvailable(),
+    vault: safeStorageVault(safeStorage),
     versions: { electron: process.versions.electron ?? '', chrome: process.versions.chrome ?? '' },
   });
   registerIpc(services, isTrustedUrl);

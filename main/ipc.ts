@@ -5,7 +5,8 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { REQUEST_CHANNELS } from '../shared/api';
 import type { RunClient } from './services/runs';
-import { toApiError, type Services } from './services/handlers';
+import { toApiError } from './services/errors';
+import type { Services } from './services/handlers';
 
 /** What crosses back to the preload: a result, or an error as data (Electron would mangle a thrown one). */
 export type IpcEnvelope = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };

@@ -2,11 +2,16 @@
  * One table of handlers serves both transports (Electron IPC and the UI host's WebSocket), so
  * they cannot drift: each transport validates nothing itself and calls `dispatch`.
  */
-import type { ApiErrorShape, ApiRequests, RequestChannel } from '../../shared/api';
+import type { ApiRequests, RequestChannel } from '../../shared/api';
 import { REQUEST_CHANNELS } from '../../shared/api';
 import type { AppInfo } from '../../shared/types';
 import { APP_NAME, APP_VERSION } from '../common/version';
 import { appKnownHostsPath } from '../store/paths';
+import { siteHandlers } from '../import/site-handlers';
+import type { PasswordVault } from '../store/password-vault';
+import { SiteStore } from '../store/sites';
+import { ApiError } from './errors';
+import { keyHandlers } from './key-handlers';
 import { RunManager, type DiagnoseFn, type RunClient } from './runs';
 import { argSchemas, describeIssues } from './schemas';
 
@@ -14,8 +19,8 @@ export interface ServiceDeps {
   host: AppInfo['host'];
   dataDir: string;
   diagnose: DiagnoseFn;
-  /** Whether saved passwords can be encrypted here (Electron safeStorage). */
-  canSavePasswords: boolean;
+  /** Encrypts saved passwords (Electron safeStorage); a refusing vault where there is none. */
+  vault: PasswordVault;
   /** Extra version facts (Electron, Chromium) from the host. */
   versions?: Record<string, string>;
 }
@@ -27,25 +32,15 @@ export interface CallContext {
 
 type Handlers = { [K in RequestChannel]: (args: ApiRequests[K]['args'], ctx: CallContext) => Promise<ApiRequests[K]['result']> };
 
-export class ApiError extends Error {
-  constructor(
-    readonly code: ApiErrorShape['code'],
-    message: string,
-  ) {
-    super(message);
-  }
-  toShape(): ApiErrorShape {
-    return { code: this.code, message: this.message };
-  }
-}
-
 export interface Services {
   dispatch(channel: string, args: unknown, ctx: CallContext): Promise<unknown>;
   runs: RunManager;
+  sites: SiteStore;
   dropClient(client: RunClient): void;
 }
 
 export function createServices(deps: ServiceDeps, extra: Partial<Handlers> = {}): Services {
+  const sites = new SiteStore({ dataDir: deps.dataDir, vault: deps.vault });
   const runs = new RunManager(deps.diagnose, () => appKnownHostsPath(deps.dataDir));
   const versions = { node: process.versions.node, ...readLibraryVersions(), ...deps.versions };
 
@@ -54,19 +49,21 @@ export function createServices(deps: ServiceDeps, extra: Partial<Handlers> = {})
   };
 
   const handlers: Handlers = {
-    'app:info': async () => ({ name: APP_NAME, version: APP_VERSION, host: deps.host, canSavePasswords: deps.canSavePasswords, versions }),
-    'diagnose:start': async ([request], ctx) => ({ runId: runs.start(request, ctx.client) }),
+    'app:info': async () => ({ name: APP_NAME, version: APP_VERSION, host: deps.host, canSavePasswords: deps.vault.available, versions }),
+    'diagnose:start': async ([request], ctx) => {
+      // A saved site's password stays in main: fill it in here when the form sent none.
+      if (request.siteId && !request.password) {
+        const saved = await sites.getPassword(request.siteId).catch(() => undefined);
+        if (saved) request = { ...request, password: saved.reveal() };
+      }
+      return { runId: runs.start(request, ctx.client) };
+    },
     'diagnose:cancel': async ([runId], ctx) => ({ cancelled: runs.cancel(runId, ctx.client) }),
     'prompt:answer': async ([runId, answer], ctx) => ({ accepted: runs.answer(runId, answer, ctx.client) }),
-    'sites:list': notYet('The site list'),
-    'sites:save': notYet('Saving sites'),
-    'sites:delete': notYet('Deleting sites'),
-    'sites:import-preview': notYet('Importing sites'),
-    'sites:import': notYet('Importing sites'),
+    ...siteHandlers(sites),
     'bundle:preview': notYet('The support bundle'),
     'bundle:export': notYet('The support bundle'),
-    'keys:inspect': notYet('The key inspector'),
-    'keys:convert': notYet('Key conversion'),
+    ...keyHandlers(),
     ...extra,
   };
 
@@ -81,14 +78,7 @@ export function createServices(deps: ServiceDeps, extra: Partial<Handlers> = {})
     return handler(parsed.data, ctx);
   }
 
-  return { dispatch, runs, dropClient: (client) => runs.dropClient(client) };
-}
-
-/** Turns anything thrown by a handler into what may cross the bridge: a code and a user-facing sentence. */
-export function toApiError(err: unknown): ApiErrorShape {
-  if (err instanceof ApiError) return err.toShape();
-  const message = err instanceof Error ? err.message : String(err);
-  return { code: 'FAILED', message };
+  return { dispatch, runs, sites, dropClient: (client) => runs.dropClient(client) };
 }
 
 function readLibraryVersions(): Record<string, string> {

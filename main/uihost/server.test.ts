@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { BRIDGE_PATH } from '../../shared/bridge';
 import { createServices } from '../services/handlers';
+import { noVault } from '../store/password-vault';
 import { startUiHost, type UiHost } from './server';
 
 let host: UiHost;
@@ -19,7 +20,7 @@ beforeAll(async () => {
   const services = createServices({
     host: 'browser',
     dataDir,
-    canSavePasswords: false,
+    vault: noVault('not in tests'),
     diagnose: () => Promise.reject(new Error('not used by these tests')),
   });
   host = await startUiHost({ services, staticDir });

@@ -11,7 +11,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { EVENT_CHANNELS } from '../../shared/api';
 import { BRIDGE_PATH, type BridgeServerMessage } from '../../shared/bridge';
 import type { RunClient } from '../services/runs';
-import { toApiError, type Services } from '../services/handlers';
+import { toApiError } from '../services/errors';
+import type { Services } from '../services/handlers';
 import { contentSecurityPolicy, contentType, resolveStatic } from './static-files';
 
 export interface UiHostOptions {

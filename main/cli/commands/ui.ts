@@ -38,7 +38,7 @@ export const uiCommand: CliCommand = {
       io.stderr.write(`The user interface is not built (no ${path.join(staticDir, 'index.html')}). Run "npm run build" in the project folder, then try again.\n`);
       return 1;
     }
-    const services = createAppServices({ host: 'browser', dataDir: defaultDataDir(), canSavePasswords: false });
+    const services = createAppServices({ host: 'browser', dataDir: defaultDataDir() });
     const host = await startUiHost({ services, staticDir, port });
     io.stdout.write(`SFTP Doctor is running at:\n\n    ${host.url}\n\nOpen that address in your browser (it contains the access token). Press Ctrl+C to stop.\n`);
     if (values.open) openInBrowser(host.url, io.stderr);
