@@ -167,3 +167,23 @@ describe('SSH agent facts (a real ssh-agent)', () => {
     expect(missing.error).toMatch(/could not be reached/);
   });
 });
+
+describe('hostile sizes', () => {
+  it('a 5 MB banner and 100 000 log events give a bounded bundle quickly', async () => {
+    const input = sampleInput();
+    const huge = 'SSH-2.0-' + 'A'.repeat(5 * 1024 * 1024);
+    input.rounds[0]!.result.facts.server!.banner = huge;
+    for (let i = 0; i < 100_000; i++) input.events.push({ type: 'log', runId: 'run-1', ms: i, source: 'ssh', text: `debug line ${i} from 10.9.${i % 250}.1` });
+    const started = Date.now();
+    const { files, zip } = await buildBundle(input, { anonymise: true });
+    const elapsed = Date.now() - started;
+    const report = JSON.parse(files.find((f) => f.name === 'report.json')!.text);
+    expect(report.rounds[0].facts.server.banner.length).toBeLessThan(70_000);
+    expect(report.rounds[0].facts.server.banner).toMatch(/more characters cut\]$/);
+    const log = files.find((f) => f.name === 'timeline.log')!.text;
+    expect(log).toContain('more events left out');
+    expect(log).not.toMatch(/10\.9\.\d+\.1/);
+    expect(zip.byteLength).toBeLessThan(5_000_000);
+    expect(elapsed).toBeLessThan(15_000);
+  });
+});

@@ -5,13 +5,17 @@
 import { PHASE_LABELS } from '../../shared/codes';
 import type { Facts, RunEvent, RunResult } from '../../shared/types';
 import { ADMIN_ASKS } from './admin-texts';
+import { mapStrings } from './anonymise';
 import { REPORT_SCHEMA_VERSION, KeyReportSchema, type Report } from './schema';
 import type { BundleInput } from './types';
 
 /** A log line longer than this is cut (a hostile server can send megabytes of "banner"). */
 export const MAX_LOG_LINE = 8000;
-/** At most this many events go into timeline.log; the rest are counted. */
+/** At most this many events, and about this many characters, go into timeline.log; the rest are counted. */
 export const MAX_EVENTS = 50_000;
+export const MAX_TIMELINE_CHARS = 4_000_000;
+/** Any single text in report.json is cut at this length (a 5 MB banner helps nobody). */
+export const MAX_REPORT_STRING = 64 * 1024;
 
 /** Makes control characters visible (\x1b...), keeping tabs and line breaks. */
 export function visible(text: string): string {
@@ -130,9 +134,16 @@ export function timelineText(input: BundleInput): string {
     out.push(`r${i + 1}: run ${r.result.runId} started ${r.result.startedAt}${fix}; result ${r.result.diagnosis.code} in ${r.result.totalMs} ms`);
   });
   out.push('', 'Times are milliseconds since the start of that round. "ssh" lines are the SSH library\'s own debug output.', '');
-  const events = input.events.slice(0, MAX_EVENTS);
-  for (const e of events) out.push(eventLine(e, label(e.runId)));
-  if (input.events.length > MAX_EVENTS) out.push(`... ${input.events.length - MAX_EVENTS} more events left out`);
+  let chars = 0;
+  let written = 0;
+  for (const e of input.events) {
+    if (written >= MAX_EVENTS || chars >= MAX_TIMELINE_CHARS) break;
+    const line = eventLine(e, label(e.runId));
+    out.push(line);
+    chars += line.length + 1;
+    written++;
+  }
+  if (written < input.events.length) out.push(`... ${input.events.length - written} more events left out (the log was too long)`);
   if (input.events.length === 0) out.push('(no events were recorded)');
   return out.join('\n') + '\n';
 }
@@ -141,7 +152,7 @@ export function timelineText(input: BundleInput): string {
 export function buildReport(input: BundleInput, createdAt: Date, anonymised: boolean): Report {
   const last = finalRound(input);
   const d = last.diagnosis;
-  return {
+  const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     generator: { name: input.environment.app.name, version: input.environment.app.version },
     createdAt: createdAt.toISOString(),
@@ -170,4 +181,5 @@ export function buildReport(input: BundleInput, createdAt: Date, anonymised: boo
     environment: input.environment,
     timeline: { file: 'timeline.log', events: input.events.length },
   };
+  return mapStrings(report, (s) => clip(s, MAX_REPORT_STRING));
 }
