@@ -154,6 +154,16 @@ export interface Facts {
     port: number;
     user: string;
     warnings: string[];
+    /** Set when the form cannot be used as it is (engine part 1). */
+    problem?: 'host-field' | 'host-empty' | 'port-invalid';
+    /** The host field split into its parts (scheme, user, host, port, path), when it held more than a host. */
+    split?: { scheme?: string; user?: string; host: string; port?: number; path?: string };
+    /** The port as typed, when it was not a usable number. */
+    portText?: string;
+    /** Fields with spaces before or after them (the value itself is never recorded). */
+    whitespace?: ('host' | 'user' | 'password' | 'passphrase')[];
+    /** A port that usually belongs to another protocol (21, 990, 80, 443). */
+    otherProtocolPort?: number;
   };
   dns?: {
     addresses: { address: string; family: 4 | 6 }[];
@@ -169,6 +179,16 @@ export interface Facts {
     probes?: { port: number; result: 'ssh' | 'other' | 'closed' | 'timeout'; banner?: string }[];
   };
   server?: ServerInfo;
+  /** What arrived before encryption started (engine part 1, banner phase). */
+  banner?: {
+    outcome: 'ssh' | 'closed' | 'reset' | 'timeout' | 'ftp' | 'not-ssh' | 'ssh1';
+    /** For not-ssh: what it looked like. */
+    reason?: 'http' | 'tls' | 'binary' | 'text' | 'too-long' | 'too-much' | 'bad-version';
+    /** The first bytes received, printable (control bytes as \\xNN). */
+    firstBytes?: string;
+    bytesReceived: number;
+    waitedMs: number;
+  };
   kex?: {
     client: AlgorithmLists;
     negotiated?: Partial<Record<AlgorithmCategory, string>>;

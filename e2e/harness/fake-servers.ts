@@ -10,8 +10,9 @@ export type FakeServerKind =
   | 'ftp' // "220 ..." FTP greeting
   | 'http' // waits for the client's first bytes, answers "HTTP/1.1 400", closes
   | 'tls' // answers the first bytes with a TLS alert record
-  | 'close' // accepts and closes at once (FIN), like a blocked address or MaxStartups
-  | 'reset' // accepts and resets (RST)
+  | 'close' // accepts and closes (FIN) a moment later, like a blocked address or MaxStartups
+  | 'reset' // accepts and resets (RST) a moment later
+  | 'reset-on-accept' // resets the moment it accepts (the client may see it while connecting)
   | 'silent' // accepts and never says a word
   | 'ssh1' // "SSH-1.5-..." identification
   | 'huge-banner' // "SSH-2.0-" followed by 5 MB without a line end
@@ -68,9 +69,13 @@ function handle(kind: FakeServerKind, sock: net.Socket): void {
       sock.once('data', () => sock.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46])));
       return;
     case 'close':
-      sock.end();
+      // A moment after accepting, as a server deciding to refuse this client does.
+      setTimeout(() => sock.end(), 20);
       return;
     case 'reset':
+      setTimeout(() => sock.resetAndDestroy(), 20);
+      return;
+    case 'reset-on-accept':
       sock.resetAndDestroy();
       return;
     case 'silent':

@@ -1,0 +1,74 @@
+import type { AlgorithmLists, Facts } from '../../../shared/types';
+import { knownKeyTypes, readKnownHosts } from '../../store/known-hosts';
+import { clientAlgorithms, findMismatch, isAead } from '../algorithms';
+import type { PhaseModule, PhaseOutcome, RunContext } from '../context';
+
+type KexFacts = NonNullable<Facts['kex']>;
+
+/** The known_hosts file this run checks against: the request's, else the app's own store. */
+export function knownHostsPathFor(ctx: RunContext): string {
+  return ctx.request.knownHostsPath || ctx.options.defaultKnownHostsPath;
+}
+
+/**
+ * What we offer the server: ssh2's defaults plus the weak algorithms this site allows, with host
+ * key algorithms whose key type is already recorded for this host moved to the front (as OpenSSH
+ * does), so a host recorded with its ECDSA key is not reported as unknown because it also has Ed25519.
+ */
+export async function buildOffer(ctx: RunContext): Promise<AlgorithmLists> {
+  let preferred: string[] = [];
+  try {
+    const file = await readKnownHosts(knownHostsPathFor(ctx));
+    preferred = knownKeyTypes(file, ctx.facts.input!.host, ctx.facts.input!.port);
+  } catch {
+    // An unreadable file is reported by the hostkey phase; the offer just keeps its default order.
+  }
+  return clientAlgorithms(ctx.request.legacyAlgorithms ?? [], preferred);
+}
+
+function pick(client: string[], server: string[]): string | undefined {
+  return client.find((a) => server.includes(a));
+}
+
+export const kexPhase: PhaseModule = {
+  phase: 'kex',
+  async run(ctx): Promise<PhaseOutcome> {
+    const transport = ctx.link.transport!;
+    const client = await buildOffer(ctx);
+    const waited = await transport.waitFor(() => transport.hostKey ?? undefined, ctx.remaining(), ctx.signal);
+    const rec = transport.recorder;
+    const serverLists = rec.kexinit?.algorithms ?? null;
+    const server = { ...ctx.facts.server!, algorithms: serverLists };
+    const kex: KexFacts = { client };
+
+    if (waited !== 'failure' && waited !== 'timeout' && waited !== 'aborted' && serverLists) {
+      const cipher = pick(client.cipher, serverLists.cipher);
+      kex.negotiated = {
+        kex: pick(client.kex, serverLists.kex),
+        serverHostKey: pick(client.serverHostKey, serverLists.serverHostKey),
+        cipher,
+        ...(cipher && isAead(cipher) ? {} : { mac: pick(client.mac, serverLists.mac) }),
+        compression: pick(client.compression, serverLists.compression),
+      };
+      const legacyUsed = Object.values(kex.negotiated).filter((a): a is string => !!a && (ctx.request.legacyAlgorithms ?? []).includes(a));
+      const detail = `${kex.negotiated.kex ?? '?'}, ${kex.negotiated.cipher ?? '?'}${legacyUsed.length ? ` (weak, allowed for this site: ${legacyUsed.join(', ')})` : ''}`;
+      return { status: legacyUsed.length ? 'warn' : 'ok', detail, facts: { server, kex } };
+    }
+    if (waited === 'aborted') return { status: 'fail', detail: 'Stopped during the key exchange', facts: { server, kex }, stop: true };
+
+    const mismatch = serverLists ? findMismatch(client, serverLists, rec.kexinit ? { cipher: rec.kexinit.cipherServerToClient, mac: rec.kexinit.macServerToClient } : undefined) : null;
+    if (mismatch) {
+      kex.mismatch = mismatch;
+      kex.error = transport.failure?.message ?? 'no common algorithm';
+      return { status: 'fail', detail: `No common ${mismatch.category} algorithm`, facts: { server, kex }, stop: true };
+    }
+    if (waited === 'timeout') {
+      kex.error = 'timeout';
+      return { status: 'fail', detail: 'The server stopped answering during the key exchange', facts: { server, kex }, stop: true };
+    }
+    const f = transport.failure!;
+    kex.error = rec.packetProblem ?? (f.kind === 'reset' ? 'ECONNRESET' : f.message);
+    const detail = f.kind === 'reset' ? 'The connection was reset during the key exchange' : f.kind === 'closed' ? 'The server closed the connection during the key exchange' : `The key exchange failed: ${f.message}`;
+    return { status: 'fail', detail, facts: { server, kex }, stop: true };
+  },
+};

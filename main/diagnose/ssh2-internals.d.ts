@@ -1,0 +1,13 @@
+// ssh2's own algorithm tables (not part of its typed API, but stable across 1.x).
+declare module 'ssh2/lib/protocol/constants.js' {
+  export const DEFAULT_KEX: string[];
+  export const SUPPORTED_KEX: string[];
+  export const DEFAULT_SERVER_HOST_KEY: string[];
+  export const SUPPORTED_SERVER_HOST_KEY: string[];
+  export const DEFAULT_CIPHER: string[];
+  export const SUPPORTED_CIPHER: string[];
+  export const DEFAULT_MAC: string[];
+  export const SUPPORTED_MAC: string[];
+  export const DEFAULT_COMPRESSION: string[];
+  export const SUPPORTED_COMPRESSION: string[];
+}

@@ -1,0 +1,279 @@
+import type { DiagnosisCode } from '../../shared/codes';
+import type { FixParam } from '../../shared/types';
+import type { FixId } from './fixes';
+
+/**
+ * Every sentence a diagnosis shows, as data keyed by code (for review and translation). Typed as a
+ * Record over all codes: adding a code to shared/codes.ts without its text does not compile.
+ * Placeholders in {braces} are filled from the run (host, port, ...); fillTemplate removes none
+ * silently: an unknown placeholder is left as written so a test can catch it.
+ */
+export interface CodeText {
+  title: string;
+  /** What happened and why, in plain words. */
+  explanation: string;
+  /** What to do next. */
+  nextStep: string;
+}
+
+export const TEXTS: Record<DiagnosisCode, CodeText> = {
+  OK: {
+    title: 'Everything works',
+    explanation: 'We reached the server, checked its identity, logged in and opened the file session. The start folder could be listed.',
+    nextStep: 'You can use these settings in your SFTP program as they are.',
+  },
+  OK_TRANSPORT: {
+    title: 'The server answers and its identity is verified',
+    explanation: 'We reached {host} on port {port}, the SSH server greeted us, we agreed on encryption and the server proved it holds the key we trust. Logging in was not part of this check.',
+    nextStep: 'The connection itself is fine. If logging in fails, check the user name, the password or the key next.',
+  },
+  INPUT_HOST_FIELD: {
+    title: 'The host field holds more than a host name',
+    explanation: 'The host field should contain only the server name or address, like sftp.example.com. What was typed also contains other parts (a protocol such as sftp://, a user name before @, a port after a colon, a folder, or spaces), and a program would look for a server literally called that.',
+    nextStep: 'Let us split it into the right fields (shown below), then connect again.',
+  },
+  INPUT_WHITESPACE: {
+    title: 'A space before or after the user name or password',
+    explanation: 'The login was refused, and the user name or password has a space at its start or end. This usually comes from copying it out of an e-mail or a document. The server compares every character, so the extra space makes it wrong. (We do not show the password.)',
+    nextStep: 'Remove the spaces before and after the value, then try again.',
+  },
+  INPUT_PORT_INVALID: {
+    title: 'The port is not a valid number',
+    explanation: 'A port is a whole number from 1 to 65535. What was typed is not one, so no connection can be made. SFTP servers normally use port 22.',
+    nextStep: 'Enter the port your provider gave you, or 22 if you were not given one.',
+  },
+  INPUT_HOST_EMPTY: {
+    title: 'No server name given',
+    explanation: 'The host field is empty, so we do not know which server to contact.',
+    nextStep: 'Type the server name or address you were given (for example sftp.example.com), then connect.',
+  },
+  DNS_NOT_FOUND: {
+    title: 'The server name {host} does not exist',
+    explanation: 'We asked the name system (DNS) where {host} is, and it answered that no such name exists. Usually the name has a typo, a wrong ending, or was never set up. A name that was created very recently can also take a while to be known everywhere.',
+    nextStep: 'Check the spelling against what your provider sent you, or pick one of the suggestions below if one looks right.',
+  },
+  DNS_FAILED: {
+    title: 'The server name could not be looked up',
+    explanation: 'We could not get any answer from the name system (DNS) about {host}. This is not a "does not exist" answer: the lookup itself failed. It usually means this computer has no working network or name server right now, or a VPN or firewall is in the way.',
+    nextStep: 'Check that this computer is online (open a web page), then try again. If it still fails, try the server\'s IP address instead of its name.',
+  },
+  TCP_REFUSED: {
+    title: 'The server refused the connection on port {port}',
+    explanation: 'The computer at that address answered at once, but nothing accepts connections on port {port}. Usually the port is wrong, the SSH service is not running, or a firewall rejects it.',
+    nextStep: 'Check the port with your provider. If we found an SSH server on another port (see below), use that one.',
+  },
+  TCP_TIMEOUT: {
+    title: 'No answer from the server on port {port}',
+    explanation: 'We sent connection requests to {host} on port {port} and got no reply at all before the time ran out. A firewall that silently drops connections does this, as does an address that is not on-line, or a server that only admits certain IP addresses.',
+    nextStep: 'Check the host and port. If your provider only allows listed IP addresses, ask them to add yours. If you are on a company network, ask whether outgoing SSH (port {port}) is allowed.',
+  },
+  TCP_UNREACHABLE: {
+    title: 'The server\'s network cannot be reached',
+    explanation: 'A router on the way answered that there is no route to {host}. The address may be wrong or private (only reachable inside another network), the server may be down, or a firewall rejects the traffic.',
+    nextStep: 'Check the address. If the server is on a company or home network, connect to that network (for example with its VPN) first.',
+  },
+  TCP_RESET: {
+    title: 'The connection was cut off',
+    explanation: 'The connection to the server was reset: something on the way, or the server itself, abruptly ended it. Firewalls and intrusion-protection systems do this when they dislike a connection, and so does a server that crashes or is restarting.',
+    nextStep: 'Try again in a minute. If it keeps happening, send the evidence below to the server\'s administrator.',
+  },
+  BANNER_CLOSED: {
+    title: 'The server hung up before saying hello',
+    explanation: 'The connection opened, but the server closed it without sending the SSH greeting. This is typical when the server blocks your IP address (for example after too many failed logins, by fail2ban or a similar tool), when it is too busy to take more connections (MaxStartups), or when the port is not an SSH service.',
+    nextStep: 'Wait a few minutes and try again. If it keeps happening, ask the administrator whether your IP address is blocked.',
+  },
+  BANNER_RESET: {
+    title: 'The connection was reset before the server said hello',
+    explanation: 'The connection opened, then was abruptly cut before the SSH greeting arrived. A firewall, an intrusion-protection system or a server refusing your address usually does this.',
+    nextStep: 'Try again later. If it keeps happening, ask the administrator to check whether your IP address is blocked or filtered.',
+  },
+  BANNER_TIMEOUT: {
+    title: 'The server accepted the connection but said nothing',
+    explanation: 'An SSH server greets the client right after the connection opens. This one stayed silent until the time ran out. The server may be overloaded, a network device may be holding the connection, or the port belongs to a service that waits for the client to speak first (not SSH).',
+    nextStep: 'Check the port. If it is right, try again later, and ask the administrator to look at the SSH server if the silence continues.',
+  },
+  PROTOCOL_FTP: {
+    title: 'This is an FTP server, not SFTP',
+    explanation: 'The server on port {port} greeted us in the FTP language. FTP and SFTP have similar names but are entirely different protocols: an SFTP program cannot talk to an FTP server. Either the port is the FTP one (often 21) or the account only offers FTP.',
+    nextStep: 'Use the SSH port (often 22) if the server has one, or switch your program to FTP/FTPS if that is what your provider offers.',
+  },
+  PROTOCOL_NOT_SSH: {
+    title: 'Something other than an SSH server answered',
+    explanation: 'The service on port {port} does not speak SSH: it sent data that is not an SSH greeting (see the first bytes below). Web servers (HTTP/HTTPS), mail servers and other services live on other ports.',
+    nextStep: 'Use the SSH port of this server (usually 22). If we found it below, one click sets it.',
+  },
+  SSH1_ONLY: {
+    title: 'The server only speaks the old SSH-1 protocol',
+    explanation: 'The server announced SSH protocol version 1, which has known security flaws and was retired decades ago. Modern programs, including this one, only speak SSH-2.',
+    nextStep: 'Ask the administrator to upgrade or reconfigure the SSH server to offer SSH-2. There is no safe way to connect as it is.',
+  },
+  KEX_NO_COMMON_ALGORITHM: {
+    title: 'No common encryption method',
+    explanation: 'Before anything else, the client and server must agree on methods for encryption and for checking the server\'s identity. For {category}, the server only offers methods that we do not use by default, usually because they are old and considered weak.',
+    nextStep: 'Best: ask the administrator to enable modern methods. If you must connect now, you can allow the listed weak methods for this one site only.',
+  },
+  KEX_FAILED: {
+    title: 'The encrypted connection could not be set up',
+    explanation: 'The server greeted us as an SSH server, but setting up encryption failed: it sent data we could not read, stopped answering, or closed the connection. Broken network equipment, a proxy that tampers with traffic, or a faulty server can cause this.',
+    nextStep: 'Try again. If it keeps failing, send the evidence below to the administrator; trying from another network can show whether something on the way is at fault.',
+  },
+  HOSTKEY_UNKNOWN: {
+    title: 'First connection: confirm the server\'s identity',
+    explanation: 'Every SSH server has a key that identifies it. We have not seen this server\'s key before, so we cannot yet tell whether we are talking to the real server or to an impostor. Nothing secret has been sent.',
+    nextStep: 'Compare the fingerprint below with the one your provider publishes (or ask them). If it matches, trust the key; we will check it automatically from then on.',
+  },
+  HOSTKEY_CHANGED: {
+    title: 'Warning: the server\'s identity changed',
+    explanation: 'The server presented a different key than the one recorded for it before. This happens when the server was reinstalled or moved, but it is also exactly what an attacker intercepting the connection would cause. We stopped before sending anything secret.',
+    nextStep: 'Do not trust the new key until the administrator confirms the change and the new fingerprint. Only then replace the old key.',
+  },
+  KEY_IS_PUBLIC: {
+    title: 'This is a public key, not a private key',
+    explanation: 'To log in with a key you need the private half, which stays on your computer. The file you chose is the public half (often ending in .pub), which belongs on the server.',
+    nextStep: 'Choose the matching private key file (usually the same name without .pub).',
+  },
+  KEY_NEEDS_PASSPHRASE: {
+    title: 'The key is protected by a passphrase',
+    explanation: 'The private key file is encrypted with a passphrase, and none was given, so the key cannot be used.',
+    nextStep: 'Enter the key\'s passphrase and try again.',
+  },
+  KEY_WRONG_PASSPHRASE: {
+    title: 'Wrong passphrase for the key',
+    explanation: 'The key file itself is fine, but the passphrase given does not unlock it (its built-in check did not match).',
+    nextStep: 'Type the passphrase again, minding upper and lower case. If it is lost, you will need a new key.',
+  },
+  KEY_UNSUPPORTED_FORMAT: {
+    title: 'The key is in a format that cannot be used as it is',
+    explanation: 'The file holds a key, but in a format that SSH-2 logins cannot use directly (for example an old SSH-1 key or a format from another program).',
+    nextStep: 'Convert the key with the fix below (your original file is kept), or make a new Ed25519 key.',
+  },
+  KEY_CORRUPT: {
+    title: 'The key file is damaged',
+    explanation: 'The file looks like a key but parts of it are missing or broken, often from an incomplete copy or a text editor changing it.',
+    nextStep: 'Copy the key file again from its original place, or make a new key.',
+  },
+  KEY_NOT_FOUND: {
+    title: 'The key file was not found',
+    explanation: 'No file exists at the path given for the private key, or it cannot be read.',
+    nextStep: 'Choose the key file again.',
+  },
+  AUTH_PASSWORD_REJECTED: {
+    title: 'The user name or password was not accepted',
+    explanation: 'The server refused the login. For safety, servers never say whether the user name or the password was wrong. Common slips: Caps Lock, 0 and O or 1 and l mixed up, a space copied along, or an e-mail address typed where a user name is expected.',
+    nextStep: 'Retype both carefully. If it still fails, ask your provider to confirm the user name and reset the password.',
+  },
+  AUTH_ROOT_DENIED: {
+    title: 'Logging in as root is not allowed',
+    explanation: 'You tried to log in as "root" with a password, and the server refused. Most servers forbid root logins with a password, on purpose.',
+    nextStep: 'Log in with your own user account instead (ask the administrator for one), or with a key if root logins by key are allowed.',
+  },
+  AUTH_PASSWORD_NOT_ALLOWED: {
+    title: 'This server does not accept passwords',
+    explanation: 'The server only allows other ways to log in (see the methods below), usually a key. No password will work, however correct.',
+    nextStep: 'Log in with a private key. If you do not have one, make one and give the public half to the administrator.',
+  },
+  AUTH_KEY_REJECTED: {
+    title: 'The server did not accept the key',
+    explanation: 'We offered the key, but the server does not have it on its list for this user, or it cannot read that list (wrong owner or permissions on the home folder, ~/.ssh or authorized_keys).',
+    nextStep: 'Make sure the public key is in ~/.ssh/authorized_keys on the server for this user, with the folder set to 700 and the file to 600.',
+  },
+  AUTH_KEY_ALGORITHM_REJECTED: {
+    title: 'The server no longer accepts this type of key',
+    explanation: 'The key uses a type the server refuses as too weak (for example DSA, or an RSA key that can only sign the old SHA-1 way).',
+    nextStep: 'Make a new Ed25519 key and give its public half to the administrator.',
+  },
+  AUTH_TOO_MANY_FAILURES: {
+    title: 'Too many login attempts',
+    explanation: 'The server hung up because too many ways to log in were tried. This usually happens when a key agent offers many keys before the right one.',
+    nextStep: 'Use only the selected key for this site (fix below), then try again.',
+  },
+  AUTH_PASSWORD_EXPIRED: {
+    title: 'The password has expired',
+    explanation: 'The server accepted the old password but requires you to choose a new one before going on.',
+    nextStep: 'Set a new password with the fix below, then log in with it.',
+  },
+  AUTH_PARTIAL: {
+    title: 'A second login step is required',
+    explanation: 'The first way of logging in was accepted, but the server also requires another one (see below), such as a password after a key, or a one-time code.',
+    nextStep: 'Provide the second item the server asks for and try again.',
+  },
+  AUTH_NO_SUPPORTED_METHOD: {
+    title: 'No login method we can use',
+    explanation: 'The server only offers ways of logging in that this program cannot do (see the list below), such as Kerberos (gssapi) or host-based login.',
+    nextStep: 'Ask the administrator to allow password or key logins for your account.',
+  },
+  AUTH_NO_CREDENTIALS: {
+    title: 'No password or key given',
+    explanation: 'The server needs you to prove who you are, but no password and no key was given.',
+    nextStep: 'Enter your password or choose your private key, then connect.',
+  },
+  SFTP_SUBSYSTEM_UNAVAILABLE: {
+    title: 'The server does not offer SFTP',
+    explanation: 'Logging in worked, but the server has no SFTP service switched on for this account. Some servers only allow SCP or a shell.',
+    nextStep: 'Use SCP for this site if it works (fix below), or ask the administrator to enable SFTP.',
+  },
+  SFTP_LOGIN_SCRIPT_OUTPUT: {
+    title: 'A login script prints text and breaks SFTP',
+    explanation: 'Logging in worked, but a start-up file of your account on the server prints text (shown below). SFTP needs a clean channel, so that text breaks it.',
+    nextStep: 'Make the start-up file print only in interactive sessions (fix below), or ask the administrator to do it.',
+  },
+  SESSION_CLOSED_AFTER_AUTH: {
+    title: 'The server closed the session right after login',
+    explanation: 'Logging in worked, but the server ended the session at once. Usual causes: a locked-down folder (chroot) with wrong ownership, an account whose shell forbids sessions, or a forced command that fails.',
+    nextStep: 'Send the evidence below to the administrator and ask them to look at the server log for this login.',
+  },
+  SFTP_PERMISSION_DENIED: {
+    title: 'Connected, but the start folder cannot be opened',
+    explanation: 'The SFTP session works, but the account may not read the folder it starts in.',
+    nextStep: 'Choose another start folder, or ask the administrator to give your account access to this one.',
+  },
+  CANCELLED: {
+    title: 'Check cancelled',
+    explanation: 'The check was stopped before it finished, so there is no verdict.',
+    nextStep: 'Start it again when you are ready.',
+  },
+  INTERNAL_ERROR: {
+    title: 'Something went wrong inside SFTP Doctor',
+    explanation: 'The check stopped because of a problem in this program, not necessarily in your connection.',
+    nextStep: 'Try again. If it happens again, export a support bundle and send it to us.',
+  },
+};
+
+export interface FixText {
+  label: string;
+  description: string;
+}
+
+export const FIX_TEXTS: Record<FixId, FixText> = {
+  'split-host-field': { label: 'Split the address into its fields', description: 'Host becomes {host}; the user name, port and folder found in it go into their own fields.' },
+  'trim-whitespace': { label: 'Remove the extra spaces', description: 'Removes spaces before and after: {fields}.' },
+  'use-port': { label: 'Use port {port}', description: 'An SSH server answered on port {port} of the same host. Sets the port to {port}.' },
+  'use-dns-suggestion': { label: 'Use {host}', description: 'This similar name exists: {host}. Sets the host field to it.' },
+  'increase-timeout': { label: 'Wait longer', description: 'Runs the check again allowing {seconds} seconds, for slow or distant servers.' },
+  'switch-protocol': { label: 'Use {protocol} instead', description: 'This server speaks {protocol}. SFTP Doctor checks SFTP and SCP only: use a program set to {protocol} for it.' },
+  'allow-legacy-algorithms': { label: 'Allow weak methods for this site only', description: 'Enables, for this site only: {algorithms}. These are old and weaker; ask the administrator to switch to modern ones.' },
+  'trust-host-key': { label: 'Trust this key', description: 'Saves the server key {sha256} in {file}, so it is checked automatically next time. Only do this if the fingerprint matches what your provider publishes.' },
+  'connect-once': { label: 'Connect once without saving', description: 'Accepts the key {sha256} for this connection only.' },
+  'replace-host-key': { label: 'Replace the recorded key', description: 'Removes the old key {oldSha256} ({file}, line {line}) and saves the new one {sha256}. A backup is kept. Only do this once the administrator confirmed the change.' },
+  'enter-password': { label: 'Enter the password', description: 'Type the password for this account.' },
+  'choose-private-key': { label: 'Choose the private key', description: 'Pick the private key file that matches this public key.' },
+  'enter-passphrase': { label: 'Enter the passphrase', description: 'Type the passphrase that protects the key.' },
+  'convert-key': { label: 'Convert the key', description: 'Writes a copy of the key in a format that works; the original file stays as it is.' },
+  'generate-ed25519-key': { label: 'Make a new Ed25519 key', description: 'Creates a new modern key pair; give its public half to the administrator.' },
+  'identities-only': { label: 'Use only the selected key', description: 'Stops offering the other keys of the key agent for this site.' },
+  'change-expired-password': { label: 'Set a new password', description: 'Asks for a new password and sets it on the server.' },
+  'fix-authorized-keys-permissions': { label: 'Correct the key file permissions', description: 'Sets {path} to mode {mode} on the server, so SSH accepts it.' },
+  'install-public-key': { label: 'Put the public key on the server', description: 'Adds the public key to ~/.ssh/authorized_keys for this user.' },
+  'use-scp': { label: 'Use SCP for this site', description: 'Transfers files with SCP, which this server supports.' },
+  'silence-login-script': { label: 'Stop the start-up file from printing', description: 'Adds a guard to {file} so it prints only in interactive sessions.' },
+  'ask-admin': { label: 'Ask the administrator', description: 'Copies a short message with the evidence, to send to the server\'s administrator.' },
+};
+
+/** Fills {name} placeholders from params (arrays joined with ", "); unknown names stay as written. */
+export function fillTemplate(template: string, params: Record<string, FixParam | undefined>): string {
+  return template.replace(/\{([a-zA-Z0-9]+)\}/g, (whole, name: string) => {
+    const v = params[name];
+    if (v === undefined) return whole;
+    return Array.isArray(v) ? v.join(', ') : String(v);
+  });
+}

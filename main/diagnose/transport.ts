@@ -1,0 +1,173 @@
+import type { Socket } from 'node:net';
+import { Client, type AnyAuthMethod, type AuthenticationType, type AuthHandlerMiddleware } from 'ssh2';
+import type { AlgorithmLists } from '../../shared/types';
+import { ssh2AlgorithmOption } from './algorithms';
+import { WireRecorder } from './wire';
+
+/**
+ * The one SSH connection of a run: the socket the tcp phase opened, a recorder of the bytes that
+ * arrive before encryption, and ssh2's Client driving the protocol on that same socket.
+ * Phases wait for states of it (identification seen, host key offered, keys agreed, an
+ * authentication turn) with waitFor(); it never throws to them and owns no timers of its own.
+ */
+
+export interface TransportFailure {
+  kind: 'closed' | 'reset' | 'error';
+  message: string;
+  /** errno code for socket errors, ssh2's level for protocol errors. */
+  code?: string;
+  /** ms since the transport started. */
+  atMs: number;
+}
+
+export interface OfferedHostKey {
+  blob: Buffer;
+  /** Tell ssh2 whether to go on (true) or to stop (false). Call once. */
+  decide(accept: boolean): void;
+}
+
+/** One turn of ssh2's authentication loop: answer with a method, or false to stop. */
+export interface AuthTurn {
+  methodsLeft: string[] | null;
+  partialSuccess: boolean | null;
+  /** A method name, or a full method object (with its secret: the auth phase builds it from a Secret at the last moment). */
+  respond(method: AuthenticationType | AnyAuthMethod | false): void;
+}
+
+export interface TransportOptions {
+  username: string;
+  algorithms: AlgorithmLists;
+  /** ssh2's debug lines (already free of secrets: no secret is given to ssh2 in this phase). */
+  debug?: (line: string) => void;
+  /** A socket error seen after the tcp phase connected and before this transport took over. */
+  earlyError?: NodeJS.ErrnoException;
+}
+
+export class Transport {
+  readonly recorder = new WireRecorder();
+  readonly client: Client;
+  readonly startedAt = Date.now();
+  failure: TransportFailure | null = null;
+  hostKey: OfferedHostKey | null = null;
+  negotiated: Record<string, unknown> | null = null;
+  /** Authentication turns ssh2 asks for, oldest first (the auth phase answers them). */
+  readonly authTurns: AuthTurn[] = [];
+  authBanner: string | null = null;
+  private readonly listeners = new Set<() => void>();
+  private closed = false;
+
+  constructor(readonly socket: Socket, options: TransportOptions) {
+    // Our recorder listens first, so it has seen every chunk before ssh2 parses (and maybe rejects) it.
+    const onData = (chunk: Buffer) => {
+      this.recorder.feed(chunk);
+      if (this.recorder.done) socket.off('data', onData);
+      this.changed();
+    };
+    socket.on('data', onData);
+    socket.on('error', (err: NodeJS.ErrnoException) => this.fail(err.code === 'ECONNRESET' ? 'reset' : 'error', err.message, err.code));
+    socket.on('end', () => this.fail('closed', 'The server closed the connection'));
+    socket.on('close', () => this.fail('closed', 'The connection was closed'));
+    // The connection may have ended between the tcp phase and now.
+    if (options.earlyError) this.fail(options.earlyError.code === 'ECONNRESET' ? 'reset' : 'error', options.earlyError.message, options.earlyError.code);
+    else if (socket.destroyed || socket.readableEnded) this.fail('closed', 'The server closed the connection');
+
+    const client = new Client();
+    this.client = client;
+    client.on('error', (err: Error & { level?: string; code?: unknown }) => {
+      const sockCode = typeof err.code === 'string' ? err.code : undefined;
+      if (sockCode === 'ECONNRESET') this.fail('reset', err.message, sockCode);
+      else this.fail('error', err.message, sockCode ?? err.level);
+    });
+    client.on('handshake', (negotiated) => {
+      this.negotiated = negotiated as unknown as Record<string, unknown>;
+      this.changed();
+    });
+    client.on('banner', (message: string) => {
+      this.authBanner = message;
+      this.changed();
+    });
+    const authHandler: AuthHandlerMiddleware = (methodsLeft, partialSuccess, next) => {
+      this.authTurns.push({ methodsLeft: methodsLeft ?? null, partialSuccess: partialSuccess ?? null, respond: (m) => next(m as AuthenticationType) });
+      this.changed();
+    };
+    const algorithms = ssh2AlgorithmOption(options.algorithms);
+    client.connect({
+      sock: socket,
+      username: options.username,
+      readyTimeout: 0,
+      keepaliveInterval: 0,
+      ...(algorithms ? { algorithms: algorithms as never } : {}),
+      hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+        let decided = false;
+        this.hostKey = {
+          blob: Buffer.from(key),
+          decide: (accept) => {
+            if (decided) return;
+            decided = true;
+            verify(accept);
+          },
+        };
+        this.changed();
+      },
+      authHandler,
+      ...(options.debug ? { debug: options.debug } : {}),
+    } as never);
+  }
+
+  private fail(kind: TransportFailure['kind'], message: string, code?: string): void {
+    if (!this.failure) this.failure = { kind, message, ...(code ? { code } : {}), atMs: Date.now() - this.startedAt };
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const l of [...this.listeners]) l();
+  }
+
+  /**
+   * Resolves with check()'s first non-undefined value, re-checked on every change of state; with
+   * 'failure' once the connection failed, 'timeout' after timeoutMs, 'aborted' when the run aborts.
+   */
+  waitFor<T>(check: () => T | undefined, timeoutMs: number, signal: AbortSignal): Promise<{ value: T } | 'failure' | 'timeout' | 'aborted'> {
+    return new Promise((resolve) => {
+      const state: { timer?: NodeJS.Timeout } = {};
+      const finish = (r: { value: T } | 'failure' | 'timeout' | 'aborted') => {
+        this.listeners.delete(evaluate);
+        signal.removeEventListener('abort', onAbort);
+        if (state.timer) clearTimeout(state.timer);
+        resolve(r);
+      };
+      const evaluate = () => {
+        const v = check();
+        if (v !== undefined) finish({ value: v });
+        else if (this.failure) finish('failure');
+      };
+      const onAbort = () => finish('aborted');
+      if (signal.aborted) return resolve('aborted');
+      this.listeners.add(evaluate);
+      signal.addEventListener('abort', onAbort, { once: true });
+      state.timer = setTimeout(() => finish('timeout'), Math.max(0, timeoutMs));
+      evaluate();
+    });
+  }
+
+  /** Ends the connection and frees everything it holds. Safe to call more than once. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.hostKey?.decide(false);
+    for (const turn of this.authTurns.splice(0)) {
+      try {
+        turn.respond(false);
+      } catch {
+        // ssh2 may already be gone
+      }
+    }
+    this.listeners.clear();
+    try {
+      this.client.end();
+    } catch {
+      // not connected any more
+    }
+    this.socket.destroy();
+  }
+}
