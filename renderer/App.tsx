@@ -1,3 +1,4 @@
+import { BundleDialog } from './components/BundleDialog';
 import { KeyInspector } from './components/KeyInspector';
 import { PromptHost } from './components/PromptHost';
 import { RunPanel } from './components/RunPanel';
@@ -51,6 +52,7 @@ export function App() {
       </main>
       <UndoToast />
       <KeyInspector />
+      <BundleDialog />
       <PromptHost />
       <WindowDrop />
     </div>

@@ -5,6 +5,7 @@ import { formatMs } from '../logic/run';
 import { RISK_TEXT } from '../logic/repair';
 import { applyFormFixAndReconnect, connect } from '../stores/actions';
 import { type AppliedFix, useRun } from '../stores/runStore';
+import { BundleButton } from './BundleButton';
 import { EvidenceList, MismatchView } from './Evidence';
 import { FixConfirmDialog } from './FixConfirmDialog';
 
@@ -112,14 +113,7 @@ export function ResultCard() {
         <button type="button" onClick={() => connect()}>
           Connect again
         </button>
-        <span className="tooltip-wrap">
-          <button type="button" aria-disabled="true" className="is-disabled" aria-describedby="bundle-soon-card" onClick={(e) => e.preventDefault()}>
-            Export support bundle
-          </button>
-          <span role="tooltip" id="bundle-soon-card" className="tooltip">
-            Export support bundle arrives soon.
-          </span>
-        </span>
+        <BundleButton id="bundle-hint-card" />
       </div>
       {confirming && <FixConfirmDialog fix={confirming} request={result.request} onClose={() => setConfirming(null)} />}
     </article>

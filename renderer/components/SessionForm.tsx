@@ -8,6 +8,7 @@ import { form as formStore, useForm } from '../stores/formStore';
 import { keys } from '../stores/keyStore';
 import { useRun } from '../stores/runStore';
 import { AdvancedPanel } from './AdvancedPanel';
+import { BundleButton } from './BundleButton';
 import { SaveSiteDialog } from './SaveSiteDialog';
 
 function Notes({ id, notes }: { id: string; notes: FieldNote[] }) {
@@ -270,14 +271,7 @@ export function SessionForm() {
         <button type="button" onClick={() => keys.getState().showInspector()}>
           Tools…
         </button>
-        <span className="tooltip-wrap">
-          <button type="button" aria-disabled="true" className="is-disabled" aria-describedby="bundle-soon" onClick={(e) => e.preventDefault()}>
-            Export support bundle
-          </button>
-          <span role="tooltip" id="bundle-soon" className="tooltip">
-            Export support bundle arrives soon.
-          </span>
-        </span>
+        <BundleButton id="bundle-hint-form" />
         <span className="spacer" />
         <button type="submit" className="primary" disabled={busy} aria-keyshortcuts="Enter">
           {busy ? 'Connecting…' : 'Connect'}
