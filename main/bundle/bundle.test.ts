@@ -50,6 +50,7 @@ describe('buildBundle', () => {
     const { files } = await buildBundle(input, { anonymise: false });
     const log = files.find((f) => f.name === 'timeline.log')!.text;
     expect(log).toContain('[r1 +    14 ms] ssh    | Socket connected to');
+    expect(log).toContain(`[r1 +    12 ms] phase dns     ok (12 ms): ${SAMPLE.host} -> ${SAMPLE.ipv4}`);
     expect(log).toContain('[r2 +   180 ms] done    OK: Connected: SFTP works');
     expect(log).toContain('\\x1b[31m');
     expect(log).toContain('more characters cut');

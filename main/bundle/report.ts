@@ -112,15 +112,28 @@ function roundLabel(input: BundleInput): (runId: string) => string {
   return (runId) => map.get(runId) ?? 'r?';
 }
 
-function eventLine(e: RunEvent, label: string): string {
-  const ms = 'ms' in e ? e.ms : e.result.totalMs;
-  const prefix = `[${label} +${String(Math.round(ms)).padStart(6)} ms]`;
-  const body =
-    e.type === 'phase'
-      ? `phase ${e.phase.padEnd(7)} ${e.status}${e.detail ? `: ${e.detail}` : ''}`
-      : e.type === 'log'
-        ? `${e.source.padEnd(6)} | ${e.text}`
-        : `done    ${e.result.diagnosis.code}: ${e.result.diagnosis.title} (${e.result.totalMs} ms)`;
+/**
+ * One event as a log line. Log events carry milliseconds since the round started; phase events
+ * carry the time spent in that phase, so their place in the round is the sum of the phases
+ * finished before them (phases run one after another) plus their own time.
+ */
+function eventLine(e: RunEvent, label: string, phasesDoneMs: Map<string, number>): string {
+  let at: number;
+  let body: string;
+  if (e.type === 'phase') {
+    const before = phasesDoneMs.get(e.runId) ?? 0;
+    at = before + e.ms;
+    const finished = e.status !== 'running' && e.status !== 'pending';
+    if (finished) phasesDoneMs.set(e.runId, before + e.ms);
+    body = `phase ${e.phase.padEnd(7)} ${e.status}${finished ? ` (${Math.round(e.ms)} ms)` : ''}${e.detail ? `: ${e.detail}` : ''}`;
+  } else if (e.type === 'log') {
+    at = e.ms;
+    body = `${e.source.padEnd(6)} | ${e.text}`;
+  } else {
+    at = e.result.totalMs;
+    body = `done    ${e.result.diagnosis.code}: ${e.result.diagnosis.title}`;
+  }
+  const prefix = `[${label} +${String(Math.round(at)).padStart(6)} ms]`;
   const lines = visible(clip(body)).split(/\r?\n/);
   return [`${prefix} ${lines[0]}`, ...lines.slice(1).map((l) => `${' '.repeat(prefix.length)} ${l}`)].join('\n');
 }
@@ -133,12 +146,13 @@ export function timelineText(input: BundleInput): string {
     const fix = r.appliedFix ? `, after applying "${r.appliedFix.label}"` : '';
     out.push(`r${i + 1}: run ${r.result.runId} started ${r.result.startedAt}${fix}; result ${r.result.diagnosis.code} in ${r.result.totalMs} ms`);
   });
-  out.push('', 'Times are milliseconds since the start of that round. "ssh" lines are the SSH library\'s own debug output.', '');
+  out.push('', 'Times are milliseconds since the start of that round; a finished phase also shows how long it took. "ssh" lines are the SSH library\'s own debug output.', '');
+  const phasesDoneMs = new Map<string, number>();
   let chars = 0;
   let written = 0;
   for (const e of input.events) {
     if (written >= MAX_EVENTS || chars >= MAX_TIMELINE_CHARS) break;
-    const line = eventLine(e, label(e.runId));
+    const line = eventLine(e, label(e.runId), phasesDoneMs);
     out.push(line);
     chars += line.length + 1;
     written++;
