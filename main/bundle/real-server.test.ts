@@ -11,7 +11,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedEndpoint, generateKey, harnessTempDir, sshdAvailable, startFakeServer, startSshd, type SshdServer } from '../../e2e/harness';
+import { closedEndpoint, generateKey, harnessTempDir, sshdAvailable, startFakeServer, startSshd, type FakeServerKind, type SshdServer } from '../../e2e/harness';
 import type { DiagnosisCode } from '../../shared/codes';
 import type { ConnectionRequest, RunEvent, RunResult } from '../../shared/types';
 import { diagnose } from '../diagnose/index';
@@ -59,8 +59,19 @@ function leakForms(secret: string): string[] {
 
 interface Scenario {
   code: DiagnosisCode | 'OK or OK_TRANSPORT';
-  needsSshd?: boolean;
   setup(): Promise<{ request: Partial<ConnectionRequest>; names: string[]; stop?: () => Promise<void> }>;
+  /** Extra checks on the plain report.html. */
+  html?: (html: string) => void;
+}
+
+function fake(code: DiagnosisCode, kind: FakeServerKind): Scenario {
+  return {
+    code,
+    async setup() {
+      const server = await startFakeServer(kind);
+      return { request: { host: server.host, port: server.port }, names: [server.host], stop: () => server.stop() };
+    },
+  };
 }
 
 async function knownHostsWith(lines: string[]): Promise<string> {
@@ -84,11 +95,38 @@ const scenarios: Scenario[] = [
       return { request: { host: ftp.host, port: ftp.port }, names: [ftp.host, '127.0.0.1'], stop: () => ftp.stop() };
     },
   },
+  fake('SSH1_ONLY', 'ssh1'),
+  fake('BANNER_CLOSED', 'close'),
+  fake('BANNER_RESET', 'reset'),
+  fake('PROTOCOL_NOT_SSH', 'http'),
+  fake('KEX_FAILED', 'close-after-banner'),
   {
-    code: 'SSH1_ONLY',
+    code: 'INPUT_HOST_EMPTY',
     async setup() {
-      const old = await startFakeServer('ssh1');
+      return { request: { host: '' }, names: [] };
+    },
+  },
+  {
+    code: 'INPUT_PORT_INVALID',
+    async setup() {
+      return { request: { host: 'files.bundle-test.invalid', port: 'twenty-two' }, names: ['files.bundle-test.invalid', 'bundle-test'] };
+    },
+  },
+  {
+    code: 'INPUT_HOST_FIELD',
+    async setup() {
+      const { host, port } = await closedEndpoint();
+      return { request: { host: `sftp://${USER}@${host}:${port}/upload` }, names: [host] };
+    },
+  },
+  {
+    code: 'KEX_NO_COMMON_ALGORITHM',
+    async setup() {
+      const old = await startSshd({ hostKeyTypes: ['ed25519'], config: { KexAlgorithms: 'diffie-hellman-group14-sha1' } });
       return { request: { host: old.host, port: old.port }, names: [old.host], stop: () => old.stop() };
+    },
+    html(html) {
+      expect(html).toMatch(/<tr class="bad"><td>Key exchange<\/td><td class="mono">diffie-hellman-group14-sha1<\/td>.*no algorithm in common/);
     },
   },
   {
@@ -99,14 +137,12 @@ const scenarios: Scenario[] = [
   },
   {
     code: 'HOSTKEY_UNKNOWN',
-    needsSshd: true,
     async setup() {
       return { request: { host: sshd.host, port: sshd.port, knownHostsPath: await knownHostsWith([]) }, names: [sshd.host] };
     },
   },
   {
     code: 'HOSTKEY_CHANGED',
-    needsSshd: true,
     async setup() {
       const other = await generateKey('ed25519', await fs.mkdtemp(path.join(dir, 'other-')));
       const file = await knownHostsWith([`[${sshd.host}]:${sshd.port} ${other.publicKey}`]);
@@ -115,7 +151,6 @@ const scenarios: Scenario[] = [
   },
   {
     code: 'OK or OK_TRANSPORT',
-    needsSshd: true,
     async setup() {
       const file = await knownHostsWith(sshd.hostKeys.map((k) => `[${sshd.host}]:${sshd.port} ${k.publicKey}`));
       return { request: { host: sshd.host, port: sshd.port, knownHostsPath: file }, names: [sshd.host] };
@@ -182,6 +217,7 @@ describe.skipIf(!avail.ok)('support bundle from real runs', () => {
           expect(Object.keys(files)).toContain('key.json');
           expect(JSON.parse(strFromU8(files['key.json']!)).publicKeyLine).toMatch(/^ssh-ed25519 AAAA/);
           if (result.facts.hostkey) expect(strFromU8(files['report.html']!)).toContain(result.facts.hostkey.key.sha256);
+          if (!anonymise) scenario.html?.(strFromU8(files['report.html']!));
         }
       } finally {
         await stop?.();
