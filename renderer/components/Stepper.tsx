@@ -52,6 +52,8 @@ export function Stepper() {
   const active = state === 'running' || state === 'starting';
   const now = useNow(active);
   if (state === 'idle') return null;
+  // A run that never got going (service gone, request refused) has no steps worth showing.
+  if (state === 'failed' && steps.every((s) => s.status === 'pending')) return null;
   const total = startedAt !== null ? Math.max(0, (endedAt ?? now) - startedAt) : 0;
 
   return (
