@@ -120,6 +120,25 @@ describe('preview, export and the file writer', () => {
     expect(secrets.map((s) => s.reveal())).toEqual(['pw-1234', 'pp-5678', SAMPLE_PRIVATE_KEY, 'kbd-answer']);
     expect(JSON.stringify(secrets)).not.toContain('pw-1234');
   });
+
+  it('a public key given where the private key belongs is no secret: its bundle (with the public line in key.json) still exports', async () => {
+    const keyFile = path.join(dir, 'id_pub_given');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'me@box', '-f', keyFile]);
+    const pub = await fs.readFile(`${keyFile}.pub`, 'utf8');
+    const rfc4716 = execFileSync('ssh-keygen', ['-e', '-f', `${keyFile}.pub`]).toString();
+    for (const text of [pub, rfc4716]) {
+      expect(await secretsOfRequest({ protocol: 'sftp', host: 'h', user: 'u', privateKey: { text } })).toEqual([]);
+    }
+    expect(await secretsOfRequest({ protocol: 'sftp', host: 'h', user: 'u', privateKey: { path: `${keyFile}.pub` } })).toEqual([]);
+    // the private half is a secret, and so is text that merely contains a private key
+    expect(await secretsOfRequest({ protocol: 'sftp', host: 'h', user: 'u', privateKey: { path: keyFile } })).toHaveLength(1);
+    expect(await secretsOfRequest({ protocol: 'sftp', host: 'h', user: 'u', privateKey: { text: `${pub}\n${await fs.readFile(keyFile, 'utf8')}` } })).toHaveLength(1);
+
+    const input = sampleInput({ secrets: await secretsOfRequest({ protocol: 'sftp', host: 'h', user: 'u', password: 'pw-9876', privateKey: { path: `${keyFile}.pub` } }) });
+    input.keyInspection = { ...input.keyInspection!, kind: 'public', format: 'openssh-public', publicKeyLine: pub.trim() };
+    const { files } = await buildBundle(input, { anonymise: false });
+    expect(files.find((f) => f.name === 'key.json')!.text).toContain(pub.trim().split(' ')[1]);
+  });
 });
 
 describe('known_hosts lines for this host only (ssh-keygen -H as the oracle for hashed names)', () => {

@@ -217,13 +217,36 @@ export async function writeBundleFile(input: BundleInput, outPath: string, optio
   return { path: target, bytes: bundle.bytes };
 }
 
-/** The secrets of a request (password, passphrase, pasted key text, the key file's content), for the final scan. */
+/**
+ * Whether a "private key" the user gave is really only a public key (a .pub file, an RFC 4716
+ * or PEM public key, an SSH-1 public line). Its text is no secret, and treating it as one would
+ * fail every bundle that shows the key's public line (e.g. for the "this is the public key" diagnosis).
+ */
+export function isPublicKeyOnly(text: string): boolean {
+  if (/PRIVATE KEY|PuTTY-User-Key-File|Private-Lines|openssh-key-v1|b3BlbnNzaC1rZXktdjE/.test(text)) return false;
+  const t = text.trim();
+  return (
+    /^(ssh-|ecdsa-|sk-)[\w@.-]+ +[A-Za-z0-9+/]+={0,2}( +[^\r\n]*)?$/.test(t) ||
+    /^-{4,5} ?BEGIN (SSH2 |RSA )?PUBLIC KEY/.test(t) ||
+    /^\d+ +\d+ +\d+( +[^\r\n]*)?$/.test(t)
+  );
+}
+
+/**
+ * The secrets of a request, for the final scan: password, passphrase, pasted key text and the key
+ * file's content (unless it is only a public key), plus any others the caller collected (e.g.
+ * keyboard-interactive answers, a new password).
+ */
 export async function secretsOfRequest(request: ConnectionRequest, extra: (string | Secret)[] = []): Promise<Secret[]> {
-  const values: (string | undefined)[] = [request.password, request.passphrase, request.privateKey?.text];
+  const values: (string | undefined)[] = [request.password, request.passphrase];
+  if (request.privateKey?.text && !isPublicKeyOnly(request.privateKey.text)) values.push(request.privateKey.text);
   if (request.privateKey?.path) {
     try {
       const st = await fs.stat(request.privateKey.path);
-      if (st.isFile() && st.size <= 1024 * 1024) values.push(await fs.readFile(request.privateKey.path, 'utf8'));
+      if (st.isFile() && st.size <= 1024 * 1024) {
+        const text = await fs.readFile(request.privateKey.path, 'latin1');
+        if (!isPublicKeyOnly(text)) values.push(text);
+      }
     } catch {
       // a missing key file holds no secret to look for
     }
