@@ -57,6 +57,14 @@ describe('buildBundle', () => {
     expect(log.length).toBeLessThan(20_000);
   });
 
+  it('events of other runs (another host checked in the same window) stay out', async () => {
+    const input = sampleInput();
+    input.events.push({ type: 'log', runId: 'someone-elses-run', ms: 1, source: 'engine', text: 'connecting to payroll.internal.example' });
+    const { files } = await buildBundle(input, { anonymise: false });
+    for (const f of files) expect(f.text, f.name).not.toContain('payroll');
+    expect(JSON.parse(files.find((f) => f.name === 'report.json')!.text).timeline.events).toBe(input.events.length - 1);
+  });
+
   it('a secret that slipped into an event stops the export and names the file, plain or anonymised', async () => {
     const leaked = `${SAMPLE.user}-S3cret!`; // contains the user name: anonymising alone would hide half of it
     for (const anonymise of [false, true]) {

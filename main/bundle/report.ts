@@ -138,6 +138,12 @@ function eventLine(e: RunEvent, label: string, phasesDoneMs: Map<string, number>
   return [`${prefix} ${lines[0]}`, ...lines.slice(1).map((l) => `${' '.repeat(prefix.length)} ${l}`)].join('\n');
 }
 
+/** Only the events of this bundle's rounds: a caller handing over a longer log cannot leak other runs (other hosts) into it. */
+export function eventsOfRounds(input: BundleInput): BundleInput['events'] {
+  const ids = new Set(input.rounds.map((r) => r.result.runId));
+  return input.events.filter((e) => ids.has(e.runId));
+}
+
 /** timeline.log: a header per round, then every event in order. */
 export function timelineText(input: BundleInput): string {
   const label = roundLabel(input);
@@ -150,15 +156,16 @@ export function timelineText(input: BundleInput): string {
   const phasesDoneMs = new Map<string, number>();
   let chars = 0;
   let written = 0;
-  for (const e of input.events) {
+  const events = eventsOfRounds(input);
+  for (const e of events) {
     if (written >= MAX_EVENTS || chars >= MAX_TIMELINE_CHARS) break;
     const line = eventLine(e, label(e.runId), phasesDoneMs);
     out.push(line);
     chars += line.length + 1;
     written++;
   }
-  if (written < input.events.length) out.push(`... ${input.events.length - written} more events left out (the log was too long)`);
-  if (input.events.length === 0) out.push('(no events were recorded)');
+  if (written < events.length) out.push(`... ${events.length - written} more events left out (the log was too long)`);
+  if (events.length === 0) out.push('(no events were recorded)');
   return out.join('\n') + '\n';
 }
 
@@ -193,7 +200,7 @@ export function buildReport(input: BundleInput, createdAt: Date, anonymised: boo
     key: input.keyInspection ? KeyReportSchema.parse(input.keyInspection) : null,
     knownHosts: (input.knownHostsLines ?? []).map((l) => ({ ...l })),
     environment: input.environment,
-    timeline: { file: 'timeline.log', events: input.events.length },
+    timeline: { file: 'timeline.log', events: eventsOfRounds(input).length },
   };
   return mapStrings(report, (s) => clip(s, MAX_REPORT_STRING));
 }
