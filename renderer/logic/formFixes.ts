@@ -39,7 +39,7 @@ export function applyFormFix(values: FormValues, fix: Fix): FormFixOutcome {
   const changes: string[] = [];
   const setText = (field: 'host' | 'user' | 'startPath', label: string, next: string | undefined) => {
     if (next === undefined || next === v[field]) return;
-    changes.push(`${label}: "${v[field]}" → "${next}"`);
+    changes.push(`${label}: ${v[field] ? `"${v[field]}"` : '(empty)'} → "${next}"`);
     v = { ...v, [field]: next };
   };
   const setPort = (next: string | undefined) => {
