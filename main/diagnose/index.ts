@@ -12,6 +12,11 @@ import { tcpPhase } from './phases/tcp';
 import { diagnoseFacts, type RunEnd } from './rules';
 
 export type { DiagnoseOptions } from './options';
+// Helpers front ends share with the engine (the form's live checks, the CLI's TARGET and --trust-host-key).
+export { checkInput, parseHostField, parsePort } from './phases/input';
+export { fingerprintMatches, describeHostKey } from './phases/hostkey';
+export { FIX_CATALOG, FIX_IDS, makeFix, type FixId } from './fixes';
+export { TEXTS, FIX_TEXTS } from './texts';
 
 /**
  * The phases, in order. Each reads the facts so far and returns its own; the first that stops the

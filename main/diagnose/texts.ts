@@ -50,7 +50,7 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
   DNS_NOT_FOUND: {
     title: 'The server name {host} does not exist',
     explanation: 'We asked the name system (DNS) where {host} is, and it answered that no such name exists. Usually the name has a typo, a wrong ending, or was never set up. A name that was created very recently can also take a while to be known everywhere.',
-    nextStep: 'Check the spelling against what your provider sent you, or pick one of the suggestions below if one looks right.',
+    nextStep: 'Check the spelling against what your provider sent you. If we found a similar name that does exist, it is offered below.',
   },
   DNS_FAILED: {
     title: 'The server name could not be looked up',

@@ -2,6 +2,7 @@ import type { CliCommand } from '../command';
 import { uiCommand } from './ui';
 import { keysCommand } from './keys';
 import { sitesCommand } from './sites';
+import { diagnoseCommand } from './diagnose';
 
 /** Every `sftp-doctor` subcommand, in the order `--help` lists them. */
-export const commands: CliCommand[] = [uiCommand, keysCommand, sitesCommand];
+export const commands: CliCommand[] = [uiCommand, keysCommand, sitesCommand, diagnoseCommand];
