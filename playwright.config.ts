@@ -6,6 +6,13 @@ import { defineConfig } from '@playwright/test';
  * Electron binary exists (skipped with a reason elsewhere).
  */
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const chromium = {
+  browserName: 'chromium' as const,
+  launchOptions: {
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  },
+};
 
 export default defineConfig({
   testDir: 'e2e',
@@ -22,16 +29,9 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   projects: [
-    {
-      name: 'chromium',
-      use: {
-        browserName: 'chromium',
-        launchOptions: {
-          executablePath: chromiumPath,
-          args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-        },
-      },
-    },
-    { name: 'electron' },
+    { name: 'chromium', use: chromium },
+    // The app's own specs use the `appPage` fixture, which opens the Electron window here; the
+    // browser settings serve specs that look at plain pages (e.g. the bundle's report.html).
+    { name: 'electron', use: chromium },
   ],
 });

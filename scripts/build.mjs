@@ -36,7 +36,7 @@ try {
   }
   if (want('renderer')) {
     const { build: viteBuild } = await import('vite');
-    await viteBuild({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
+    await viteBuild({ configFile: path.join(root, 'vite.config.mts'), logLevel: 'warn' });
   }
 } catch (err) {
   // esbuild and Vite have already printed what is wrong and where; no stack trace on top.
