@@ -29,7 +29,7 @@ export const bannerPhase: PhaseModule = {
     const rec = transport.recorder;
     const waited = await transport.waitFor(() => (rec.verdict.kind === 'pending' ? undefined : rec.verdict), ctx.remainingBeforeProbes(), ctx.signal);
     const waitedMs = Date.now() - t0;
-    if (waited === 'aborted') return { status: 'fail', detail: 'Stopped while waiting for the server to greet us', stop: true };
+    // 'aborted' (cancel or the hard stop) is judged like a timeout; the engine reports a cancel itself.
     const verdict = rec.verdict;
     const base = { bytesReceived: rec.bytesSeen, waitedMs, ...(rec.bytesSeen > 0 ? { firstBytes: rec.firstBytes() } : {}) };
 

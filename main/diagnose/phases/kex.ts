@@ -54,7 +54,6 @@ export const kexPhase: PhaseModule = {
       const detail = `${kex.negotiated.kex ?? '?'}, ${kex.negotiated.cipher ?? '?'}${legacyUsed.length ? ` (weak, allowed for this site: ${legacyUsed.join(', ')})` : ''}`;
       return { status: legacyUsed.length ? 'warn' : 'ok', detail, facts: { server, kex } };
     }
-    if (waited === 'aborted') return { status: 'fail', detail: 'Stopped during the key exchange', facts: { server, kex }, stop: true };
 
     const mismatch = serverLists ? findMismatch(client, serverLists, rec.kexinit ? { cipher: rec.kexinit.cipherServerToClient, mac: rec.kexinit.macServerToClient } : undefined) : null;
     if (mismatch) {
@@ -62,7 +61,7 @@ export const kexPhase: PhaseModule = {
       kex.error = transport.failure?.message ?? 'no common algorithm';
       return { status: 'fail', detail: `No common ${mismatch.category} algorithm`, facts: { server, kex }, stop: true };
     }
-    if (waited === 'timeout') {
+    if (waited === 'timeout' || waited === 'aborted') {
       kex.error = 'timeout';
       return { status: 'fail', detail: 'The server stopped answering during the key exchange', facts: { server, kex }, stop: true };
     }

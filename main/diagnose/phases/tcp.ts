@@ -38,6 +38,8 @@ function connectOnce(address: string, port: number, timeoutMs: number, signal: A
 
 /** Which failure to report when every address failed: the most telling one. */
 function mainError(results: string[]): string {
+  // Stopped by the run's hard deadline: that is a timeout too (a cancel is reported by the engine).
+  results = results.map((r) => (r === 'ABORTED' ? 'ETIMEDOUT' : r));
   for (const code of ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']) if (results.includes(code)) return code;
   return results[0] ?? 'ETIMEDOUT';
 }

@@ -1,0 +1,135 @@
+/**
+ * Engine speed on a healthy loopback sshd: our diagnose() to OK_TRANSPORT versus OpenSSH's own
+ * client connecting to the same server.
+ *
+ * The comparison: `ssh -F /dev/null -o BatchMode=yes -o PreferredAuthentications=none
+ * -o StrictHostKeyChecking=yes -o UserKnownHostsFile=<file with the key> -p PORT u@HOST true`.
+ * OpenSSH then does what our engine does (TCP, identification, key exchange, host key check
+ * against known_hosts, NEWKEYS) plus the ssh-userauth service request and one `none` request,
+ * then exits with "Permission denied": the cheapest full connect OpenSSH can be asked for without
+ * a secret. Its time includes starting the ssh process (a few ms); ours is measured in-process, as
+ * the app and the UI host run the engine (a CLI run adds Node's own start-up on top, not counted).
+ * Both use the same known_hosts content and the same server; medians of N alternating runs.
+ * OpenSSH's default key exchange (sntrup761x25519, post-quantum) costs ~50 ms more CPU than the
+ * curve25519 ssh2 uses, so the ratio is taken against ssh forced to curve25519-sha256 (like for
+ * like); the default figure is printed too. The ratio uses the time until ssh's -v log reports
+ * "SSH2_MSG_NEWKEYS received" — the exact point where our engine stops with OK_TRANSPORT.
+ *
+ * Run: npx tsx scripts/bench-engine.ts [runs]
+ */
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startSshd } from '../e2e/harness/index';
+import { diagnose } from '../main/diagnose/index';
+
+export interface EngineBenchResult {
+  name: string;
+  runs: number;
+  oursMs: number;
+  /** OpenSSH with its default (post-quantum sntrup761x25519) key exchange. */
+  opensshDefaultMs: number;
+  /** OpenSSH forced to the key exchange ssh2 picks (curve25519-sha256), until it exits. */
+  opensshMs: number;
+  /** The same, but stopped at the point our engine stops: "SSH2_MSG_NEWKEYS received" (from ssh -v): the ratio uses this. */
+  opensshToNewkeysMs: number;
+  ratio: number;
+  budget: number;
+  ok: boolean;
+  note: string;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Milliseconds until ssh exits, or (untilNewkeys) until its -v log says the keys are in use. */
+function timeSsh(host: string, port: number, knownHosts: string, extra: string[] = [], untilNewkeys = false): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    let newkeysAt: number | null = null;
+    const child = spawn('ssh', ['-F', '/dev/null', ...(untilNewkeys ? ['-v'] : []), ...extra, '-o', 'BatchMode=yes', '-o', 'PreferredAuthentications=none', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'ConnectTimeout=5', '-p', String(port), `bench@${host}`, 'true'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (newkeysAt === null && err.includes('SSH2_MSG_NEWKEYS received')) newkeysAt = Number(process.hrtime.bigint() - t0) / 1e6;
+    });
+    child.on('error', reject);
+    child.on('close', () => {
+      const ms = untilNewkeys ? (newkeysAt ?? NaN) : Number(process.hrtime.bigint() - t0) / 1e6;
+      // The expected end: host key accepted, then no login method left.
+      if (!/Permission denied/.test(err)) reject(new Error(`ssh did not get as far as authentication: ${err.trim()}`));
+      else resolve(ms);
+    });
+  });
+}
+
+export async function benchEngine(runs = 15): Promise<EngineBenchResult> {
+  const server = await startSshd();
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-engine-'));
+  try {
+    const knownHosts = path.join(dir, 'known_hosts');
+    await fs.writeFile(knownHosts, server.hostKeys.map((k) => `[${server.host}]:${server.port} ${k.publicKey}`).join('\n') + '\n');
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    const theirsDefault: number[] = [];
+    const theirsNewkeys: number[] = [];
+    const sameKex = ['-o', 'KexAlgorithms=curve25519-sha256'];
+    const oursOnce = async () => {
+      const t0 = process.hrtime.bigint();
+      const r = await diagnose({ protocol: 'sftp', host: server.host, port: server.port, user: 'bench', timeoutMs: 5000 }, { defaultKnownHostsPath: knownHosts });
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (r.diagnosis.code !== 'OK_TRANSPORT') throw new Error(`engine ended with ${r.diagnosis.code}, not OK_TRANSPORT`);
+      return ms;
+    };
+    // Warm-up: module loading, JIT, sshd's first fork.
+    await oursOnce();
+    await timeSsh(server.host, server.port, knownHosts, sameKex);
+    for (let i = 0; i < runs; i++) {
+      ours.push(await oursOnce());
+      theirs.push(await timeSsh(server.host, server.port, knownHosts, sameKex));
+      theirsDefault.push(await timeSsh(server.host, server.port, knownHosts));
+      theirsNewkeys.push(await timeSsh(server.host, server.port, knownHosts, sameKex, true));
+    }
+    const oursMs = median(ours);
+    const opensshMs = median(theirs);
+    const opensshDefaultMs = median(theirsDefault);
+    const opensshToNewkeysMs = median(theirsNewkeys);
+    const ratio = oursMs / opensshToNewkeysMs;
+    return {
+      name: 'engine: healthy loopback sshd to OK_TRANSPORT vs ssh (PreferredAuthentications=none)',
+      runs,
+      oursMs: Math.round(oursMs * 10) / 10,
+      opensshMs: Math.round(opensshMs * 10) / 10,
+      opensshDefaultMs: Math.round(opensshDefaultMs * 10) / 10,
+      opensshToNewkeysMs: Math.round(opensshToNewkeysMs * 10) / 10,
+      ratio: Math.round(ratio * 100) / 100,
+      budget: 1.5,
+      ok: ratio <= 1.5,
+      note: 'ratio = ours (in-process, to OK_TRANSPORT) / ssh with the same kex until NEWKEYS (process start included)',
+    };
+  } finally {
+    await server.stop();
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  const runs = Number(process.argv[2] ?? 15);
+  benchEngine(runs).then(
+    (r) => {
+      console.log(r.name);
+      console.log(`  ours ${r.oursMs} ms; OpenSSH same kex: ${r.opensshToNewkeysMs} ms to NEWKEYS, ${r.opensshMs} ms to exit; default sntrup761 kex: ${r.opensshDefaultMs} ms to exit (medians of ${r.runs})`);
+      console.log(`  ratio ${r.ratio} (budget ${r.budget}) ${r.ok ? 'OK' : 'TOO SLOW'}`);
+      console.log(`  ${r.note}`);
+      process.exitCode = r.ok ? 0 : 1;
+    },
+    (err: unknown) => {
+      console.error(`bench-engine failed: ${err instanceof Error ? err.message : String(err)}`);
+      process.exitCode = 1;
+    },
+  );
+}
