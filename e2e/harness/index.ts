@@ -2,6 +2,16 @@
  * The real-server test harness: OpenSSH sshd on loopback addresses of its own, small fake servers
  * for protocol faults, and a network namespace for dropped and unreachable connections.
  * Used by the engine's integration tests, later engine issues and the Playwright e2e.
+ *
+ *   const server = await startSshd({ config: { PasswordAuthentication: 'no' } });
+ *   // server.host (own 127.x.y.z), server.port, server.hostKeys[i].sha256 / .md5 (from ssh-keygen -l)
+ *   await ensureUser({ name: 'sdtest', password: 'pw' });   // a Unix user for auth tests (root)
+ *   const ftp = await startFakeServer('ftp', { host: server.host, port: 21 });
+ *   const trap = await createNetworkTrap();   // trap.dropHost (SYN dropped), trap.unreachableHost,
+ *                                             // trap.exec(cmd, args) inside it (no working DNS)
+ *   await Promise.all([server.stop(), ftp.stop(), trap.stop()]);
+ *
+ * Skip with sshdAvailable() / networkTrapAvailable(): each says why when its tools are missing.
  */
 export { freeLoopbackAddress, freePort, canBind, closedEndpoint, waitForListen } from './addresses';
 export {

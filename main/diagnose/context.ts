@@ -45,6 +45,8 @@ export interface LinkState {
   /** Address and port of the connection (for probes and known_hosts). */
   address?: string;
   port?: number;
+  /** What we offered in the key exchange (set by the banner phase when it starts ssh2). */
+  offer?: import('../../shared/types').AlgorithmLists;
   /** A socket error seen between the tcp phase and the transport taking over the socket. */
   socketError?: NodeJS.ErrnoException;
 }

@@ -16,6 +16,7 @@ export const bannerPhase: PhaseModule = {
   async run(ctx): Promise<PhaseOutcome> {
     const socket = ctx.link.socket!;
     const offer = await buildOffer(ctx);
+    ctx.link.offer = offer;
     const transport = new Transport(socket, {
       username: ctx.facts.input!.user || 'sftp-doctor',
       algorithms: offer,

@@ -34,7 +34,7 @@ export const kexPhase: PhaseModule = {
   phase: 'kex',
   async run(ctx): Promise<PhaseOutcome> {
     const transport = ctx.link.transport!;
-    const client = await buildOffer(ctx);
+    const client = ctx.link.offer ?? (await buildOffer(ctx));
     const waited = await transport.waitFor(() => transport.hostKey ?? undefined, ctx.remaining(), ctx.signal);
     const rec = transport.recorder;
     const serverLists = rec.kexinit?.algorithms ?? null;
