@@ -2,7 +2,7 @@
  * The Electron entry: one hardened window, the renderer served from the app's own files through
  * the app:// protocol, IPC wired to the shared services. Everything else lives in the services.
  */
-import { app, BrowserWindow, net, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, net, protocol, safeStorage, session } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { registerIpc } from './ipc';
@@ -81,6 +81,12 @@ app.whenReady().then(() => {
     host: 'electron',
     dataDir: app.getPath('userData'),
     vault: safeStorageVault(safeStorage),
+    chooseSavePath: async (suggestedName) => {
+      const target = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+      const options = { title: 'Save support bundle', defaultPath: path.join(app.getPath('downloads'), suggestedName), filters: [{ name: 'Zip archive', extensions: ['zip'] }] };
+      const choice = target ? await dialog.showSaveDialog(target, options) : await dialog.showSaveDialog(options);
+      return choice.canceled || !choice.filePath ? null : choice.filePath;
+    },
     versions: { electron: process.versions.electron ?? '', chrome: process.versions.chrome ?? '' },
   });
   registerIpc(services, isTrustedUrl);

@@ -11,6 +11,7 @@ import { siteHandlers } from '../import/site-handlers';
 import type { PasswordVault } from '../store/password-vault';
 import { SiteStore } from '../store/sites';
 import { ApiError } from './errors';
+import { bundleHandlers } from './bundle-handlers';
 import { keyHandlers } from './key-handlers';
 import { RunManager, type DiagnoseFn, type RunClient } from './runs';
 import { argSchemas, describeIssues } from './schemas';
@@ -21,6 +22,8 @@ export interface ServiceDeps {
   diagnose: DiagnoseFn;
   /** Encrypts saved passwords (Electron safeStorage); a refusing vault where there is none. */
   vault: PasswordVault;
+  /** Desktop app: a save dialog for exports. Absent (browser host): files go back to the page. */
+  chooseSavePath?: (suggestedName: string) => Promise<string | null>;
   /** Extra version facts (Electron, Chromium) from the host. */
   versions?: Record<string, string>;
 }
@@ -44,10 +47,6 @@ export function createServices(deps: ServiceDeps, extra: Partial<Handlers> = {})
   const runs = new RunManager(deps.diagnose, () => appKnownHostsPath(deps.dataDir));
   const versions = { node: process.versions.node, ...readLibraryVersions(), ...deps.versions };
 
-  const notYet = (what: string) => async (): Promise<never> => {
-    throw new ApiError('FAILED', `${what} is not available in this build yet.`);
-  };
-
   const handlers: Handlers = {
     'app:info': async () => ({ name: APP_NAME, version: APP_VERSION, host: deps.host, canSavePasswords: deps.vault.available, versions }),
     'diagnose:start': async ([request], ctx) => {
@@ -61,8 +60,7 @@ export function createServices(deps: ServiceDeps, extra: Partial<Handlers> = {})
     'diagnose:cancel': async ([runId], ctx) => ({ cancelled: runs.cancel(runId, ctx.client) }),
     'prompt:answer': async ([runId, answer], ctx) => ({ accepted: runs.answer(runId, answer, ctx.client) }),
     ...siteHandlers(sites),
-    'bundle:preview': notYet('The support bundle'),
-    'bundle:export': notYet('The support bundle'),
+    ...bundleHandlers({ runs, versions, ...(deps.chooseSavePath ? { chooseSavePath: deps.chooseSavePath } : {}) }),
     ...keyHandlers(),
     ...extra,
   };
