@@ -4,7 +4,7 @@
  * IPC and the `sftp-doctor ui` WebSocket) carry exactly these, through one handler table.
  */
 import type { KeyInspection, KeyTargetFormat } from './keys';
-import type { ImportPreview, ImportSource, Site, SiteDraft } from './sites';
+import type { ImportPreview, ImportSource, Site, SiteDraft, SiteSettings } from './sites';
 import type { AppInfo, ConnectionRequest, PromptAnswer, PromptRequest, RunEvent } from './types';
 
 /** A key as the UI hands it over: dropped/picked file content or pasted text, never a path the renderer cannot see. */
@@ -48,6 +48,50 @@ export interface BundleExportResult {
   base64: string | null;
 }
 
+/** What the user confirmed or supplied for a fix that needs more than a click. */
+export interface RepairInput {
+  /** The user saw exactly what will change and agreed (required for every fix not marked safe). */
+  confirmed: boolean;
+  /** The fingerprint the user typed or pasted (from the admin) for host-key fixes; compared by main. */
+  fingerprint?: string;
+  /** SECRET. A new password, for an expired one. */
+  newPassword?: string;
+  /** SECRET. A passphrase for a key being converted or generated. */
+  newPassphrase?: string;
+  /** Folder to save a new or converted key in (desktop app). */
+  folder?: string;
+}
+
+/** A fix's dry run: exactly what applying it would change. */
+export interface RepairPlan {
+  fixId: string;
+  label: string;
+  risk: 'safe' | 'confirm' | 'dangerous';
+  kind: 'form' | 'local' | 'server' | 'admin';
+  /** Each change, concretely (file and line, remote path and mode, form field and value). */
+  changes: string[];
+  /** What the user must give before it can be applied. */
+  needs: ('confirmation' | 'fingerprint' | 'new-password' | 'folder')[];
+  /** For fixes only an administrator can make: a ready-to-send message. */
+  adminMessage?: string;
+}
+
+export interface RepairOutcome {
+  fixId: string;
+  applied: boolean;
+  /** What was changed, in plain words. */
+  changes: string[];
+  /** Backups made before changing a file. */
+  backups: string[];
+  /** Form fields the fix changed (form and per-site fixes): the UI puts them in the form. */
+  settings?: Partial<SiteSettings>;
+  /** The run that re-checks the connection after the fix (its events stream as usual); null if none. */
+  runId: string | null;
+  adminMessage?: string;
+  /** One sentence for the user. */
+  message: string;
+}
+
 export interface ApiRequests {
   'app:info': { args: []; result: AppInfo };
   'diagnose:start': { args: [request: ConnectionRequest]; result: { runId: string } };
@@ -58,6 +102,8 @@ export interface ApiRequests {
   'sites:delete': { args: [id: string]; result: { deleted: boolean } };
   'sites:import-preview': { args: [source: ImportSource, file?: string]; result: ImportPreview };
   'sites:import': { args: [source: ImportSource, keys: string[], options: { file?: string; includePasswords: boolean }]; result: Site[] };
+  'repair:plan': { args: [runId: string, fixId: string]; result: RepairPlan };
+  'repair:apply': { args: [runId: string, fixId: string, input: RepairInput]; result: RepairOutcome };
   'bundle:preview': { args: [runId: string, options: BundleOptions]; result: BundleFilePreview[] };
   'bundle:export': { args: [runId: string, options: BundleOptions]; result: BundleExportResult };
   'keys:inspect': { args: [key: KeyInput, passphrase?: string]; result: KeyInspection };
@@ -85,6 +131,8 @@ export const REQUEST_CHANNELS = [
   'sites:delete',
   'sites:import-preview',
   'sites:import',
+  'repair:plan',
+  'repair:apply',
   'bundle:preview',
   'bundle:export',
   'keys:inspect',

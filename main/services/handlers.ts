@@ -60,6 +60,12 @@ export function createServices(deps: ServiceDeps, extra: Partial<Handlers> = {})
     'diagnose:cancel': async ([runId], ctx) => ({ cancelled: runs.cancel(runId, ctx.client) }),
     'prompt:answer': async ([runId, answer], ctx) => ({ accepted: runs.answer(runId, answer, ctx.client) }),
     ...siteHandlers(sites),
+    'repair:plan': async () => {
+      throw new ApiError('FAILED', 'Repairs from the window are not available in this build yet; use "sftp-doctor repair".');
+    },
+    'repair:apply': async () => {
+      throw new ApiError('FAILED', 'Repairs from the window are not available in this build yet; use "sftp-doctor repair".');
+    },
     ...bundleHandlers({ runs, versions, ...(deps.chooseSavePath ? { chooseSavePath: deps.chooseSavePath } : {}) }),
     ...keyHandlers(),
     ...extra,

@@ -71,6 +71,12 @@ export const argSchemas: { [K in RequestChannel]: z.ZodType<ApiRequests[K]['args
   'sites:delete': z.tuple([id]),
   'sites:import-preview': z.union([z.tuple([importSource]), z.tuple([importSource, text()])]),
   'sites:import': z.tuple([importSource, z.array(text(256)).max(10_000), z.strictObject({ file: text().optional(), includePasswords: z.boolean() })]),
+  'repair:plan': z.tuple([id, text(64).min(1)]),
+  'repair:apply': z.tuple([
+    id,
+    text(64).min(1),
+    z.strictObject({ confirmed: z.boolean(), fingerprint: text(256).optional(), newPassword: text().optional(), newPassphrase: text().optional(), folder: text().optional() }),
+  ]),
   'bundle:preview': z.tuple([id, z.strictObject({ anonymise: z.boolean() })]),
   'bundle:export': z.tuple([id, z.strictObject({ anonymise: z.boolean() })]),
   'keys:inspect': z.union([z.tuple([keyInputSchema]), z.tuple([keyInputSchema, text()])]),
