@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, promises as fs } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -66,6 +66,7 @@ let scratchRoot: string | undefined;
 /** A private temporary folder for this process (removed at exit). */
 export function harnessTempDir(): string {
   if (!scratchRoot) {
+    removeStaleScratch();
     scratchRoot = path.join(os.tmpdir(), `sftp-doctor-harness-${process.pid}-${Date.now().toString(36)}`);
     mkdirSync(scratchRoot, { recursive: true, mode: 0o700 });
     const root = scratchRoot;
@@ -78,6 +79,23 @@ export function harnessTempDir(): string {
     });
   }
   return scratchRoot;
+}
+
+/** Test workers killed by their runner never reach 'exit': remove folders of processes that are gone. */
+function removeStaleScratch(): void {
+  try {
+    for (const name of readdirSync(os.tmpdir())) {
+      const m = /^sftp-doctor-harness-(\d+)-/.exec(name);
+      if (!m) continue;
+      try {
+        process.kill(Number(m[1]), 0);
+      } catch {
+        rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+      }
+    }
+  } catch {
+    // best effort
+  }
 }
 
 async function mkTemp(prefix: string): Promise<string> {
@@ -193,6 +211,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdServer> 
         await exitPromise;
         clearTimeout(timer);
       }
+      await fs.rm(dir, { recursive: true, force: true });
     },
   };
 }
