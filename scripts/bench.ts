@@ -1,0 +1,57 @@
+/**
+ * `npm run bench`: every speed budget of the issues, measured against the real tools in the same
+ * run (ratios, not absolute times, so a slower machine does not change the verdict).
+ */
+import { benchEngine } from './bench-engine';
+import { runKeysBench } from './bench-keys';
+
+interface Row {
+  name: string;
+  ours: string;
+  reference: string;
+  ratio: string;
+  budget: string;
+  ok: boolean;
+}
+
+async function main(): Promise<number> {
+  const rows: Row[] = [];
+  console.log('Engine (healthy sshd on loopback)...');
+  const engine = await benchEngine(Number(process.env.BENCH_RUNS ?? 15));
+  rows.push({
+    name: engine.name,
+    ours: `${engine.oursMs} ms`,
+    reference: `${engine.opensshToNewkeysMs} ms`,
+    ratio: engine.ratio.toFixed(2),
+    budget: `<= ${engine.budget}x`,
+    ok: engine.ok,
+  });
+  console.log('Keys (puttygen, ssh-keygen)...');
+  for (const line of await runKeysBench({ log: () => undefined })) {
+    rows.push({
+      name: `keys: ${line.name}`,
+      ours: `${line.oursMs.toFixed(1)} ms`,
+      reference: line.referenceMs === null ? '-' : `${line.referenceMs.toFixed(1)} ms`,
+      ratio: line.ratio === null ? '-' : line.ratio.toFixed(2),
+      budget: line.budget,
+      ok: line.ok,
+    });
+  }
+  console.log('');
+  for (const r of rows) {
+    console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name}\n      ours ${r.ours}, reference ${r.reference}, ratio ${r.ratio}, budget ${r.budget}`);
+  }
+  const failed = rows.filter((r) => !r.ok).length;
+  console.log(`\n${rows.length - failed} within budget, ${failed} over budget.`);
+  return failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  },
+);
