@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { noVault, type PasswordVault } from '../store/password-vault';
 import { SiteStore } from '../store/sites';
 import { discoverSources, importSelected, previewImport, type ImportEnvironment } from './index';
-import { mergeKnownHosts } from './known-hosts-merge';
+import { mergeHostKeyLines } from '../store/known-hosts';
 
 const fixtures = path.join(__dirname, 'fixtures');
 const environment: ImportEnvironment = { home: path.join(fixtures, 'home'), platform: 'linux', env: {}, localUser: 'me', localHost: 'pc', regQuery: async () => null };
@@ -112,18 +112,26 @@ describe('preview and import through the site store', () => {
   });
 });
 
-describe('mergeKnownHosts', () => {
+describe('mergeHostKeyLines (imported host keys into known_hosts)', () => {
   it('never adds a key that differs from the one already trusted (also for hashed names)', async () => {
+    const { createHmac, generateKeyPairSync } = await import('node:crypto');
+    const ed25519 = () => {
+      const raw = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+      const str = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
+      return Buffer.concat([str(Buffer.from('ssh-ed25519')), str(raw)]).toString('base64');
+    };
+    const oldKey = ed25519();
+    const newKey = ed25519();
     const kh = path.join(dir, 'kh');
-    const trusted = '|1|c2FsdHNhbHRzYWx0c2FsdHNhbHQ=|' + 'x'.repeat(27) + '= ssh-ed25519 AAAAOLD';
-    const { createHmac } = await import('node:crypto');
     const salt = Buffer.from('saltsaltsaltsaltsalt');
-    const hashed = `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update('[h.example]:2200').digest('base64')} ssh-ed25519 AAAAOLD`;
-    await fs.writeFile(kh, `${trusted}\n${hashed}\n`);
-    const r = await mergeKnownHosts(kh, ['[h.example]:2200 ssh-ed25519 AAAANEW', 'h.example ssh-ed25519 AAAANEW']);
-    expect(r.conflicts).toEqual([{ line: '[h.example]:2200 ssh-ed25519 AAAANEW', host: '[h.example]:2200', type: 'ssh-ed25519' }]);
-    expect(r.added).toEqual(['h.example ssh-ed25519 AAAANEW']);
-    expect(await fs.readFile(kh, 'utf8')).toBe(`${trusted}\n${hashed}\nh.example ssh-ed25519 AAAANEW\n`);
+    const hashed = `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update('[h.example]:2200').digest('base64')} ssh-ed25519 ${oldKey}`;
+    await fs.writeFile(kh, `# mine\n${hashed}\n`);
+    const r = await mergeHostKeyLines(kh, [`[h.example]:2200 ssh-ed25519 ${newKey}`, `h.example ssh-ed25519 ${newKey}`, `h.example ssh-ed25519 ${newKey}`, 'garbage']);
+    expect(r.conflicts).toEqual([{ line: `[h.example]:2200 ssh-ed25519 ${newKey}`, host: '[h.example]:2200', type: 'ssh-ed25519' }]);
+    expect(r.added).toEqual([`h.example ssh-ed25519 ${newKey}`]);
+    expect(r.alreadyThere).toBe(1);
+    expect(r.invalid).toEqual(['garbage']);
+    expect(await fs.readFile(kh, 'utf8')).toBe(`# mine\n${hashed}\nh.example ssh-ed25519 ${newKey}\n`);
   });
 });
 

@@ -16,7 +16,7 @@ import { normalizeFolder, type SiteStore } from '../store/sites';
 import { decodeText, emptyResult, flagDuplicates, mergeInto, siteIdentity, toPreview, type ParsedCandidate, type ParsedSource } from './common';
 import { parseFileZillaSiteManager } from './filezilla';
 import { knownHostsName } from './hostkeys';
-import { mergeKnownHosts, type MergeResult } from './known-hosts-merge';
+import { mergeHostKeyLines, type MergeResult } from '../store/known-hosts';
 import { localUserName, parseOpenSshConfig, type IncludedFile } from './openssh';
 import { parsePuttyHostKeysFile, parsePuttyRegistry, parsePuttySessionFile } from './putty';
 import { WINSCP_PASSWORD_EXPLANATION, parseWinScp } from './winscp';
@@ -367,7 +367,7 @@ export async function importSelected(source: ImportSource, keys: string[], optio
       lines = lines.filter((l) => names.has(l.split(' ')[0]!));
     }
     if (lines.length > 0) {
-      outcome.hostKeys = await mergeKnownHosts(options.knownHostsPath ?? appKnownHostsPath(options.store.dataDir), lines);
+      outcome.hostKeys = await mergeHostKeyLines(options.knownHostsPath ?? appKnownHostsPath(options.store.dataDir), lines);
     }
   }
   return outcome;

@@ -305,3 +305,47 @@ function withoutHost(file: KnownHostsFile, host: string, port: number, keyType: 
   });
   return { lines, replacedLines, unresolvedLines };
 }
+
+export interface MergeResult {
+  file: string;
+  /** Lines added, as given. */
+  added: string[];
+  /** Lines whose key the file already holds for that host. */
+  alreadyThere: number;
+  /** Keys that differ from what the file already trusts for that host and type: NOT added (the user decides). */
+  conflicts: { line: string; host: string; type: string }[];
+  /** Lines that are not valid known_hosts entries: skipped. */
+  invalid: string[];
+}
+
+/**
+ * Adds known_hosts lines found elsewhere (PuTTY, WinSCP imports) to a file: every existing line is
+ * kept as it is, a key already there is not added twice, and a key that differs from the one
+ * already trusted for the same host and key type is reported instead of added.
+ */
+export async function mergeHostKeyLines(path: string, lines: string[]): Promise<MergeResult> {
+  const file = await readKnownHosts(path);
+  const known = file.entries.filter((e) => e.marker === null);
+  const result: MergeResult = { file: path, added: [], alreadyThere: 0, conflicts: [], invalid: [] };
+  for (const line of lines) {
+    const entry = parseLine(line, 0);
+    if (!entry || entry.marker !== null || entry.hashed) {
+      result.invalid.push(line);
+      continue;
+    }
+    const names = entry.hosts.split(',').filter((n) => n !== '' && !n.startsWith('!'));
+    const same = known.filter((e) => e.keyType === entry.keyType && entryMatches(e, names));
+    if (same.some((e) => e.keyBase64 === entry.keyBase64)) {
+      result.alreadyThere++;
+    } else if (same.length > 0) {
+      result.conflicts.push({ line, host: names[0] ?? entry.hosts, type: entry.keyType });
+    } else {
+      result.added.push(line);
+      known.push(entry);
+    }
+  }
+  if (result.added.length > 0) {
+    await writeFileAtomic(path, Buffer.from(serialise(file, [...file.lines, ...result.added]), 'latin1'), { mode: 0o600, backup: file.exists });
+  }
+  return result;
+}
