@@ -5,4 +5,4 @@ import { sitesCommand } from './sites';
 import { diagnoseCommand } from './diagnose';
 
 /** Every `sftp-doctor` subcommand, in the order `--help` lists them. */
-export const commands: CliCommand[] = [uiCommand, keysCommand, sitesCommand, diagnoseCommand];
+export const commands: CliCommand[] = [diagnoseCommand, keysCommand, sitesCommand, uiCommand];
