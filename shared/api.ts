@@ -60,6 +60,8 @@ export interface RepairInput {
   newPassphrase?: string;
   /** Folder to save a new or converted key in (desktop app). */
   folder?: string;
+  /** SECRET. The password to log in with for a server-side fix, when the attempt had none (e.g. it used a key). */
+  password?: string;
 }
 
 /** A fix's dry run: exactly what applying it would change. */
@@ -71,7 +73,9 @@ export interface RepairPlan {
   /** Each change, concretely (file and line, remote path and mode, form field and value). */
   changes: string[];
   /** What the user must give before it can be applied. */
-  needs: ('confirmation' | 'fingerprint' | 'new-password' | 'folder')[];
+  needs: ('confirmation' | 'fingerprint' | 'new-password' | 'folder' | 'password')[];
+  /** What the user should weigh before agreeing (security risks, what cannot be undone). */
+  notes?: string[];
   /** For fixes only an administrator can make: a ready-to-send message. */
   adminMessage?: string;
 }

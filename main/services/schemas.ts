@@ -75,7 +75,7 @@ export const argSchemas: { [K in RequestChannel]: z.ZodType<ApiRequests[K]['args
   'repair:apply': z.tuple([
     id,
     text(64).min(1),
-    z.strictObject({ confirmed: z.boolean(), fingerprint: text(256).optional(), newPassword: text().optional(), newPassphrase: text().optional(), folder: text().optional() }),
+    z.strictObject({ confirmed: z.boolean(), fingerprint: text(256).optional(), newPassword: text().optional(), newPassphrase: text().optional(), folder: text().optional(), password: text().optional() }),
   ]),
   'bundle:preview': z.tuple([id, z.strictObject({ anonymise: z.boolean() })]),
   'bundle:export': z.tuple([id, z.strictObject({ anonymise: z.boolean() })]),
