@@ -30,6 +30,7 @@ import { FIX_TEXTS, fillTemplate } from './texts';
  * | use-scp                   | -                                                   | confirm   | form   | uses SCP instead of SFTP for this site |
  * | silence-login-script      | file                                                | confirm   | server | guards the start-up file so it prints nothing in non-interactive sessions |
  * | ask-admin                 | topic                                               | safe      | admin  | a message to send to the server's administrator |
+ * | keepalive                 | seconds                                             | safe      | form   | sends a keepalive every N seconds for this site (main/repair) |
  */
 export const FIX_CATALOG = {
   'split-host-field': { risk: 'safe', kind: 'form' },
@@ -54,6 +55,7 @@ export const FIX_CATALOG = {
   'use-scp': { risk: 'confirm', kind: 'form' },
   'silence-login-script': { risk: 'confirm', kind: 'server' },
   'ask-admin': { risk: 'safe', kind: 'admin' },
+  keepalive: { risk: 'safe', kind: 'form' },
 } as const satisfies Record<string, { risk: RiskLevel; kind: FixKind }>;
 
 export type FixId = keyof typeof FIX_CATALOG;

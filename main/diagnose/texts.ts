@@ -267,6 +267,7 @@ export const FIX_TEXTS: Record<FixId, FixText> = {
   'use-scp': { label: 'Use SCP for this site', description: 'Transfers files with SCP, which this server supports.' },
   'silence-login-script': { label: 'Stop the start-up file from printing', description: 'Adds a guard to {file} so it prints only in interactive sessions.' },
   'ask-admin': { label: 'Ask the administrator', description: 'Copies a short message with the evidence, to send to the server\'s administrator.' },
+  keepalive: { label: 'Keep the connection alive', description: 'Sends a small keepalive message every {seconds} seconds for this site, so idle connections are not cut by a firewall or router.' },
 };
 
 /** Fills {name} placeholders from params (arrays joined with ", "); unknown names stay as written. */
