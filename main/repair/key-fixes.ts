@@ -1,0 +1,163 @@
+/**
+ * Key fixes: convert a key to a format the connection can use (a new file; the original is never
+ * touched) and make a new Ed25519 key pair. New private key files are 0600 and never overwrite.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { constants, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { KEY_TARGET_FORMATS, type KeyTargetFormat } from '../../shared/keys';
+import { Secret } from '../common/secret';
+import { convertKey, inspectKey, KeyError, KeyFileExistsError, readKeyFile, writeKeyFile } from '../keys/index';
+import { homeOf, logChanges, requireConfirmed, str, targetOf, tildify, withRequest } from './common';
+import { RepairError, type FixHandler, type RepairContext } from './types';
+
+const PRIVATE_TARGETS: KeyTargetFormat[] = ['openssh', 'pem', 'ppk-v3', 'ppk-v2'];
+const EXT: Record<string, string> = { openssh: '', pem: '.pem', 'ppk-v3': '.ppk', 'ppk-v2': '.ppk' };
+/** How many numbered names are tried before giving up (bounded, never overwriting). */
+const MAX_NAME_TRIES = 50;
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.lstat(file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+/** "base", "base-2", "base-3"...: the first name where neither the key nor its .pub exists. */
+async function freeName(folder: string, base: string, ext: string): Promise<string> {
+  for (let i = 1; i <= MAX_NAME_TRIES; i++) {
+    const file = path.join(folder, `${base}${i === 1 ? '' : `-${i}`}${ext}`);
+    if (!(await exists(file)) && !(await exists(`${file}.pub`))) return file;
+  }
+  throw new RepairError('FAILED', `${folder} already holds ${MAX_NAME_TRIES} files named ${base}…; choose another folder.`);
+}
+
+/** Writes a public key file (0644 like ssh-keygen), refusing to replace anything. */
+async function writePublic(file: string, text: string): Promise<void> {
+  const h = await fs.open(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644);
+  try {
+    await h.writeFile(text);
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+}
+
+function keyProblem(err: unknown): never {
+  if (err instanceof KeyError) {
+    if (err.code === 'KEY_NEEDS_PASSPHRASE' || err.code === 'KEY_WRONG_PASSPHRASE') throw new RepairError('NEEDS_INPUT', `${err.message} Enter the key's passphrase in the form, connect again, then convert it.`);
+    throw new RepairError('FAILED', `${err.message} ${err.fix} If it cannot be converted, make a new Ed25519 key instead.`);
+  }
+  if (err instanceof KeyFileExistsError) throw new RepairError('FAILED', `${err.message} Choose another folder.`);
+  throw err;
+}
+
+async function sourceKey(ctx: RepairContext): Promise<{ bytes: Buffer; path: string | null }> {
+  const key = ctx.request.privateKey;
+  if (key?.path) return { bytes: await readKeyFile(key.path).catch(keyProblem), path: key.path };
+  if (key?.text) return { bytes: Buffer.from(key.text, 'utf8'), path: null };
+  throw new RepairError('FAILED', 'This attempt used no private key, so there is nothing to convert. Choose your key file, then connect again.');
+}
+
+function targetFormat(to: string | undefined): KeyTargetFormat {
+  const t = (to ?? '').toLowerCase();
+  return (KEY_TARGET_FORMATS as readonly string[]).includes(t) && PRIVATE_TARGETS.includes(t as KeyTargetFormat) ? (t as KeyTargetFormat) : 'openssh';
+}
+
+async function convertPlan(ctx: RepairContext, folderInput: string | undefined, to: KeyTargetFormat) {
+  const src = await sourceKey(ctx);
+  const folder = folderInput || (src.path ? path.dirname(src.path) : path.join(homeOf(ctx), '.ssh'));
+  const base = src.path ? path.basename(src.path).replace(/\.(ppk|pem|key|txt|priv)$/i, '') : 'converted_key';
+  const file = await freeName(folder, `${base}-${to === 'openssh' ? 'openssh' : to.replace('-v', '')}`, EXT[to] ?? '');
+  return { src, folder, file };
+}
+
+function newKeyComment(ctx: RepairContext): string {
+  const { host } = targetOf(ctx);
+  return `${ctx.request.user || 'key'}@${host} (made by SFTP Doctor ${new Date().toISOString().slice(0, 10)})`;
+}
+
+export const keyFixes: Record<string, FixHandler> = {
+  'convert-key': {
+    async plan(fix, ctx) {
+      const to = targetFormat(str(fix.params, 'to'));
+      const { src, file } = await convertPlan(ctx, undefined, to);
+      const home = homeOf(ctx);
+      const info = await inspectKey(src.bytes, { passphrase: Secret.from(ctx.request.passphrase) ?? null, ...(src.path ? { fileName: src.path } : {}) });
+      return {
+        changes: [
+          `Read the key ${src.path ? tildify(src.path, home) : '(pasted)'} (${info.format}${info.type ? `, ${info.type}` : ''}) and write a copy in ${to === 'openssh' ? 'OpenSSH' : to.toUpperCase()} format to ${tildify(file, home)} (readable by you only, mode 600)${src.path ? '' : ' or in the folder you choose'}.`,
+          `Also write its public half to ${tildify(file, home)}.pub.`,
+          src.path ? `The original file ${tildify(src.path, home)} is not changed.` : 'Nothing existing is changed or overwritten.',
+          `Use the new file for this site${ctx.request.passphrase ? ' (protected by the same passphrase)' : ''}.`,
+        ],
+        needs: src.path ? ['confirmation'] : ['confirmation', 'folder'],
+      };
+    },
+    async apply(fix, ctx, input) {
+      requireConfirmed(fix, input.confirmed);
+      const to = targetFormat(str(fix.params, 'to'));
+      const { src, file } = await convertPlan(ctx, input.folder, to);
+      const newPassphrase = input.newPassphrase ?? ctx.request.passphrase;
+      const opts = { passphrase: Secret.from(ctx.request.passphrase) ?? null, ...(src.path ? { fileName: src.path } : {}) };
+      const converted = await convertKey(src.bytes, { ...opts, to, newPassphrase: Secret.from(newPassphrase) ?? null }).catch(keyProblem);
+      const pub = await convertKey(src.bytes, { ...opts, to: 'openssh-public' }).catch(keyProblem);
+      await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+      await writeKeyFile(file, converted.text).catch(keyProblem);
+      await writePublic(`${file}.pub`, pub.text);
+      const changes = [`Wrote ${file} (${to}, mode 600, ${converted.inspection.fingerprint_sha256})`, `Wrote ${file}.pub`];
+      const logProblem = await logChanges(ctx, fix.id, changes, []);
+      return {
+        applied: true,
+        changes,
+        backups: [],
+        settings: { privateKey: { path: file } },
+        nextRequest: withRequest(ctx.request, { privateKey: { path: file }, passphrase: newPassphrase || undefined }),
+        message: `Converted the key to ${file}${src.path ? `; the original ${src.path} is unchanged` : ''}. Connecting again with it.${logProblem ? ` ${logProblem}` : ''}`,
+      };
+    },
+  },
+
+  'generate-ed25519-key': {
+    async plan(_fix, ctx) {
+      const home = homeOf(ctx);
+      const file = await freeName(path.join(home, '.ssh'), 'id_ed25519', '');
+      return {
+        changes: [
+          `Make a new Ed25519 key pair: the private key in ${tildify(file, home)} (readable by you only, mode 600) and the public key in ${tildify(file, home)}.pub — or in the folder you choose.`,
+          'No existing file is changed or overwritten.',
+          'Use the new key for this site. The server does not know it yet: give the public key to the administrator, or put it on the server with the fix offered next.',
+        ],
+        needs: ['confirmation', 'folder'],
+        notes: ['Without a passphrase, anyone who gets a copy of the private key file can log in as you. Set one if others use this computer.'],
+      };
+    },
+    async apply(fix, ctx, input) {
+      requireConfirmed(fix, input.confirmed);
+      const folder = input.folder?.trim() || path.join(homeOf(ctx), '.ssh');
+      if (!path.isAbsolute(folder)) throw new RepairError('NEEDS_INPUT', `"${folder}" is not a full folder path. Choose a folder such as ${path.join(homeOf(ctx), '.ssh')}.`);
+      await fs.mkdir(folder, { recursive: true, mode: 0o700 });
+      const file = await freeName(folder, 'id_ed25519', '');
+      const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      const comment = newKeyComment(ctx);
+      const newPassphrase = Secret.from(input.newPassphrase) ?? null;
+      const priv = await convertKey(pem, { to: 'openssh', newPassphrase, comment }).catch(keyProblem);
+      const pub = await convertKey(pem, { to: 'openssh-public', comment }).catch(keyProblem);
+      await writeKeyFile(file, priv.text).catch(keyProblem);
+      await writePublic(`${file}.pub`, pub.text);
+      const changes = [`Created ${file} (Ed25519 private key, mode 600, ${priv.inspection.fingerprint_sha256})`, `Created ${file}.pub`];
+      const logProblem = await logChanges(ctx, fix.id, changes, []);
+      return {
+        applied: true,
+        changes,
+        backups: [],
+        settings: { privateKey: { path: file } },
+        nextRequest: withRequest(ctx.request, { privateKey: { path: file }, passphrase: input.newPassphrase || undefined }),
+        message: `Made a new Ed25519 key: ${file}. Its public half, to put on the server: ${pub.text.trim()}. Connecting again with it.${logProblem ? ` ${logProblem}` : ''}`,
+      };
+    },
+  },
+};
