@@ -13,6 +13,7 @@ import { SiteStore } from '../store/sites';
 import { ApiError } from './errors';
 import { bundleHandlers } from './bundle-handlers';
 import { keyHandlers } from './key-handlers';
+import { repairHandlers } from './repair-handlers';
 import { RunManager, type DiagnoseFn, type RunClient } from './runs';
 import { argSchemas, describeIssues } from './schemas';
 
@@ -60,12 +61,7 @@ export function createServices(deps: ServiceDeps, extra: Partial<Handlers> = {})
     'diagnose:cancel': async ([runId], ctx) => ({ cancelled: runs.cancel(runId, ctx.client) }),
     'prompt:answer': async ([runId, answer], ctx) => ({ accepted: runs.answer(runId, answer, ctx.client) }),
     ...siteHandlers(sites),
-    'repair:plan': async () => {
-      throw new ApiError('FAILED', 'Repairs from the window are not available in this build yet; use "sftp-doctor repair".');
-    },
-    'repair:apply': async () => {
-      throw new ApiError('FAILED', 'Repairs from the window are not available in this build yet; use "sftp-doctor repair".');
-    },
+    ...repairHandlers({ runs, sites, dataDir: deps.dataDir, knownHostsPath: () => appKnownHostsPath(deps.dataDir) }),
     ...bundleHandlers({ runs, versions, ...(deps.chooseSavePath ? { chooseSavePath: deps.chooseSavePath } : {}) }),
     ...keyHandlers(),
     ...extra,
