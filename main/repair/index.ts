@@ -11,6 +11,7 @@ import type { RepairInput, RepairPlan } from '../../shared/api';
 import type { Fix, RunResult } from '../../shared/types';
 import { FIX_CATALOG, makeFix, type FixId } from '../diagnose/index';
 import { adminFix, adminMessage } from './admin';
+import { requireConfirmed } from './common';
 import { formFixes } from './form-fixes';
 import { hostKeyFixes } from './host-keys';
 import { keyFixes } from './key-fixes';
@@ -87,6 +88,7 @@ export async function planRepair(ctx: RepairContext, fixId: string): Promise<Rep
 /** Applies the fix (after the checks of its plan) and returns what changed and the request to re-check with. */
 export async function applyRepair(ctx: RepairContext, fixId: string, input: RepairInput): Promise<RepairApplied> {
   const { fix, handler } = resolve(ctx, fixId);
+  requireConfirmed(fix, input.confirmed);
   const applied = await handler.apply(fix, ctx, input);
   return { fixId: fix.id, ...applied };
 }
