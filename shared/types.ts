@@ -12,6 +12,8 @@ export interface KeySource {
   path?: string;
   /** Pasted key text (a secret when it is a private key). */
   text?: string;
+  /** The key file's bytes in base64, for binary keys (SSH-1) handed over by the UI (a secret too). */
+  base64?: string;
 }
 
 /** What the form (or CLI flags, or a saved site) asks the engine to do. */
@@ -145,6 +147,12 @@ export interface AuthAttempt {
   detail?: string;
   result: 'success' | 'failure' | 'partial' | 'error';
   methodsLeft?: string[];
+  /** For publickey: where the key came from (the key given, or a running agent). */
+  source?: 'given' | 'agent';
+  /** For publickey: the key's type, e.g. "ssh-ed25519". */
+  keyType?: string;
+  /** What the server asked (keyboard-interactive prompt texts) or said; never an answer. */
+  note?: string;
 }
 
 /** Structured facts gathered by the phases. Each phase adds its own part. */
@@ -200,13 +208,79 @@ export interface Facts {
     methods: string[];
     attempts: AuthAttempt[];
     banner?: string;
+    /** Signature algorithms the server accepts for keys (its server-sig-algs extension). */
+    sigAlgs?: string[];
+    /** Why the server ended the connection during login (its disconnect message). */
+    disconnect?: string;
+    /** The server requires a new password: by an SSH password-change request or a PAM prompt. */
+    expired?: 'change-request' | 'pam' | 'session';
+    /** A new password was set during this run (through the server's own change dialog). */
+    passwordChanged?: boolean;
+    /** Keyboard-interactive questions nobody answered (no one to ask, or cancelled). */
+    unanswered?: string[];
+    /** Keys a running agent holds (count only); null when no agent was used. */
+    agentKeys?: number | null;
+    /** Whether the login succeeded. */
+    success?: boolean;
+    /** What we had to log in with (never the values). */
+    credentials?: { password: boolean; key: boolean; agent: boolean; prompt: boolean };
+  };
+  /** The private key given, as checked before connecting (engine part 2). Public facts only. */
+  key?: {
+    source: 'file' | 'text' | 'base64';
+    path?: string;
+    format?: string;
+    type?: string | null;
+    bits?: number | null;
+    fingerprint?: string | null;
+    /** "<type> <base64>" for authorized_keys, when known. */
+    publicKey?: string | null;
+    encrypted?: boolean;
+    /** Read in a format ssh2 cannot use directly and converted in memory (e.g. "ppk-v3"). */
+    convertedFrom?: string;
+    /** Why it cannot be used: a KEY_* diagnosis code and the key reader's words. */
+    error?: { code: string; message: string; fix: string; reason?: string };
+    ms?: number;
   };
   sftp?: {
     path?: string;
     entries?: number;
     error?: string;
     output?: string;
+    /** How far the session got: the channel, the subsystem request, the SFTP version exchange, the listing. */
+    stage?: 'channel' | 'subsystem' | 'init' | 'realpath' | 'opendir' | 'readdir' | 'done' | 'scp';
+    /** SFTP protocol version the server speaks. */
+    version?: number;
+    /** The server's exit status or signal for the session, and what it wrote to its error output. */
+    exitCode?: number;
+    exitSignal?: string;
+    stderr?: string;
+    /** SFTP status code and message of a refused request (3 = permission denied, 2 = no such file). */
+    status?: { code: number; message: string };
+    /** The 4 bytes read as a packet length when text arrived instead of SFTP. */
+    bogusLength?: number;
+    /** First lines the account's shell prints for a plain command (fetched over exec). */
+    shellOutput?: string;
+    /** The account's shell ($SHELL), when a command could be run. */
+    shell?: string;
+    /** Whether `scp` works over exec (checked once SFTP is missing, or for SCP sites). */
+    scp?: { works: boolean; detail: string };
+    /** Server-side look at ~/.ssh when the key was refused but a password got in. */
+    keyCheck?: ServerKeyCheck;
   };
+}
+
+/** What we found on the server about a refused key (read over SFTP after a password login). */
+export interface ServerKeyCheck {
+  home?: { path: string; mode: number; uid: number };
+  sshDir?: { mode: number; uid: number } | null;
+  authorizedKeys?: { mode: number; uid: number; size: number } | null;
+  /** The account's own uid (from the home folder, as servers see it). */
+  userUid?: number;
+  keyListed?: boolean;
+  /** Short findings, each a plain sentence: "~/.ssh is writable by the group (mode 775)". */
+  problems: string[];
+  error?: string;
 }
 
 export interface Diagnosis {

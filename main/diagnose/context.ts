@@ -49,6 +49,8 @@ export interface LinkState {
   offer?: import('../../shared/types').AlgorithmLists;
   /** A socket error seen between the tcp phase and the transport taking over the socket. */
   socketError?: NodeJS.ErrnoException;
+  /** The request's private key, opened before connecting (input phase); used by the auth phase. */
+  key?: import('../keys/index').SshReadyKey;
 }
 
 export interface PhaseOutcome {

@@ -3,11 +3,13 @@ import { PHASES, type Phase } from '../../shared/codes';
 import type { ConnectionRequest, Facts, RequestSummary, RunEvent, RunResult, StepSummary } from '../../shared/types';
 import { RunAborted, type LinkState, type PhaseModule, type PhaseOutcome, type RunContext } from './context';
 import type { DiagnoseOptions } from './options';
+import { authPhase } from './phases/auth';
 import { bannerPhase } from './phases/banner';
 import { dnsPhase } from './phases/dns';
 import { hostkeyPhase } from './phases/hostkey';
 import { inputPhase } from './phases/input';
 import { kexPhase } from './phases/kex';
+import { sftpPhase } from './phases/sftp';
 import { tcpPhase } from './phases/tcp';
 import { diagnoseFacts, type RunEnd } from './rules';
 
@@ -20,12 +22,11 @@ export { TEXTS, FIX_TEXTS } from './texts';
 
 /**
  * The phases, in order. Each reads the facts so far and returns its own; the first that stops the
- * run hands the facts to the rules. Engine part 2 appends its phases here:
- *   authPhase   (main/diagnose/phases/auth.ts: answers ctx.link.transport.authTurns)
- *   sftpPhase   (main/diagnose/phases/sftp.ts)
- * Once the list ends with 'sftp', a run that passes every phase ends with OK instead of OK_TRANSPORT.
+ * run hands the facts to the rules. The input phase also opens the private key (before any
+ * network); auth answers ctx.link.transport.authTurns; sftp opens the session and lists the start
+ * folder. A run that passes every phase ends with OK.
  */
-export const ENGINE_PHASES: readonly PhaseModule[] = [inputPhase, dnsPhase, tcpPhase, bannerPhase, kexPhase, hostkeyPhase];
+export const ENGINE_PHASES: readonly PhaseModule[] = [inputPhase, dnsPhase, tcpPhase, bannerPhase, kexPhase, hostkeyPhase, authPhase, sftpPhase];
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** Share of the budget kept for the port probes that follow a failure (capped at 3 s). */
@@ -41,7 +42,7 @@ export function summarizeRequest(request: ConnectionRequest, timeoutMs: number):
     port: request.port ?? null,
     user: request.user,
     passwordGiven: !!request.password,
-    keyGiven: !!(request.privateKey?.path || request.privateKey?.text),
+    keyGiven: !!(request.privateKey?.path || request.privateKey?.text || request.privateKey?.base64),
     keyPath: request.privateKey?.path ?? null,
     passphraseGiven: !!request.passphrase,
     useAgent: request.useAgent ?? true,
@@ -55,7 +56,7 @@ export function summarizeRequest(request: ConnectionRequest, timeoutMs: number):
 
 /** Removes every secret of the request from a text (belt and braces: no secret is given to ssh2 here). */
 function makeRedactor(request: ConnectionRequest): (text: string) => string {
-  const secrets = [request.password, request.passphrase, request.privateKey?.text].filter((s): s is string => !!s && s.length >= 3);
+  const secrets = [request.password, request.passphrase, request.privateKey?.text, request.privateKey?.base64].filter((s): s is string => !!s && s.length >= 3);
   if (secrets.length === 0) return (t) => t;
   return (t) => secrets.reduce((acc, s) => acc.split(s).join('[secret]'), t);
 }
@@ -176,7 +177,8 @@ export async function diagnose(request: ConnectionRequest, options: DiagnoseOpti
     emit({ type: 'phase', runId, phase, status: 'skipped', ms: 0, detail });
   }
 
-  const diagnosis = diagnoseFacts(facts, end);
+  const timings = steps.filter((st) => st.status !== 'skipped').map((st) => ({ phase: st.phase, ms: st.ms }));
+  const diagnosis = diagnoseFacts(facts, { ...end, timings });
   const result: RunResult = { runId, request: summarizeRequest(request, timeoutMs), diagnosis, steps, facts, startedAt, totalMs: Date.now() - started };
   emit({ type: 'done', runId, result });
   return result;

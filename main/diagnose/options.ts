@@ -17,4 +17,9 @@ export interface DiagnoseOptions {
   signal?: AbortSignal;
   /** known_hosts used when the request names none: the app's own store. */
   defaultKnownHostsPath: string;
+  /**
+   * The SSH agent to use when the request allows it: a socket path ('pageant' on Windows), '' for
+   * none. Default: SSH_AUTH_SOCK of this process (Pageant on Windows).
+   */
+  agentSocket?: string;
 }

@@ -2,6 +2,7 @@ import { SUCCESS_CODES, type DiagnosisCode, type Phase } from '../../shared/code
 import type { Diagnosis, EvidenceItem, Facts, Fix, FixParam } from '../../shared/types';
 import { makeFix } from './fixes';
 import { sshPortFound } from './probe';
+import { decideAuth, decideKey, decideSftp, decideSuccess } from './rules-session';
 import { TEXTS, fillTemplate } from './texts';
 
 /**
@@ -16,6 +17,8 @@ export interface RunEnd {
   lastPhase: Phase;
   cancelled?: boolean;
   internalError?: string;
+  /** How long each phase that ran took (for the OK evidence). */
+  timings?: { phase: Phase; ms: number }[];
 }
 
 interface Verdict {
@@ -89,6 +92,11 @@ function decide(f: Facts, end: RunEnd): Verdict {
   }
   if (input?.problem === 'port-invalid') {
     return { code: 'INPUT_PORT_INVALID', phase: 'input', evidence: [ev('Port as typed', input.portText ?? '', { mono: true, highlight: true })], fixes: [makeFix('use-port', { port: 22 })] };
+  }
+  // the private key, opened before connecting
+  if (stop === 'input') {
+    const key = decideKey(f);
+    if (key) return key;
   }
 
   // dns
@@ -192,11 +200,18 @@ function decide(f: Facts, end: RunEnd): Verdict {
     }
   }
 
-  // auth and sftp (engine part 2) slot in here, before the success verdict.
-  if (f.auth?.attempts.length && f.auth.attempts.every((a) => a.result === 'failure') && input?.whitespace?.some((w) => w === 'user' || w === 'password')) {
-    const fields = input.whitespace.filter((w) => w === 'user' || w === 'password');
-    return { code: 'INPUT_WHITESPACE', phase: 'auth', evidence: [ev('Fields with spaces around them', fields.join(', '), { highlight: true })], fixes: [makeFix('trim-whitespace', { fields })] };
+  // auth and the SFTP session (engine part 2)
+  if (stop === 'auth') {
+    const v = decideAuth(f);
+    if (v) return v;
+    const t = f.auth?.disconnect ?? 'the connection ended during login';
+    return { code: 'TCP_RESET', phase: 'auth', evidence: [...serverEv, ev('What happened', t, { mono: true, highlight: true })], fixes: [] };
   }
+  if (stop === 'sftp') {
+    const v = decideSftp(f);
+    if (v) return v;
+  }
+  if (stop === null && end.lastPhase === 'sftp') return decideSuccess(f, end.timings ?? []);
 
   if (stop === null) {
     const code: DiagnosisCode = end.lastPhase === 'sftp' ? 'OK' : 'OK_TRANSPORT';

@@ -19,7 +19,7 @@ export interface CodeText {
 export const TEXTS: Record<DiagnosisCode, CodeText> = {
   OK: {
     title: 'Everything works',
-    explanation: 'We reached the server, checked its identity, logged in and opened the file session. The start folder could be listed.',
+    explanation: 'We reached the server, checked its identity, logged in and opened the file session. The start folder could be listed. How long each step took is shown below.',
     nextStep: 'You can use these settings in your SFTP program as they are.',
   },
   OK_TRANSPORT: {
@@ -174,28 +174,28 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
   },
   AUTH_KEY_REJECTED: {
     title: 'The server did not accept the key',
-    explanation: 'We offered the key, but the server does not have it on its list for this user, or it cannot read that list (wrong owner or permissions on the home folder, ~/.ssh or authorized_keys).',
-    nextStep: 'Make sure the public key is in ~/.ssh/authorized_keys on the server for this user, with the folder set to 700 and the file to 600.',
+    explanation: 'We offered the key, but the server does not have it on its list for this user, or it ignores that list because of wrong owners or permissions on the home folder, ~/.ssh or authorized_keys. Where we could also log in with the password, we looked at those files on the server; what we found is below.',
+    nextStep: 'Put the public key in ~/.ssh/authorized_keys on the server for this user, with ~/.ssh set to 700 and the file to 600 (the fixes below do it when the password works), or send the public key line below to the administrator.',
   },
   AUTH_KEY_ALGORITHM_REJECTED: {
     title: 'The server no longer accepts this type of key',
-    explanation: 'The key uses a type the server refuses as too weak (for example DSA, or an RSA key that can only sign the old SHA-1 way).',
+    explanation: 'The key uses a type the server refuses as too weak: DSA keys are switched off in current servers, and some servers accept no RSA signatures, or only the old SHA-1 kind. The key itself may be fine; the server will not take this kind.',
     nextStep: 'Make a new Ed25519 key and give its public half to the administrator.',
   },
   AUTH_TOO_MANY_FAILURES: {
     title: 'Too many login attempts',
-    explanation: 'The server hung up because too many ways to log in were tried. This usually happens when a key agent offers many keys before the right one.',
+    explanation: 'The server hung up because too many ways to log in were tried. Servers count every key offered as one attempt, so this usually happens when a key agent (ssh-agent, Pageant) holds many keys and offers them all before the right one or the password.',
     nextStep: 'Use only the selected key for this site (fix below), then try again.',
   },
   AUTH_PASSWORD_EXPIRED: {
     title: 'The password has expired',
-    explanation: 'The server accepted the old password but requires you to choose a new one before going on.',
+    explanation: 'The server knows the password, but it has expired: you must choose a new one before the server lets you work. File transfer programs often cannot show this question, so they just fail.',
     nextStep: 'Set a new password with the fix below, then log in with it.',
   },
   AUTH_PARTIAL: {
     title: 'A second login step is required',
-    explanation: 'The first way of logging in was accepted, but the server also requires another one (see below), such as a password after a key, or a one-time code.',
-    nextStep: 'Provide the second item the server asks for and try again.',
+    explanation: 'The server wants more than was given: after one accepted step it requires another (see below), such as a password after a key, or a one-time code it asked for and nobody could answer here.',
+    nextStep: 'Give the second item the server asks for (the key, the password, or the code when it asks), then try again.',
   },
   AUTH_NO_SUPPORTED_METHOD: {
     title: 'No login method we can use',
@@ -204,27 +204,27 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
   },
   AUTH_NO_CREDENTIALS: {
     title: 'No password or key given',
-    explanation: 'The server needs you to prove who you are, but no password and no key was given.',
+    explanation: 'The server needs you to prove who you are, but nothing it accepts was given: no password, no key it takes (and no key in a running key agent that it took). The methods the server allows are listed below.',
     nextStep: 'Enter your password or choose your private key, then connect.',
   },
   SFTP_SUBSYSTEM_UNAVAILABLE: {
     title: 'The server does not offer SFTP',
-    explanation: 'Logging in worked, but the server has no SFTP service switched on for this account. Some servers only allow SCP or a shell.',
+    explanation: 'Logging in worked, but the server has no SFTP service switched on (its configuration has no "Subsystem sftp" line, or it is not allowed for this account). We checked whether the older SCP method works instead; the answer is below.',
     nextStep: 'Use SCP for this site if it works (fix below), or ask the administrator to enable SFTP.',
   },
   SFTP_LOGIN_SCRIPT_OUTPUT: {
     title: 'A login script prints text and breaks SFTP',
-    explanation: 'Logging in worked, but a start-up file of your account on the server prints text (shown below). SFTP needs a clean channel, so that text breaks it.',
-    nextStep: 'Make the start-up file print only in interactive sessions (fix below), or ask the administrator to do it.',
+    explanation: 'Logging in worked, but a start-up file of your account\'s shell on the server prints text (shown below) every time a session starts, even for file transfers. SFTP expects only its own data, so programs read the first letters of that text as a gigantic message size (for example 1214606444, which is simply "Hell" of "Hello") and give up.',
+    nextStep: 'Make the start-up file print only in interactive sessions: put the guard shown below at its top (the fix does it), or ask the administrator to.',
   },
   SESSION_CLOSED_AFTER_AUTH: {
     title: 'The server closed the session right after login',
-    explanation: 'Logging in worked, but the server ended the session at once. Usual causes: a locked-down folder (chroot) with wrong ownership, an account whose shell forbids sessions, or a forced command that fails.',
-    nextStep: 'Send the evidence below to the administrator and ask them to look at the server log for this login.',
+    explanation: 'Logging in worked, but the server ended the session before SFTP could start. This is a setting on the server, not a problem with your password or program. The likely causes, most likely first, are listed below with what the administrator should check.',
+    nextStep: 'Send the evidence below to the administrator and ask them to look at the server log (for OpenSSH: journalctl -u ssh, or /var/log/auth.log) at the time of this login.',
   },
   SFTP_PERMISSION_DENIED: {
     title: 'Connected, but the start folder cannot be opened',
-    explanation: 'The SFTP session works, but the account may not read the folder it starts in.',
+    explanation: 'The SFTP session works, but the folder it should start in cannot be listed: the server says it does not exist or that this account may not read it (its answer is below).',
     nextStep: 'Choose another start folder, or ask the administrator to give your account access to this one.',
   },
   CANCELLED: {
@@ -237,6 +237,29 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
     explanation: 'The check stopped because of a problem in this program, not necessarily in your connection.',
     nextStep: 'Try again. If it happens again, export a support bundle and send it to us.',
   },
+};
+
+/**
+ * Why a session can end right after login, each with what the administrator should check. The
+ * rules list the ones that fit the evidence, most likely first.
+ */
+export const SESSION_CAUSES = {
+  chroot: 'A locked-down folder (ChrootDirectory) whose path is not owned by root or can be written by others: sshd then drops the connection. Check that every folder of that path belongs to root and is not group- or world-writable (chmod 755), and the server log for "bad ownership or modes for chroot directory".',
+  shell: 'The account\'s shell forbids sessions (/bin/false or /usr/sbin/nologin) while SFTP runs as an external program (Subsystem sftp /usr/lib/openssh/sftp-server), which is started through that shell. Check the account\'s shell, or use "Subsystem sftp internal-sftp", which needs no shell.',
+  nologin: 'The account\'s shell is nologin: it printed its refusal (shown below) and ended the session. Either give the account a real shell, or use "Subsystem sftp internal-sftp", which does not start the shell.',
+  forceCommand: 'A forced command (ForceCommand in sshd_config, or command="..." in front of the key in authorized_keys) fails or is not an SFTP server. Check it; for SFTP-only accounts it should be "ForceCommand internal-sftp".',
+  sftpServerMissing: 'The SFTP program named in the server configuration (Subsystem sftp ...) does not exist at that path. Check the path, or use "Subsystem sftp internal-sftp".',
+  passwordChange: 'The password must be changed first: the server refuses sessions until then, and this cannot be done without a terminal.',
+} as const;
+
+/** The start-up files each shell reads for non-interactive sessions, and the guard that keeps them quiet. */
+export const SHELL_GUARDS: Record<string, { files: string[]; guard: string }> = {
+  bash: { files: ['~/.bashrc', '/etc/bash.bashrc'], guard: 'case $- in *i*) ;; *) return ;; esac' },
+  zsh: { files: ['~/.zshenv', '/etc/zsh/zshenv'], guard: '[[ -o interactive ]] || return' },
+  csh: { files: ['~/.cshrc', '/etc/csh.cshrc'], guard: 'if ( ! $?prompt ) exit' },
+  tcsh: { files: ['~/.tcshrc', '~/.cshrc', '/etc/csh.cshrc'], guard: 'if ( ! $?prompt ) exit' },
+  fish: { files: ['~/.config/fish/config.fish'], guard: 'status is-interactive; or exit' },
+  sh: { files: ['~/.profile', '/etc/profile', 'the file named by $ENV'], guard: 'case $- in *i*) ;; *) return ;; esac' },
 };
 
 export interface FixText {
@@ -261,11 +284,11 @@ export const FIX_TEXTS: Record<FixId, FixText> = {
   'convert-key': { label: 'Convert the key', description: 'Writes a copy of the key in a format that works; the original file stays as it is.' },
   'generate-ed25519-key': { label: 'Make a new Ed25519 key', description: 'Creates a new modern key pair; give its public half to the administrator.' },
   'identities-only': { label: 'Use only the selected key', description: 'Stops offering the other keys of the key agent for this site.' },
-  'change-expired-password': { label: 'Set a new password', description: 'Asks for a new password and sets it on the server.' },
+  'change-expired-password': { label: 'Set a new password', description: 'Asks you for a new password and sets it through the server\'s own password change, then connects again.' },
   'fix-authorized-keys-permissions': { label: 'Correct the key file permissions', description: 'Sets {path} to mode {mode} on the server, so SSH accepts it.' },
-  'install-public-key': { label: 'Put the public key on the server', description: 'Adds the public key to ~/.ssh/authorized_keys for this user.' },
+  'install-public-key': { label: 'Put the public key on the server', description: 'Logs in with the password and adds the public key {fingerprint} to ~/.ssh/authorized_keys for this user.' },
   'use-scp': { label: 'Use SCP for this site', description: 'Transfers files with SCP, which this server supports.' },
-  'silence-login-script': { label: 'Stop the start-up file from printing', description: 'Adds a guard to {file} so it prints only in interactive sessions.' },
+  'silence-login-script': { label: 'Stop the start-up file from printing', description: 'Adds this line at the top of {file} so it prints only in interactive sessions: {guard}' },
   'ask-admin': { label: 'Ask the administrator', description: 'Copies a short message with the evidence, to send to the server\'s administrator.' },
   keepalive: { label: 'Keep the connection alive', description: 'Sends a small keepalive message every {seconds} seconds for this site, so idle connections are not cut by a firewall or router.' },
 };

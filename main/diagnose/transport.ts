@@ -53,6 +53,18 @@ export class Transport {
   /** Authentication turns ssh2 asks for, oldest first (the auth phase answers them). */
   readonly authTurns: AuthTurn[] = [];
   authBanner: string | null = null;
+  /** Login accepted (ssh2's 'ready'). */
+  ready = false;
+  /** Signature algorithms the server accepts for keys (EXT_INFO server-sig-algs), when it said. */
+  sigAlgs: string[] | null = null;
+  /** USERAUTH_FAILURE answers received so far (tells a real refusal from ssh2 skipping a method). */
+  authFailures = 0;
+  /** The server accepted a key offer (USERAUTH_PK_OK) this many times: a signature followed. */
+  keyOffersAccepted = 0;
+  /** The server's disconnect message, when it sent one (e.g. "Too many authentication failures"). */
+  disconnectMessage: string | null = null;
+  /** An SSH password-change request (USERAUTH_PASSWD_CHANGEREQ) with the server's prompt. */
+  passwordChangeRequest: string | null = null;
   private readonly listeners = new Set<() => void>();
   private closed = false;
 
@@ -74,6 +86,8 @@ export class Transport {
     const client = new Client();
     this.client = client;
     client.on('error', (err: Error & { level?: string; code?: unknown }) => {
+      // A DISCONNECT from the server carries a numeric reason code and its own words.
+      if (typeof err.code === 'number' && !this.disconnectMessage) this.disconnectMessage = err.message;
       const sockCode = typeof err.code === 'string' ? err.code : undefined;
       if (sockCode === 'ECONNRESET') this.fail('reset', err.message, sockCode);
       else this.fail('error', err.message, sockCode ?? err.level);
@@ -83,7 +97,15 @@ export class Transport {
       this.changed();
     });
     client.on('banner', (message: string) => {
-      this.authBanner = message;
+      this.authBanner = (this.authBanner ? `${this.authBanner}\n` : '') + message.slice(0, 4000);
+      this.changed();
+    });
+    client.on('ready', () => {
+      this.ready = true;
+      this.changed();
+    });
+    client.on('change password', (prompt: string) => {
+      this.passwordChangeRequest = prompt || 'Password change requested';
       this.changed();
     });
     const authHandler: AuthHandlerMiddleware = (methodsLeft, partialSuccess, next) => {
@@ -112,10 +134,61 @@ export class Transport {
       authHandler,
       ...(options.debug ? { debug: options.debug } : {}),
     } as never);
+    this.tapProtocol();
+  }
+
+  /**
+   * ssh2 keeps a few facts of the login to itself (the server's accepted signature algorithms,
+   * each USERAUTH_FAILURE and PK_OK): observe them on its message handlers, leaving its behaviour
+   * unchanged. Without these internals (another ssh2 version) we only lose evidence.
+   */
+  private tapProtocol(): void {
+    const proto = (this.client as unknown as { _protocol?: { _handlers?: Record<string, ((...args: unknown[]) => unknown) | undefined> } })._protocol;
+    const handlers = proto?._handlers;
+    if (!handlers) return;
+    const tap = (name: string, observe: (args: unknown[]) => void) => {
+      const original = handlers[name];
+      if (typeof original !== 'function') return;
+      handlers[name] = (...args: unknown[]) => {
+        try {
+          observe(args);
+        } catch {
+          // observing must never break the protocol
+        }
+        return original(...args);
+      };
+    };
+    tap('EXT_INFO', (args) => {
+      const exts = args[1];
+      if (!Array.isArray(exts)) return;
+      for (const ext of exts as { name?: unknown; algs?: unknown }[]) {
+        if (ext.name === 'server-sig-algs' && Array.isArray(ext.algs)) this.sigAlgs = (ext.algs as unknown[]).filter((a): a is string => typeof a === 'string');
+      }
+    });
+    tap('USERAUTH_FAILURE', () => {
+      this.authFailures++;
+    });
+    tap('USERAUTH_PK_OK', () => {
+      this.keyOffersAccepted++;
+    });
+  }
+
+  /** Answers a password-change request: old and new password (secrets, straight to the wire). */
+  sendPasswordChange(username: string, oldPassword: string, newPassword: string): boolean {
+    const proto = (this.client as unknown as { _protocol?: { authPassword?: (u: string, p: string, n: string) => void } })._protocol;
+    if (typeof proto?.authPassword !== 'function') return false;
+    this.passwordChangeRequest = null;
+    proto.authPassword(username, oldPassword, newPassword);
+    return true;
   }
 
   private fail(kind: TransportFailure['kind'], message: string, code?: string): void {
     if (!this.failure) this.failure = { kind, message, ...(code ? { code } : {}), atMs: Date.now() - this.startedAt };
+    this.changed();
+  }
+
+  /** Re-checks every waitFor() (for phases that add their own state to wait on). */
+  poke(): void {
     this.changed();
   }
 

@@ -1,5 +1,6 @@
 import type { ConnectionRequest, Facts } from '../../../shared/types';
 import type { PhaseModule, PhaseOutcome } from '../context';
+import { checkKey, keyGiven } from '../keycheck';
 
 /** Ports that normally belong to another protocol than SFTP. */
 export const OTHER_PROTOCOL_PORTS: Record<number, string> = { 21: 'FTP', 990: 'FTPS', 80: 'HTTP', 443: 'HTTPS' };
@@ -147,6 +148,15 @@ export const inputPhase: PhaseModule = {
     if (input.problem === 'host-field') return { status: 'fail', detail: 'The host field holds more than a host name', facts: { input }, stop: true };
     if (input.problem === 'port-invalid') return { status: 'fail', detail: `"${input.portText ?? ''}" is not a port number`, facts: { input }, stop: true };
     const detail = `${input.user ? `${input.user}@` : ''}${input.host}:${input.port}`;
+    // The key is checked here, before the network: a missing passphrase or a .pub file is known at once.
+    if (keyGiven(ctx.request.privateKey)) {
+      ctx.progress('Reading the private key…');
+      const { facts: key, key: ready } = await checkKey(ctx);
+      if (key.error) return { status: 'fail', detail: `The private key cannot be used: ${key.error.message}`, facts: { input, key }, stop: true };
+      ctx.link.key = ready;
+      const keyNote = `key ${key.type} ${key.fingerprint}${key.convertedFrom ? ` (${key.convertedFrom}, converted in memory)` : ''}`;
+      return { status: input.warnings.length ? 'warn' : 'ok', detail: `${detail}, ${keyNote}${input.warnings.length ? ` — ${input.warnings[0]}` : ''}`, facts: { input, key } };
+    }
     return { status: input.warnings.length ? 'warn' : 'ok', detail: input.warnings.length ? `${detail} — ${input.warnings[0]}` : detail, facts: { input } };
   },
 };
