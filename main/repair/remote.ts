@@ -76,6 +76,9 @@ export async function login(ctx: RepairContext, opts: LoginOptions): Promise<Rem
     const bytes = k.path ? await readKeyFile(k.path) : Buffer.from(k.text ?? '', 'utf8');
     config.privateKey = (await loadPrivateKeyForSsh(bytes, Secret.from(ctx.request.passphrase) ?? null, k.path)).privateKey;
   }
+  // An expired password is changed through PAM's keyboard-interactive questions: ask that way first then.
+  const passwordMethods = opts.newPassword ? ['keyboard-interactive', 'password'] : ['password', 'keyboard-interactive'];
+  config.authHandler = [...(config.privateKey ? ['publickey'] : []), ...(config.password !== undefined ? passwordMethods : [])] as never;
   if (config.password === undefined && config.privateKey === undefined) {
     throw new RepairError('NEEDS_INPUT', 'This fix has to log in to the server to make the change: give the account\'s password (it is used for this change only).');
   }
