@@ -54,7 +54,19 @@ function envSecret(io: CliIO, variable: string, flag: string): string {
 }
 
 /** Builds the request from the arguments. Throws UsageError for anything inconsistent. */
-export async function requestFromArgs(argv: string[], io: CliIO): Promise<{ request: ConnectionRequest; json: boolean; trustFingerprint?: string }> {
+/** Options a command adds to the connection flags (e.g. `repair`'s --fix and --yes). */
+export type ExtraOptions = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
+
+/**
+ * Builds the request from the connection flags (shared by `diagnose` and `repair`). Throws
+ * UsageError for anything inconsistent. `extra` adds a command's own options; their values come
+ * back in `extraValues`. `looseFingerprint` leaves checking --trust-host-key to the caller.
+ */
+export async function requestFromArgs(
+  argv: string[],
+  io: CliIO,
+  more: { extra?: ExtraOptions; looseFingerprint?: boolean } = {},
+): Promise<{ request: ConnectionRequest; json: boolean; trustFingerprint?: string; extraValues: Record<string, string | boolean | string[] | undefined> }> {
   const secretFlag = argv.find((a) => /^--(password|passphrase|pass|pw)(=|$)/.test(a));
   if (secretFlag) throw new UsageError(`secrets are never accepted as arguments (other users can read them in the process list): use --password-env VAR, --password-stdin or --passphrase-env VAR instead of ${secretFlag.split('=')[0]}`);
   const { values, positionals } = parseArgs({
@@ -62,6 +74,7 @@ export async function requestFromArgs(argv: string[], io: CliIO): Promise<{ requ
     allowPositionals: true,
     strict: true,
     options: {
+      ...more.extra,
       json: { type: 'boolean', default: false },
       host: { type: 'string' },
       port: { type: 'string' },
@@ -110,7 +123,7 @@ export async function requestFromArgs(argv: string[], io: CliIO): Promise<{ requ
     timeoutMs = Math.round(s * 1000);
   }
   const fp = values['trust-host-key'];
-  if (fp !== undefined && !/^(SHA256:[A-Za-z0-9+/]{43}=?|(MD5:)?([0-9a-fA-F]{2}:){15}[0-9a-fA-F]{2})$/.test(fp.trim())) {
+  if (fp !== undefined && !more.looseFingerprint && !/^(SHA256:[A-Za-z0-9+/]{43}=?|(MD5:)?([0-9a-fA-F]{2}:){15}[0-9a-fA-F]{2})$/.test(fp.trim())) {
     throw new UsageError(`--trust-host-key: "${fp}" is not a fingerprint (SHA256:... or MD5:aa:bb:...)`);
   }
 
@@ -123,7 +136,8 @@ export async function requestFromArgs(argv: string[], io: CliIO): Promise<{ requ
   if (values.key !== undefined) request.privateKey = { path: values.key };
   if (values['known-hosts'] !== undefined) request.knownHostsPath = values['known-hosts'];
   if (timeoutMs !== undefined) request.timeoutMs = timeoutMs;
-  return { request, json: values.json, ...(fp !== undefined ? { trustFingerprint: fp.trim() } : {}) };
+  const extraValues = Object.fromEntries(Object.keys(more.extra ?? {}).map((k) => [k, (values as Record<string, string | boolean | string[] | undefined>)[k]]));
+  return { request, json: values.json, ...(fp !== undefined ? { trustFingerprint: fp.trim() } : {}), extraValues };
 }
 
 /** The --json document: the contract scripts rely on. */

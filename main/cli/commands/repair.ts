@@ -1,0 +1,189 @@
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { RepairInput, RepairPlan } from '../../../shared/api';
+import type { ConnectionRequest, Fix, RunResult } from '../../../shared/types';
+import { diagnose } from '../../diagnose/index';
+import { applyRepair, findFix, isAutoApplicable, planRepair, RepairError, REPAIRABLE_FIX_IDS, type RepairApplied, type RepairContext } from '../../repair/index';
+import { appKnownHostsPath, defaultDataDir } from '../../store/paths';
+import { SiteStore } from '../../store/sites';
+import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliCommand, type CliIO } from '../command';
+import { humanReport, jsonReport, requestFromArgs } from './diagnose';
+
+const USAGE = `Usage: sftp-doctor repair [--json] [connection options] [--fix ID]... [--yes] [TARGET]
+
+Diagnoses the connection, applies fixes, and checks again after each one, until the connection
+works or no fix is left to apply.
+
+Connection options are the same as for "sftp-doctor diagnose" (TARGET, --host, --port, --user,
+--password-env, --password-stdin, --key, --passphrase-env, --known-hosts, --timeout).
+  --fix ID                Apply this fix when a diagnosis offers it (repeatable, in this order)
+  --yes                   Apply the safe fixes on their own, and confirm the --fix ones
+                          without asking
+  --trust-host-key FP     The fingerprint you got from your provider (SHA256:..., MD5:... or an
+                          ssh-keygen -l line): required for trust-host-key, replace-host-key
+                          and connect-once; the key is only trusted when it matches
+  --new-password-env VAR  New password for change-expired-password, from environment variable VAR
+  --key-folder DIR        Folder for generate-ed25519-key and convert-key (default ~/.ssh or
+                          the key's own folder)
+  --json                  Print one JSON object: {rounds:[{diagnosis, appliedFix, result}], ok, code}
+  -h, --help              Show this help
+
+Fixes that change files or the server, trust a key or weaken security are never applied by --yes
+alone: name them with --fix. Without --yes (and without a terminal to ask on) such a fix is only
+shown (a dry run). Every change is logged in repairs.log in SFTP Doctor's data folder.
+Exit status: 0 the connection works, 1 a problem remains, 2 usage error.`;
+
+/** Rounds at most (each applies one fix): bounded whatever the server does. */
+const MAX_ROUNDS = 8;
+const HOST_KEY_FIXES = new Set(['trust-host-key', 'replace-host-key', 'connect-once']);
+
+interface AppliedFixReport {
+  id: string;
+  label: string;
+  risk: Fix['risk'];
+  kind: Fix['kind'];
+  applied: boolean;
+  changes: string[];
+  backups: string[];
+  message: string;
+  plan?: RepairPlan;
+  adminMessage?: string;
+  settings?: RepairApplied['settings'];
+}
+
+interface Round {
+  diagnosis: Record<string, unknown>;
+  appliedFix: AppliedFixReport | null;
+  result: Record<string, unknown> | null;
+}
+
+function askYesNo(io: CliIO, question: string): Promise<boolean> {
+  io.stderr.write(question);
+  const rl = createInterface({ input: io.stdin, output: io.stderr, terminal: false });
+  return new Promise<boolean>((resolve) => {
+    rl.once('line', (line: string) => resolve(/^y(es)?$/i.test(line.trim())));
+    rl.once('close', () => resolve(false));
+  }).finally(() => rl.close());
+}
+
+function planText(plan: RepairPlan): string {
+  const out = [`${plan.label} (${plan.fixId}, ${plan.risk}) would:`, ...plan.changes.map((c) => `  - ${c}`)];
+  if (plan.notes?.length) out.push('Before you agree:', ...plan.notes.map((n) => `  ! ${n}`));
+  if (plan.adminMessage) out.push('Message for the administrator:', '', plan.adminMessage, '');
+  return `${out.join('\n')}\n`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+export const repairCommand: CliCommand = {
+  name: 'repair',
+  summary: 'Diagnose, apply fixes and check again until the connection works',
+  usage: USAGE,
+  async run(argv, io) {
+    const { request: first, json, trustFingerprint, extraValues } = await requestFromArgs(argv, io, {
+      looseFingerprint: true,
+      extra: { fix: { type: 'string', multiple: true }, yes: { type: 'boolean' }, 'new-password-env': { type: 'string' }, 'key-folder': { type: 'string' } },
+    });
+    const wanted = (extraValues.fix as string[] | undefined) ?? [];
+    for (const id of wanted) if (!REPAIRABLE_FIX_IDS.includes(id)) throw new UsageError(`--fix: there is no fix "${id}". Fixes: ${REPAIRABLE_FIX_IDS.join(', ')}`);
+    const yes = extraValues.yes === true;
+    const newPasswordVar = extraValues['new-password-env'] as string | undefined;
+    if (newPasswordVar !== undefined && io.env[newPasswordVar] === undefined) throw new UsageError(`--new-password-env: the environment variable ${newPasswordVar} is not set`);
+    const keyFolder = extraValues['key-folder'] as string | undefined;
+    if (!yes && wanted.length === 0) throw new UsageError('say which fixes to apply: --fix ID (repeatable), or --yes for the safe ones');
+
+    const dataDir = io.env.SFTP_DOCTOR_HOME ? path.resolve(io.env.SFTP_DOCTOR_HOME) : defaultDataDir();
+    const defaultKnownHostsPath = appKnownHostsPath(dataDir);
+    const sites = new SiteStore({ dataDir });
+    const interactive = !json && !!io.stdin.isTTY && !!io.stderr.isTTY && !argv.includes('--password-stdin');
+    const say = (text: string) => {
+      if (!json) io.stdout.write(text);
+    };
+    const check = (request: ConnectionRequest) => diagnose(request, { defaultKnownHostsPath });
+
+    const rounds: Round[] = [];
+    const applied = new Set<string>();
+    let request = first;
+    let current: RunResult = await check(request);
+    let fixedAny = false;
+
+    for (let round = 0; round < MAX_ROUNDS && !current.diagnosis.ok; round++) {
+      const d = current.diagnosis;
+      const candidates = [...wanted.map((id) => findFix(current, id)).filter((f): f is Fix => f !== null), ...(yes ? d.fixes.filter(isAutoApplicable) : [])];
+      const fix = candidates.find((f) => !applied.has(f.id));
+      if (!fix) break;
+      applied.add(fix.id);
+      say(`\n✗ ${d.title}  [${d.code}]\n→ ${fix.label} (${fix.id})\n`);
+      const ctx: RepairContext = { request, result: current, defaultKnownHostsPath, sites, logFile: path.join(dataDir, 'repairs.log') };
+      const report: AppliedFixReport = { id: fix.id, label: fix.label, risk: fix.risk, kind: fix.kind, applied: false, changes: [], backups: [], message: '' };
+      const entry: Round = { diagnosis: jsonReport(current), appliedFix: report, result: null };
+      rounds.push(entry);
+
+      let plan: RepairPlan;
+      try {
+        plan = await planRepair(ctx, fix.id);
+      } catch (err) {
+        if (!(err instanceof RepairError)) throw err;
+        report.message = err.message;
+        say(`  ${err.message}\n`);
+        break;
+      }
+      report.plan = plan;
+      let confirmed = fix.risk === 'safe' || yes;
+      if (!confirmed && interactive) {
+        io.stderr.write(planText(plan));
+        confirmed = await askYesNo(io, 'Apply this change? [y/N]: ');
+      }
+      if (!confirmed) {
+        report.message = `Not applied: this fix changes more than the attempt. This is what it would do; run again with --yes to apply it.`;
+        say(planText(plan) + `  ${report.message}\n`);
+        break;
+      }
+      if (HOST_KEY_FIXES.has(fix.id) && !trustFingerprint) {
+        report.message = 'Not applied: give the fingerprint your provider published with --trust-host-key FP; the key is only trusted when it matches.';
+        say(planText(plan) + `  ${report.message}\n`);
+        break;
+      }
+      const input: RepairInput = { confirmed: true };
+      if (trustFingerprint) input.fingerprint = trustFingerprint;
+      if (newPasswordVar) input.newPassword = io.env[newPasswordVar]!;
+      if (keyFolder) input.folder = path.resolve(keyFolder);
+      let done: RepairApplied;
+      try {
+        done = await applyRepair(ctx, fix.id, input);
+      } catch (err) {
+        if (!(err instanceof RepairError)) throw err;
+        report.message = err.message;
+        say(`  ${err.message}\n`);
+        break;
+      }
+      Object.assign(report, { applied: done.applied, changes: done.changes, backups: done.backups, message: done.message, ...(done.adminMessage ? { adminMessage: done.adminMessage } : {}), ...(done.settings ? { settings: done.settings } : {}) });
+      for (const c of done.changes) say(`  - ${c}\n`);
+      for (const b of done.backups) say(`  Backup: ${b}\n`);
+      if (done.adminMessage) say(`\nMessage for the administrator:\n\n${done.adminMessage}\n\n`);
+      if (!done.nextRequest) {
+        say(`  ${done.message}\n`);
+        break;
+      }
+      fixedAny = true;
+      request = done.nextRequest;
+      current = await check(request);
+      entry.result = jsonReport(current);
+    }
+
+    if (rounds.length === 0) rounds.push({ diagnosis: jsonReport(current), appliedFix: null, result: null });
+    const d = current.diagnosis;
+    if (json) {
+      io.stdout.write(`${JSON.stringify({ rounds, ok: d.ok, code: d.code }, null, 2)}\n`);
+    } else if (d.ok) {
+      io.stdout.write(fixedAny ? `\nFixed: connected in ${seconds(current.totalMs)}. [${d.code}]\n` : humanReport(current));
+    } else {
+      io.stdout.write(`${fixedAny ? '\nNext problem:' : ''}${humanReport(current)}`);
+      const left = d.fixes.filter((f) => !applied.has(f.id));
+      if (left.length) io.stdout.write(`To apply one of these fixes: sftp-doctor repair --fix ID ${left.some((f) => HOST_KEY_FIXES.has(f.id)) ? '--trust-host-key FP ' : ''}[same connection options]\n`);
+    }
+    return d.ok ? EXIT_OK : EXIT_PROBLEM;
+  },
+};
