@@ -1,30 +1,87 @@
 /**
- * Confirmation for fixes that change more than the form. Until the window has a repair channel
- * it says so honestly and gives the terminal command that applies the fix.
+ * Confirmation for fixes the repair service carries out: it shows the dry run (every change,
+ * what to weigh), asks for what the fix needs (the provider's fingerprint, a password, a folder),
+ * then applies it and follows the re-check. The terminal command stays available as well.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import type { RepairPlan } from '../../shared/api';
 import type { Fix, RequestSummary } from '../../shared/types';
-import { legacyAlgorithmsOf } from '../logic/formFixes';
-import { describeParams, repairCommand, RISK_TEXT } from '../logic/repair';
-import { allowLegacyAndReconnect } from '../stores/actions';
+import { compareFingerprint } from '../logic/fingerprint';
+import { describeParams, missingInput, repairCommand, RISK_TEXT } from '../logic/repair';
+import { applyFixAndFollow, planFix } from '../stores/actions';
+import { useRun } from '../stores/runStore';
 import { Dialog } from './Dialog';
 import { copyText } from './clipboard';
 
 export function FixConfirmDialog({ fix, request, onClose }: { fix: Fix; request: RequestSummary | null; onClose(): void }) {
+  const hostKey = useRun((s) => s.result?.facts.hostkey?.key ?? null);
+  const [plan, setPlan] = useState<RepairPlan | null>(null);
+  const [planError, setPlanError] = useState<string | null>(null);
+  const [fingerprint, setFingerprint] = useState('');
+  const [password, setPassword] = useState('');
+  const [newPassword, setNewPassword] = useState('');
+  const [newPasswordAgain, setNewPasswordAgain] = useState('');
+  const [folder, setFolder] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ message: string; adminMessage?: string } | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
-  const [formError, setFormError] = useState<string | null>(null);
-  const legacy = legacyAlgorithmsOf(fix);
   const command = repairCommand(fix, request);
   const params = describeParams(fix.params);
   const risk = RISK_TEXT[fix.risk];
+
+  useEffect(() => {
+    let live = true;
+    planFix(fix).then(
+      (p) => live && setPlan(p),
+      (err: unknown) => live && setPlanError(err instanceof Error ? err.message : String(err)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [fix]);
+
+  const missing = plan ? missingInput(plan, { fingerprint, password, newPassword, newPasswordAgain }) : 'Loading what this fix would change…';
+  const match = plan?.needs.includes('fingerprint') && hostKey && fingerprint.trim() ? compareFingerprint(fingerprint, hostKey) : null;
+  const isAdmin = fix.kind === 'admin';
+
+  const apply = async () => {
+    setBusy(true);
+    setResult(null);
+    const out = await applyFixAndFollow(fix, {
+      confirmed: true,
+      ...(fingerprint.trim() ? { fingerprint } : {}),
+      ...(password ? { password } : {}),
+      ...(newPassword ? { newPassword } : {}),
+      ...(folder.trim() ? { folder: folder.trim() } : {}),
+    });
+    setBusy(false);
+    if (out.applied) onClose();
+    else setResult({ message: out.message, ...(out.outcome?.adminMessage ? { adminMessage: out.outcome.adminMessage } : {}) });
+  };
+
+  const adminText = result?.adminMessage ?? plan?.adminMessage;
   return (
-    <Dialog title={fix.label} onCancel={onClose} tone={fix.risk === 'dangerous' ? 'danger' : fix.risk === 'confirm' ? 'warn' : 'normal'} initialFocus="#fix-copy" testId="fix-confirm">
+    <Dialog title={fix.label} onCancel={onClose} tone={fix.risk === 'dangerous' ? 'danger' : fix.risk === 'confirm' ? 'warn' : 'normal'} initialFocus="#fix-first" testId="fix-confirm">
       <p>
         <span className={`risk-badge risk-badge-${fix.risk}`}>{risk.badge}</span> {risk.explain}
       </p>
       <h3 className="dialog-subtitle">What will change</h3>
-      <p>{fix.description}</p>
-      {params.length > 0 && (
+      {!plan && !planError && <p className="muted">Checking exactly what this fix would change…</p>}
+      {planError && (
+        <p className="note note-fail" role="alert">
+          {planError}
+        </p>
+      )}
+      {plan && (
+        <ul className="plan-changes" data-testid="fix-plan">
+          {plan.changes.map((c, i) => (
+            <li key={i} className={c.startsWith('  ') ? 'mono' : undefined}>
+              {c}
+            </li>
+          ))}
+        </ul>
+      )}
+      {!plan && params.length > 0 && (
         <dl className="evidence-list">
           {params.map((p) => (
             <div key={p.name} className="evidence-item">
@@ -34,54 +91,98 @@ export function FixConfirmDialog({ fix, request, onClose }: { fix: Fix; request:
           ))}
         </dl>
       )}
-      {legacy && (
+      {plan?.notes && plan.notes.length > 0 && (
         <>
-          <h3 className="dialog-subtitle">Try it now</h3>
-          <p>
-            This window can allow <span className="mono">{legacy.join(', ')}</span> for the next attempt only (Advanced settings of the form), and connect again. Press Save afterwards to keep it for
-            this site.
-          </p>
-          <div className="buttons">
-            <button
-              type="button"
-              className={fix.risk === 'dangerous' ? 'danger' : 'primary'}
-              onClick={() => {
-                const out = allowLegacyAndReconnect(fix, legacy);
-                if (out.applied) onClose();
-                else setFormError(out.message);
-              }}
-            >
-              Allow for this attempt and connect
-            </button>
-          </div>
-          {formError && (
-            <p className="note note-fail" role="alert">
-              {formError}
-            </p>
-          )}
+          <h3 className="dialog-subtitle">Before you agree</h3>
+          <ul className="plan-notes">
+            {plan.notes.map((n, i) => (
+              <li key={i}>{n}</li>
+            ))}
+          </ul>
         </>
       )}
-      <h3 className="dialog-subtitle">{legacy ? 'To change the saved settings' : 'How to apply it'}</h3>
-      <p>This window cannot make this change yet. Run this command in a terminal on this computer; it shows the change again and asks before doing it:</p>
-      <pre className="command mono" aria-label="Command to apply the fix">
-        {command}
-      </pre>
-      <p className="muted">Then press “Connect again” here to check the result.</p>
+
+      {plan?.needs.includes('fingerprint') && (
+        <label className="field">
+          <span>Fingerprint from your provider (SHA256:…, MD5:… or the ssh-keygen -l line)</span>
+          <input id="fix-first" className="mono" value={fingerprint} onChange={(e) => setFingerprint(e.target.value)} autoComplete="off" spellCheck={false} />
+          {match && (
+            <span className={`note ${match.status === 'match' ? 'note-ok' : match.status === 'partial' ? 'muted' : 'note-fail'}`} role="status">
+              {match.status === 'match' ? 'It matches the key the server presented.' : match.status === 'partial' ? 'Matches so far…' : 'It does NOT match the key the server presented. Do not trust this key.'}
+            </span>
+          )}
+        </label>
+      )}
+      {plan?.needs.includes('password') && (
+        <label className="field">
+          <span>Password of this account (used for this change only, not saved)</span>
+          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" />
+        </label>
+      )}
+      {plan?.needs.includes('new-password') && (
+        <>
+          <label className="field">
+            <span>New password</span>
+            <input type="password" value={newPassword} onChange={(e) => setNewPassword(e.target.value)} autoComplete="new-password" />
+          </label>
+          <label className="field">
+            <span>New password again</span>
+            <input type="password" value={newPasswordAgain} onChange={(e) => setNewPasswordAgain(e.target.value)} autoComplete="new-password" />
+          </label>
+        </>
+      )}
+      {plan?.needs.includes('folder') && (
+        <label className="field">
+          <span>Folder for the new key file (leave empty for the one named above)</span>
+          <input className="mono" value={folder} onChange={(e) => setFolder(e.target.value)} spellCheck={false} />
+        </label>
+      )}
+
+      {adminText && (
+        <>
+          <h3 className="dialog-subtitle">Message for the administrator</h3>
+          <pre className="command mono" aria-label="Message for the administrator" data-testid="admin-message">
+            {adminText}
+          </pre>
+        </>
+      )}
+      {result && (
+        <p className="note note-warn" role="alert">
+          {result.message}
+        </p>
+      )}
+
+      <details className="fix-cli">
+        <summary>Or apply it from a terminal</summary>
+        <pre className="command mono" aria-label="Command to apply the fix">
+          {command}
+        </pre>
+      </details>
+
       <div className="buttons dialog-buttons">
         <span aria-live="polite" className="muted">
-          {copied}
+          {copied ?? (plan && !isAdmin && missing && plan.needs.length > 0 ? missing : null)}
         </span>
         <span className="spacer" />
-        <button
-          id="fix-copy"
-          type="button"
-          onClick={() => void copyText(command).then((ok) => setCopied(ok ? 'Copied.' : 'Copying is blocked here; select the command and copy it.'))}
-        >
-          Copy command
+        {adminText && (
+          <button type="button" onClick={() => void copyText(adminText).then((ok) => setCopied(ok ? 'Copied.' : 'Copying is blocked here; select the message and copy it.'))}>
+            Copy message
+          </button>
+        )}
+        <button type="button" onClick={onClose}>
+          {isAdmin ? 'Close' : 'Cancel'}
         </button>
-        <button type="button" className={legacy ? undefined : 'primary'} onClick={onClose}>
-          Close
-        </button>
+        {!isAdmin && (
+          <button
+            id={plan?.needs.some((n) => n !== 'confirmation') ? undefined : 'fix-first'}
+            type="button"
+            className={fix.risk === 'dangerous' ? 'danger' : 'primary'}
+            disabled={busy || !plan || missing !== null || match?.status === 'mismatch'}
+            onClick={() => void apply()}
+          >
+            {busy ? 'Applying…' : fix.risk === 'safe' ? 'Apply and connect again' : 'I agree: apply and connect again'}
+          </button>
+        )}
       </div>
     </Dialog>
   );

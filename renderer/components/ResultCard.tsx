@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { Fix, RunResult } from '../../shared/types';
 import { formatMs } from '../logic/run';
-import { RISK_TEXT } from '../logic/repair';
+import { canApplyInWindow, RISK_TEXT } from '../logic/repair';
 import { applyFormFixAndReconnect, connect } from '../stores/actions';
 import { type AppliedFix, useRun } from '../stores/runStore';
 import { BundleButton } from './BundleButton';
@@ -62,7 +62,7 @@ export function ResultCard() {
 
   const pick = (fix: Fix) => {
     setFixError(null);
-    if (fix.kind === 'form') {
+    if (canApplyInWindow(fix)) {
       const out = applyFormFixAndReconnect(fix);
       if (!out.applied) setFixError({ runId: result.runId, message: out.message });
     } else {

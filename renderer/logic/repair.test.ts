@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Fix } from '../../shared/types';
-import { canApplyInWindow, cliTarget, repairCommand } from './repair';
+import { emptyForm } from './form';
+import { canApplyInWindow, cliTarget, missingInput, repairCommand, settingsToForm } from './repair';
 
 const fix = (over: Partial<Fix>): Fix => ({ id: 'allow-legacy', label: 'x', description: '', risk: 'confirm', kind: 'local', ...over });
 
@@ -18,8 +19,24 @@ describe('repair from the CLI', () => {
     );
   });
 
-  it('applies only form fixes in the window', () => {
-    expect(canApplyInWindow(fix({ kind: 'form' }))).toBe(true);
-    expect(canApplyInWindow(fix({ kind: 'server' }))).toBe(false);
+  it('applies only the field fixes in the window; the rest go to the repair service', () => {
+    expect(canApplyInWindow(fix({ id: 'use-port', kind: 'form' }))).toBe(true);
+    expect(canApplyInWindow(fix({ id: 'connect-once', kind: 'form' }))).toBe(false);
+    expect(canApplyInWindow(fix({ id: 'allow-legacy-algorithms', kind: 'form' }))).toBe(false);
+    expect(canApplyInWindow(fix({ id: 'install-public-key', kind: 'server' }))).toBe(false);
+  });
+
+  it('says what is still missing before a fix can be applied', () => {
+    const none = { fingerprint: '', password: '', newPassword: '', newPasswordAgain: '' };
+    expect(missingInput({ needs: ['confirmation'] }, none)).toBeNull();
+    expect(missingInput({ needs: ['confirmation', 'fingerprint'] }, none)).toMatch(/fingerprint/);
+    expect(missingInput({ needs: ['new-password'] }, { ...none, newPassword: 'a', newPasswordAgain: 'b' })).toMatch(/differ/);
+    expect(missingInput({ needs: ['new-password', 'password'] }, { ...none, password: 'x', newPassword: 'a', newPasswordAgain: 'a' })).toBeNull();
+  });
+
+  it('puts a repair\'s settings into the form, leaving the other fields', () => {
+    const values = emptyForm();
+    const next = settingsToForm({ port: 2222, legacyAlgorithms: ['3des-cbc'], identitiesOnly: true, useAgent: false, privateKey: { path: '/k/id_ed25519' } }, { ...values, host: 'h', password: 'pw' });
+    expect(next).toMatchObject({ host: 'h', password: 'pw', port: '2222', portEdited: true, legacyAlgorithms: ['3des-cbc'], identitiesOnly: true, useAgent: false, key: { source: 'path', path: '/k/id_ed25519' } });
   });
 });

@@ -1,9 +1,12 @@
 /**
- * Fixes beyond the form (known_hosts, keys, server files, legacy algorithms) are carried out by
- * main/repair. The window has no repair channel yet, so it says how to apply them from the CLI.
- * This is the one place that changes when a repair channel appears in shared/api.ts.
+ * Fixes beyond what the form can do itself (known_hosts, keys, server files, per-site settings,
+ * "connect once") are carried out by main/repair over 'repair:plan' (the exact changes first) and
+ * 'repair:apply' (then a re-check run). The terminal command stays available as an alternative.
  */
+import type { RepairPlan } from '../../shared/api';
+import type { SiteSettings } from '../../shared/sites';
 import type { Fix, FixParam, RequestSummary, RiskLevel } from '../../shared/types';
+import type { FormValues } from './form';
 
 export const RISK_TEXT: Record<RiskLevel, { badge: string; explain: string }> = {
   safe: { badge: 'Safe', explain: 'Changes only this connection attempt; nothing on disk or on the server.' },
@@ -48,7 +51,41 @@ export function describeParams(params: Record<string, FixParam> | undefined): { 
   return Object.entries(params).map(([name, v]) => ({ name, value: Array.isArray(v) ? v.join(', ') : String(v) }));
 }
 
-/** Whether this window can apply the fix itself. Today: only form fixes. */
+/** Form fixes the window applies itself (they only change fields it shows); the rest go to main/repair. */
+const WINDOW_FORM_FIXES = new Set(['split-host-field', 'trim-whitespace', 'use-port', 'use-dns-suggestion']);
+
+/** Whether this window applies the fix itself, without the repair service. */
 export function canApplyInWindow(fix: Fix): boolean {
-  return fix.kind === 'form';
+  return fix.kind === 'form' && WINDOW_FORM_FIXES.has(fix.id);
+}
+
+/** What the user still has to give before "Apply" can be pressed. Null when everything is there. */
+export function missingInput(plan: Pick<RepairPlan, 'needs'>, given: { fingerprint: string; password: string; newPassword: string; newPasswordAgain: string }): string | null {
+  if (plan.needs.includes('fingerprint') && !given.fingerprint.trim()) return 'Paste the fingerprint your provider published for this server.';
+  if (plan.needs.includes('password') && !given.password) return 'Type the password of this account: it is used for this change only.';
+  if (plan.needs.includes('new-password')) {
+    if (!given.newPassword) return 'Type the new password.';
+    if (given.newPassword !== given.newPasswordAgain) return 'The two new passwords differ: type the same one twice.';
+  }
+  return null;
+}
+
+/** A repair's settings as form values (only the fields it changed). */
+export function settingsToForm(settings: Partial<SiteSettings>, values: FormValues): FormValues {
+  const v = { ...values };
+  if (settings.protocol !== undefined) v.protocol = settings.protocol;
+  if (settings.host !== undefined) v.host = settings.host;
+  if (settings.port !== undefined) {
+    v.port = String(settings.port);
+    v.portEdited = true;
+  }
+  if (settings.user !== undefined) v.user = settings.user;
+  if (settings.startPath !== undefined) v.startPath = settings.startPath;
+  if (settings.useAgent !== undefined) v.useAgent = settings.useAgent;
+  if (settings.identitiesOnly !== undefined) v.identitiesOnly = settings.identitiesOnly;
+  if (settings.keepaliveSeconds !== undefined) v.keepaliveSeconds = String(settings.keepaliveSeconds);
+  if (settings.legacyAlgorithms !== undefined) v.legacyAlgorithms = [...settings.legacyAlgorithms];
+  if (settings.knownHostsPath !== undefined) v.knownHostsPath = settings.knownHostsPath;
+  if (settings.privateKey?.path) v.key = { source: 'path', path: settings.privateKey.path };
+  return v;
 }

@@ -1,6 +1,11 @@
 /** Actions that span stores (the form starts a run; a fix changes the form and reconnects). */
+import type { RepairInput, RepairOutcome, RepairPlan } from '../../shared/api';
 import type { Fix } from '../../shared/types';
+import { api } from '../api';
+import { errorMessage } from '../api/errors';
 import type { FormFixOutcome } from '../logic/formFixes';
+import { settingsToForm } from '../logic/repair';
+import { runStarted, startingRun } from '../logic/run';
 import { form } from './formStore';
 import { run } from './runStore';
 
@@ -20,9 +25,45 @@ export function allowLegacyAndReconnect(fix: Fix, algorithms: string[]): FixStar
   return reconnectAfter(fix, () => form.getState().allowLegacy(fix, algorithms));
 }
 
-// Fixes that change files or the server go through main/repair. The window has no repair
-// channel yet (see logic/repair.ts): when shared/api.ts gains one, call it from here and
-// reconnect through reconnectAfter like the form fixes do.
+/** The dry run of a fix for the last attempt: exactly what it would change, and what it needs. */
+export async function planFix(fix: Fix): Promise<RepairPlan> {
+  const runId = run.store.getState().result?.runId;
+  if (!runId) throw new Error('There is no finished attempt to repair: connect first.');
+  return api().invoke('repair:plan', runId, fix.id);
+}
+
+export type RepairStart = { applied: true; outcome: RepairOutcome } | { applied: false; message: string; outcome?: RepairOutcome };
+
+/**
+ * Applies a fix through main/repair, puts the settings it changed into the form, and follows the
+ * re-check run it started (its events are buffered from the moment the request leaves).
+ */
+export async function applyFixAndFollow(fix: Fix, input: RepairInput): Promise<RepairStart> {
+  const before = run.store.getState();
+  const runId = before.result?.runId;
+  if (!runId) return { applied: false, message: 'There is no finished attempt to repair: connect first.' };
+  const previousCode = before.result!.diagnosis.code;
+  const appliedFix = { label: fix.label, changes: [] as string[], previousCode };
+  // Like a new run that is starting: events of the re-check that arrive before its id are kept.
+  run.store.setState({ ...startingRun(performance.now()), cancelling: false, appliedFix, promptError: null });
+  let outcome: RepairOutcome;
+  try {
+    outcome = await api().invoke('repair:apply', runId, fix.id, input);
+  } catch (err) {
+    run.store.setState(before);
+    return { applied: false, message: errorMessage(err) };
+  }
+  if (outcome.settings && Object.keys(outcome.settings).length) {
+    form.setState({ values: settingsToForm(outcome.settings, form.getState().values), notice: `Applied "${fix.label}": ${outcome.changes.join('; ') || outcome.message}` });
+  }
+  if (!outcome.runId) {
+    run.store.setState(before);
+    return { applied: false, message: outcome.message, outcome };
+  }
+  const recheck = outcome.runId;
+  run.store.setState((s) => ({ ...runStarted(s, recheck, performance.now()), appliedFix: { ...appliedFix, changes: outcome.changes } }));
+  return { applied: true, outcome };
+}
 
 function reconnectAfter(fix: Fix, change: () => FormFixOutcome): FixStart {
   const previousCode = run.store.getState().result?.diagnosis.code;
