@@ -24,8 +24,11 @@ export const REPAIR_LOG = 'repairs.log';
 function contextFor(runId: string, ctx: CallContext, deps: RepairDeps): RepairContext {
   const record = deps.runs.record(runId, ctx.client);
   if (!record) throw new ApiError('INVALID_ARGUMENT', 'That attempt is no longer in memory: connect again, then apply the fix.');
-  if (!record.result) throw new ApiError('FAILED', 'The check is still running: wait for its result, then apply the fix.');
-  return { request: record.request, result: record.result, defaultKnownHostsPath: deps.knownHostsPath(), sites: deps.sites, logFile: path.join(deps.dataDir, REPAIR_LOG) };
+  // The 'done' event reaches the window a moment before the run's promise settles: use it too.
+  const done = record.events.findLast((e) => e.type === 'done');
+  const result = record.result ?? (done?.type === 'done' ? done.result : undefined);
+  if (!result) throw new ApiError('FAILED', 'The check is still running: wait for its result, then apply the fix.');
+  return { request: record.request, result, defaultKnownHostsPath: deps.knownHostsPath(), sites: deps.sites, logFile: path.join(deps.dataDir, REPAIR_LOG) };
 }
 
 function asApiError(err: unknown): never {
