@@ -11,7 +11,12 @@
  *                                             // trap.exec(cmd, args) inside it (no working DNS)
  *   await Promise.all([server.stop(), ftp.stop(), trap.stop()]);
  *
- * Skip with sshdAvailable() / networkTrapAvailable(): each says why when its tools are missing.
+ *   const db = await startDropbear();        // a second SSH implementation (db.hostKey.sha256)
+ *   const agent = await startAgent(); await agent.add(key.path);   // agent.socket for SSH_AUTH_SOCK
+ *   await setupAccount({ name: 'sd4x', password: 'pw', shell: '/bin/bash', files: { '.bashrc': 'echo hi\n' },
+ *                        authorizedKeys: [key.publicKey], sshDirMode: 0o775, expirePassword: true });
+ *
+ * Skip with sshdAvailable() / networkTrapAvailable() / dropbearAvailable(): each says why when its tools are missing.
  */
 export { freeLoopbackAddress, freePort, canBind, closedEndpoint, waitForListen } from './addresses';
 export {
@@ -31,3 +36,6 @@ export {
 } from './sshd';
 export { startFakeServer, type FakeServer, type FakeServerKind, type FakeServerOptions } from './fake-servers';
 export { createNetworkTrap, networkTrapAvailable, type NetworkTrap } from './netns';
+export { startDropbear, dropbearAvailable, DROPBEAR_PATH, type DropbearOptions, type DropbearServer } from './dropbear';
+export { startAgent, agentAvailable, type TestAgent } from './agent';
+export { setupAccount, type AccountSetup } from './accounts';
