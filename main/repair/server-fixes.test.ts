@@ -92,19 +92,25 @@ describe.skipIf(!sshd.ok)('server-side fixes against a real sshd (StrictModes ye
     await chownR(user, path.join(home, '.ssh'));
     expect(await oracle(server, user, { keyFile: key.path })).toBe('auth');
 
-    const request: ConnectionRequest = { protocol: 'sftp', host: server.host, port: server.port, user, privateKey: { path: key.path }, timeoutMs: 4000 };
+    // The user gave the key and the password: the key is refused, the password works.
+    const request: ConnectionRequest = { protocol: 'sftp', host: server.host, port: server.port, user, privateKey: { path: key.path }, password, timeoutMs: 4000 };
     const before = await check(request, kh);
-    if (ENGINE_HAS_AUTH) expect(before.diagnosis.code).toMatch(/^AUTH_/);
+    if (ENGINE_HAS_AUTH) {
+      expect(before.diagnosis.code).toBe('AUTH_KEY_REJECTED');
+      expect(before.diagnosis.fixes.map((f) => f.id)).toContain('install-public-key');
+    }
     const ctx = ctxFor(request, offered(before, 'install-public-key'));
+    const { password: _pw, ...keyOnly } = request;
+    const blindCtx = { ...ctx, request: keyOnly };
 
-    const blind = await planRepair(ctx, 'install-public-key');
+    const blind = await planRepair(blindCtx, 'install-public-key');
     expect(blind.needs).toEqual(['confirmation', 'password']);
-    const dry = await planRepair({ ...ctx, request: { ...request, password } }, 'install-public-key');
+    const dry = await planRepair(ctx, 'install-public-key');
     expect(dry.changes.join('\n')).toContain(`Add one line at the end of ${home}/.ssh/authorized_keys (it has 2 line(s), all kept as they are)`);
     expect(await fs.readFile(path.join(home, '.ssh', 'authorized_keys'), 'utf8')).toBe(existing);
 
-    await expect(applyRepair(ctx, 'install-public-key', { confirmed: true })).rejects.toMatchObject({ code: 'NEEDS_INPUT' });
-    await expect(applyRepair(ctx, 'install-public-key', { confirmed: true, password: 'wrong' })).rejects.toMatchObject({ code: 'REFUSED' });
+    await expect(applyRepair(blindCtx, 'install-public-key', { confirmed: true })).rejects.toMatchObject({ code: 'NEEDS_INPUT' });
+    await expect(applyRepair(blindCtx, 'install-public-key', { confirmed: true, password: 'wrong' })).rejects.toMatchObject({ code: 'REFUSED' });
     const applied = await applyRepair(ctx, 'install-public-key', { confirmed: true, password });
     const text = await fs.readFile(path.join(home, '.ssh', 'authorized_keys'), 'utf8');
     expect(text).toBe(`${existing}\n${key.publicKey}\n`);
@@ -159,8 +165,11 @@ describe.skipIf(!sshd.ok)('server-side fixes against a real sshd (StrictModes ye
     expect(await oracle(server, user, { keyFile: key.path })).toBe('auth');
 
     const request: ConnectionRequest = { protocol: 'sftp', host: server.host, port: server.port, user, privateKey: { path: key.path }, timeoutMs: 4000 };
-    const before = await check(request, kh);
-    if (ENGINE_HAS_AUTH) expect(before.diagnosis.code).toMatch(/^AUTH_/);
+    const before = await check({ ...request, password }, kh);
+    if (ENGINE_HAS_AUTH) {
+      expect(before.diagnosis.code).toBe('AUTH_KEY_REJECTED');
+      expect(before.diagnosis.fixes.map((f) => f.id)).toContain('fix-authorized-keys-permissions');
+    }
     const ctx = ctxFor({ ...request, password }, offered(before, 'fix-authorized-keys-permissions'));
     const plan = await planRepair(ctx, 'fix-authorized-keys-permissions');
     expect(plan.changes).toEqual([
@@ -189,7 +198,10 @@ describe.skipIf(!sshd.ok)('server-side fixes against a real sshd (StrictModes ye
 
     const request: ConnectionRequest = { protocol: 'sftp', host: server.host, port: server.port, user, password, timeoutMs: 4000 };
     const before = await check(request, kh);
-    if (ENGINE_HAS_AUTH) expect(before.diagnosis.code).not.toBe('OK');
+    if (ENGINE_HAS_AUTH) {
+      expect(before.diagnosis.code).toBe('SFTP_LOGIN_SCRIPT_OUTPUT');
+      expect(before.diagnosis.fixes.map((f) => f.id)).toContain('silence-login-script');
+    }
     const ctx = ctxFor(request, offered(before, 'silence-login-script'));
     const plan = await planRepair(ctx, 'silence-login-script');
     expect(plan.changes[0]).toBe(`Insert these lines at the top of ${rc} on the server (your shell is /bin/bash):`);
@@ -223,7 +235,10 @@ describe.skipIf(!sshd.ok)('change-expired-password against sshd with PAM', () =>
       await run('chage', ['-d', '0', user]);
       const request: ConnectionRequest = { protocol: 'sftp', host: server.host, port: server.port, user, password: oldPw, timeoutMs: 5000 };
       const before = await check(request, kh);
-      if (ENGINE_HAS_AUTH) expect(before.diagnosis.code).toBe('AUTH_PASSWORD_EXPIRED');
+      if (ENGINE_HAS_AUTH) {
+        expect(before.diagnosis.code).toBe('AUTH_PASSWORD_EXPIRED');
+        expect(before.diagnosis.fixes.map((f) => f.id)).toContain('change-expired-password');
+      }
       const ctx: RepairContext = { request, result: offered(before, 'change-expired-password'), defaultKnownHostsPath: kh };
       expect((await planRepair(ctx, 'change-expired-password')).needs).toEqual(['confirmation', 'new-password']);
       await expect(applyRepair(ctx, 'change-expired-password', { confirmed: true })).rejects.toMatchObject({ code: 'NEEDS_INPUT' });
