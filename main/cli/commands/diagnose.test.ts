@@ -3,8 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedEndpoint, sshdAvailable, startSshd, type SshdServer } from '../../../e2e/harness/index';
+import { closedEndpoint, generateKey, setupAccount, sshdAvailable, startSshd, type GeneratedKey, type SshdServer } from '../../../e2e/harness/index';
+import { SiteStore } from '../../store/sites';
 import { runCli } from '../index';
+
+const CLI_PW = 'Cli-Pw-4-correct';
 
 interface Captured {
   code: number;
@@ -35,8 +38,14 @@ const sshd = sshdAvailable();
 
 describe.skipIf(!sshd.ok)('sftp-doctor diagnose against a real sshd', () => {
   let server: SshdServer;
+  let encKey: GeneratedKey;
   beforeAll(async () => {
-    server = await startSshd();
+    const keyDir = await fs.mkdtemp(path.join(home, 'keys-'));
+    [server, encKey] = await Promise.all([startSshd(), generateKey('ed25519', keyDir, 'plain')]);
+    // The same key, protected by a passphrase (ssh-keygen -p), for the prompt tests.
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('ssh-keygen', ['-q', '-p', '-N', 'cli passphrase', '-a', '2', '-f', encKey.path]);
+    await setupAccount({ name: 'sd4cli', password: CLI_PW, authorizedKeys: [encKey.publicKey] });
   });
   afterAll(async () => {
     await server?.stop();
@@ -62,23 +71,84 @@ describe.skipIf(!sshd.ok)('sftp-doctor diagnose against a real sshd', () => {
     const key = server.hostKeys.find((k) => k.type === 'ssh-ed25519')!;
     const wrong = await cli(['diagnose', '--json', '--trust-host-key', 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', `${server.host}:${server.port}`], { SFTP_DOCTOR_HOME: ownHome });
     expect(JSON.parse(wrong.stdout).code).toBe('HOSTKEY_UNKNOWN');
-    const r = await cli(['diagnose', '--json', '--trust-host-key', key.sha256, '--user', 'bob', `${server.host}:${server.port}`], { SFTP_DOCTOR_HOME: ownHome });
+    const r = await cli(['diagnose', '--json', '--trust-host-key', key.sha256, '--user', 'sd4cli', '--password-env', 'SD_PW', `${server.host}:${server.port}`], { SFTP_DOCTOR_HOME: ownHome, SD_PW: CLI_PW });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, code: 'OK_TRANSPORT' });
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, code: 'OK' });
     expect(await fs.readFile(path.join(ownHome, 'known_hosts'), 'utf8')).toContain(key.publicKey);
+    // The next run trusts the key silently and goes on to log in (no password this time).
     const again = await cli(['diagnose', '--json', '--host', server.host, '--port', String(server.port)], { SFTP_DOCTOR_HOME: ownHome });
-    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ code: 'AUTH_NO_CREDENTIALS' });
   });
 
   it('--known-hosts and --password-stdin are honoured; human output lists the phases and the verdict', async () => {
     const kh = path.join(home, 'kh-human');
     const key = server.hostKeys.find((k) => k.type === 'ssh-ed25519')!;
     await fs.writeFile(kh, `[${server.host}]:${server.port} ${key.publicKey}\n`);
-    const r = await cli(['diagnose', '--known-hosts', kh, '--password-stdin', `carol@${server.host}:${server.port}`], {}, 'stdin-secret-42\n');
+    const r = await cli(['diagnose', '--known-hosts', kh, '--password-stdin', `sd4cli@${server.host}:${server.port}`], {}, `${CLI_PW}\n`);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/✓ Verify the server identity/);
-    expect(r.stdout).toContain('[OK_TRANSPORT]');
-    expect(r.stdout).not.toContain('stdin-secret-42');
+    expect(r.stdout).toMatch(/✓ Open the SFTP session/);
+    expect(r.stdout).toContain('[OK]');
+    expect(r.stdout).not.toContain(CLI_PW);
+  });
+
+  it('a saved site name as TARGET: its settings are used, flags override them', async () => {
+    const ownHome = await fs.mkdtemp(path.join(home, 'site-'));
+    const kh = path.join(ownHome, 'kh');
+    await fs.writeFile(kh, server.hostKeys.map((k) => `[${server.host}]:${server.port} ${k.publicKey}`).join('\n') + '\n');
+    const store = new SiteStore({ dataDir: ownHome });
+    await store.save({ name: 'Upload box', folder: 'Work', settings: { protocol: 'sftp', host: server.host, port: server.port, user: 'someone-else', knownHostsPath: kh } });
+    const r = await cli(['diagnose', '--json', '--user', 'sd4cli', '--password-env', 'SD_PW', 'Work/Upload box'], { SFTP_DOCTOR_HOME: ownHome, SD_PW: CLI_PW });
+    expect(JSON.parse(r.stdout)).toMatchObject({ code: 'OK' });
+    await store.save({ name: 'Upload box', folder: 'Other', settings: { protocol: 'sftp', host: 'x.invalid', user: 'y' } });
+    const ambiguous = await cli(['diagnose', 'upload box'], { SFTP_DOCTOR_HOME: ownHome });
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain('matches 2 saved sites');
+  });
+
+  it('--bundle writes a support bundle without the password; --anonymise needs --bundle', async () => {
+    const kh = path.join(home, 'kh-bundle');
+    await fs.writeFile(kh, server.hostKeys.map((k) => `[${server.host}]:${server.port} ${k.publicKey}`).join('\n') + '\n');
+    const out = path.join(home, 'bundle.zip');
+    const r = await cli(['diagnose', '--json', '--known-hosts', kh, '--password-env', 'SD_PW', '--bundle', out, '--anonymise', `sd4cli@${server.host}:${server.port}`], { SD_PW: 'Wrong-pw-in-bundle-test' });
+    expect(JSON.parse(r.stdout).code).toBe('AUTH_PASSWORD_REJECTED');
+    expect(r.stderr).toContain(`Support bundle saved: ${out}`);
+    const zip = await fs.readFile(out);
+    expect(zip.subarray(0, 2).toString('latin1')).toBe('PK');
+    const { unzipSync } = await import('fflate');
+    const files = unzipSync(new Uint8Array(zip));
+    const all = Object.values(files).map((b) => Buffer.from(b).toString('utf8')).join('\n');
+    expect(all).toContain('AUTH_PASSWORD_REJECTED');
+    expect(all).not.toContain('Wrong-pw-in-bundle-test');
+    expect(all).not.toContain(server.host);
+    const usage = await cli(['diagnose', '--anonymise', 'h.invalid']);
+    expect(usage.code).toBe(2);
+  });
+
+  it('the passphrase is asked on a terminal without echo; --json reports KEY_NEEDS_PASSPHRASE instead', async () => {
+    const kh = path.join(home, 'kh-pass');
+    await fs.writeFile(kh, server.hostKeys.map((k) => `[${server.host}]:${server.port} ${k.publicKey}`).join('\n') + '\n');
+    const args = ['diagnose', '--known-hosts', kh, '--key', encKey.path, `sd4cli@${server.host}:${server.port}`];
+    const json = await cli(['diagnose', '--json', ...args.slice(1)]);
+    expect(JSON.parse(json.stdout).code).toBe('KEY_NEEDS_PASSPHRASE');
+    // A terminal: stdin and stderr are TTYs; the typed line goes in, nothing of it comes out.
+    const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
+    const stdout = new PassThrough();
+    const stderr = new PassThrough() as PassThrough & { isTTY?: boolean };
+    stdin.isTTY = true;
+    stderr.isTTY = true;
+    let out = '';
+    let err = '';
+    stdout.on('data', (d: Buffer) => (out += d.toString()));
+    stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (/Passphrase: $/.test(err)) stdin.write('cli passphrase\r');
+    });
+    const code = await runCli(args, { stdout, stderr, stdin, env: { SFTP_DOCTOR_HOME: home } });
+    expect(out).toContain('[OK]');
+    expect(code).toBe(0);
+    expect(err).toContain('Passphrase for the key');
+    expect(out + err).not.toContain('cli passphrase');
   });
 });
 

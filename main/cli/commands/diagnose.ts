@@ -3,15 +3,19 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { PHASE_LABELS } from '../../../shared/codes';
 import type { ConnectionRequest, PromptAnswer, PromptRequest, RunEvent, RunResult } from '../../../shared/types';
+import { assembleBundleInput, BundleSecretError, secretsOfRequest, writeBundleFile } from '../../bundle/index';
 import { diagnose, fingerprintMatches, parseHostField, parsePort } from '../../diagnose/index';
+import { inspectKey, readKeyFile } from '../../keys/index';
 import { appKnownHostsPath, defaultDataDir } from '../../store/paths';
+import { resolveSiteTarget, SiteStore } from '../../store/sites';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliCommand, type CliIO } from '../command';
 
 const USAGE = `Usage: sftp-doctor diagnose [options] [TARGET]
 
 Connects to an SFTP server phase by phase and explains what is wrong, with fixes.
 
-TARGET                    [sftp://][user@]host[:port][/path]
+TARGET                    [sftp://][user@]host[:port][/path], or the name of a saved site
+                          ("Folder/Name"; flags given as well override its settings)
 Options:
   --host H                Server name or address (instead of TARGET)
   --port P                Port (default 22)
@@ -26,7 +30,14 @@ Options:
                           and save it in the known_hosts file when it matches
   --timeout SECONDS       Time budget for the whole check (default 10)
   --json                  Print one JSON object instead of text
+  --bundle OUT.zip        Also write a support bundle (every secret redacted) to OUT.zip
+                          (or into the folder OUT/)
+  --anonymise             In the bundle, replace host names, addresses and user names
   -h, --help              Show this help
+
+On a terminal, questions of the server (a one-time code, a new password for an expired
+one) and a key's passphrase are asked without showing what you type; with --json they
+are not asked and the diagnosis says what was needed.
 
 Passwords and passphrases are never accepted as arguments.
 Exit status: 0 the connection works, 1 a problem was diagnosed, 2 usage error.`;
@@ -98,6 +109,15 @@ export async function requestFromArgs(
   let user = values.user;
   let port: number | string | undefined = values.port;
   let startPath: string | undefined;
+  // A saved site's name (or id) as TARGET: its settings, with the flags given on top.
+  const site = target !== undefined && !/^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? await siteFor(target, io) : null;
+  if (site) {
+    const request: ConnectionRequest = { ...site };
+    if (values.user !== undefined) request.user = values.user;
+    if (values.port !== undefined) request.port = values.port;
+    await applyFlags(request, values, io);
+    return finishRequest(request, values, more);
+  }
   if (target !== undefined) {
     const t = parseHostField(target);
     if (t.scheme && !['sftp', 'ssh', 'scp'].includes(t.scheme)) throw new UsageError(`TARGET: "${t.scheme}://" is not supported; use sftp://`);
@@ -116,28 +136,53 @@ export async function requestFromArgs(
   }
   if (values['password-env'] !== undefined && values['password-stdin']) throw new UsageError('use either --password-env or --password-stdin, not both');
 
-  let timeoutMs: number | undefined;
-  if (values.timeout !== undefined) {
-    const s = Number(values.timeout);
-    if (!Number.isFinite(s) || s <= 0 || s > 3600) throw new UsageError(`--timeout: "${values.timeout}" is not a number of seconds between 0 and 3600`);
-    timeoutMs = Math.round(s * 1000);
-  }
-  const fp = values['trust-host-key'];
-  if (fp !== undefined && !more.looseFingerprint && !/^(SHA256:[A-Za-z0-9+/]{43}=?|(MD5:)?([0-9a-fA-F]{2}:){15}[0-9a-fA-F]{2})$/.test(fp.trim())) {
-    throw new UsageError(`--trust-host-key: "${fp}" is not a fingerprint (SHA256:... or MD5:aa:bb:...)`);
-  }
-
   const request: ConnectionRequest = { protocol, host, user: user ?? '' };
   if (port !== undefined) request.port = port;
   if (startPath !== undefined) request.startPath = startPath;
-  if (values['password-env'] !== undefined) request.password = envSecret(io, values['password-env'], '--password-env');
-  if (values['password-stdin']) request.password = await readStdinLine(io);
-  if (values['passphrase-env'] !== undefined) request.passphrase = envSecret(io, values['passphrase-env'], '--passphrase-env');
-  if (values.key !== undefined) request.privateKey = { path: values.key };
-  if (values['known-hosts'] !== undefined) request.knownHostsPath = values['known-hosts'];
-  if (timeoutMs !== undefined) request.timeoutMs = timeoutMs;
-  const extraValues = Object.fromEntries(Object.keys(more.extra ?? {}).map((k) => [k, (values as Record<string, string | boolean | string[] | undefined>)[k]]));
-  return { request, json: values.json, ...(fp !== undefined ? { trustFingerprint: fp.trim() } : {}), extraValues };
+  await applyFlags(request, values, io);
+  return finishRequest(request, values, more);
+}
+
+type FlagValues = Record<string, string | boolean | string[] | undefined>;
+
+/** The flags that complete a request whichever way the server was named (secrets only from env or stdin). */
+async function applyFlags(request: ConnectionRequest, values: FlagValues, io: CliIO): Promise<void> {
+  if (values['password-env'] !== undefined && values['password-stdin']) throw new UsageError('use either --password-env or --password-stdin, not both');
+  if (typeof values.timeout === 'string') {
+    const s = Number(values.timeout);
+    if (!Number.isFinite(s) || s <= 0 || s > 3600) throw new UsageError(`--timeout: "${values.timeout}" is not a number of seconds between 0 and 3600`);
+    request.timeoutMs = Math.round(s * 1000);
+  }
+  if (typeof values['password-env'] === 'string') request.password = envSecret(io, values['password-env'], '--password-env');
+  if (values['password-stdin'] === true) request.password = await readStdinLine(io);
+  if (typeof values['passphrase-env'] === 'string') request.passphrase = envSecret(io, values['passphrase-env'], '--passphrase-env');
+  if (typeof values.key === 'string') request.privateKey = { path: values.key };
+  if (typeof values['known-hosts'] === 'string') request.knownHostsPath = values['known-hosts'];
+}
+
+function finishRequest(request: ConnectionRequest, values: FlagValues, more: { extra?: ExtraOptions; looseFingerprint?: boolean }) {
+  const fp = typeof values['trust-host-key'] === 'string' ? values['trust-host-key'] : undefined;
+  if (fp !== undefined && !more.looseFingerprint && !/^(SHA256:[A-Za-z0-9+/]{43}=?|(MD5:)?([0-9a-fA-F]{2}:){15}[0-9a-fA-F]{2})$/.test(fp.trim())) {
+    throw new UsageError(`--trust-host-key: "${fp}" is not a fingerprint (SHA256:... or MD5:aa:bb:...)`);
+  }
+  const extraValues = Object.fromEntries(Object.keys(more.extra ?? {}).map((k) => [k, values[k]]));
+  return { request, json: values.json === true, ...(fp !== undefined ? { trustFingerprint: fp.trim() } : {}), extraValues };
+}
+
+function dataDirOf(io: CliIO): string {
+  return io.env.SFTP_DOCTOR_HOME ? path.resolve(io.env.SFTP_DOCTOR_HOME) : defaultDataDir();
+}
+
+/** The saved site TARGET names, or null when it names none (then TARGET is a host). */
+async function siteFor(target: string, io: CliIO): Promise<ConnectionRequest | null> {
+  let found;
+  try {
+    found = await resolveSiteTarget(target, new SiteStore({ dataDir: dataDirOf(io) }));
+  } catch {
+    return null;
+  }
+  if (found.kind === 'ambiguous') throw new UsageError(found.message);
+  return found.kind === 'site' ? found.request : null;
 }
 
 /** The --json document: the contract scripts rely on. */
@@ -209,12 +254,71 @@ async function askHostKey(io: CliIO, p: Extract<PromptRequest, { kind: 'hostkey'
   }
 }
 
+/** The key's public facts for the bundle (never its private part); null when there is no readable key. */
+async function keyInspectionOf(request: ConnectionRequest) {
+  const k = request.privateKey;
+  if (!k || !(k.path || k.text || k.base64)) return null;
+  try {
+    const bytes = k.path ? await readKeyFile(k.path) : k.base64 ? Buffer.from(k.base64, 'base64') : (k.text ?? '');
+    return await inspectKey(bytes, { passphrase: request.passphrase ?? null, ...(k.path ? { fileName: k.path } : {}) });
+  } catch {
+    return null;
+  }
+}
+
+/** Reads one line from the terminal without echoing it (echo: true shows it, for a visible question). */
+function readHidden(io: CliIO, echo: boolean): Promise<string | null> {
+  return new Promise((resolve) => {
+    const stdin = io.stdin as NodeJS.ReadStream;
+    const raw = typeof stdin.setRawMode === 'function' && stdin.isTTY;
+    let text = '';
+    const finish = (v: string | null) => {
+      stdin.off('data', onData);
+      if (raw) stdin.setRawMode(false);
+      stdin.pause();
+      io.stderr.write('\n');
+      resolve(v);
+    };
+    const onData = (chunk: Buffer | string) => {
+      for (const ch of String(chunk)) {
+        if (ch === '\r' || ch === '\n') return finish(text);
+        if (ch === '\u0003' || ch === '\u0004') return finish(null);
+        if (ch === '\u007f' || ch === '\b') text = text.slice(0, -1);
+        else {
+          text += ch;
+          if (echo) io.stderr.write(ch);
+        }
+      }
+    };
+    if (raw) stdin.setRawMode(true);
+    stdin.on('data', onData);
+    stdin.resume();
+  });
+}
+
+/** A passphrase, a server question or a new password, asked on the terminal without echo. */
+async function askSecret(io: CliIO, p: Extract<PromptRequest, { kind: 'secret' }>): Promise<string[] | null> {
+  io.stderr.write(`\n${p.title}${p.instructions ? `\n${p.instructions}` : ''}\n`);
+  const out: string[] = [];
+  for (const q of p.prompts) {
+    io.stderr.write(`${q.text.trim().replace(/:$/, '')}: `);
+    const a = await readHidden(io, q.echo);
+    if (a === null) return null;
+    out.push(a);
+  }
+  return out;
+}
+
 export const diagnoseCommand: CliCommand = {
   name: 'diagnose',
   summary: 'Check a connection phase by phase and explain what is wrong',
   usage: USAGE,
   async run(argv, io) {
-    const { request, json, trustFingerprint } = await requestFromArgs(argv, io);
+    const { request, json, trustFingerprint, extraValues } = await requestFromArgs(argv, io, { extra: { bundle: { type: 'string' }, anonymise: { type: 'boolean' } } });
+    const bundleOut = typeof extraValues.bundle === 'string' ? extraValues.bundle : undefined;
+    if (extraValues.anonymise === true && bundleOut === undefined) throw new UsageError('--anonymise only applies to a bundle: add --bundle OUT.zip');
+    const events: RunEvent[] = [];
+    const answers: string[] = [];
     const interactive = !json && !!io.stdin.isTTY && !!io.stderr.isTTY && !argv.includes('--password-stdin');
     const tty = !json && !!io.stdout.isTTY;
     let spinnerTimer: NodeJS.Timeout | undefined;
@@ -226,6 +330,7 @@ export const diagnoseCommand: CliCommand = {
     if (tty) spinnerTimer = setInterval(drawRunning, 100);
 
     const onEvent = (e: RunEvent) => {
+      if (bundleOut !== undefined) events.push(e);
       if (json || e.type !== 'phase') return;
       if (e.status === 'running') {
         running = e;
@@ -238,7 +343,13 @@ export const diagnoseCommand: CliCommand = {
     };
 
     const prompt = async (p: PromptRequest): Promise<PromptAnswer> => {
-      if (p.kind !== 'hostkey') return { promptId: p.promptId, kind: 'secret', answers: null };
+      if (p.kind !== 'hostkey') {
+        if (!interactive) return { promptId: p.promptId, kind: 'secret', answers: null };
+        if (tty) io.stdout.write('\r\x1b[K');
+        const given = await askSecret(io, p);
+        if (given) answers.push(...given.filter((a) => a !== ''));
+        return { promptId: p.promptId, kind: 'secret', answers: given };
+      }
       if (trustFingerprint && fingerprintMatches(trustFingerprint, p.key)) return { promptId: p.promptId, kind: 'hostkey', decision: 'trust' };
       if (!interactive) return { promptId: p.promptId, kind: 'hostkey', decision: 'cancel' };
       if (tty) io.stdout.write('\r\x1b[K');
@@ -252,7 +363,7 @@ export const diagnoseCommand: CliCommand = {
     let result: RunResult;
     try {
       result = await diagnose(request, {
-        defaultKnownHostsPath: appKnownHostsPath(io.env.SFTP_DOCTOR_HOME ? path.resolve(io.env.SFTP_DOCTOR_HOME) : defaultDataDir()),
+        defaultKnownHostsPath: appKnownHostsPath(dataDirOf(io)),
         onEvent,
         prompt,
         signal: abort.signal,
@@ -263,6 +374,20 @@ export const diagnoseCommand: CliCommand = {
     }
     if (json) io.stdout.write(`${JSON.stringify(jsonReport(result), null, 2)}\n`);
     else io.stdout.write(humanReport(result));
+    if (bundleOut !== undefined) {
+      try {
+        const input = await assembleBundleInput({ rounds: [result], events, secrets: await secretsOfRequest(request, answers), keyInspection: await keyInspectionOf(request) });
+        const saved = await writeBundleFile(input, bundleOut, { anonymise: extraValues.anonymise === true });
+        io.stderr.write(`Support bundle saved: ${saved.path} (${saved.bytes} bytes)\n`);
+      } catch (err) {
+        if (err instanceof BundleSecretError) {
+          io.stderr.write(`${err.message}\n`);
+          return EXIT_PROBLEM;
+        }
+        io.stderr.write(`The support bundle could not be written to ${bundleOut}: ${(err as Error).message}\n`);
+        return EXIT_PROBLEM;
+      }
+    }
     return result.diagnosis.ok ? EXIT_OK : EXIT_PROBLEM;
   },
 };
