@@ -26,6 +26,14 @@ async function main(): Promise<number> {
     budget: `<= ${engine.budget}x`,
     ok: engine.ok,
   });
+  rows.push({
+    name: 'engine: healthy loopback sshd, connect + key login + list the home folder vs sftp -b (ls)',
+    ours: `${engine.listing.oursMs} ms`,
+    reference: `${engine.listing.opensshMs} ms`,
+    ratio: engine.listing.ratio.toFixed(2),
+    budget: `<= ${engine.listing.budget}x`,
+    ok: engine.listing.ok,
+  });
   console.log('Keys (puttygen, ssh-keygen)...');
   for (const line of await runKeysBench({ log: () => undefined })) {
     rows.push({
