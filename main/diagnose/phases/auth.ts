@@ -186,6 +186,10 @@ export const authPhase: PhaseModule = {
         } else if (req.prompts.length === 1 && !p.echo && PASSWORD_PROMPT.test(t) && password && !kbdSentPassword) {
           kbdSentPassword = true;
           answers.push(password.reveal());
+        } else if (req.prompts.length === 1 && PASSWORD_PROMPT.test(t) && kbdSentPassword) {
+          // Asked for the password again: the one we sent was wrong. Sending it twice changes nothing.
+          if (rec) rec.note = clip(`${rec.note ?? ''} | the server asked for the password again`);
+          answers.push('');
         } else {
           answers.push(null);
         }
