@@ -11,7 +11,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedEndpoint, generateKey, harnessTempDir, sshdAvailable, startFakeServer, startSshd, type FakeServerKind, type SshdServer } from '../../e2e/harness';
+import { closedEndpoint, generateKey, setupAccount, harnessTempDir, sshdAvailable, startFakeServer, startSshd, type FakeServerKind, type SshdServer } from '../../e2e/harness';
 import type { DiagnosisCode } from '../../shared/codes';
 import type { ConnectionRequest, RunEvent, RunResult } from '../../shared/types';
 import { diagnose } from '../diagnose/index';
@@ -150,8 +150,19 @@ const scenarios: Scenario[] = [
     },
   },
   {
-    code: 'OK or OK_TRANSPORT',
+    // A real account that accepts the (encrypted) key: every kind of secret is in play.
+    code: 'OK',
     async setup() {
+      const publicKey = (await fs.readFile(`${keyPath}.pub`, 'utf8')).trim().split(' ').slice(0, 2).join(' ');
+      await setupAccount({ name: USER, password: PASSWORD, authorizedKeys: [publicKey] });
+      const file = await knownHostsWith(sshd.hostKeys.map((k) => `[${sshd.host}]:${sshd.port} ${k.publicKey}`));
+      return { request: { host: sshd.host, port: sshd.port, knownHostsPath: file }, names: [sshd.host] };
+    },
+  },
+  {
+    code: 'AUTH_PASSWORD_REJECTED',
+    async setup() {
+      await setupAccount({ name: USER, password: `${PASSWORD}-but-another` });
       const file = await knownHostsWith(sshd.hostKeys.map((k) => `[${sshd.host}]:${sshd.port} ${k.publicKey}`));
       return { request: { host: sshd.host, port: sshd.port, knownHostsPath: file }, names: [sshd.host] };
     },
@@ -181,8 +192,7 @@ describe.skipIf(!avail.ok)('support bundle from real runs', () => {
           ...partial,
         };
         const { result, events } = await run(request);
-        if (scenario.code === 'OK or OK_TRANSPORT') expect(['OK', 'OK_TRANSPORT']).toContain(result.diagnosis.code);
-        else expect(result.diagnosis.code).toBe(scenario.code);
+        expect(result.diagnosis.code).toBe(scenario.code);
 
         const secrets = await secretsOfRequest(request);
         expect(secrets.map((s) => s.reveal())).toEqual([PASSWORD, PASSPHRASE, keyText]);
