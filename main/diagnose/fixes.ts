@@ -17,19 +17,19 @@ import { FIX_TEXTS, fillTemplate } from './texts';
  * | trust-host-key            | host, port, type, sha256, md5, publicKey, file      | confirm   | local  | adds the key to the known_hosts file (known-hosts.ts addHostKey) |
  * | connect-once              | sha256                                              | confirm   | form   | sets acceptHostKey for one run, writes nothing |
  * | replace-host-key          | host, port, type, sha256, oldSha256, publicKey, file, line | dangerous | local | replaceHostKey in the known_hosts file (backup kept) |
- * Part 2 (auth, keys, sftp) uses these ids; their texts already exist:
+ * Part 2 (auth, keys, sftp):
  * | enter-password            | -                                                   | safe      | form   | asks for the password |
- * | choose-private-key        | path?                                               | safe      | form   | picks a private key file (e.g. the one for a .pub given) |
+ * | choose-private-key        | path? (the private key beside a .pub given)         | safe      | form   | picks a private key file |
  * | enter-passphrase          | -                                                   | safe      | form   | asks for the key's passphrase |
- * | convert-key               | from, to                                            | confirm   | local  | converts the key to a format ssh2 reads (keeps the original) |
+ * | convert-key               | from (KeyFormat), to ('openssh'), path              | confirm   | local  | converts the key to a format ssh2 reads (keeps the original) |
  * | generate-ed25519-key      | -                                                   | confirm   | local  | makes a new Ed25519 key pair |
  * | identities-only           | -                                                   | safe      | form   | tries only the selected key (no agent keys) |
- * | change-expired-password   | -                                                   | confirm   | server | sets a new password through the server's password change |
- * | fix-authorized-keys-permissions | path, mode                                    | confirm   | server | corrects modes of ~, ~/.ssh, authorized_keys over SFTP |
- * | install-public-key        | publicKey                                           | confirm   | server | adds the public key to ~/.ssh/authorized_keys over SFTP |
+ * | change-expired-password   | via ('pam' keyboard-interactive, 'change-request' SSH, 'session') | confirm | server | sets a new password through the server's password change |
+ * | fix-authorized-keys-permissions | path ('~/.ssh'), mode ('700'): the findings are in facts.sftp.keyCheck | confirm | server | corrects modes of ~, ~/.ssh, authorized_keys over SFTP |
+ * | install-public-key        | publicKey ("<type> <base64>"), fingerprint          | confirm   | server | adds the public key to ~/.ssh/authorized_keys over SFTP |
  * | use-scp                   | -                                                   | confirm   | form   | uses SCP instead of SFTP for this site |
- * | silence-login-script      | file                                                | confirm   | server | guards the start-up file so it prints nothing in non-interactive sessions |
- * | ask-admin                 | topic                                               | safe      | admin  | a message to send to the server's administrator |
+ * | silence-login-script      | file ('~/.bashrc'...), guard (the line), shell ('bash'...) | confirm | server | guards the start-up file so it prints nothing in non-interactive sessions |
+ * | ask-admin                 | topic (hostkey, algorithms, ssh2, authorized-keys, max-auth-tries, root-login, auth-methods, login-script, session, sftp, scp, folder-access) | safe | admin | a message to send to the server's administrator |
  * | keepalive                 | seconds                                             | safe      | form   | sends a keepalive every N seconds for this site (main/repair) |
  */
 export const FIX_CATALOG = {
