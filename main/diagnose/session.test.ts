@@ -54,6 +54,8 @@ Match User sd4chroot
   ChrootDirectory /tmp
 Match User sd4force
   ForceCommand /nonexistent/sftp-doctor-cmd
+Match User sd4yes
+  ForceCommand yes
 Match User sd4keyonly
   PasswordAuthentication no
 Match User sd4partial
@@ -107,6 +109,7 @@ describe.skipIf(!sshd.ok)('login and SFTP session against real servers', () => {
       setupAccount({ name: 'sd4nologin', password: PW, shell: '/usr/sbin/nologin' }),
       setupAccount({ name: 'sd4chroot', password: PW }),
       setupAccount({ name: 'sd4force', password: PW }),
+      setupAccount({ name: 'sd4yes', password: PW }),
       setupAccount({ name: 'sd4keyonly', password: PW, authorizedKeys: [listedKey.publicKey] }),
       setupAccount({ name: 'sd4partial', password: PW, authorizedKeys: [listedKey.publicKey] }),
       setupAccount({ name: 'sd4hostbased', password: PW }),
@@ -399,6 +402,14 @@ describe.skipIf(!sshd.ok)('login and SFTP session against real servers', () => {
       expect(result.diagnosis.code).toBe('SESSION_CLOSED_AFTER_AUTH');
       expect(result.facts.sftp?.exitCode).toBe(127);
       expect(evidenceText(result)).toMatch(/ForceCommand/);
+    });
+
+    it('a session that prints without end (ForceCommand yes) is diagnosed within the budget, its text bounded', async () => {
+      const { result } = await run(s2, { user: 'sd4yes', password: PW, timeoutMs: 4000 });
+      expect(result.diagnosis.code).toBe('SFTP_LOGIN_SCRIPT_OUTPUT');
+      expect(result.facts.sftp?.output).toMatch(/^y\ny\ny\n/);
+      expect(result.facts.sftp?.output?.length).toBeLessThanOrEqual(2000);
+      expect(result.totalMs).toBeLessThan(4300);
     });
 
     it('SFTP_SUBSYSTEM_UNAVAILABLE without a Subsystem line: scp works, offered as the fix; an SCP site is OK', async () => {
