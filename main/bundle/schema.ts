@@ -60,7 +60,19 @@ const HostKeyInfoSchema = z.object({ type: str, sha256: str, md5: str, publicKey
 const KnownHostMatchSchema = z.object({ file: str, line: z.number(), type: str, sha256: str });
 
 export const FactsSchema = z.object({
-  input: z.object({ host: str, port: z.number(), user: str, warnings: strList }).optional(),
+  input: z
+    .object({
+      host: str,
+      port: z.number(),
+      user: str,
+      warnings: strList,
+      problem: z.enum(['host-field', 'host-empty', 'port-invalid']).optional(),
+      split: z.object({ scheme: str.optional(), user: str.optional(), host: str, port: z.number().optional(), path: str.optional() }).optional(),
+      portText: str.optional(),
+      whitespace: z.array(z.enum(['host', 'user', 'password', 'passphrase'])).optional(),
+      otherProtocolPort: z.number().optional(),
+    })
+    .optional(),
   dns: z
     .object({
       addresses: z.array(z.object({ address: str, family: z.union([z.literal(4), z.literal(6)]) })),
@@ -78,6 +90,15 @@ export const FactsSchema = z.object({
     })
     .optional(),
   server: z.object({ banner: str.nullable(), software: str.nullable(), preBanner: strList, algorithms: AlgorithmListsSchema.nullable() }).optional(),
+  banner: z
+    .object({
+      outcome: z.enum(['ssh', 'closed', 'reset', 'timeout', 'ftp', 'not-ssh', 'ssh1']),
+      reason: z.enum(['http', 'tls', 'binary', 'text', 'too-long', 'too-much', 'bad-version']).optional(),
+      firstBytes: str.optional(),
+      bytesReceived: z.number(),
+      waitedMs: z.number(),
+    })
+    .optional(),
   kex: z
     .object({
       client: AlgorithmListsSchema,
@@ -98,12 +119,71 @@ export const FactsSchema = z.object({
     .object({
       methods: strList,
       attempts: z.array(
-        z.object({ method: str, detail: str.optional(), result: z.enum(['success', 'failure', 'partial', 'error']), methodsLeft: strList.optional() }),
+        z.object({
+          method: str,
+          detail: str.optional(),
+          result: z.enum(['success', 'failure', 'partial', 'error']),
+          methodsLeft: strList.optional(),
+          source: z.enum(['given', 'agent']).optional(),
+          keyType: str.optional(),
+          note: str.optional(),
+        }),
       ),
       banner: str.optional(),
+      sigAlgs: strList.optional(),
+      disconnect: str.optional(),
+      expired: z.enum(['change-request', 'pam', 'session']).optional(),
+      passwordChanged: z.boolean().optional(),
+      unanswered: strList.optional(),
+      agentKeys: z.number().nullable().optional(),
+      success: z.boolean().optional(),
+      credentials: z.object({ password: z.boolean(), key: z.boolean(), agent: z.boolean(), prompt: z.boolean() }).optional(),
     })
     .optional(),
-  sftp: z.object({ path: str.optional(), entries: z.number().optional(), error: str.optional(), output: str.optional() }).optional(),
+  key: z
+    .object({
+      source: z.enum(['file', 'text', 'base64']),
+      path: str.optional(),
+      format: str.optional(),
+      type: str.nullable().optional(),
+      bits: z.number().nullable().optional(),
+      fingerprint: str.nullable().optional(),
+      publicKey: str.nullable().optional(),
+      encrypted: z.boolean().optional(),
+      convertedFrom: str.optional(),
+      error: z.object({ code: str, message: str, fix: str, reason: str.optional() }).optional(),
+      ms: z.number().optional(),
+    })
+    .optional(),
+  sftp: z
+    .object({
+      path: str.optional(),
+      entries: z.number().optional(),
+      error: str.optional(),
+      output: str.optional(),
+      stage: z.enum(['channel', 'subsystem', 'init', 'realpath', 'opendir', 'readdir', 'done', 'scp']).optional(),
+      version: z.number().optional(),
+      exitCode: z.number().optional(),
+      exitSignal: str.optional(),
+      stderr: str.optional(),
+      status: z.object({ code: z.number(), message: str }).optional(),
+      bogusLength: z.number().optional(),
+      shellOutput: str.optional(),
+      shell: str.optional(),
+      scp: z.object({ works: z.boolean(), detail: str }).optional(),
+      keyCheck: z
+        .object({
+          home: z.object({ path: str, mode: z.number(), uid: z.number() }).optional(),
+          sshDir: z.object({ mode: z.number(), uid: z.number() }).nullable().optional(),
+          authorizedKeys: z.object({ mode: z.number(), uid: z.number(), size: z.number() }).nullable().optional(),
+          userUid: z.number().optional(),
+          keyListed: z.boolean().optional(),
+          problems: strList,
+          error: str.optional(),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 
 /** key.json: what the admin needs about the key; the public line only, never private bytes. */
@@ -201,8 +281,14 @@ export function reportJsonSchema(): Record<string, unknown> {
 // a shared type without a schema change fails the type check here, not silently in an export.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _facts: Same<z.infer<typeof FactsSchema>, Facts> = true;
+// Optional fields do not break Same<>: also require the schema to name every field of Facts' parts,
+// so a new fact cannot be silently dropped from report.json.
+type AllKeys<T> = T extends object ? keyof T : never;
+type Covered<T, S> = { [K in keyof T]-?: Exclude<AllKeys<NonNullable<T[K]>>, AllKeys<NonNullable<K extends keyof S ? S[K] : never>>> };
+type Uncovered = Covered<Facts, z.infer<typeof FactsSchema>>[keyof Facts];
+const _allFacts: [Uncovered] extends [never] ? true : false = true;
 const _diagnosis: Same<z.infer<typeof DiagnosisSchema>, Diagnosis> = true;
 const _steps: Same<z.infer<typeof StepSchema>, StepSummary> = true;
 const _request: Same<z.infer<typeof RequestSummarySchema>, RequestSummary> = true;
 const _key: Same<z.infer<typeof KeyReportSchema>, KeyInspection> = true;
-void [_facts, _diagnosis, _steps, _request, _key];
+void [_facts, _allFacts, _diagnosis, _steps, _request, _key];

@@ -12,7 +12,7 @@ const MAX_TEXT = 4096;
 const MAX_KEY_TEXT = 1024 * 1024; // the key library refuses larger files with its own message
 const text = (max = MAX_TEXT) => z.string().max(max);
 
-const keySource = z.strictObject({ path: text().optional(), text: text(MAX_KEY_TEXT).optional() });
+const keySource = z.strictObject({ path: text().optional(), text: text(MAX_KEY_TEXT).optional(), base64: text(Math.ceil((MAX_KEY_TEXT * 4) / 3) + 4).optional() });
 
 const settingsShape = {
   protocol: z.enum(['sftp', 'scp']),
