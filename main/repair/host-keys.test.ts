@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, watch } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureUser, generateKey, sshdAvailable, startSshd, type GeneratedKey, type SshdServer } from '../../e2e/harness/index';
@@ -155,21 +155,36 @@ describe('a known_hosts write killed half-way', () => {
     const added = `${before}[victim.example]:2222 ${keys[0]!.publicKey}\n`;
     await fs.writeFile(file, before);
     const writer = path.join(__dirname, 'fixtures', 'known-hosts-writer.ts');
-    const tsx = path.join(process.cwd(), 'node_modules', '.bin', 'tsx');
     let interruptedWrites = 0;
-    for (let round = 0; round < 5; round++) {
-      const child = spawn(tsx, [writer, file, 'victim.example', '2222', keys[0]!.publicKey, '1000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // At least 5 kills; a few more (bounded) until one has landed in the middle of a write.
+    for (let round = 0; round < 12 && (round < 5 || interruptedWrites === 0); round++) {
+      // One process (node with tsx's loader), so SIGKILL stops the writer itself, not a wrapper.
+      const child = spawn(process.execPath, ['--import', 'tsx', writer, file, 'victim.example', '2222', keys[0]!.publicKey, '1000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      // Kill the moment the writer creates its temporary file (it is writing 8 MB into it), or, on
+      // every other round, at a random moment after a few writes.
+      const atTmp = round % 2 === 0;
       const target = 1 + Math.floor(Math.random() * 3);
       await new Promise<void>((resolve) => {
         let seen = 0;
-        child.stdout.on('data', (d: Buffer) => {
-          seen += d.toString().split('\n').filter(Boolean).length;
-          if (seen >= target) {
-            setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 40));
+        const watcher = watch(dir, (_event, name) => {
+          if (atTmp && name && String(name).startsWith('.killed_known_hosts.') && String(name).endsWith('.tmp')) {
+            child.kill('SIGKILL');
+            watcher.close();
             resolve();
           }
         });
-        child.once('exit', () => resolve());
+        child.stdout.on('data', (d: Buffer) => {
+          seen += d.toString().split('\n').filter(Boolean).length;
+          if (!atTmp && seen >= target) {
+            setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 40));
+            watcher.close();
+            resolve();
+          }
+        });
+        child.once('exit', () => {
+          watcher.close();
+          resolve();
+        });
       });
       await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
       expect(child.signalCode).toBe('SIGKILL');
