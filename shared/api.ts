@@ -96,6 +96,16 @@ export interface RepairOutcome {
   message: string;
 }
 
+/** A tool with something to import in this home folder (for the first-start offer). */
+export interface DiscoveredImportSource {
+  source: ImportSource;
+  /** The tool's name as users know it, e.g. "FileZilla". */
+  label: string;
+  /** Sites that could be imported, not counting those already saved. */
+  sites: number;
+  hostKeys: number;
+}
+
 export interface ApiRequests {
   'app:info': { args: []; result: AppInfo };
   'diagnose:start': { args: [request: ConnectionRequest]; result: { runId: string } };
@@ -106,6 +116,7 @@ export interface ApiRequests {
   'sites:delete': { args: [id: string]; result: { deleted: boolean } };
   'sites:import-preview': { args: [source: ImportSource, file?: string]; result: ImportPreview };
   'sites:import': { args: [source: ImportSource, keys: string[], options: { file?: string; includePasswords: boolean }]; result: Site[] };
+  'sites:discover': { args: []; result: DiscoveredImportSource[] };
   'repair:plan': { args: [runId: string, fixId: string]; result: RepairPlan };
   'repair:apply': { args: [runId: string, fixId: string, input: RepairInput]; result: RepairOutcome };
   'bundle:preview': { args: [runId: string, options: BundleOptions]; result: BundleFilePreview[] };
@@ -135,6 +146,7 @@ export const REQUEST_CHANNELS = [
   'sites:delete',
   'sites:import-preview',
   'sites:import',
+  'sites:discover',
   'repair:plan',
   'repair:apply',
   'bundle:preview',

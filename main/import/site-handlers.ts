@@ -6,9 +6,9 @@
  */
 import type { ApiRequests } from '../../shared/api';
 import type { SiteStore } from '../store/sites';
-import { importSelected, previewImport, type ImportEnvironment } from './index';
+import { discoverSources, importSelected, previewImport, type ImportEnvironment } from './index';
 
-type SiteChannel = 'sites:list' | 'sites:save' | 'sites:delete' | 'sites:import-preview' | 'sites:import';
+type SiteChannel = 'sites:list' | 'sites:save' | 'sites:delete' | 'sites:import-preview' | 'sites:import' | 'sites:discover';
 export type SiteHandlers = { [K in SiteChannel]: (args: ApiRequests[K]['args']) => Promise<ApiRequests[K]['result']> };
 
 export function siteHandlers(store: SiteStore, environment?: ImportEnvironment): SiteHandlers {
@@ -21,6 +21,10 @@ export function siteHandlers(store: SiteStore, environment?: ImportEnvironment):
     'sites:import': async ([source, keys, options]) => {
       const outcome = await importSelected(source, keys, { store, ...env, includePasswords: options.includePasswords, ...(options.file ? { file: options.file } : {}) });
       return outcome.sites;
+    },
+    'sites:discover': async () => {
+      const found = await discoverSources({ store, ...env });
+      return found.map(({ source, label, sites, hostKeys }) => ({ source, label, sites, hostKeys }));
     },
   };
 }

@@ -71,6 +71,7 @@ export const argSchemas: { [K in RequestChannel]: z.ZodType<ApiRequests[K]['args
   'sites:delete': z.tuple([id]),
   'sites:import-preview': z.union([z.tuple([importSource]), z.tuple([importSource, text()])]),
   'sites:import': z.tuple([importSource, z.array(text(256)).max(10_000), z.strictObject({ file: text().optional(), includePasswords: z.boolean() })]),
+  'sites:discover': z.tuple([]),
   'repair:plan': z.tuple([id, text(64).min(1)]),
   'repair:apply': z.tuple([
     id,
