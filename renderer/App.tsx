@@ -1,4 +1,5 @@
 import { BundleDialog } from './components/BundleDialog';
+import { ImportDialog } from './components/ImportDialog';
 import { KeyInspector } from './components/KeyInspector';
 import { PromptHost } from './components/PromptHost';
 import { RunPanel } from './components/RunPanel';
@@ -53,6 +54,7 @@ export function App() {
       <UndoToast />
       <KeyInspector />
       <BundleDialog />
+      <ImportDialog />
       <PromptHost />
       <WindowDrop />
     </div>

@@ -2,6 +2,7 @@
 import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import type { Site } from '../../shared/sites';
 import { buildTree, type FolderNode } from '../logic/sites';
+import { importer, useImport } from '../stores/importStore';
 import { sites as sitesStore, useSites } from '../stores/sitesStore';
 
 type Row = { kind: 'folder'; key: string; node: FolderNode; level: number; expanded: boolean } | { kind: 'site'; key: string; site: Site; level: number };
@@ -44,6 +45,28 @@ function RenameInput({ site, onDone }: { site: Site; onDone(): void }) {
       }}
       onBlur={() => void finish(true)}
     />
+  );
+}
+
+/** First start: "Found 4 sites in FileZilla. Import them?", once, while the list is empty. */
+function ImportOffer({ empty }: { empty: boolean }) {
+  const offer = useImport((s) => s.offer);
+  useEffect(() => {
+    if (empty) void importer.getState().checkOffer();
+  }, [empty]);
+  if (!offer || !empty) return null;
+  return (
+    <section className="import-offer" aria-labelledby="import-offer-text" data-testid="import-offer">
+      <p id="import-offer-text">{offer.text}</p>
+      <div className="buttons">
+        <button type="button" className="small primary" onClick={() => importer.getState().acceptOffer()}>
+          Review and import…
+        </button>
+        <button type="button" className="small" onClick={() => importer.getState().dismissOffer()}>
+          Not now
+        </button>
+      </div>
+    </section>
   );
 }
 
@@ -138,7 +161,8 @@ export function SiteList() {
         Saved sites
       </h2>
       {!loaded && <p className="muted">Loading…</p>}
-      {loaded && sites.length === 0 && !error && <p className="muted">No saved sites yet. Fill in the form and press Save.</p>}
+      {loaded && sites.length === 0 && !error && <p className="muted">No saved sites yet. Fill in the form and press Save, or use Import sites… to bring them in from another tool.</p>}
+      <ImportOffer empty={loaded && sites.length === 0 && !error} />
       {rows.length > 0 && (
         <ul className="tree" role="tree" aria-labelledby="sites-title" ref={treeRef} onKeyDown={onKeyDown}>
           {rows.map((row) =>
@@ -193,6 +217,9 @@ export function SiteList() {
       <div className="buttons site-buttons">
         <button type="button" onClick={() => st.newSite()}>
           New Site
+        </button>
+        <button type="button" onClick={() => importer.getState().show()} aria-haspopup="dialog">
+          Import sites…
         </button>
         <button type="button" disabled={!selected} onClick={() => selected && setRenaming(selected.id)} aria-keyshortcuts="F2">
           Rename
