@@ -83,6 +83,7 @@ async function seriousViolations(page: Page, selector: string): Promise<string[]
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
     const results = await new AxeBuilder({ page }).include(selector).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+    if (results.passes.length === 0) found.push(`${scheme}: axe checked nothing in ${selector}`);
     for (const v of results.violations) {
       if (v.impact === 'serious' || v.impact === 'critical') found.push(`${scheme}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
     }
@@ -96,6 +97,7 @@ test.describe.configure({ mode: 'serial' });
 test('first start: the empty site list offers what it found, and "Not now" is remembered', async ({ appPage }) => {
   const offer = appPage.getByTestId('import-offer');
   await expect(offer).toContainText('Found 5 sites in FileZilla and 4 in OpenSSH. Import them?');
+  expect(await seriousViolations(appPage, '[data-testid="import-offer"]'), 'axe on the first-start notice').toEqual([]);
   await offer.getByRole('button', { name: 'Not now' }).click();
   await expect(offer).toBeHidden();
   await appPage.reload();
@@ -104,6 +106,18 @@ test('first start: the empty site list offers what it found, and "Not now" is re
   // Only a flag is kept in the window's storage.
   const stored = await appPage.evaluate(() => Object.entries(localStorage));
   expect(stored).toEqual([['sftp-doctor.import-offer-dismissed', '1']]);
+
+  // Asked again (storage cleared): accepting opens the preview of the tool with the most sites.
+  await appPage.evaluate(() => localStorage.clear());
+  await appPage.reload();
+  await appPage.getByTestId('import-offer').getByRole('button', { name: 'Review and import…' }).click();
+  const dialog = appPage.getByTestId('import-dialog');
+  await expect(dialog.locator('#import-summary')).toContainText('5 sites found in');
+  await expect(dialog.locator('#import-summary')).toBeFocused();
+  await appPage.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(appPage.getByTestId('import-offer')).toBeHidden();
+  await expect(appPage.getByRole('button', { name: 'Import sites…' })).toBeFocused();
 });
 
 test('import two OpenSSH hosts with the keyboard: preview, notes, problems, then they are in the site list', async ({ appPage, importHome }, testInfo) => {

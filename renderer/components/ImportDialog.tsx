@@ -7,9 +7,24 @@ import { importer, useImport } from '../stores/importStore';
 import { useSites } from '../stores/sitesStore';
 import { Dialog } from './Dialog';
 
+export const IMPORT_BUTTON_ID = 'import-sites-button';
+
 export function ImportDialog() {
   const open = useImport((s) => s.open);
-  if (!open) return null;
+  return open ? <OpenImportDialog /> : null;
+}
+
+function OpenImportDialog() {
+  // Opened from the first-start notice, which is gone once answered: focus then goes to
+  // "Import sites…" rather than being lost (the dialog returns it where it came from otherwise).
+  useEffect(
+    () => () => {
+      setTimeout(() => {
+        if (document.activeElement === null || document.activeElement === document.body) document.getElementById(IMPORT_BUTTON_ID)?.focus();
+      }, 0);
+    },
+    [],
+  );
   return (
     <Dialog title="Import sites" onCancel={() => importer.getState().close()} initialFocus="input[name='import-source']:checked" testId="import-dialog" className="import-dialog">
       <ImportSteps />

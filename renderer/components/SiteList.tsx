@@ -3,6 +3,7 @@ import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react'
 import type { Site } from '../../shared/sites';
 import { buildTree, type FolderNode } from '../logic/sites';
 import { importer, useImport } from '../stores/importStore';
+import { IMPORT_BUTTON_ID } from './ImportDialog';
 import { sites as sitesStore, useSites } from '../stores/sitesStore';
 
 type Row = { kind: 'folder'; key: string; node: FolderNode; level: number; expanded: boolean } | { kind: 'site'; key: string; site: Site; level: number };
@@ -218,7 +219,7 @@ export function SiteList() {
         <button type="button" onClick={() => st.newSite()}>
           New Site
         </button>
-        <button type="button" onClick={() => importer.getState().show()} aria-haspopup="dialog">
+        <button type="button" id={IMPORT_BUTTON_ID} onClick={() => importer.getState().show()} aria-haspopup="dialog">
           Import sites…
         </button>
         <button type="button" disabled={!selected} onClick={() => selected && setRenaming(selected.id)} aria-keyshortcuts="F2">
