@@ -7,6 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { registerIpc } from './ipc';
 import { createAppServices } from './services/app-services';
+import { defaultDataDir } from './store/paths';
 import { safeStorageVault } from './store/safe-storage-vault';
 import { contentSecurityPolicy, resolveStatic } from './uihost/static-files';
 
@@ -79,7 +80,8 @@ app.whenReady().then(() => {
 
   const services = createAppServices({
     host: 'electron',
-    dataDir: app.getPath('userData'),
+    // The same folder the CLI uses, so sites and trusted host keys are shared with `sftp-doctor`.
+    dataDir: defaultDataDir(),
     vault: safeStorageVault(safeStorage),
     chooseSavePath: async (suggestedName) => {
       const target = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];

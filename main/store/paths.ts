@@ -3,8 +3,8 @@ import path from 'node:path';
 
 /**
  * Where the app keeps its own files (saved sites, its known_hosts, settings).
- * SFTP_DOCTOR_HOME overrides it (tests, portable use). Electron's main process passes
- * app.getPath('userData') instead.
+ * SFTP_DOCTOR_HOME overrides it (tests, portable use). The desktop app and the CLI both use it,
+ * so they share saved sites and trusted host keys.
  */
 export function defaultDataDir(): string {
   const override = process.env.SFTP_DOCTOR_HOME;
