@@ -13,31 +13,19 @@ const electronVersion = require('electron/package.json').version;
 const cli = path.join(path.dirname(require.resolve('@doyensec/electronegativity/package.json')), 'dist', 'index.js');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'electronegativity-'));
 
-/** Minimal CSV reader for the tool's output (quoted fields, commas inside quotes). */
-function parseCsv(text) {
-  const rows = [];
-  for (const line of text.split(/\r?\n/).filter(Boolean)) {
-    const cells = [];
-    let cur = '';
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-      const ch = line[i];
-      if (ch === '"' && quoted && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') {
-        quoted = !quoted;
-      } else if (ch === ',' && !quoted) {
-        cells.push(cur.trim());
-        cur = '';
-      } else {
-        cur += ch;
-      }
-    }
-    cells.push(cur.trim());
-    rows.push(cells);
+/**
+ * Reads the findings from the tool's CSV. Its "sample" column holds source text that is not always
+ * quoted correctly (quotes, line breaks), so a finding is recognised by how its line starts:
+ * ISSUE_NAME,"SEVERITY","CONFIDENCE","file","line:col",... and only those first columns are read.
+ */
+function parseFindings(text) {
+  const findings = [];
+  const start = /^([A-Z0-9_]+),"?(CRITICAL|HIGH|MEDIUM|LOW|INFORMATIONAL)"?,"?([A-Z]+)"?,"?([^",]*)"?,"?([^",]*)"?/;
+  for (const line of text.split(/\r?\n/)) {
+    const m = start.exec(line);
+    if (m) findings.push({ issue: m[1], severity: m[2], confidence: m[3], file: m[4], location: m[5] });
   }
-  return rows;
+  return findings;
 }
 
 // Scan the Electron side (main/) together with the renderer's page (where the CSP meta tag lives),
@@ -54,9 +42,12 @@ try {
   console.error(`Electronegativity produced no report:\n${run.stdout}\n${run.stderr}`);
   process.exit(1);
 }
-const findings = parseCsv(csv)
-  .slice(1)
-  .map(([issue, severity, confidence, file, location]) => ({ issue, severity, confidence, file, location }));
+const findings = parseFindings(csv);
+// The CSV always has a header; a report we cannot read is a failure, not a pass.
+if (!/^issue,\s*severity/.test(csv) || (csv.split(/\r?\n/).filter((l) => /^[A-Z0-9_]+_CHECK,/.test(l)).length !== findings.length)) {
+  console.error('Could not read the Electronegativity report; see it with: npx electronegativity -i main -o report.csv');
+  process.exit(1);
+}
 rmSync(tmp, { recursive: true, force: true });
 
 const relevant = findings;
