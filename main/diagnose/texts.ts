@@ -19,7 +19,7 @@ export interface CodeText {
 export const TEXTS: Record<DiagnosisCode, CodeText> = {
   OK: {
     title: 'Everything works',
-    explanation: 'We reached the server, checked its identity, logged in and opened the file session. The start folder could be listed. How long each step took is shown below.',
+    explanation: 'We reached the server, checked its identity, logged in and opened the file session. The start folder could be listed. How long each step took is listed with the steps.',
     nextStep: 'You can use these settings in your SFTP program as they are.',
   },
   OK_TRANSPORT: {
@@ -30,7 +30,7 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
   INPUT_HOST_FIELD: {
     title: 'The host field holds more than a host name',
     explanation: 'The host field should contain only the server name or address, like sftp.example.com. What was typed also contains other parts (a protocol such as sftp://, a user name before @, a port after a colon, a folder, or spaces), and a program would look for a server literally called that.',
-    nextStep: 'Let us split it into the right fields (shown below), then connect again.',
+    nextStep: 'Let us split it into the right fields (see the fix), then connect again.',
   },
   INPUT_WHITESPACE: {
     title: 'A space before or after the user name or password',
@@ -50,7 +50,7 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
   DNS_NOT_FOUND: {
     title: 'The server name {host} does not exist',
     explanation: 'We asked the name system (DNS) where {host} is, and it answered that no such name exists. Usually the name has a typo, a wrong ending, or was never set up. A name that was created very recently can also take a while to be known everywhere.',
-    nextStep: 'Check the spelling against what your provider sent you. If we found a similar name that does exist, it is offered below.',
+    nextStep: 'Check the spelling against what your provider sent you. If we found a similar name that does exist, it is offered as a fix.',
   },
   DNS_FAILED: {
     title: 'The server name could not be looked up',
@@ -60,7 +60,7 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
   TCP_REFUSED: {
     title: 'The server refused the connection on port {port}',
     explanation: 'The computer at that address answered at once, but nothing accepts connections on port {port}. Usually the port is wrong, the SSH service is not running, or a firewall rejects it.',
-    nextStep: 'Check the port with your provider. If we found an SSH server on another port (see below), use that one.',
+    nextStep: 'Check the port with your provider. If we found an SSH server on another port, a fix offers to use it.',
   },
   TCP_TIMEOUT: {
     title: 'No answer from the server on port {port}',
@@ -75,7 +75,7 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
   TCP_RESET: {
     title: 'The connection was cut off',
     explanation: 'The connection to the server was reset: something on the way, or the server itself, abruptly ended it. Firewalls and intrusion-protection systems do this when they dislike a connection, and so does a server that crashes or is restarting.',
-    nextStep: 'Try again in a minute. If it keeps happening, send the evidence below to the server\'s administrator.',
+    nextStep: 'Try again in a minute. If it keeps happening, send the evidence to the server\'s administrator.',
   },
   BANNER_CLOSED: {
     title: 'The server hung up before saying hello',
@@ -99,8 +99,8 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
   },
   PROTOCOL_NOT_SSH: {
     title: 'Something other than an SSH server answered',
-    explanation: 'The service on port {port} does not speak SSH: it sent data that is not an SSH greeting (see the first bytes below). Web servers (HTTP/HTTPS), mail servers and other services live on other ports.',
-    nextStep: 'Use the SSH port of this server (usually 22). If we found it below, one click sets it.',
+    explanation: 'The service on port {port} does not speak SSH: it sent data that is not an SSH greeting (see the first bytes in the evidence). Web servers (HTTP/HTTPS), mail servers and other services live on other ports.',
+    nextStep: 'Use the SSH port of this server (usually 22). If we found it, a fix sets it in one click.',
   },
   SSH1_ONLY: {
     title: 'The server only speaks the old SSH-1 protocol',
@@ -115,12 +115,12 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
   KEX_FAILED: {
     title: 'The encrypted connection could not be set up',
     explanation: 'The server greeted us as an SSH server, but setting up encryption failed: it sent data we could not read, stopped answering, or closed the connection. Broken network equipment, a proxy that tampers with traffic, or a faulty server can cause this.',
-    nextStep: 'Try again. If it keeps failing, send the evidence below to the administrator; trying from another network can show whether something on the way is at fault.',
+    nextStep: 'Try again. If it keeps failing, send the evidence to the administrator; trying from another network can show whether something on the way is at fault.',
   },
   HOSTKEY_UNKNOWN: {
     title: 'First connection: confirm the server\'s identity',
     explanation: 'Every SSH server has a key that identifies it. We have not seen this server\'s key before, so we cannot yet tell whether we are talking to the real server or to an impostor. Nothing secret has been sent.',
-    nextStep: 'Compare the fingerprint below with the one your provider publishes (or ask them). If it matches, trust the key; we will check it automatically from then on.',
+    nextStep: 'Compare the fingerprint shown with the one your provider publishes (or ask them). If it matches, trust the key; we will check it automatically from then on.',
   },
   HOSTKEY_CHANGED: {
     title: 'Warning: the server\'s identity changed',
@@ -145,7 +145,7 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
   KEY_UNSUPPORTED_FORMAT: {
     title: 'The key is in a format that cannot be used as it is',
     explanation: 'The file holds a key, but in a format that SSH-2 logins cannot use directly (for example an old SSH-1 key or a format from another program).',
-    nextStep: 'Convert the key with the fix below (your original file is kept), or make a new Ed25519 key.',
+    nextStep: 'Convert the key with the fix offered (your original file is kept), or make a new Ed25519 key.',
   },
   KEY_CORRUPT: {
     title: 'The key file is damaged',
@@ -169,13 +169,13 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
   },
   AUTH_PASSWORD_NOT_ALLOWED: {
     title: 'This server does not accept passwords',
-    explanation: 'The server only allows other ways to log in (see the methods below), usually a key. No password will work, however correct.',
+    explanation: 'The server only allows other ways to log in (see the methods in the evidence), usually a key. No password will work, however correct.',
     nextStep: 'Log in with a private key. If you do not have one, make one and give the public half to the administrator.',
   },
   AUTH_KEY_REJECTED: {
     title: 'The server did not accept the key',
-    explanation: 'We offered the key, but the server does not have it on its list for this user, or it ignores that list because of wrong owners or permissions on the home folder, ~/.ssh or authorized_keys. Where we could also log in with the password, we looked at those files on the server; what we found is below.',
-    nextStep: 'Put the public key in ~/.ssh/authorized_keys on the server for this user, with ~/.ssh set to 700 and the file to 600 (the fixes below do it when the password works), or send the public key line below to the administrator.',
+    explanation: 'We offered the key, but the server does not have it on its list for this user, or it ignores that list because of wrong owners or permissions on the home folder, ~/.ssh or authorized_keys. Where we could also log in with the password, we looked at those files on the server; what we found is in the evidence.',
+    nextStep: 'Put the public key in ~/.ssh/authorized_keys on the server for this user, with ~/.ssh set to 700 and the file to 600 (the fixes offered do it when the password works), or send the public key line from the evidence to the administrator.',
   },
   AUTH_KEY_ALGORITHM_REJECTED: {
     title: 'The server no longer accepts this type of key',
@@ -185,46 +185,46 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
   AUTH_TOO_MANY_FAILURES: {
     title: 'Too many login attempts',
     explanation: 'The server hung up because too many ways to log in were tried. Servers count every key offered as one attempt, so this usually happens when a key agent (ssh-agent, Pageant) holds many keys and offers them all before the right one or the password.',
-    nextStep: 'Use only the selected key for this site (fix below), then try again.',
+    nextStep: 'Use only the selected key for this site (see the fixes), then try again.',
   },
   AUTH_PASSWORD_EXPIRED: {
     title: 'The password has expired',
     explanation: 'The server knows the password, but it has expired: you must choose a new one before the server lets you work. File transfer programs often cannot show this question, so they just fail.',
-    nextStep: 'Set a new password with the fix below, then log in with it.',
+    nextStep: 'Set a new password with the fix offered, then log in with it.',
   },
   AUTH_PARTIAL: {
     title: 'A second login step is required',
-    explanation: 'The server wants more than was given: after one accepted step it requires another (see below), such as a password after a key, or a one-time code it asked for and nobody could answer here.',
+    explanation: 'The server wants more than was given: after one accepted step it requires another (see the evidence), such as a password after a key, or a one-time code it asked for and nobody could answer here.',
     nextStep: 'Give the second item the server asks for (the key, the password, or the code when it asks), then try again.',
   },
   AUTH_NO_SUPPORTED_METHOD: {
     title: 'No login method we can use',
-    explanation: 'The server only offers ways of logging in that this program cannot do (see the list below), such as Kerberos (gssapi) or host-based login.',
+    explanation: 'The server only offers ways of logging in that this program cannot do (see the list in the evidence), such as Kerberos (gssapi) or host-based login.',
     nextStep: 'Ask the administrator to allow password or key logins for your account.',
   },
   AUTH_NO_CREDENTIALS: {
     title: 'No password or key given',
-    explanation: 'The server needs you to prove who you are, but nothing it accepts was given: no password, no key it takes (and no key in a running key agent that it took). The methods the server allows are listed below.',
+    explanation: 'The server needs you to prove who you are, but nothing it accepts was given: no password, no key it takes (and no key in a running key agent that it took). The methods the server allows are listed in the evidence.',
     nextStep: 'Enter your password or choose your private key, then connect.',
   },
   SFTP_SUBSYSTEM_UNAVAILABLE: {
     title: 'The server does not offer SFTP',
-    explanation: 'Logging in worked, but the server has no SFTP service switched on (its configuration has no "Subsystem sftp" line, or it is not allowed for this account). We checked whether the older SCP method works instead; the answer is below.',
-    nextStep: 'Use SCP for this site if it works (fix below), or ask the administrator to enable SFTP.',
+    explanation: 'Logging in worked, but the server has no SFTP service switched on (its configuration has no "Subsystem sftp" line, or it is not allowed for this account). We checked whether the older SCP method works instead; the answer is in the evidence.',
+    nextStep: 'Use SCP for this site if it works (see the fixes), or ask the administrator to enable SFTP.',
   },
   SFTP_LOGIN_SCRIPT_OUTPUT: {
     title: 'A login script prints text and breaks SFTP',
-    explanation: 'Logging in worked, but a start-up file of your account\'s shell on the server prints text (shown below) every time a session starts, even for file transfers. SFTP expects only its own data, so programs read the first letters of that text as a gigantic message size (for example 1214606444, which is simply "Hell" of "Hello") and give up.',
-    nextStep: 'Make the start-up file print only in interactive sessions: put the guard shown below at its top (the fix does it), or ask the administrator to.',
+    explanation: 'Logging in worked, but a start-up file of your account\'s shell on the server prints text (shown in the evidence) every time a session starts, even for file transfers. SFTP expects only its own data, so programs read the first letters of that text as a gigantic message size (for example 1214606444, which is simply "Hell" of "Hello") and give up.',
+    nextStep: 'Make the start-up file print only in interactive sessions: put the guard shown in the evidence at its top (the fix does it), or ask the administrator to.',
   },
   SESSION_CLOSED_AFTER_AUTH: {
     title: 'The server closed the session right after login',
-    explanation: 'Logging in worked, but the server ended the session before SFTP could start. This is a setting on the server, not a problem with your password or program. The likely causes, most likely first, are listed below with what the administrator should check.',
-    nextStep: 'Send the evidence below to the administrator and ask them to look at the server log (for OpenSSH: journalctl -u ssh, or /var/log/auth.log) at the time of this login.',
+    explanation: 'Logging in worked, but the server ended the session before SFTP could start. This is a setting on the server, not a problem with your password or program. The likely causes, most likely first, are listed in the evidence with what the administrator should check.',
+    nextStep: 'Send the evidence to the administrator and ask them to look at the server log (for OpenSSH: journalctl -u ssh, or /var/log/auth.log) at the time of this login.',
   },
   SFTP_PERMISSION_DENIED: {
     title: 'Connected, but the start folder cannot be opened',
-    explanation: 'The SFTP session works, but the folder it should start in cannot be listed: the server says it does not exist or that this account may not read it (its answer is below).',
+    explanation: 'The SFTP session works, but the folder it should start in cannot be listed: the server says it does not exist or that this account may not read it (its answer is in the evidence).',
     nextStep: 'Choose another start folder, or ask the administrator to give your account access to this one.',
   },
   CANCELLED: {
@@ -246,7 +246,7 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
 export const SESSION_CAUSES = {
   chroot: 'A locked-down folder (ChrootDirectory) whose path is not owned by root or can be written by others: sshd then drops the connection. Check that every folder of that path belongs to root and is not group- or world-writable (chmod 755), and the server log for "bad ownership or modes for chroot directory".',
   shell: 'The account\'s shell forbids sessions (/bin/false or /usr/sbin/nologin) while SFTP runs as an external program (Subsystem sftp /usr/lib/openssh/sftp-server), which is started through that shell. Check the account\'s shell, or use "Subsystem sftp internal-sftp", which needs no shell.',
-  nologin: 'The account\'s shell is nologin: it printed its refusal (shown below) and ended the session. Either give the account a real shell, or use "Subsystem sftp internal-sftp", which does not start the shell.',
+  nologin: 'The account\'s shell is nologin: it printed its refusal (shown in the evidence) and ended the session. Either give the account a real shell, or use "Subsystem sftp internal-sftp", which does not start the shell.',
   forceCommand: 'A forced command (ForceCommand in sshd_config, or command="..." in front of the key in authorized_keys) fails or is not an SFTP server. Check it; for SFTP-only accounts it should be "ForceCommand internal-sftp".',
   sftpServerMissing: 'The SFTP program named in the server configuration (Subsystem sftp ...) does not exist at that path. Check the path, or use "Subsystem sftp internal-sftp".',
   passwordChange: 'The password must be changed first: the server refuses sessions until then, and this cannot be done without a terminal.',
