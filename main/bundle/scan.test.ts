@@ -1,8 +1,12 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Secret } from '../common/secret';
 import { buildBundle } from './index';
-import { BundleSecretError, assertNoSecrets, base64Core, scanForSecrets, secretNeedles } from './scan';
+import { BundleSecretError, assertNoSecrets, base64Core, clearPublicBlob, scanForSecrets, secretNeedles } from './scan';
 import { SAMPLE_PRIVATE_KEY, sampleInput } from './test-fixtures';
 
 const SECRET = 'Pa55:word/with+odd&chars "quoted" ü';
@@ -106,3 +110,46 @@ describe('secret scanner: no false alarms', () => {
     await expect(buildBundle(sampleInput(), { anonymise: false })).resolves.toBeTruthy();
   });
 });
+
+const keyTools = existsSync('/usr/bin/ssh-keygen') && existsSync('/usr/bin/puttygen');
+describe.skipIf(!keyTools)('secret scanner: a key file\'s public half is no secret (ssh-keygen and puttygen keys)', () => {
+  // The public key line (key.json shows it to the admin) spells out lines of files that store the
+  // public key in clear: PuTTY's Public-Lines, the header of an encrypted openssh-key-v1 file.
+  it.each([
+    ['encrypted OpenSSH RSA', 'rsa', 'openssh'],
+    ['encrypted OpenSSH ECDSA', 'ecdsa', 'openssh'],
+    ['PuTTY RSA (.ppk)', 'rsa', 'ppk'],
+  ])('%s: the public key line passes, a private line is still caught', (_name, type, format) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'scan-key-'));
+    try {
+      const file = path.join(dir, 'key');
+      execFileSync('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '2048'] : []), '-N', format === 'ppk' ? '' : 'scan pass 1', '-C', '', '-f', file]);
+      let text = readFileSync(file, 'utf8');
+      if (format === 'ppk') {
+        execFileSync('puttygen', [file, '-O', 'private', '-o', `${file}.ppk`]);
+        text = readFileSync(`${file}.ppk`, 'utf8');
+      }
+      const publicLine = readFileSync(`${file}.pub`, 'utf8').trim();
+      expect(clearPublicBlob(text)).toBe(publicLine.split(' ')[1]);
+      // The premise: without the exception some line of the file would be "found" in the public line.
+      const bodyLines = text.split('\n').map((l) => l.trim()).filter((l) => l.length >= 16 && /^[A-Za-z0-9+/=]+$/.test(l));
+      expect(bodyLines.some((l) => publicLine.includes(l))).toBe(true);
+      expect(scanForSecrets(file_(`"publicKeyLine": "${publicLine}"`), [new Secret(text)])).toEqual([]);
+      const privateLine = format === 'ppk' ? bodyLines.at(-2)! : bodyLines.at(-1)!;
+      expect(publicLine.includes(privateLine)).toBe(false);
+      expect(scanForSecrets(file_(`oops ${privateLine}`), [new Secret(text)])[0]?.form).toBe('a line of the private key');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads no public blob from text that is not such a key', () => {
+    expect(clearPublicBlob(SAMPLE_PRIVATE_KEY.replace('b3BlbnNz', 'AAAAAAAA'))).toBeNull();
+    expect(clearPublicBlob('Public-Lines: 99999\nAAAA')).toBeNull();
+    expect(clearPublicBlob('-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEA\n-----END OPENSSH PRIVATE KEY-----')).toBeNull();
+  });
+});
+
+function file_(text: string) {
+  return [{ name: 'key.json', text }];
+}

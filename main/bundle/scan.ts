@@ -10,7 +10,8 @@
  *     a secret inside longer base64 text (the characters that depend only on the secret's bytes);
  *   - hex, lower and upper case, plain and with ':' or ' ' between bytes;
  *   - URL-encoded (encodeURIComponent, '+' for spaces, every byte escaped, lower-case escapes);
- *   - for private key text: each line of its base64 body.
+ *   - for private key text: each line of its base64 body, except lines that only spell out the
+ *     public key the file stores in clear (PuTTY's Public-Lines, the openssh-key-v1 header).
  * And, whatever the secrets: private key markers (PEM/OpenSSH/SSH.com "BEGIN ... PRIVATE KEY",
  * PuTTY's header and "Private-Lines:", SSH-1's file header, and the base64 of "openssh-key-v1").
  *
@@ -130,13 +131,55 @@ function base64Forms(bytes: Buffer): Needle[] {
   return out;
 }
 
-/** Each base64 body line of a private key file, so a partial leak of the key is caught too. */
+/**
+ * The public key blob (base64, as in a public key line) that a private key file stores in clear:
+ * PuTTY's "Public-Lines" block, and the header of an "openssh-key-v1" file (before the private,
+ * possibly encrypted, part). Null for other formats or when the file cannot be read that far.
+ */
+export function clearPublicBlob(value: string): string | null {
+  const lines = value.split(/\r?\n/).map((l) => l.trim());
+  const ppk = lines.findIndex((l) => /^Public-Lines: *\d+$/.test(l));
+  if (ppk >= 0) {
+    const n = Number(lines[ppk]!.split(':')[1]);
+    return n > 0 && n <= 1000 ? lines.slice(ppk + 1, ppk + 1 + n).join('') : null;
+  }
+  const begin = lines.indexOf('-----BEGIN OPENSSH PRIVATE KEY-----');
+  const end = lines.indexOf('-----END OPENSSH PRIVATE KEY-----');
+  if (begin < 0 || end <= begin) return null;
+  const bin = Buffer.from(lines.slice(begin + 1, end).join(''), 'base64');
+  const magic = 'openssh-key-v1\0';
+  if (bin.subarray(0, magic.length).toString('latin1') !== magic) return null;
+  let at = magic.length;
+  const field = (): Buffer | null => {
+    if (at + 4 > bin.length) return null;
+    const len = bin.readUInt32BE(at);
+    if (at + 4 + len > bin.length) return null;
+    const out = bin.subarray(at + 4, at + 4 + len);
+    at += 4 + len;
+    return out;
+  };
+  for (let i = 0; i < 3; i++) if (!field()) return null; // cipher, kdf, kdf options
+  if (at + 4 > bin.length || bin.readUInt32BE(at) < 1) return null;
+  at += 4; // number of keys
+  const blob = field();
+  return blob && blob.length > 0 ? blob.toString('base64') : null;
+}
+
+/**
+ * Each base64 body line of a private key file, so a partial leak of the key is caught too. Lines
+ * that only spell out the key's public half (the same characters as its public key line, which
+ * key.json rightly shows the admin) are no secret and are left out: otherwise every PuTTY key and
+ * every encrypted OpenSSH RSA, ECDSA or DSA key would stop the export.
+ */
 function privateKeyBodyLines(value: string): Needle[] {
   if (!/PRIVATE KEY|PuTTY-User-Key-File|SSH PRIVATE KEY FILE/.test(value)) return [];
+  const publicBlob = clearPublicBlob(value);
   const out: Needle[] = [];
   for (const raw of value.split(/\r?\n/)) {
     const line = raw.trim();
-    if (line.length >= 16 && /^[A-Za-z0-9+/=]+$/.test(line)) out.push({ form: 'a line of the private key', text: line });
+    if (line.length < 16 || !/^[A-Za-z0-9+/=]+$/.test(line)) continue;
+    if (publicBlob?.includes(line)) continue;
+    out.push({ form: 'a line of the private key', text: line });
   }
   return out;
 }
