@@ -38,7 +38,9 @@ async function oracle(server: SshdServer, user: string, auth: { password?: strin
       }),
     );
     client.on('error', (err: Error & { level?: string }) => resolve(err.level === 'client-authentication' ? 'auth' : 'sftp'));
-    client.connect({ sock, username: user, ...(auth.password ? { password: auth.password } : {}), ...(privateKey ? { privateKey } : {}), readyTimeout: 4000 });
+    // Generous: PAM waits a few seconds after a refused password, longer on a busy machine; a
+    // timeout here must not pass for an SFTP failure.
+    client.connect({ sock, username: user, ...(auth.password ? { password: auth.password } : {}), ...(privateKey ? { privateKey } : {}), readyTimeout: 20_000 });
   });
 }
 
