@@ -10,7 +10,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { test as base, _electron, type Page } from '@playwright/test';
+import { test as base, _electron, expect as baseExpect, type Page, type TestInfo } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 
 const root = path.resolve(__dirname, '..');
 const requireHere = createRequire(__filename);
@@ -104,3 +105,91 @@ export const test = base.extend<{ appPage: Page }, { uiHost: UiHostProcess }>({
 });
 
 export { expect } from '@playwright/test';
+
+// ---- Helpers for the app's specs (work on `appPage` in both projects) ----
+
+/** True in the "electron" project (the desktop window): flows that need a browser download differ there. */
+export function isElectron(testInfo: TestInfo): boolean {
+  return testInfo.project.name === 'electron';
+}
+
+/** The window size the README screenshots are taken at (set before a shot, so every run matches). */
+export const SHOT_VIEWPORT = { width: 1280, height: 800 };
+
+/**
+ * Saves a screenshot of the window as e2e/screenshots/<name>.png (Chromium project only, so each
+ * name has one producer). Light theme, fixed size, caret hidden; `fullPage` for tall screens.
+ */
+export async function saveScreenshot(page: Page, testInfo: TestInfo, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  if (testInfo.project.name !== 'chromium') return;
+  await page.setViewportSize(SHOT_VIEWPORT);
+  await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'reduce' });
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), caret: 'hide', animations: 'disabled', fullPage: options.fullPage ?? false });
+}
+
+export interface A11yFinding {
+  scheme: 'light' | 'dark';
+  id: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * axe-core on the window as it is now, in the light and the dark theme: returns the serious and
+ * critical violations (empty when there are none). Leaves the light theme on.
+ */
+export async function seriousA11yViolations(page: Page): Promise<A11yFinding[]> {
+  const found: A11yFinding[] = [];
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+    for (const v of results.violations) {
+      if (v.impact !== 'serious' && v.impact !== 'critical') continue;
+      found.push({ scheme, id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) });
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  return found;
+}
+
+/**
+ * The Unix user the e2e specs log in as on their sshd (created once, idempotent; needs root).
+ * Its own name, so concurrent test runs of teammates never change its password under us.
+ */
+export const E2E_USER = { name: 'sde2e', password: 'e2e-Pw-7f3Kq!x' } as const;
+
+/**
+ * Whether the engine has its login and SFTP phases (engine part 2). Until then a good run ends at
+ * OK_TRANSPORT; from then on the same run must end at OK, and the specs demand it.
+ */
+export const ENGINE_HAS_AUTH = existsSync(path.join(root, 'main', 'diagnose', 'phases', 'auth.ts'));
+/** The code a run with the right user and password ends with on a healthy server. */
+export const SUCCESS_CODE = ENGINE_HAS_AUTH ? 'OK' : 'OK_TRANSPORT';
+
+/** Types into the session form with the keyboard, from the host field down (Tab between fields). */
+export async function typeSession(page: Page, s: { host: string; port?: number | string; user?: string; password?: string }): Promise<void> {
+  const host = page.getByLabel('Host name', { exact: true });
+  await host.click();
+  await host.press('ControlOrMeta+a');
+  await page.keyboard.type(s.host);
+  await page.keyboard.press('Tab'); // Port number (Tab selects its text)
+  if (s.port !== undefined) await page.keyboard.type(String(s.port));
+  await page.keyboard.press('Tab'); // User name
+  if (s.user !== undefined) await page.keyboard.type(s.user);
+  await page.keyboard.press('Tab'); // Password
+  if (s.password !== undefined) await page.keyboard.type(s.password);
+}
+
+/** The result card once the run ended, and its diagnosis code. */
+export async function resultCode(page: Page): Promise<string> {
+  const card = page.getByTestId('result-card');
+  await baseExpect(card).toBeVisible();
+  return (await card.getAttribute('data-code')) ?? '';
+}
+
+/** Asserts axe finds no serious or critical violation on this screen, light and dark. */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  baseExpect(await seriousA11yViolations(page), `axe: serious/critical violations on "${screen}"`).toEqual([]);
+}
+
