@@ -3,24 +3,27 @@
  * its fix; the stepper runs again and the card says whether the repair worked.
  * Real servers: OpenSSH sshd on port 2222 of a loopback address of its own, nothing on the port typed.
  */
-import { E2E_USER, ENGINE_HAS_AUTH, SUCCESS_CODE, expect, expectAccessible, resultCode, saveScreenshot, test, typeSession } from './fixtures';
+import { E2E_USER, ENGINE_HAS_AUTH, SUCCESS_CODE, expect, expectAccessible, pasteText, resultCode, saveScreenshot, test, typeSession } from './fixtures';
 import { ensureUser, freeLoopbackAddress, freePort, sshdAvailable, startSshd, type SshdServer } from './harness';
 
 test.describe('connect, diagnose, fix', () => {
   let sshd: SshdServer | undefined;
+  let home = '/home/sde2e';
   test.beforeAll(async () => {
-    const avail = sshdAvailable();
-    if (!avail.ok) return;
-    await ensureUser(E2E_USER);
-    // 2222 is one of the ports the engine probes after a refusal; the address is ours alone.
+    if (sshdAvailable().ok) home = (await ensureUser(E2E_USER)).home;
+  });
+  test.beforeEach(async () => {
+    test.skip(!sshdAvailable().ok, sshdAvailable().reason);
+    // 2222 is one of the ports the engine probes after a refusal; the address is this test's alone
+    // (so a key trusted by one test is unknown to the next).
     sshd = await startSshd({ host: freeLoopbackAddress(), port: 2222, hostKeyTypes: ['ed25519'] });
   });
-  test.afterAll(async () => {
+  test.afterEach(async () => {
     await sshd?.stop();
+    sshd = undefined;
   });
 
   test('refused port: the card offers "Use port 2222", the fix reconnects, the new key is trusted by its fingerprint', async ({ appPage }, testInfo) => {
-    test.skip(!sshd, sshdAvailable().reason);
     const server = sshd!;
     const wrongPort = await freePort(server.host);
 
@@ -64,5 +67,57 @@ test.describe('connect, diagnose, fix', () => {
     if (ENGINE_HAS_AUTH) await expect(stepper.locator('li[data-phase="sftp"]')).toHaveAttribute('data-status', 'ok');
     await expectAccessible(appPage, 'success card after a fix');
     await saveScreenshot(appPage, testInfo, 'card-fixed');
+  });
+
+  test('an sftp:// address pasted into the host field is split into its fields on the spot', async ({ appPage }) => {
+    const server = sshd!;
+    const url = `sftp://${E2E_USER.name}@${server.host}:2222${home}`;
+    const host = appPage.getByLabel('Host name', { exact: true });
+    await host.click();
+    await pasteText(appPage, url);
+
+    await expect(host).toHaveValue(server.host);
+    await expect(appPage.getByLabel('Port number')).toHaveValue('2222');
+    await expect(appPage.getByLabel('User name')).toHaveValue(E2E_USER.name);
+    await expect(appPage.getByLabel('File protocol')).toHaveValue('sftp');
+    await expect(appPage.locator('.form-notice')).toContainText('split into its fields');
+    await appPage.getByRole('button', { name: /^Advanced/ }).click();
+    await expect(appPage.getByLabel('Remote folder')).toHaveValue(home);
+
+    // The split fields connect: only the password is missing from a URL.
+    await appPage.getByLabel('Password', { exact: true }).fill(E2E_USER.password);
+    await appPage.getByLabel('Password', { exact: true }).press('Enter');
+    const dialog = appPage.getByTestId('hostkey-new');
+    await expect(dialog).toBeVisible();
+    await dialog.getByRole('button', { name: 'Connect once' }).click();
+    expect(await resultCode(appPage)).toBe(SUCCESS_CODE);
+  });
+
+  test('a typed address in the host field: INPUT_HOST_FIELD, and its fix splits it and connects', async ({ appPage }, testInfo) => {
+    const server = sshd!;
+    await typeSession(appPage, { host: `sftp://${E2E_USER.name}@${server.host}:2222/` });
+    // Leaving the field already suggests splitting it (the suggestion joins the Tab order before
+    // the user name); connecting anyway gets the diagnosis.
+    await expect(appPage.getByRole('button', { name: 'Split it into the fields' })).toBeVisible();
+    const password = appPage.getByLabel('Password', { exact: true });
+    await password.fill(E2E_USER.password);
+    await password.press('Enter');
+
+    expect(await resultCode(appPage)).toBe('INPUT_HOST_FIELD');
+    const stepper = appPage.getByTestId('stepper');
+    await expect(stepper.locator('li[data-phase="input"]')).toHaveAttribute('data-status', 'fail');
+    await expect(stepper.locator('li[data-phase="tcp"]')).not.toHaveAttribute('data-status', 'ok');
+    await expectAccessible(appPage, 'INPUT_HOST_FIELD card');
+    await saveScreenshot(appPage, testInfo, 'card-input-host-field');
+
+    await appPage.getByTestId('result-card').locator('.fix-button[data-fix-id="split-host-field"]').click();
+    await expect(appPage.getByLabel('Host name', { exact: true })).toHaveValue(server.host);
+    await expect(appPage.getByLabel('Port number')).toHaveValue('2222');
+    await expect(appPage.getByLabel('User name')).toHaveValue(E2E_USER.name);
+    const dialog = appPage.getByTestId('hostkey-new');
+    await expect(dialog).toBeVisible();
+    await dialog.getByRole('button', { name: 'Connect once' }).click();
+    expect(await resultCode(appPage)).toBe(SUCCESS_CODE);
+    await expect(appPage.getByTestId('result-card').locator('.fix-outcome')).toContainText('worked');
   });
 });

@@ -181,6 +181,16 @@ export async function typeSession(page: Page, s: { host: string; port?: number |
   if (s.password !== undefined) await page.keyboard.type(s.password);
 }
 
+/**
+ * Pastes text into the focused field the way a user does: through the clipboard and Ctrl+V
+ * (the page's own paste handler sees a real paste event with clipboardData).
+ */
+export async function pasteText(page: Page, text: string): Promise<void> {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']).catch(() => undefined);
+  await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+  await page.keyboard.press('ControlOrMeta+v');
+}
+
 /** The result card once the run ended, and its diagnosis code. */
 export async function resultCode(page: Page): Promise<string> {
   const card = page.getByTestId('result-card');
