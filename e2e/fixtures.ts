@@ -191,6 +191,27 @@ export async function pasteText(page: Page, text: string): Promise<void> {
   await page.keyboard.press('ControlOrMeta+v');
 }
 
+/**
+ * Drops a file on the window as the OS does: dragenter, dragover and drop events carrying a
+ * DataTransfer with the file (its bytes given here), dispatched at the element under `target`.
+ */
+export async function dropFile(page: Page, file: { name: string; content: string | Buffer }, target = 'body'): Promise<void> {
+  const base64 = Buffer.from(file.content).toString('base64');
+  const dataTransfer = await page.evaluateHandle(
+    ({ name, base64 }) => {
+      const bin = atob(base64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], name, { type: 'application/octet-stream' }));
+      return dt;
+    },
+    { name: file.name, base64 },
+  );
+  for (const type of ['dragenter', 'dragover', 'drop']) await page.dispatchEvent(target, type, { dataTransfer });
+  await dataTransfer.dispose();
+}
+
 /** The result card once the run ended, and its diagnosis code. */
 export async function resultCode(page: Page): Promise<string> {
   const card = page.getByTestId('result-card');
