@@ -114,7 +114,7 @@ export function isElectron(testInfo: TestInfo): boolean {
 }
 
 /** The window size the README screenshots are taken at (set before a shot, so every run matches). */
-export const SHOT_VIEWPORT = { width: 1280, height: 800 };
+export const SHOT_VIEWPORT = { width: 1184, height: 740 };
 
 /**
  * Saves a screenshot of the window as e2e/screenshots/<name>.png (Chromium project only, so each
