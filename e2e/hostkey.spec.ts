@@ -81,6 +81,34 @@ test.describe('host key', () => {
     await expect(dialog).toBeHidden();
   });
 
+  test('new key from the card: "Trust this key" asks for the fingerprint, saves it and the re-check connects', async ({ appPage, uiHost }) => {
+    const server = sshd!;
+    const hk = server.hostKeys[0]!;
+    await typeSession(appPage, { host: server.host, port: server.port, user: E2E_USER.name, password: E2E_USER.password });
+    await appPage.keyboard.press('Enter');
+    await appPage.getByTestId('hostkey-new').getByRole('button', { name: 'Cancel' }).click();
+    expect(await resultCode(appPage)).toBe('HOSTKEY_UNKNOWN');
+
+    await appPage.getByTestId('result-card').locator('.fix-button[data-fix-id="trust-host-key"]').click();
+    const confirm = appPage.getByTestId('fix-confirm');
+    await expect(confirm).toBeVisible();
+    await expect(confirm.getByTestId('fix-plan')).toContainText(`[${server.host}]:${server.port} ${hk.publicKey}`);
+    const fp = confirm.getByLabel(/Fingerprint from your provider/);
+    const apply = confirm.getByRole('button', { name: /apply and connect again/ });
+    // Nothing is trusted on a click alone: the provider's fingerprint is required and compared.
+    await expect(apply).toBeDisabled();
+    await fp.fill(hk.md5);
+    await expect(confirm).toContainText('It matches the key the server presented');
+    await expectAccessible(appPage, 'trust host key confirmation');
+    await apply.click();
+    await expect(confirm).toBeHidden();
+    // The re-check run finds the key known: no question, straight to the end.
+    expect(await resultCode(appPage)).toBe(SUCCESS_CODE);
+    await expect(appPage.getByTestId('hostkey-new')).toBeHidden();
+    await expect(appPage.getByTestId('result-card').locator('.fix-outcome')).toContainText('worked');
+    expect(await fs.readFile(path.join(uiHost.dataDir, 'known_hosts'), 'utf8')).toContain(`[${server.host}]:${server.port} ${hk.publicKey}`);
+  });
+
   test('changed key: red card with both fingerprints; replacing it needs the admin’s fingerprint, then connects', async ({ appPage }, testInfo) => {
     const server = sshd!;
     const hk = server.hostKeys[0]!;
