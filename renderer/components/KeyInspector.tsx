@@ -267,7 +267,7 @@ export function KeyInspector() {
             >
               <div className="field grow">
                 <label htmlFor="ki-passphrase">Passphrase {ins.passphraseChecked ? '(checked ✓)' : ''}</label>
-                <input id="ki-passphrase" type="password" value={passphrase} autoComplete="off" onChange={(e) => k.setPassphrase(e.target.value)} />
+                <input id="ki-passphrase" type="password" value={passphrase} autoComplete="off" autoFocus={!ins.passphraseChecked} onChange={(e) => k.setPassphrase(e.target.value)} />
               </div>
               <div className="field">
                 <button type="submit" disabled={!passphrase || inspecting}>
