@@ -19,6 +19,7 @@ export { checkInput, parseHostField, parsePort } from './phases/input';
 export { fingerprintMatches, describeHostKey } from './phases/hostkey';
 export { FIX_CATALOG, FIX_IDS, makeFix, type FixId } from './fixes';
 export { TEXTS, FIX_TEXTS } from './texts';
+export { clientAlgorithms, ssh2AlgorithmOption } from './algorithms';
 
 /**
  * The phases, in order. Each reads the facts so far and returns its own; the first that stops the

@@ -5,24 +5,12 @@
  */
 import net from 'node:net';
 import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper, type Stats } from 'ssh2';
-import * as ssh2Constants from 'ssh2/lib/protocol/constants.js';
+import { clientAlgorithms, ssh2AlgorithmOption } from '../diagnose/index';
 import { Secret } from '../common/secret';
 import { loadPrivateKeyForSsh, readKeyFile } from '../keys/index';
 import { blobKeyType, checkHostKey, knownKeyTypes, readKnownHosts } from '../store/known-hosts';
 import { knownHostsFileOf, targetOf } from './common';
 import { RepairError, type RepairContext } from './types';
-
-interface Ssh2Lists {
-  DEFAULT_KEX: string[];
-  SUPPORTED_KEX: string[];
-  DEFAULT_SERVER_HOST_KEY: string[];
-  SUPPORTED_SERVER_HOST_KEY: string[];
-  DEFAULT_CIPHER: string[];
-  SUPPORTED_CIPHER: string[];
-  DEFAULT_MAC: string[];
-  SUPPORTED_MAC: string[];
-}
-const C: Ssh2Lists = ssh2Constants;
 
 export interface LoginOptions {
   /** SECRET. Password for password and keyboard-interactive logins. */
@@ -42,19 +30,6 @@ export interface RemoteSession {
   close(): void;
 }
 
-/** Weak algorithms the site allows, put after ssh2's defaults (same rule as the engine's offer). */
-function algorithms(legacy: readonly string[], preferredKeyTypes: string[]): ConnectConfig['algorithms'] {
-  const add = (def: string[], sup: string[]) => [...def, ...sup.filter((a) => !def.includes(a) && legacy.includes(a))];
-  const hostKeys = add(C.DEFAULT_SERVER_HOST_KEY, C.SUPPORTED_SERVER_HOST_KEY);
-  const produces = (alg: string) => preferredKeyTypes.some((t) => t === alg || (t === 'ssh-rsa' && /^rsa-sha2-/.test(alg)));
-  return {
-    kex: add(C.DEFAULT_KEX, C.SUPPORTED_KEX) as never,
-    serverHostKey: [...hostKeys.filter(produces), ...hostKeys.filter((a) => !produces(a))] as never,
-    cipher: add(C.DEFAULT_CIPHER, C.SUPPORTED_CIPHER) as never,
-    hmac: add(C.DEFAULT_MAC, C.SUPPORTED_MAC) as never,
-  };
-}
-
 const MAX_NEW_PASSWORD_ROUNDS = 2;
 
 /** Logs in to the attempt's server. Refuses servers whose key is not trusted. */
@@ -68,7 +43,8 @@ export async function login(ctx: RepairContext, opts: LoginOptions): Promise<Rem
     username: ctx.request.user,
     readyTimeout: timeoutMs,
     tryKeyboard: opts.password !== undefined,
-    algorithms: algorithms(ctx.request.legacyAlgorithms ?? [], knownKeyTypes(known, host, port)),
+    // The same offer the engine makes: ssh2's defaults plus the weak algorithms this site allows.
+    algorithms: ssh2AlgorithmOption(clientAlgorithms(ctx.request.legacyAlgorithms ?? [], knownKeyTypes(known, host, port))) as ConnectConfig['algorithms'],
   };
   if (opts.password !== undefined) config.password = opts.password;
   if (opts.useKey && ctx.request.privateKey) {
