@@ -14,7 +14,9 @@ const STATUS_TEXT: Record<PhaseStatus, string> = {
 };
 const ICON: Record<PhaseStatus, string> = { pending: '○', running: '◌', ok: '✓', warn: '!', fail: '✗', skipped: '–' };
 
-function StepTime({ step, now }: { step: StepView; now: number }) {
+function StepTime({ step, now, waitingForUser }: { step: StepView; now: number; waitingForUser: boolean }) {
+  // While a question is open the engine's clock is stopped: showing time against the budget would mislead.
+  if (step.status === 'running' && waitingForUser) return <span className="step-time">waiting for your answer</span>;
   if (step.status === 'running' && step.startedAt !== null) {
     const elapsed = Math.max(0, now - step.startedAt);
     if (step.budgetMs && elapsed > 1000) {
@@ -49,6 +51,7 @@ export function Stepper() {
   const startedAt = useRun((s) => s.startedAt);
   const endedAt = useRun((s) => s.endedAt);
   const cancelling = useRun((s) => s.cancelling);
+  const waitingForUser = useRun((s) => s.prompts.length > 0);
   const active = state === 'running' || state === 'starting';
   const now = useNow(active);
   if (state === 'idle') return null;
@@ -79,7 +82,7 @@ export function Stepper() {
               </span>
               {s.detail && <span className="step-detail">{s.detail}</span>}
             </span>
-            <StepTime step={s} now={now} />
+            <StepTime step={s} now={now} waitingForUser={waitingForUser} />
           </li>
         ))}
       </ol>
