@@ -1,8 +1,9 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freeLoopbackAddress, freePort, waitForListen } from './addresses';
+import { freeLoopbackAddress, freePort } from './addresses';
+import { startDaemon } from './daemon';
 import { harnessTempDir } from './sshd';
 
 const run = promisify(execFile);
@@ -50,41 +51,13 @@ export async function startDropbear(options: DropbearOptions = {}): Promise<Drop
   await fs.writeFile(path.join(dir, 'host.pub'), `${publicKey}\n`);
   const sha256 = (await run('ssh-keygen', ['-l', '-f', path.join(dir, 'host.pub')])).stdout.split(/\s+/)[1] ?? '';
 
-  let output = '';
-  const child: ChildProcess = spawn(DROPBEAR_PATH, ['-F', '-E', '-p', `${host}:${port}`, '-r', keyFile, '-P', path.join(dir, 'dropbear.pid'), ...(options.args ?? [])], { stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (d: string) => {
-    output = (output + d).slice(-100_000);
-  });
-  let exited = false;
-  const exitPromise = new Promise<void>((resolve) => child.once('exit', () => {
-    exited = true;
-    resolve();
-  }));
-  try {
-    await waitForListen(host, port, 5000, () => !exited);
-  } catch (err) {
-    if (!exited) child.kill('SIGKILL');
-    throw new Error(`${(err as Error).message}\n${output}`, { cause: err });
-  }
+  const daemon = await startDaemon(DROPBEAR_PATH, ['-F', '-E', '-p', `${host}:${port}`, '-r', keyFile, '-P', path.join(dir, 'dropbear.pid'), ...(options.args ?? [])], { host, port, dir, logLimit: 100_000 });
   return {
     host,
     port,
-    pid: child.pid ?? -1,
+    pid: daemon.pid,
     hostKey: { publicKey, sha256 },
-    log: () => output,
-    async stop() {
-      if (!exited && child.pid !== undefined) {
-        try {
-          process.kill(child.pid, 'SIGTERM');
-        } catch {
-          // already gone
-        }
-        const timer = setTimeout(() => child.pid !== undefined && !exited && child.kill('SIGKILL'), 2000);
-        await exitPromise;
-        clearTimeout(timer);
-      }
-      await fs.rm(dir, { recursive: true, force: true });
-    },
+    log: daemon.log,
+    stop: daemon.stop,
   };
 }

@@ -1,9 +1,10 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freeLoopbackAddress, freePort, waitForListen } from './addresses';
+import { freeLoopbackAddress, freePort } from './addresses';
+import { startDaemon } from './daemon';
 
 const run = promisify(execFile);
 
@@ -175,44 +176,16 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdServer> 
     throw new Error(`sshd rejected the generated config: ${(err as { stderr?: string }).stderr ?? String(err)}`, { cause: err });
   }
 
-  let output = '';
-  const child: ChildProcess = spawn(SSHD_PATH, ['-D', '-e', '-f', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (d: string) => {
-    output = (output + d).slice(-200_000);
-  });
-  let exited = false;
-  const exitPromise = new Promise<void>((resolve) => child.once('exit', () => {
-    exited = true;
-    resolve();
-  }));
-  try {
-    await waitForListen(host, port, 5000, () => !exited);
-  } catch (err) {
-    if (!exited) child.kill('SIGKILL');
-    throw new Error(`${(err as Error).message}\n${output}`, { cause: err });
-  }
+  const daemon = await startDaemon(SSHD_PATH, ['-D', '-e', '-f', configPath], { host, port, dir, logLimit: 200_000 });
   return {
     host,
     port,
-    pid: child.pid ?? -1,
+    pid: daemon.pid,
     hostKeys,
     dir,
     configPath,
-    log: () => output,
-    async stop() {
-      if (!exited && child.pid !== undefined) {
-        try {
-          process.kill(child.pid, 'SIGTERM');
-        } catch {
-          // already gone
-        }
-        const timer = setTimeout(() => child.pid !== undefined && !exited && child.kill('SIGKILL'), 2000);
-        await exitPromise;
-        clearTimeout(timer);
-      }
-      await fs.rm(dir, { recursive: true, force: true });
-    },
+    log: daemon.log,
+    stop: daemon.stop,
   };
 }
 
