@@ -229,14 +229,7 @@ export const ReportSchema = z.object({
   createdAt: z.iso.datetime(),
   anonymised: z.boolean(),
   /** The outcome of the last round. */
-  summary: z.object({
-    code: z.enum(DIAGNOSIS_CODES),
-    ok: z.boolean(),
-    phase: z.enum(PHASES),
-    title: str,
-    explanation: str,
-    nextStep: str,
-  }),
+  summary: DiagnosisSchema.pick({ code: true, ok: true, phase: true, title: true, explanation: true, nextStep: true }),
   request: RequestSummarySchema,
   rounds: z
     .array(

@@ -48,6 +48,16 @@ function checkFingerprint(input: RepairInput, key: HostKeyInfo): void {
   if (!check.ok) throw new RepairError('REFUSED', `${check.message} Nothing was written.`);
 }
 
+/** What both host-key fixes do first: the user confirmed, the fingerprint they gave matches, and how the file stands now. */
+async function confirmedKeyCheck(fix: Fix, ctx: RepairContext, input: RepairInput) {
+  requireConfirmed(fix, input.confirmed);
+  const t = keyTarget(fix, ctx);
+  checkFingerprint(input, t.key);
+  const b64 = t.key.publicKey.split(' ')[1]!;
+  const file = await readKnownHosts(t.file);
+  return { t, b64, file, check: checkHostKey(file, t.host, t.port, t.key.type, b64) };
+}
+
 function sha256OfEntry(b64: string): string {
   try {
     return fingerprintSha256(Buffer.from(b64, 'base64'));
@@ -75,12 +85,7 @@ export const hostKeyFixes: Record<string, FixHandler> = {
       };
     },
     async apply(fix, ctx, input) {
-      requireConfirmed(fix, input.confirmed);
-      const t = keyTarget(fix, ctx);
-      checkFingerprint(input, t.key);
-      const b64 = t.key.publicKey.split(' ')[1]!;
-      const file = await readKnownHosts(t.file);
-      const check = checkHostKey(file, t.host, t.port, t.key.type, b64);
+      const { t, file, check } = await confirmedKeyCheck(fix, ctx, input);
       if (check.status === 'revoked') throw new RepairError('REFUSED', `${t.file} marks this key as revoked (line ${check.matches[0]!.line}); it is never trusted. Ask the administrator.`);
       if (check.status === 'changed') {
         throw new RepairError('REFUSED', `${t.file} now records a different key for this server (line ${check.matches[0]!.line}). Connect again: the diagnosis will show both keys.`);
@@ -123,12 +128,7 @@ export const hostKeyFixes: Record<string, FixHandler> = {
       };
     },
     async apply(fix, ctx, input) {
-      requireConfirmed(fix, input.confirmed);
-      const t = keyTarget(fix, ctx);
-      checkFingerprint(input, t.key);
-      const b64 = t.key.publicKey.split(' ')[1]!;
-      const file = await readKnownHosts(t.file);
-      const check = checkHostKey(file, t.host, t.port, t.key.type, b64);
+      const { t, b64, file, check } = await confirmedKeyCheck(fix, ctx, input);
       if (check.status === 'revoked') throw new RepairError('REFUSED', `${t.file} marks the new key as revoked: it must never be trusted. Ask the administrator.`);
       if (check.status === 'trusted') return { applied: true, changes: [], backups: [], nextRequest: ctx.request, message: `${t.file} already records the new key. Connecting again to check.` };
       const oldSha = str(fix.params, 'oldSha256');
