@@ -19,6 +19,7 @@ export function registerIpc(services: Services, isTrustedUrl: (url: string) => b
       const c: RunClient = {
         sendEvent: (payload) => !contents.isDestroyed() && contents.send('run:event', payload),
         sendPrompt: (payload) => !contents.isDestroyed() && contents.send('run:prompt', payload),
+        sendCheck: (payload) => !contents.isDestroyed() && contents.send('check:event', payload),
       };
       contents.once('destroyed', () => services.dropClient(c));
       clients.set(contents, c);

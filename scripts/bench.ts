@@ -3,6 +3,7 @@
  * run (ratios, not absolute times, so a slower machine does not change the verdict).
  */
 import { benchEngine } from './bench-engine';
+import { benchCheck } from './bench-check';
 import { runKeysBench } from './bench-keys';
 
 interface Row {
@@ -45,6 +46,16 @@ async function main(): Promise<number> {
       ok: line.ok,
     });
   }
+  console.log('Check all (50 saved sites)...');
+  const check = await benchCheck();
+  rows.push({
+    name: `${check.name} (slowest alone: ${check.slowestSite}; results ${Object.entries(check.codes).map(([c, n]) => `${n} ${c}`).join(', ')})`,
+    ours: `${check.allMs} ms`,
+    reference: `${check.slowestSingleMs} ms`,
+    ratio: check.ratio.toFixed(2),
+    budget: `<= ${check.budget}x`,
+    ok: check.ok,
+  });
   console.log('');
   for (const r of rows) {
     console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name}\n      ours ${r.ours}, reference ${r.reference}, ratio ${r.ratio}, budget ${r.budget}`);

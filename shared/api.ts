@@ -3,6 +3,7 @@
  * result type per channel, one payload type per event channel. Both transports (Electron
  * IPC and the `sftp-doctor ui` WebSocket) carry exactly these, through one handler table.
  */
+import type { CheckEvent, CheckSelection, CheckStarted } from './check';
 import type { KeyInspection, KeyTargetFormat } from './keys';
 import type { ImportPreview, ImportSource, Site, SiteDraft, SiteSettings } from './sites';
 import type { AppInfo, ConnectionRequest, PromptAnswer, PromptRequest, RunEvent } from './types';
@@ -126,11 +127,14 @@ export interface ApiRequests {
     args: [key: KeyInput, to: KeyTargetFormat, options: { passphrase?: string; newPassphrase?: string }];
     result: KeyConvertResult;
   };
+  'check:start': { args: [selection: CheckSelection]; result: CheckStarted };
+  'check:cancel': { args: [checkId: string]; result: { cancelled: boolean } };
 }
 
 export interface ApiEvents {
   'run:event': RunEvent;
   'run:prompt': PromptRequest;
+  'check:event': CheckEvent;
 }
 
 export type RequestChannel = keyof ApiRequests;
@@ -153,8 +157,10 @@ export const REQUEST_CHANNELS = [
   'bundle:export',
   'keys:inspect',
   'keys:convert',
+  'check:start',
+  'check:cancel',
 ] as const satisfies readonly RequestChannel[];
-export const EVENT_CHANNELS = ['run:event', 'run:prompt'] as const satisfies readonly EventChannel[];
+export const EVENT_CHANNELS = ['run:event', 'run:prompt', 'check:event'] as const satisfies readonly EventChannel[];
 
 // Compile-time proof that the channel lists name every channel.
 type Missing<All, Listed> = Exclude<All, Listed>;

@@ -12,6 +12,7 @@ import type { PasswordVault } from '../store/password-vault';
 import { SiteStore } from '../store/sites';
 import { ApiError } from './errors';
 import { bundleHandlers } from './bundle-handlers';
+import { checkHandlers } from './check-handlers';
 import { keyHandlers } from './key-handlers';
 import { repairHandlers } from './repair-handlers';
 import { RunManager, type DiagnoseFn, type RunClient } from './runs';
@@ -46,6 +47,7 @@ export interface Services {
 export function createServices(deps: ServiceDeps, extra: Partial<Handlers> = {}): Services {
   const sites = new SiteStore({ dataDir: deps.dataDir, vault: deps.vault });
   const runs = new RunManager(deps.diagnose, () => appKnownHostsPath(deps.dataDir));
+  const checks = checkHandlers({ runs, sites });
   const versions = { node: process.versions.node, ...readLibraryVersions(), ...deps.versions };
 
   const handlers: Handlers = {
@@ -64,6 +66,7 @@ export function createServices(deps: ServiceDeps, extra: Partial<Handlers> = {})
     ...repairHandlers({ runs, sites, dataDir: deps.dataDir, knownHostsPath: () => appKnownHostsPath(deps.dataDir) }),
     ...bundleHandlers({ runs, versions, ...(deps.chooseSavePath ? { chooseSavePath: deps.chooseSavePath } : {}) }),
     ...keyHandlers(),
+    ...checks.handlers,
     ...extra,
   };
 
@@ -78,7 +81,11 @@ export function createServices(deps: ServiceDeps, extra: Partial<Handlers> = {})
     return handler(parsed.data, ctx);
   }
 
-  return { dispatch, runs, sites, dropClient: (client) => runs.dropClient(client) };
+  return { dispatch, runs, sites, dropClient: (client) => {
+      checks.dropClient(client);
+      runs.dropClient(client);
+    },
+  };
 }
 
 function readLibraryVersions(): Record<string, string> {

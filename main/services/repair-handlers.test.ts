@@ -28,6 +28,7 @@ function client(services: () => Services): RunClient & { events: RunEvent[]; don
       const answer = p.kind === 'hostkey' ? ({ promptId: p.promptId, kind: 'hostkey', decision: 'cancel' } as const) : ({ promptId: p.promptId, kind: 'secret', answers: null } as const);
       setImmediate(() => services().runs.answer(p.runId, answer, self));
     },
+    sendCheck() {},
     done(runId) {
       const found = events.find((e) => e.type === 'done' && e.runId === runId);
       if (found && found.type === 'done') return Promise.resolve(found.result);

@@ -3,6 +3,7 @@
  * client that started them, and the client's answers back to the waiting engine.
  */
 import { randomUUID } from 'node:crypto';
+import type { CheckEvent } from '../../shared/check';
 import { PHASES } from '../../shared/codes';
 import type { ConnectionRequest, PromptAnswer, PromptRequest, RunEvent, RunResult } from '../../shared/types';
 import { Secret } from '../common/secret';
@@ -15,6 +16,8 @@ export type DiagnoseFn = (request: ConnectionRequest, options: DiagnoseOptions) 
 export interface RunClient {
   sendEvent(event: RunEvent): void;
   sendPrompt(prompt: PromptRequest): void;
+  /** A row of a "Check all" changed. */
+  sendCheck(event: CheckEvent): void;
 }
 
 interface ActiveRun {
@@ -41,8 +44,8 @@ export interface RunRecord {
 
 /** Events kept per run for the bundle's timeline (a hostile server cannot make this unbounded). */
 const MAX_EVENTS_PER_RUN = 20_000;
-/** Finished runs remembered (most recent kept). */
-const MAX_RECORDS = 20;
+/** Finished runs remembered (most recent kept): enough for a "Check all" of dozens of sites. */
+const MAX_RECORDS = 120;
 
 /** How long a question may wait for the user before the run gives up on it. */
 const PROMPT_TIMEOUT_MS = 10 * 60 * 1000;
@@ -58,6 +61,24 @@ export class RunManager {
   ) {}
 
   start(request: ConnectionRequest, client: RunClient, previous?: RunRecord['previous']): string {
+    return this.#start(request, client, { ...(previous ? { previous } : {}) }).runId;
+  }
+
+  /**
+   * A run nobody watches live (one site of "Check all"): its events are kept for the bundle but
+   * not sent to the client, and nothing is asked (the diagnosis says what was needed). The record
+   * belongs to the client, so it can open, repair and bundle the result afterwards.
+   */
+  runQuietly(request: ConnectionRequest, client: RunClient, signal: AbortSignal): Promise<RunResult> {
+    const { runId, done } = this.#start(request, client, { quiet: true });
+    const onAbort = () => this.#runs.get(runId)?.controller.abort();
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    return done.finally(() => signal.removeEventListener('abort', onAbort));
+  }
+
+  #start(request: ConnectionRequest, client: RunClient, how: { previous?: RunRecord['previous']; quiet?: boolean }): { runId: string; done: Promise<RunResult> } {
+    const { previous, quiet = false } = how;
     const runId = randomUUID();
     const run: ActiveRun = { client, controller: new AbortController(), prompts: new Map() };
     this.#runs.set(runId, run);
@@ -71,27 +92,31 @@ export class RunManager {
       defaultKnownHostsPath: this.knownHostsPath(),
       onEvent: (event) => {
         if (record.events.length < MAX_EVENTS_PER_RUN) record.events.push(event);
-        client.sendEvent(event);
+        if (!quiet) client.sendEvent(event);
       },
-      prompt: (prompt) => this.#ask(run, record, prompt),
+      ...(quiet ? {} : { prompt: (prompt: PromptRequest) => this.#ask(run, record, prompt) }),
     };
-    void this.diagnose(request, options)
+    const done = this.diagnose(request, options)
       .then((result) => {
         record.result = result;
+        return result;
       })
       .catch((err: unknown) => {
         // The engine reports problems as diagnoses; reaching here is a bug. End the run visibly.
         const message = err instanceof Error ? err.message : String(err);
         const result = internalErrorResult(runId, request, message, started);
         record.result = result;
-        client.sendEvent({ type: 'log', runId, ms: Date.now() - started, source: 'engine', text: `internal error: ${message}` });
-        client.sendEvent({ type: 'done', runId, result });
+        if (!quiet) {
+          client.sendEvent({ type: 'log', runId, ms: Date.now() - started, source: 'engine', text: `internal error: ${message}` });
+          client.sendEvent({ type: 'done', runId, result });
+        }
+        return result;
       })
       .finally(() => {
         for (const resolve of run.prompts.values()) resolve({ promptId: '', kind: 'secret', answers: null });
         this.#runs.delete(runId);
       });
-    return runId;
+    return { runId, done };
   }
 
   cancel(runId: string, client: RunClient): boolean {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { ApiRequests, KeyInput, RequestChannel } from '../../shared/api';
+import { MAX_CHECK_JOBS } from '../../shared/check';
 import { KEY_TARGET_FORMATS } from '../../shared/keys';
 import type { ImportSource, SiteDraft, SiteSettings } from '../../shared/sites';
 import type { ConnectionRequest, PromptAnswer } from '../../shared/types';
@@ -82,6 +83,10 @@ export const argSchemas: { [K in RequestChannel]: z.ZodType<ApiRequests[K]['args
   'bundle:export': z.tuple([id, z.strictObject({ anonymise: z.boolean() })]),
   'keys:inspect': z.union([z.tuple([keyInputSchema]), z.tuple([keyInputSchema, text()])]),
   'keys:convert': z.tuple([keyInputSchema, z.enum(KEY_TARGET_FORMATS), z.strictObject({ passphrase: text().optional(), newPassphrase: text().optional() })]),
+  'check:start': z.tuple([
+    z.strictObject({ folder: text(1024).optional(), siteIds: z.array(id).max(10_000).optional(), jobs: z.number().int().min(1).max(MAX_CHECK_JOBS).optional() }),
+  ]),
+  'check:cancel': z.tuple([id]),
 };
 
 /** Describes what was wrong with the arguments without echoing their values (they may hold secrets). */

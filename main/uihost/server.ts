@@ -145,6 +145,7 @@ function attach(ws: WebSocket, services: Services): void {
   const client: RunClient = {
     sendEvent: (payload) => send({ type: 'event', channel: EVENT_CHANNELS[0], payload }),
     sendPrompt: (payload) => send({ type: 'event', channel: 'run:prompt', payload }),
+    sendCheck: (payload) => send({ type: 'event', channel: 'check:event', payload }),
   };
   ws.on('message', (data, isBinary) => {
     if (isBinary) return ws.close(1003, 'text frames only');
