@@ -47,7 +47,7 @@ export async function startUiHostProcess(env: NodeJS.ProcessEnv = {}): Promise<U
     const timer = setTimeout(() => reject(new Error(`sftp-doctor ui printed no URL within 15 s:\n${out}`)), 15_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]!);

@@ -65,7 +65,7 @@ export function createServices(deps: ServiceDeps, extra: Partial<Handlers> = {})
     ...siteHandlers(sites),
     ...repairHandlers({ runs, sites, dataDir: deps.dataDir, knownHostsPath: () => appKnownHostsPath(deps.dataDir) }),
     ...bundleHandlers({ runs, versions, ...(deps.chooseSavePath ? { chooseSavePath: deps.chooseSavePath } : {}) }),
-    ...keyHandlers(),
+    ...keyHandlers({ allowPaths: deps.host !== 'browser' }),
     ...checks.handlers,
     ...extra,
   };

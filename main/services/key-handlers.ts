@@ -17,14 +17,25 @@ const EXTENSIONS: Record<ApiRequests['keys:convert']['args'][1], string> = {
   'rfc4716-public': '.rfc4716.pub',
 };
 
-async function keyBytes(key: KeyInput): Promise<Buffer> {
+/**
+ * Said when the browser host is asked to read a key by path. A page (or anything holding its
+ * token) must not turn the host into a reader of every private key on the machine: in the
+ * browser only the bytes of a file the user picked in that window are inspected or converted.
+ */
+export const NO_PATHS_IN_BROWSER =
+  'In the browser window, keys are read only from a file you choose or drop here, not by path. Use "Choose file…" (or drop the key file) instead of typing its path.';
+
+async function keyBytes(key: KeyInput, allowPaths: boolean): Promise<Buffer> {
   if (key.base64 !== undefined) {
     const bytes = Buffer.from(key.base64, 'base64');
     if (bytes.length > MAX_KEY_FILE_BYTES) throw new ApiError('INVALID_ARGUMENT', 'This file is far too large to be an SSH key.');
     return bytes;
   }
   if (key.text !== undefined) return Buffer.from(key.text, 'utf8');
-  if (key.path !== undefined) return readKeyFile(key.path);
+  if (key.path !== undefined) {
+    if (!allowPaths) throw new ApiError('FORBIDDEN', NO_PATHS_IN_BROWSER);
+    return readKeyFile(key.path);
+  }
   throw new ApiError('INVALID_ARGUMENT', 'No key was given.');
 }
 
@@ -34,16 +45,21 @@ export function suggestedFileName(inputName: string | undefined, to: keyof typeo
   return `${base}${EXTENSIONS[to]}` || 'id_key';
 }
 
-export function keyHandlers(): KeyHandlers {
+export interface KeyHandlerOptions {
+  /** Whether keys may be named by a path on this computer (the desktop app); false in the browser host. */
+  allowPaths: boolean;
+}
+
+export function keyHandlers({ allowPaths }: KeyHandlerOptions): KeyHandlers {
   return {
     'keys:inspect': async ([key, passphrase]) => {
       const fileName = key.name ?? key.path;
-      return inspectKey(await keyBytes(key), { passphrase: Secret.from(passphrase) ?? null, ...(fileName ? { fileName } : {}) });
+      return inspectKey(await keyBytes(key, allowPaths), { passphrase: Secret.from(passphrase) ?? null, ...(fileName ? { fileName } : {}) });
     },
     'keys:convert': async ([key, to, options]) => {
       const fileName = key.name ?? key.path;
       try {
-        const result = await convertKey(await keyBytes(key), {
+        const result = await convertKey(await keyBytes(key, allowPaths), {
           to,
           passphrase: Secret.from(options.passphrase) ?? null,
           newPassphrase: Secret.from(options.newPassphrase) ?? null,

@@ -1,15 +1,25 @@
 /**
  * `sftp-doctor ui`: serves the built renderer on 127.0.0.1 and bridges the typed API over a
- * WebSocket to the same services the Electron window uses. Guarded like Jupyter: a random token
- * in the URL (kept in an HttpOnly cookie afterwards), Host and Origin checks, loopback only.
+ * WebSocket to the same services the Electron window uses.
+ *
+ * What it accepts and refuses:
+ * - HTTP: only GET/HEAD with our own Host header (DNS rebinding), only files inside the renderer
+ *   folder (no ../, no symlink leading out). The page itself holds no secret, so it needs no token.
+ * - The token: handed to the page in the address's #fragment (never sent to a server, never a
+ *   cookie, which 127.0.0.1 would share with every port), or through a one-time /open/<nonce>
+ *   address for `--open`, so no browser command line shows it.
+ * - WebSocket: our own Host and Origin only; the first message must be {type:'hello', token}
+ *   within a few seconds, else the socket is closed. After that every frame of any shape gets a
+ *   reply (an error for a bad one), never a crash; a client that stops reading stops being read.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { ApiErrorShape } from '../../shared/api';
 import { EVENT_CHANNELS } from '../../shared/api';
-import { BRIDGE_PATH, type BridgeServerMessage } from '../../shared/bridge';
+import { BRIDGE_PATH, CLOSE_TOKEN_REFUSED, TOKEN_FRAGMENT, type BridgeServerMessage } from '../../shared/bridge';
 import type { RunClient } from '../services/runs';
 import { toApiError } from '../services/errors';
 import type { Services } from '../services/handlers';
@@ -25,18 +35,40 @@ export interface UiHostOptions {
   bindAddress?: string;
   /** Fixed token (tests); random otherwise. */
   token?: string;
+  /** Flow limits (tests make them small). */
+  limits?: Partial<FlowLimits>;
 }
 
+export interface FlowLimits {
+  /** Bytes queued for one client above which the host stops reading its requests. */
+  highWaterBytes: number;
+  /** Bytes queued for one client above which it is disconnected (it is not reading). */
+  maxQueuedBytes: number;
+  /** Requests of one client being worked on at once; more wait unread. */
+  maxInFlight: number;
+  /** Time a new socket has to send its hello. */
+  helloTimeoutMs: number;
+}
+
+const DEFAULT_LIMITS: FlowLimits = { highWaterBytes: 1024 * 1024, maxQueuedBytes: 32 * 1024 * 1024, maxInFlight: 16, helloTimeoutMs: 10_000 };
+
 export interface UiHost {
+  /** The address to print: the token rides in its #fragment. */
   url: string;
   origin: string;
   port: number;
   token: string;
+  /** A one-time address (valid once, for a minute) that hands the token to the first browser opening it. */
+  oneTimeUrl(): string;
+  /** Flow figures (tests of backpressure): the most bytes ever queued for one client, clients not being read now. */
+  stats(): { peakQueuedBytes: number; pausedClients: number };
   close(): Promise<void>;
 }
 
-const COOKIE = 'sftp_doctor_token';
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+const ONE_TIME_TTL_MS = 60_000;
+/** Largest request id we answer to; beyond it ids lose precision in JavaScript clients. */
+const MAX_ID = Number.MAX_SAFE_INTEGER;
 
 export function isLoopbackAddress(address: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address) || address === '::1';
@@ -47,6 +79,9 @@ export async function startUiHost(options: UiHostOptions): Promise<UiHost> {
   if (!isLoopbackAddress(bindAddress)) throw new Error(`The UI host only listens on loopback addresses, not ${bindAddress}.`);
   const token = options.token ?? randomBytes(24).toString('base64url');
   const tokenBytes = Buffer.from(token);
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const oneTime = new Map<string, number>();
+  let peakQueued = 0;
 
   const server = http.createServer();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
@@ -61,21 +96,15 @@ export async function startUiHost(options: UiHostOptions): Promise<UiHost> {
   const origin = `http://${hostPart}:${port}`;
   const csp = contentSecurityPolicy([...allowedHosts].map((h) => `ws://${h}`));
 
-  const tokenMatches = (candidate: string | null | undefined): boolean => {
-    if (!candidate) return false;
+  const tokenMatches = (candidate: unknown): boolean => {
+    if (typeof candidate !== 'string' || candidate.length > 256) return false;
     const c = Buffer.from(candidate);
     return c.length === tokenBytes.length && timingSafeEqual(c, tokenBytes);
   };
-  const cookieToken = (req: http.IncomingMessage): string | undefined => {
-    for (const part of (req.headers.cookie ?? '').split(';')) {
-      const [k, ...v] = part.trim().split('=');
-      if (k === COOKIE) return v.join('=');
-    }
-    return undefined;
-  };
 
+  const baseHeaders = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' };
   const refuse = (res: http.ServerResponse, status: number, message: string) => {
-    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...baseHeaders });
     res.end(`${message}\n`);
   };
 
@@ -85,49 +114,60 @@ export async function startUiHost(options: UiHostOptions): Promise<UiHost> {
       if (!allowedHosts.has(req.headers.host ?? '')) return refuse(res, 403, 'Forbidden: unexpected Host header.');
       if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.');
       const url = new URL(req.url ?? '/', origin);
-      const fromQuery = url.searchParams.get('token');
-      const authorised = tokenMatches(fromQuery) || tokenMatches(cookieToken(req));
-      if (!authorised) {
-        return refuse(res, 403, 'Forbidden: open the address that "sftp-doctor ui" printed; it contains the access token.');
+      const open = /^\/open\/([\w-]{16,64})$/.exec(url.pathname);
+      if (open) {
+        const nonce = open[1]!;
+        const expires = oneTime.get(nonce);
+        oneTime.delete(nonce);
+        if (expires === undefined || expires < Date.now()) {
+          return refuse(res, 410, 'This one-time link was used already or has expired. Open the address that "sftp-doctor ui" printed.');
+        }
+        // The fragment stays in the browser: it reaches the page, never a server or a log.
+        res.writeHead(303, { Location: `/#${TOKEN_FRAGMENT}=${token}`, ...baseHeaders });
+        return res.end();
       }
       const file = await resolveStatic(options.staticDir, url.pathname);
       if (!file) return refuse(res, 404, 'Not found.');
-      const headers: http.OutgoingHttpHeaders = {
+      res.writeHead(200, {
+        ...baseHeaders,
         'Content-Type': contentType(file),
         'Content-Security-Policy': csp,
-        'X-Content-Type-Options': 'nosniff',
-        'Referrer-Policy': 'no-referrer',
         'Cross-Origin-Opener-Policy': 'same-origin',
         'Cross-Origin-Resource-Policy': 'same-origin',
         'X-Frame-Options': 'DENY',
-        'Cache-Control': 'no-store',
-      };
-      if (tokenMatches(fromQuery)) headers['Set-Cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
-      res.writeHead(200, headers);
+      });
       if (req.method === 'HEAD') return res.end();
-      createReadStream(file).pipe(res);
+      createReadStream(file).on('error', () => res.destroy()).pipe(res);
     })().catch(() => refuse(res, 500, 'Internal error.'));
   });
 
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin);
-    const ok =
-      url.pathname === BRIDGE_PATH &&
-      allowedHosts.has(req.headers.host ?? '') &&
-      allowedOrigins.has(req.headers.origin ?? '') &&
-      (tokenMatches(url.searchParams.get('token')) || tokenMatches(cookieToken(req)));
+    const ok = url.pathname === BRIDGE_PATH && allowedHosts.has(req.headers.host ?? '') && allowedOrigins.has(req.headers.origin ?? '');
     if (!ok) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, options.services));
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      attach(ws, options.services, limits, tokenMatches, (queued) => {
+        if (queued > peakQueued) peakQueued = queued;
+      }),
+    );
   });
 
   return {
-    url: `${origin}/?token=${token}`,
+    url: `${origin}/#${TOKEN_FRAGMENT}=${token}`,
     origin,
     port,
     token,
+    oneTimeUrl() {
+      const now = Date.now();
+      for (const [n, expires] of oneTime) if (expires < now) oneTime.delete(n);
+      const nonce = randomBytes(24).toString('base64url');
+      oneTime.set(nonce, now + ONE_TIME_TTL_MS);
+      return `${origin}/open/${nonce}`;
+    },
+    stats: () => ({ peakQueuedBytes: peakQueued, pausedClients: [...wss.clients].filter((c) => c.isPaused).length }),
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
@@ -138,33 +178,115 @@ export async function startUiHost(options: UiHostOptions): Promise<UiHost> {
   };
 }
 
-function attach(ws: WebSocket, services: Services): void {
+const badFrame = (message: string): ApiErrorShape => ({ code: 'INVALID_ARGUMENT', message });
+
+function attach(ws: WebSocket, services: Services, limits: FlowLimits, tokenMatches: (t: unknown) => boolean, onQueued: (bytes: number) => void): void {
+  let authed = false;
+  let queued = 0;
+  let inFlight = 0;
+  let closed = false;
+
+  const helloTimer = setTimeout(() => ws.close(CLOSE_TOKEN_REFUSED, 'no access token'), limits.helloTimeoutMs);
+  helloTimer.unref();
+
+  // Backpressure: stop reading a client's requests while its replies pile up or too many are
+  // being worked on; drop a client that does not read at all.
+  const updateFlow = () => {
+    if (closed) return;
+    const hold = queued > limits.highWaterBytes || inFlight >= limits.maxInFlight;
+    if (hold && !ws.isPaused) ws.pause();
+    else if (!hold && ws.isPaused) ws.resume();
+  };
   const send = (message: BridgeServerMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    if (closed || ws.readyState !== ws.OPEN) return;
+    const text = JSON.stringify(message);
+    const bytes = Buffer.byteLength(text);
+    if (queued + bytes > limits.maxQueuedBytes) {
+      closed = true;
+      ws.terminate();
+      return;
+    }
+    queued += bytes;
+    onQueued(queued);
+    ws.send(text, () => {
+      queued -= bytes;
+      updateFlow();
+    });
+    updateFlow();
   };
   const client: RunClient = {
     sendEvent: (payload) => send({ type: 'event', channel: EVENT_CHANNELS[0], payload }),
     sendPrompt: (payload) => send({ type: 'event', channel: 'run:prompt', payload }),
     sendCheck: (payload) => send({ type: 'event', channel: 'check:event', payload }),
   };
-  ws.on('message', (data, isBinary) => {
-    if (isBinary) return ws.close(1003, 'text frames only');
+
+  const onFrame = (data: RawData, isBinary: boolean) => {
+    if (!authed) {
+      let hello: unknown;
+      try {
+        hello = isBinary ? null : JSON.parse(data.toString());
+      } catch {
+        hello = null;
+      }
+      const h = hello as { type?: unknown; token?: unknown } | null;
+      if (h && typeof h === 'object' && h.type === 'hello' && tokenMatches(h.token)) {
+        authed = true;
+        clearTimeout(helloTimer);
+        return;
+      }
+      closed = true;
+      return ws.close(CLOSE_TOKEN_REFUSED, 'access token refused');
+    }
+    if (isBinary) return send({ type: 'error', error: badFrame('Binary frames are not accepted: send JSON text.') });
     let msg: unknown;
     try {
       msg = JSON.parse(data.toString());
     } catch {
-      return ws.close(1007, 'invalid JSON');
+      return send({ type: 'error', error: badFrame('The message is not valid JSON.') });
+    }
+    if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) {
+      return send({ type: 'error', error: badFrame('A message must be a JSON object {type, id, channel, args}.') });
     }
     const m = msg as { type?: unknown; id?: unknown; channel?: unknown; args?: unknown };
-    if (m.type !== 'invoke' || typeof m.id !== 'number' || !Number.isSafeInteger(m.id) || typeof m.channel !== 'string' || !Array.isArray(m.args)) {
-      return ws.close(1008, 'malformed message');
+    if (typeof m.id !== 'number' || !Number.isSafeInteger(m.id) || m.id < 0 || m.id > MAX_ID) {
+      return send({ type: 'error', error: badFrame('A request needs an "id": a whole number from 0 to 2^53-1.') });
     }
     const id = m.id;
-    services.dispatch(m.channel, m.args, { client }).then(
-      (result) => send({ type: 'result', id, ok: true, result: result ?? null }),
-      (err: unknown) => send({ type: 'result', id, ok: false, error: toApiError(err) }),
-    );
+    if (m.type !== 'invoke' || typeof m.channel !== 'string' || !Array.isArray(m.args)) {
+      return send({ type: 'result', id, ok: false, error: badFrame('A request is {type: "invoke", id, channel: string, args: array}.') });
+    }
+    inFlight++;
+    updateFlow();
+    let answer: Promise<unknown>;
+    try {
+      answer = services.dispatch(m.channel, m.args, { client });
+    } catch (err) {
+      answer = Promise.reject(err);
+    }
+    answer
+      .then(
+        (result) => send({ type: 'result', id, ok: true, result: result ?? null }),
+        (err: unknown) => send({ type: 'result', id, ok: false, error: toApiError(err) }),
+      )
+      .catch(() => send({ type: 'result', id, ok: false, error: { code: 'FAILED', message: 'The reply could not be sent.' } }))
+      .finally(() => {
+        inFlight--;
+        updateFlow();
+      });
+  };
+
+  ws.on('message', (data, isBinary) => {
+    try {
+      onFrame(data, isBinary);
+    } catch {
+      // Whatever a frame holds, the host stays up.
+      send({ type: 'error', error: { code: 'FAILED', message: 'The message could not be handled.' } });
+    }
   });
-  ws.on('close', () => services.dropClient(client));
+  ws.on('close', () => {
+    closed = true;
+    clearTimeout(helloTimer);
+    services.dropClient(client);
+  });
   ws.on('error', () => ws.terminate());
 }

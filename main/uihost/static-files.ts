@@ -20,7 +20,8 @@ export function contentType(file: string): string {
 
 /**
  * Resolves a URL path to a file inside `root`, or null when it would leave it (../, encoded
- * separators, NUL) or does not exist. "/" is index.html.
+ * separators, NUL, a symlink pointing outside) or is not a regular file. "/" is index.html.
+ * The check is made on the real path, so a link inside the folder to /etc/passwd is refused.
  */
 export async function resolveStatic(root: string, urlPath: string): Promise<string | null> {
   let decoded: string;
@@ -32,14 +33,19 @@ export async function resolveStatic(root: string, urlPath: string): Promise<stri
   if (decoded.includes('\0') || decoded.includes('\\')) return null;
   const rel = decoded === '/' || decoded === '' ? 'index.html' : decoded.replace(/^\/+/, '');
   const full = path.resolve(root, rel);
-  const rootResolved = path.resolve(root);
-  if (full !== rootResolved && !full.startsWith(rootResolved + path.sep)) return null;
+  if (!inside(path.resolve(root), full)) return null;
   try {
-    const st = await fs.stat(full);
-    return st.isFile() ? full : null;
+    const [realRoot, realFull] = await Promise.all([fs.realpath(root), fs.realpath(full)]);
+    if (!inside(realRoot, realFull)) return null;
+    const st = await fs.stat(realFull);
+    return st.isFile() ? realFull : null;
   } catch {
     return null;
   }
+}
+
+function inside(root: string, candidate: string): boolean {
+  return candidate === root || candidate.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 }
 
 /** The Content-Security-Policy of every page we serve: our own scripts and styles, nothing remote. */

@@ -3,7 +3,7 @@
  * One socket, no reconnect: when it closes, every pending call fails and the UI says so.
  */
 import type { ApiEvents, ApiRequests, EventChannel, RequestChannel, SftpDoctorApi } from '../../shared/api';
-import type { BridgeClientMessage, BridgeServerMessage } from '../../shared/bridge';
+import { CLOSE_TOKEN_REFUSED, type BridgeClientMessage, type BridgeServerMessage } from '../../shared/bridge';
 import { EVENT_CHANNELS } from '../../shared/api';
 import { ApiError } from './errors';
 
@@ -18,9 +18,10 @@ export interface SocketLike {
   onerror: ((ev: Event) => void) | null;
 }
 
-export type BridgeState = 'connecting' | 'open' | 'closed';
+export type BridgeState = 'connecting' | 'open' | 'closed' | 'refused';
 
 export const SERVICE_STOPPED = 'The SFTP Doctor service stopped; restart `sftp-doctor ui` and open the new link it prints.';
+export const TOKEN_REFUSED = 'The SFTP Doctor service did not accept this page’s access key (it changes each time `sftp-doctor ui` starts). Open the link it printed last.';
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -37,7 +38,11 @@ export interface BridgeClient {
 
 const OPEN = 1;
 
-export function createBridgeClient(socket: SocketLike): BridgeClient {
+/**
+ * `token` goes out as the socket's first message (never in the URL, never a cookie), so no
+ * other origin or server log ever sees it.
+ */
+export function createBridgeClient(socket: SocketLike, token: string): BridgeClient {
   let nextId = 1;
   let state: BridgeState = socket.readyState === OPEN ? 'open' : 'connecting';
   const pending = new Map<number, Pending>();
@@ -46,21 +51,25 @@ export function createBridgeClient(socket: SocketLike): BridgeClient {
   const stateListeners = new Set<(s: BridgeState) => void>();
 
   const setState = (next: BridgeState) => {
-    if (state === next || state === 'closed') return;
+    if (state === next || state === 'closed' || state === 'refused') return;
     state = next;
     for (const l of stateListeners) l(next);
   };
 
+  const hello: BridgeClientMessage = { type: 'hello', token };
   socket.onopen = () => {
+    socket.send(JSON.stringify(hello));
     setState('open');
     for (const msg of queue.splice(0)) socket.send(msg);
   };
-  socket.onclose = () => {
-    setState('closed');
+  if (state === 'open') socket.send(JSON.stringify(hello));
+  socket.onclose = (ev) => {
+    const refused = ev?.code === CLOSE_TOKEN_REFUSED;
+    setState(refused ? 'refused' : 'closed');
     queue.length = 0;
     for (const [id, p] of pending) {
       pending.delete(id);
-      p.reject(new ApiError('FAILED', SERVICE_STOPPED));
+      p.reject(refused ? new ApiError('FORBIDDEN', TOKEN_REFUSED) : new ApiError('FAILED', SERVICE_STOPPED));
     }
   };
   socket.onerror = () => {
@@ -97,6 +106,7 @@ export function createBridgeClient(socket: SocketLike): BridgeClient {
   const api: SftpDoctorApi = {
     invoke<K extends RequestChannel>(channel: K, ...args: ApiRequests[K]['args']): Promise<ApiRequests[K]['result']> {
       if (state === 'closed') return Promise.reject(new ApiError('FAILED', SERVICE_STOPPED));
+      if (state === 'refused') return Promise.reject(new ApiError('FORBIDDEN', TOKEN_REFUSED));
       const id = nextId++;
       const message: BridgeClientMessage = { type: 'invoke', id, channel, args };
       const text = JSON.stringify(message);

@@ -1,5 +1,5 @@
 import { NO_TOKEN_MESSAGE } from '../api';
-import { SERVICE_STOPPED } from '../api/bridge-client';
+import { SERVICE_STOPPED, TOKEN_REFUSED } from '../api/bridge-client';
 import { useApp } from '../stores/appStore';
 
 /** Says, loudly and once, when the window cannot reach the SFTP Doctor service. */
@@ -9,6 +9,13 @@ export function ServiceBanner() {
     return (
       <div className="banner banner-error" role="alert" data-testid="service-stopped">
         <strong>Disconnected.</strong> {renderCode(SERVICE_STOPPED)}
+      </div>
+    );
+  }
+  if (connection === 'refused') {
+    return (
+      <div className="banner banner-error" role="alert" data-testid="token-refused">
+        <strong>Access key refused.</strong> {renderCode(TOKEN_REFUSED)}
       </div>
     );
   }

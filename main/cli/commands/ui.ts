@@ -10,11 +10,13 @@ import { startUiHost } from '../../uihost/server';
 const usage = `Usage: sftp-doctor ui [--open] [--port N]
 
 Serves the SFTP Doctor window on this computer only (127.0.0.1) and prints its address, which
-carries a one-time access token. Open it in a browser. Use it where the desktop app cannot run,
+carries an access token after the # (browsers never send that part to a server). Open it in a
+browser. Use it where the desktop app cannot run,
 or on a remote machine through an SSH port forward (ssh -L PORT:127.0.0.1:PORT host).
 
 Options:
-  --open      Open the address in your default browser
+  --open      Open the window in your default browser (through a one-time link, so the
+              token never shows in the browser's command line)
   --port N    Listen on port N instead of a free one
   -h, --help  Show this help
 
@@ -41,7 +43,8 @@ export const uiCommand: CliCommand = {
     const services = createAppServices({ host: 'browser', dataDir: defaultDataDir() });
     const host = await startUiHost({ services, staticDir, port });
     io.stdout.write(`SFTP Doctor is running at:\n\n    ${host.url}\n\nOpen that address in your browser (it contains the access token). Press Ctrl+C to stop.\n`);
-    if (values.open) openInBrowser(host.url, io.stderr);
+    // The browser's arguments are visible to every user in `ps`: hand it a link that works once.
+    if (values.open) openInBrowser(host.oneTimeUrl(), io.stderr);
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off('SIGINT', stop);
