@@ -27,3 +27,5 @@ export class UsageError extends Error {
 export const EXIT_OK = 0;
 export const EXIT_PROBLEM = 1;
 export const EXIT_USAGE = 2;
+/** Ended by Ctrl-C (128 + SIGINT). */
+export const EXIT_INTERRUPTED = 130;

@@ -1,13 +1,31 @@
 // Entry of the bundled CLI (dist/cli.cjs): run with the process's own streams.
 import { runCli } from './index';
-import { EXIT_PROBLEM } from './command';
+import { EXIT_INTERRUPTED, EXIT_PROBLEM } from './command';
+
+// `sftp-doctor sites list | head`: once the reader has gone, stop quietly (like any Unix tool)
+// instead of dying with an EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
+// Ctrl-C ends with 130 (128 + SIGINT), as shells expect. A command that handles SIGINT itself
+// (diagnose cancels its run and reports; ui closes its server) gets to wind down first; a second
+// Ctrl-C, or a command without its own handler, ends the process at once.
+let interrupted = false;
+process.on('SIGINT', () => {
+  if (interrupted || process.listenerCount('SIGINT') === 1) process.exit(EXIT_INTERRUPTED);
+  interrupted = true;
+});
 
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = interrupted ? EXIT_INTERRUPTED : code;
   },
   (err: unknown) => {
     process.stderr.write(`sftp-doctor: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = EXIT_PROBLEM;
+    process.exitCode = interrupted ? EXIT_INTERRUPTED : EXIT_PROBLEM;
   },
 );
