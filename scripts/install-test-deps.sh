@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the programs the tests run against for real: OpenSSH's server and client, PuTTY's
-# tools, Dropbear, Debian's Chromium (Playwright drives it), and the network tools used to make
-# broken networks. Debian/Ubuntu; as root, or through sudo. Does nothing if all are present.
+# tools, Dropbear, Debian's Chromium (Playwright drives it), the network tools used to make
+# broken networks, and the proxies of the path tests (dante-server for SOCKS5, tinyproxy for
+# HTTP CONNECT). Debian/Ubuntu; as root, or through sudo. Does nothing if all are present.
 set -euo pipefail
 
 need=()
@@ -14,6 +15,8 @@ have chromium || need+=(chromium)
 have ip || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
 have iptables || [ -x /usr/sbin/iptables ] || need+=(iptables)
 have unzip || need+=(unzip)
+[ -x /usr/sbin/danted ] || need+=(dante-server)
+have tinyproxy || [ -x /usr/bin/tinyproxy ] || need+=(tinyproxy)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 
 if [ ${#need[@]} -eq 0 ]; then

@@ -69,6 +69,12 @@ export const DIAGNOSIS_CODES = [
   'AUTH_PARTIAL',
   'AUTH_NO_SUPPORTED_METHOD',
   'AUTH_NO_CREDENTIALS',
+  // the path: a proxy and jump hosts before the target
+  'PROXY_UNREACHABLE',
+  'PROXY_AUTH_FAILED',
+  'PROXY_DENIED_TARGET',
+  'JUMP_HOST_FAILED',
+  'JUMP_FORWARDING_DENIED',
   // sftp session
   'SFTP_SUBSYSTEM_UNAVAILABLE',
   'SFTP_LOGIN_SCRIPT_OUTPUT',

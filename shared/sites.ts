@@ -1,8 +1,11 @@
 /** Saved sites, as the site list shows them. Never holds a secret: saved passwords stay in main. */
-import type { ConnectionRequest } from './types';
+import type { ConnectionRequest, JumpHostSpec, ProxySpec } from './types';
 
 /** The connection settings a site keeps (everything of a request but the secrets). */
-export type SiteSettings = Omit<ConnectionRequest, 'password' | 'passphrase' | 'acceptHostKey' | 'siteId'>;
+export type SiteSettings = Omit<ConnectionRequest, 'password' | 'passphrase' | 'acceptHostKey' | 'siteId' | 'jumpHosts' | 'proxy'> & {
+  jumpHosts?: JumpHostSpec[];
+  proxy?: ProxySpec;
+};
 
 export interface SiteOrigin {
   tool: 'openssh' | 'putty' | 'winscp' | 'filezilla' | 'sftp-doctor';

@@ -16,6 +16,36 @@ export interface KeySource {
   base64?: string;
 }
 
+/** A jump host (OpenSSH ProxyJump, WinSCP's Tunnel page) as saved: no secret. */
+export interface JumpHostSpec {
+  host: string;
+  /** Default 22. */
+  port?: number;
+  /** Default: the target's user name. */
+  user?: string;
+}
+
+/** A jump host for one run. Logs in with its own password when given, else the target's key / agent. */
+export interface JumpHost extends JumpHostSpec {
+  /** SECRET. */
+  password?: string;
+}
+
+export type ProxyType = 'socks5' | 'http';
+
+/** A SOCKS5 or HTTP CONNECT proxy the first connection goes through, as saved: no secret. */
+export interface ProxySpec {
+  type: ProxyType;
+  host: string;
+  port: number;
+  user?: string;
+}
+
+export interface ProxyRequest extends ProxySpec {
+  /** SECRET. */
+  password?: string;
+}
+
 /** What the form (or CLI flags, or a saved site) asks the engine to do. */
 export interface ConnectionRequest {
   protocol: Protocol;
@@ -46,6 +76,10 @@ export interface ConnectionRequest {
   timeoutMs?: number;
   /** The saved site this request came from: main fills in its saved password when none is given. */
   siteId?: string;
+  /** Jump hosts, in order (the first is reached directly or through the proxy). */
+  jumpHosts?: JumpHost[];
+  /** A proxy for the first connection of the path. */
+  proxy?: ProxyRequest;
 }
 
 /** The same request with every secret replaced by whether it was given. Safe to log and show. */
@@ -64,6 +98,10 @@ export interface RequestSummary {
   knownHostsPath: string | null;
   startPath: string | null;
   timeoutMs: number;
+  /** The jump hosts as "user@host:port", in order (absent: none). */
+  jumpHosts?: string[];
+  /** The proxy as "socks5://user@host:port" (absent: none). */
+  proxy?: string;
 }
 
 export type RiskLevel = 'safe' | 'confirm' | 'dangerous';
@@ -155,8 +193,76 @@ export interface AuthAttempt {
   note?: string;
 }
 
+/** A proxy's part of the path (SOCKS5 or HTTP CONNECT), as the tcp phase of the first hop saw it. */
+export interface ProxyFacts {
+  type: ProxyType;
+  host: string;
+  port: number;
+  /** The address of the proxy that was used (or tried last). */
+  address?: string;
+  /** The host:port the proxy was asked to connect to. */
+  target: string;
+  /** How far it got: looking up the proxy, connecting to it, its login, the CONNECT request. */
+  stage: 'dns' | 'tcp' | 'auth' | 'connect' | 'done';
+  /** errno-like code of a failed lookup or connection (ENOTFOUND, ECONNREFUSED, ETIMEDOUT...). */
+  error?: string;
+  attempts?: { address: string; result: string; ms: number }[];
+  /** A user name was sent to the proxy. */
+  authUsed: boolean;
+  /** The SOCKS5 reply code (0 granted, 1-8 refusals). */
+  socksReply?: number;
+  /** The HTTP status of the CONNECT answer, and its reason text (made printable). */
+  httpStatus?: number;
+  httpReason?: string;
+  /** The proxy's words (library message or first line), printable and bounded. */
+  message?: string;
+}
+
+/** A jump host's outcome, as carried in the target's result. */
+export interface HopFacts {
+  index: number;
+  host: string;
+  port: number;
+  user: string;
+  status: 'ok' | 'failed' | 'not-reached';
+  /** The jump host's own diagnosis when it failed (its code, texts and evidence). */
+  code?: DiagnosisCode;
+  phase?: Phase;
+  title?: string;
+  explanation?: string;
+  nextStep?: string;
+  evidence?: EvidenceItem[];
+  /** The jump host's own fixes (they apply to the jump host). */
+  fixes?: Fix[];
+  /** Server software and host key seen on this hop. */
+  software?: string;
+  hostKey?: string;
+}
+
+/** Opening the forwarded channel (direct-tcpip) on a jump host to the next hop or the target. */
+export interface ForwardFacts {
+  /** The jump host that was asked, "host:port", and its index. */
+  via: string;
+  viaHop: number;
+  /** host:port it was asked to connect to. */
+  target: string;
+  /** The SSH channel-open failure reason (1 prohibited, 2 connect failed, 3 unknown type, 4 shortage). */
+  reason?: number;
+  /** The jump host's words with the refusal, printable and bounded. */
+  description?: string;
+  /** What the refusal means, as a code: ECONNREFUSED, ETIMEDOUT, ENOTFOUND, EHOSTUNREACH, EPROHIBITED, or the channel's words. */
+  error?: string;
+  ms?: number;
+}
+
 /** Structured facts gathered by the phases. Each phase adds its own part. */
 export interface Facts {
+  /** The proxy of the path, when one is used. */
+  proxy?: ProxyFacts;
+  /** The jump hosts of the path, in order, when there are any. */
+  path?: { hops: HopFacts[]; failedHop?: number };
+  /** The forwarded channel to this host (absent when it was reached directly). */
+  forward?: ForwardFacts;
   input?: {
     host: string;
     port: number;
@@ -300,6 +406,8 @@ export interface Diagnosis {
 /** A step as summarised in the result. */
 export interface StepSummary {
   phase: Phase;
+  /** The jump host this step belongs to (index in request.jumpHosts); absent for the target. */
+  hop?: number;
   status: PhaseStatus;
   ms: number;
   detail: string;
@@ -317,7 +425,7 @@ export interface RunResult {
 
 /** What a run streams while it goes. None of these can hold a secret. */
 export type RunEvent =
-  | { type: 'phase'; runId: string; phase: Phase; status: PhaseStatus; ms: number; detail: string; budgetMs?: number }
+  | { type: 'phase'; runId: string; phase: Phase; status: PhaseStatus; ms: number; detail: string; budgetMs?: number; hop?: number; hopLabel?: string }
   | { type: 'log'; runId: string; ms: number; source: 'engine' | 'ssh'; text: string }
   | { type: 'done'; runId: string; result: RunResult };
 

@@ -39,3 +39,4 @@ export { createNetworkTrap, networkTrapAvailable, type NetworkTrap } from './net
 export { startDropbear, dropbearAvailable, DROPBEAR_PATH, type DropbearOptions, type DropbearServer } from './dropbear';
 export { startAgent, agentAvailable, type TestAgent } from './agent';
 export { setupAccount, type AccountSetup } from './accounts';
+export { startDanted, startTinyproxy, dantedAvailable, tinyproxyAvailable, type ProxyServer, type DantedOptions, type TinyproxyOptions } from './proxies';

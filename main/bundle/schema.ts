@@ -32,6 +32,8 @@ export const RequestSummarySchema = z.object({
   knownHostsPath: str.nullable(),
   startPath: str.nullable(),
   timeoutMs: z.number(),
+  jumpHosts: strList.optional(),
+  proxy: str.optional(),
 });
 
 const FixSchema = z.object({
@@ -54,12 +56,58 @@ export const DiagnosisSchema = z.object({
   fixes: z.array(FixSchema),
 });
 
-export const StepSchema = z.object({ phase: z.enum(PHASES), status: z.enum(PHASE_STATUSES), ms: z.number(), detail: str });
+export const StepSchema = z.object({ phase: z.enum(PHASES), hop: z.number().int().nonnegative().optional(), status: z.enum(PHASE_STATUSES), ms: z.number(), detail: str });
 
 const HostKeyInfoSchema = z.object({ type: str, sha256: str, md5: str, publicKey: str });
 const KnownHostMatchSchema = z.object({ file: str, line: z.number(), type: str, sha256: str });
 
+const EvidenceSchema = z.object({ label: str, value: str, mono: z.boolean().optional(), highlight: z.boolean().optional() });
+const AttemptSchema = z.object({ address: str, result: str, ms: z.number() });
+
 export const FactsSchema = z.object({
+  proxy: z
+    .object({
+      type: z.enum(['socks5', 'http']),
+      host: str,
+      port: z.number(),
+      address: str.optional(),
+      target: str,
+      stage: z.enum(['dns', 'tcp', 'auth', 'connect', 'done']),
+      error: str.optional(),
+      attempts: z.array(AttemptSchema).optional(),
+      authUsed: z.boolean(),
+      socksReply: z.number().optional(),
+      httpStatus: z.number().optional(),
+      httpReason: str.optional(),
+      message: str.optional(),
+    })
+    .optional(),
+  path: z
+    .object({
+      hops: z.array(
+        z.object({
+          index: z.number(),
+          host: str,
+          port: z.number(),
+          user: str,
+          status: z.enum(['ok', 'failed', 'not-reached']),
+          code: z.enum(DIAGNOSIS_CODES).optional(),
+          phase: z.enum(PHASES).optional(),
+          title: str.optional(),
+          explanation: str.optional(),
+          nextStep: str.optional(),
+          evidence: z.array(EvidenceSchema).optional(),
+          fixes: z.array(FixSchema).optional(),
+          software: str.optional(),
+          hostKey: str.optional(),
+        }),
+      ),
+      failedHop: z.number().optional(),
+    })
+    .optional(),
+  forward: z
+    .object({ via: str, viaHop: z.number(), target: str, reason: z.number().optional(), description: str.optional(), error: str.optional(), ms: z.number().optional() })
+    .optional(),
   input: z
     .object({
       host: str,

@@ -40,7 +40,12 @@ export interface RunContext {
 
 /** What the network phases hand to each other: opened by tcp, used by banner, kex, hostkey (and auth, sftp). */
 export interface LinkState {
-  socket?: import('node:net').Socket;
+  /** A TCP socket of our own, or the channel a jump host forwards (its stream). */
+  socket?: import('node:stream').Duplex;
+  /** How this hop is reached: directly (absent), through the proxy, or through the previous jump host. */
+  via?: { kind: 'proxy'; proxy: import('../../shared/types').ProxyRequest } | { kind: 'jump'; hop: number; label: string; client: import('ssh2').Client };
+  /** Who looks up this hop's name when it is not us ("the proxy", "the jump host x:22"). */
+  resolvedBy?: string;
   transport?: import('./transport').Transport;
   /** Address and port of the connection (for probes and known_hosts). */
   address?: string;

@@ -2,6 +2,7 @@ import { SUCCESS_CODES, type DiagnosisCode, type Phase } from '../../shared/code
 import type { Diagnosis, EvidenceItem, Facts, Fix, FixParam } from '../../shared/types';
 import { makeFix } from './fixes';
 import { sshPortFound } from './probe';
+import { decidePath, pathEvidence, VIA_JUMP_TEXTS } from './rules-path';
 import { decideAuth, decideKey, decideSftp, decideSuccess } from './rules-session';
 import { TEXTS, fillTemplate } from './texts';
 
@@ -98,6 +99,10 @@ function decide(f: Facts, end: RunEnd): Verdict {
     const key = decideKey(f);
     if (key) return key;
   }
+
+  // the path before the target: the proxy, the jump hosts, the forwarded channel
+  const path = decidePath(f, stop);
+  if (path) return path;
 
   // dns
   const dns = f.dns;
@@ -227,7 +232,11 @@ function decide(f: Facts, end: RunEnd): Verdict {
 /** Turns the facts of a run into its one diagnosis, with texts from the table. */
 export function diagnoseFacts(facts: Facts, end: RunEnd): Diagnosis {
   const v = decide(facts, end);
-  const text = TEXTS[v.code];
+  // Network codes of a target behind a jump host are said from the jump host's point of view.
+  const viaText = facts.forward?.error && (v.phase === 'tcp' || v.phase === 'dns') ? VIA_JUMP_TEXTS[v.code] : undefined;
+  const text = viaText ?? TEXTS[v.code];
+  const route = pathEvidence(facts);
+  if (route && !v.evidence.some((e) => e.label === route.label)) v.evidence = [...v.evidence, route];
   const vars: Record<string, FixParam> = { host: facts.input?.host ?? '', port: facts.input?.port ?? 22, ...(v.vars ?? {}) };
   return {
     code: v.code,

@@ -127,6 +127,31 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
     explanation: 'The server presented a different key than the one recorded for it before. This happens when the server was reinstalled or moved, but it is also exactly what an attacker intercepting the connection would cause. We stopped before sending anything secret.',
     nextStep: 'Do not trust the new key until the administrator confirms the change and the new fingerprint. Only then replace the old key.',
   },
+  PROXY_UNREACHABLE: {
+    title: 'The proxy {proxy} does not answer',
+    explanation: 'This site goes through a proxy, and nothing accepted our connection at the proxy\'s address. The proxy\'s name or port may be wrong, the proxy may be down, or a firewall keeps this computer from reaching it. The SFTP server itself was not contacted.',
+    nextStep: 'Check the proxy\'s address and port in the proxy settings (your IT department knows them), and that the proxy is running.',
+  },
+  PROXY_AUTH_FAILED: {
+    title: 'The proxy refused the user name or password',
+    explanation: 'The proxy {proxy} asks who you are before it connects anywhere, and it did not accept what was sent ({how}). The SFTP server itself was not contacted.',
+    nextStep: 'Check the proxy user name and password (they are usually your company login, not the SFTP account), then try again.',
+  },
+  PROXY_DENIED_TARGET: {
+    title: 'The proxy did not connect to {host}',
+    explanation: 'The proxy {proxy} let us in, but would not or could not connect on to {host} port {port}: {why}. The SFTP server itself was not reached.',
+    nextStep: 'If the proxy\'s rules forbid it, ask the proxy\'s administrator to allow {host} port {port}. If the proxy could not reach the host, check the name and port, or whether the server is reachable from the proxy\'s network.',
+  },
+  JUMP_HOST_FAILED: {
+    title: 'The jump host {jump} failed: {jumpTitle}',
+    explanation: 'This site is reached through the jump host {jump}, and the connection stopped there, before the SFTP server was contacted. What went wrong on the jump host: {jumpExplanation}',
+    nextStep: '{jumpNextStep} All of this concerns the jump host {jump}, not the SFTP server.',
+  },
+  JUMP_FORWARDING_DENIED: {
+    title: 'The jump host {jump} does not forward connections',
+    explanation: 'We logged in to the jump host {jump}, but it refused to open a connection on to {host} port {port} ("{why}"). OpenSSH does this when its configuration says AllowTcpForwarding no, when PermitOpen does not list this destination, or when the key used carries the restrict or no-port-forwarding option in authorized_keys.',
+    nextStep: 'Ask the administrator of the jump host to allow forwarding to {host} port {port} for your account (the message for them is ready).',
+  },
   KEY_IS_PUBLIC: {
     title: 'This is a public key, not a private key',
     explanation: 'To log in with a key you need the private half, which stays on your computer. The file you chose is the public half (often ending in .pub), which belongs on the server.',

@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { Client, type AnyAuthMethod, type AuthenticationType, type AuthHandlerMiddleware } from 'ssh2';
 import type { AlgorithmLists } from '../../shared/types';
 import { ssh2AlgorithmOption } from './algorithms';
@@ -68,7 +68,7 @@ export class Transport {
   private readonly listeners = new Set<() => void>();
   private closed = false;
 
-  constructor(readonly socket: Socket, options: TransportOptions) {
+  constructor(readonly socket: Duplex, options: TransportOptions) {
     // Our recorder listens first, so it has seen every chunk before ssh2 parses (and maybe rejects) it.
     const onData = (chunk: Buffer) => {
       this.recorder.feed(chunk);
@@ -135,6 +135,9 @@ export class Transport {
       ...(options.debug ? { debug: options.debug } : {}),
     } as never);
     this.tapProtocol();
+    // A socket that came through a proxy handshake may be paused with bytes put back (the server's
+    // first bytes, read along with the proxy's answer): let them flow to the listeners above.
+    socket.resume();
   }
 
   /**

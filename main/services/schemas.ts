@@ -30,15 +30,27 @@ const settingsShape = {
   timeoutMs: z.number().int().min(500).max(120_000).optional(),
 };
 
+const pathPort = z.number().int().min(1).max(65535);
+const jumpSpec = { host: text(1000).min(1), port: pathPort.optional(), user: text(1000).optional() };
+const proxySpec = { type: z.enum(['socks5', 'http']), host: text(1000).min(1), port: pathPort, user: text(1000).optional() };
+/** At most 8 jump hosts: a longer chain is surely a mistake (OpenSSH has no limit, but no one needs one). */
+const MAX_JUMPS = 8;
+
 export const connectionRequestSchema = z.strictObject({
   ...settingsShape,
+  jumpHosts: z.array(z.strictObject({ ...jumpSpec, password: text().optional() })).max(MAX_JUMPS).optional(),
+  proxy: z.strictObject({ ...proxySpec, password: text().optional() }).optional(),
   password: text().optional(),
   passphrase: text().optional(),
   acceptHostKey: text(128).optional(),
   siteId: text(128).optional(),
 }) satisfies z.ZodType<ConnectionRequest>;
 
-const siteSettingsSchema = z.strictObject(settingsShape) satisfies z.ZodType<SiteSettings>;
+const siteSettingsSchema = z.strictObject({
+  ...settingsShape,
+  jumpHosts: z.array(z.strictObject(jumpSpec)).max(MAX_JUMPS).optional(),
+  proxy: z.strictObject(proxySpec).optional(),
+}) satisfies z.ZodType<SiteSettings>;
 
 const siteDraftSchema = z.strictObject({
   id: text(128).optional(),

@@ -71,6 +71,13 @@ const settingsSchema = z.object({
   knownHostsPath: z.string().max(4096).optional(),
   startPath: z.string().max(4096).optional(),
   timeoutMs: z.number().min(0).max(3_600_000).optional(),
+  jumpHosts: z
+    .array(z.object({ host: z.string().min(1).max(1000), port: z.number().int().min(1).max(65535).optional(), user: z.string().max(1000).optional() }))
+    .max(8)
+    .optional(),
+  proxy: z
+    .object({ type: z.enum(['socks5', 'http']), host: z.string().min(1).max(1000), port: z.number().int().min(1).max(65535), user: z.string().max(1000).optional() })
+    .optional(),
 });
 
 // Compile-time guard: when SiteSettings gains a field, this line fails until the schema lists it.

@@ -9,7 +9,7 @@ type Address = DnsFacts['addresses'][number];
 /** getaddrinfo answers that mean "this name does not exist". Anything else is a resolver failure. */
 const NOT_FOUND = new Set(['ENOTFOUND', 'EAI_NONAME', 'ENODATA', 'EAI_NODATA']);
 
-async function lookupAll(host: string, timeoutMs: number, signal: AbortSignal): Promise<{ addresses: Address[] } | { error: string }> {
+export async function lookupAll(host: string, timeoutMs: number, signal: AbortSignal): Promise<{ addresses: Address[] } | { error: string }> {
   const timeout = new AbortController();
   const onAbort = () => timeout.abort();
   signal.addEventListener('abort', onAbort, { once: true });

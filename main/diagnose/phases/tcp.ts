@@ -7,7 +7,7 @@ import { parsePort } from './input';
 type TcpFacts = NonNullable<Facts['tcp']>;
 
 /** How a connect attempt ended: "connected" or an errno-like code (ETIMEDOUT for our own timeout). */
-function connectOnce(address: string, port: number, timeoutMs: number, signal: AbortSignal, onLateError: (err: NodeJS.ErrnoException) => void): Promise<{ socket?: net.Socket; result: string }> {
+export function connectOnce(address: string, port: number, timeoutMs: number, signal: AbortSignal, onLateError: (err: NodeJS.ErrnoException) => void): Promise<{ socket?: net.Socket; result: string }> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: address, port });
     socket.setNoDelay(true);
@@ -37,7 +37,7 @@ function connectOnce(address: string, port: number, timeoutMs: number, signal: A
 }
 
 /** Which failure to report when every address failed: the most telling one. */
-function mainError(results: string[]): string {
+export function mainError(results: string[]): string {
   // Stopped by the run's hard deadline: that is a timeout too (a cancel is reported by the engine).
   results = results.map((r) => (r === 'ABORTED' ? 'ETIMEDOUT' : r));
   for (const code of ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']) if (results.includes(code)) return code;
