@@ -27,6 +27,25 @@ describe('electron-builder.yml', () => {
     }
   });
 
+  it('flips the Electron fuses that close the ways around the app (run as Node, NODE_OPTIONS, inspector, code outside the asar)', async () => {
+    const config = await getConfig(root, null, null);
+    const fuses = config.electronFuses;
+    expect(fuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      enableCookieEncryption: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+    // electron-builder hands these to @electron/fuses by name: each must be a fuse it knows.
+    const { FuseV1Options } = (await import('@electron/fuses')) as { FuseV1Options: Record<string, unknown> };
+    for (const name of ['RunAsNode', 'EnableNodeOptionsEnvironmentVariable', 'EnableNodeCliInspectArguments', 'EnableEmbeddedAsarIntegrityValidation', 'OnlyLoadAppFromAsar', 'EnableCookieEncryption', 'GrantFileProtocolExtraPrivileges']) {
+      expect(FuseV1Options[name], name).toBeDefined();
+    }
+  });
+
   it('rejects a configuration with an unknown option', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'builder-config-'));
     await copyFile(path.join(root, 'package.json'), path.join(dir, 'package.json'));
