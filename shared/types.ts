@@ -318,10 +318,18 @@ export interface Facts {
     sigAlgs?: string[];
     /** Why the server ended the connection during login (its disconnect message). */
     disconnect?: string;
+    /** 'server' when `disconnect` holds the server's own DISCONNECT words (not just a closed connection). */
+    disconnectBy?: 'server';
+    /** The connection ended while this attempt waited for its answer (no yes, no no). */
+    closedAfter?: string;
     /** The server requires a new password: by an SSH password-change request or a PAM prompt. */
     expired?: 'change-request' | 'pam' | 'session';
     /** A new password was set during this run (through the server's own change dialog). */
     passwordChanged?: boolean;
+    /** The part of the banner sent after a refused attempt: an answer to the login, not a greeting. */
+    lateBanner?: string;
+    /** Names and instructions of the server's keyboard-interactive requests (PAM messages arrive here). */
+    kbdTexts?: string[];
     /** Keyboard-interactive questions nobody answered (no one to ask, or cancelled). */
     unanswered?: string[];
     /** Keys a running agent holds (count only); null when no agent was used. */
@@ -369,6 +377,11 @@ export interface Facts {
     shellOutput?: string;
     /** The account's shell ($SHELL), when a command could be run. */
     shell?: string;
+    /** The plain command we ran came back (false: something else runs in its place, a forced command or a restricted shell). */
+    commandRan?: boolean;
+    /** What that command wrote to its error output, and its exit status. */
+    execStderr?: string;
+    execExitCode?: number;
     /** Whether `scp` works over exec (checked once SFTP is missing, or for SCP sites). */
     scp?: { works: boolean; detail: string };
     /** Server-side look at ~/.ssh when the key was refused but a password got in. */

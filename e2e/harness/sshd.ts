@@ -41,6 +41,12 @@ export interface SshdOptions {
   config?: Record<string, string | string[] | null>;
   /** Raw lines appended at the end (Match blocks and the like). */
   extraConfig?: string;
+  /**
+   * A PAM stack of its own (the text of an /etc/pam.d file). OpenSSH 9.2 names its PAM service
+   * after the program, so the harness runs sshd through a link with a unique name and writes
+   * /etc/pam.d/<that name>, removed again by stop(). Implies UsePAM yes.
+   */
+  pam?: string;
 }
 
 export interface SshdServer {
@@ -131,6 +137,8 @@ function sharedHostKey(type: HostKeyType): Promise<GeneratedKey> {
   return p;
 }
 
+let pamServices = 0;
+
 const DEFAULT_CONFIG: Record<string, string | string[]> = {
   PidFile: 'none',
   UsePAM: 'no',
@@ -160,7 +168,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdServer> 
   const types = options.hostKeyTypes ?? ['ed25519', 'ecdsa', 'rsa'];
   const hostKeys = await Promise.all(types.map((t) => (options.freshHostKeys ? generateKey(t, dir, `ssh_host_${t}_key`) : sharedHostKey(t))));
 
-  const merged: Record<string, string | string[] | null> = { ...DEFAULT_CONFIG, ...(options.config ?? {}) };
+  const merged: Record<string, string | string[] | null> = { ...DEFAULT_CONFIG, ...(options.pam !== undefined ? { UsePAM: 'yes' } : {}), ...(options.config ?? {}) };
   const lines = [`ListenAddress ${host}:${port}`, ...hostKeys.map((k) => `HostKey ${k.path}`)];
   for (const [key, value] of Object.entries(merged)) {
     if (value === null) continue;
@@ -176,7 +184,20 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdServer> 
     throw new Error(`sshd rejected the generated config: ${(err as { stderr?: string }).stderr ?? String(err)}`, { cause: err });
   }
 
-  const daemon = await startDaemon(SSHD_PATH, ['-D', '-e', '-f', configPath], { host, port, dir, logLimit: 200_000 });
+  let program = SSHD_PATH;
+  let pamFile: string | null = null;
+  if (options.pam !== undefined) {
+    const service = `sftpdoctor-${process.pid}-${++pamServices}`;
+    pamFile = path.join('/etc/pam.d', service);
+    await fs.writeFile(pamFile, options.pam, { mode: 0o644 });
+    program = path.join(dir, service);
+    await fs.symlink(SSHD_PATH, program);
+  }
+  const daemon = await startDaemon(program, ['-D', '-e', '-f', configPath], { host, port, dir, logLimit: 200_000 }).catch(async (err: unknown) => {
+    if (pamFile) await fs.rm(pamFile, { force: true });
+    throw err;
+  });
+  const removePam = pamFile;
   return {
     host,
     port,
@@ -185,7 +206,10 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdServer> 
     dir,
     configPath,
     log: daemon.log,
-    stop: daemon.stop,
+    async stop() {
+      await daemon.stop();
+      if (removePam) await fs.rm(removePam, { force: true });
+    },
   };
 }
 

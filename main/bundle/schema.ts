@@ -180,8 +180,12 @@ export const FactsSchema = z.object({
       banner: str.optional(),
       sigAlgs: strList.optional(),
       disconnect: str.optional(),
+      disconnectBy: z.literal('server').optional(),
+      closedAfter: str.optional(),
       expired: z.enum(['change-request', 'pam', 'session']).optional(),
       passwordChanged: z.boolean().optional(),
+      kbdTexts: strList.optional(),
+      lateBanner: str.optional(),
       unanswered: strList.optional(),
       agentKeys: z.number().nullable().optional(),
       success: z.boolean().optional(),
@@ -218,6 +222,9 @@ export const FactsSchema = z.object({
       bogusLength: z.number().optional(),
       shellOutput: str.optional(),
       shell: str.optional(),
+      commandRan: z.boolean().optional(),
+      execStderr: str.optional(),
+      execExitCode: z.number().optional(),
       scp: z.object({ works: z.boolean(), detail: str }).optional(),
       keyCheck: z
         .object({

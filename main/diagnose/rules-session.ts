@@ -1,6 +1,7 @@
 import type { DiagnosisCode, Phase } from '../../shared/codes';
 import type { AuthAttempt, EvidenceItem, Facts, Fix, FixParam } from '../../shared/types';
 import { makeFix } from './fixes';
+import { candidatesEvidence, decideAccountRefused, decideHomeMissing, decideKnownAuthText, decideSessionWords, deniedCandidates } from './rules-words';
 import { SESSION_CAUSES, SHELL_GUARDS } from './texts';
 
 /**
@@ -140,6 +141,7 @@ function keyRejectedVerdict(f: Facts, given: AuthAttempt, passwordWorks: boolean
   if (f.key?.publicKey) evidence.push(ev('Public key line to give the administrator', f.key.publicKey, { mono: true }));
   if (passwordWorks) evidence.push(ev('Password', 'the login with the password works'));
   evidence.push(...attemptsEvidence(f));
+  if (!check && !passwordWorks) evidence.push(...candidatesEvidence(deniedCandidates(f)));
   if (!fixes.length) fixes.push(makeFix('ask-admin', { topic: 'authorized-keys' }));
   return { code: 'AUTH_KEY_REJECTED', phase: 'auth', evidence, fixes };
 }
@@ -156,6 +158,8 @@ export function decideAuth(f: Facts): SessionVerdict | null {
   if (auth.expired && !auth.passwordChanged) {
     return { code: 'AUTH_PASSWORD_EXPIRED', phase: 'auth', evidence, fixes: [makeFix('change-expired-password', { via: auth.expired })] };
   }
+  const known = decideKnownAuthText(f);
+  if (known) return known;
   if (auth.disconnect && TOO_MANY.test(auth.disconnect)) {
     const agentTried = tried.filter((a) => a.source === 'agent').length;
     const fixes = agentTried ? [makeFix('identities-only')] : [makeFix('ask-admin', { topic: 'max-auth-tries' })];
@@ -173,6 +177,8 @@ export function decideAuth(f: Facts): SessionVerdict | null {
     if (needed.includes('publickey') && !f.key) fixes.push(makeFix('choose-private-key'));
     return { code: 'AUTH_PARTIAL', phase: 'auth', evidence: ev2, fixes, vars: { methods: needed.join(', ') } };
   }
+  const refused = decideAccountRefused(f);
+  if (refused) return refused;
   const given = tried.find((a) => a.source === 'given');
   const passwordTries = tried.filter((a) => a.method === 'password' || (a.method === 'keyboard-interactive' && a.result === 'failure'));
   if (given && given.result !== 'success' && algorithmRejected(f, given) && passwordTries.length === 0) return keyRejectedVerdict(f, given, false);
@@ -181,6 +187,7 @@ export function decideAuth(f: Facts): SessionVerdict | null {
     if (spaces.length) return { code: 'INPUT_WHITESPACE', phase: 'auth', evidence: [ev('Fields with spaces around them', spaces.join(', '), { highlight: true }), ...evidence], fixes: [makeFix('trim-whitespace', { fields: spaces })] };
     const ev2 = [ev('User name', input?.user ?? '', { mono: true }), ...evidence];
     if (given) ev2.push(ev('The key', 'was refused too', { highlight: true }));
+    ev2.push(...candidatesEvidence(deniedCandidates(f)));
     if ((input?.user ?? '') === 'root') return { code: 'AUTH_ROOT_DENIED', phase: 'auth', evidence: ev2, fixes: [makeFix('ask-admin', { topic: 'root-login' })] };
     return { code: 'AUTH_PASSWORD_REJECTED', phase: 'auth', evidence: ev2, fixes: [makeFix('enter-password')] };
   }
@@ -237,6 +244,8 @@ export function decideSftp(f: Facts): SessionVerdict | null {
   const s = f.sftp;
   if (!s) return null;
   if (s.stage === 'scp') {
+    const words = decideSessionWords(f);
+    if (words) return words;
     if (s.output) return loginScriptVerdict(f);
     return { code: 'SESSION_CLOSED_AFTER_AUTH', phase: 'sftp', evidence: [ev('SCP check', s.scp?.detail ?? 'failed', { highlight: true }), ...sessionFacts(f)], fixes: [makeFix('ask-admin', { topic: 'scp' })] };
   }
@@ -249,6 +258,8 @@ export function decideSftp(f: Facts): SessionVerdict | null {
   if (f.auth?.expired === 'session' || (s.stderr && expiredText.test(s.stderr))) {
     return { code: 'AUTH_PASSWORD_EXPIRED', phase: 'sftp', evidence: [...sessionFacts(f), ...causesEvidence(['passwordChange']), ...attemptsEvidence(f)], fixes: [makeFix('change-expired-password', { via: 'session' })] };
   }
+  const words = decideSessionWords(f);
+  if (words) return words;
   if (s.output) {
     if (s.version === undefined && NOLOGIN_TEXT.test(s.output)) {
       return { code: 'SESSION_CLOSED_AFTER_AUTH', phase: 'sftp', evidence: [ev('The server printed', s.output, { mono: true, highlight: true }), ...sessionFacts(f), ...causesEvidence(['nologin', 'forceCommand'])], fixes: [makeFix('ask-admin', { topic: 'session' })] };
@@ -273,6 +284,8 @@ export function decideSftp(f: Facts): SessionVerdict | null {
 export function decideSuccess(f: Facts, timings: { phase: Phase; ms: number }[]): SessionVerdict {
   const given = f.auth?.attempts.find((a) => a.source === 'given');
   if (given && (given.result === 'failure' || given.result === 'error') && f.auth?.success) return keyRejectedVerdict(f, given, true);
+  const home = decideHomeMissing(f);
+  if (home) return home;
   const evidence: EvidenceItem[] = [];
   if (f.server?.software) evidence.push(ev('Server software', f.server.software, { mono: true }));
   if (f.auth?.passwordChanged) evidence.push(ev('Password', 'changed during this check: use the new password from now on', { highlight: true }));

@@ -4,6 +4,7 @@ import { makeFix } from './fixes';
 import { sshPortFound } from './probe';
 import { decidePath, pathEvidence, VIA_JUMP_TEXTS } from './rules-path';
 import { decideAuth, decideKey, decideSftp, decideSuccess } from './rules-session';
+import { serverWords, wordsEvidence } from './server-words';
 import { TEXTS, fillTemplate } from './texts';
 
 /**
@@ -233,6 +234,11 @@ function decide(f: Facts, end: RunEnd): Verdict {
 export function diagnoseFacts(facts: Facts, end: RunEnd): Diagnosis {
   const v = decide(facts, end);
   // Network codes of a target behind a jump host are said from the jump host's point of view.
+  // Whatever the server said is evidence, whichever rule decided: append what is not shown yet.
+  const shown = v.evidence.map((e) => e.value);
+  for (const item of wordsEvidence(serverWords(facts))) {
+    if (!shown.some((value) => value === item.value || (item.label !== 'Known message' && value.includes(item.value)))) v.evidence.push(item);
+  }
   const viaText = facts.forward?.error && (v.phase === 'tcp' || v.phase === 'dns') ? VIA_JUMP_TEXTS[v.code] : undefined;
   const text = viaText ?? TEXTS[v.code];
   const route = pathEvidence(facts);

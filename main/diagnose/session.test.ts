@@ -406,7 +406,9 @@ describe.skipIf(!sshd.ok)('login and SFTP session against real servers', () => {
 
     it('a session that prints without end (ForceCommand yes) is diagnosed within the budget, its text bounded', async () => {
       const { result } = await run(s2, { user: 'sd4yes', password: PW, timeoutMs: 4000 });
-      expect(result.diagnosis.code).toBe('SFTP_LOGIN_SCRIPT_OUTPUT');
+      // A forced command, not a start-up file: our plain command never ran.
+      expect(result.diagnosis.code).toBe('SESSION_FORCED_COMMAND');
+      expect(result.facts.sftp?.commandRan).toBe(false);
       expect(result.facts.sftp?.output).toMatch(/^y\ny\ny\n/);
       expect(result.facts.sftp?.output?.length).toBeLessThanOrEqual(2000);
       expect(result.totalMs).toBeLessThan(4300);

@@ -232,6 +232,21 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
     explanation: 'The server needs you to prove who you are, but nothing it accepts was given: no password, no key it takes (and no key in a running key agent that it took). The methods the server allows are listed in the evidence.',
     nextStep: 'Enter your password or choose your private key, then connect.',
   },
+  AUTH_ACCOUNT_EXPIRED: {
+    title: 'The account has expired',
+    explanation: 'The server said so in its own words (quoted in the evidence): the account has an end date, and it has passed. This is not a wrong password: the password may be right, and no retyping or new password helps. Only the administrator can extend the account.',
+    nextStep: 'Send the administrator the message from the evidence and ask them to extend the account (chage -E or usermod -e on Linux).',
+  },
+  AUTH_ACCOUNT_LOCKED: {
+    title: 'The account is locked',
+    explanation: 'The server said in its own words (quoted in the evidence) that the account is locked, usually after too many failed logins. While it is locked, every password is refused, the right one included, and each new try can extend the lock.',
+    nextStep: 'Stop trying for now. Wait until the lock ends (the server may say how long), or ask the administrator to unlock it (faillock --reset --user NAME), then log in once with the right password.',
+  },
+  AUTH_ACCOUNT_REFUSED: {
+    title: 'The server refused the account, not the password',
+    explanation: 'The password was checked, then the server ended the login because of a rule about the account itself: an access list (who may log in from where), login times, a maintenance lock, or an expired account. Where the server gave a reason, it is quoted in the evidence; the evidence also lists the possible rules, most likely first, and the server log line for each.',
+    nextStep: 'Send the evidence to the administrator: they can find the rule in the server log at the time of this login.',
+  },
   SFTP_SUBSYSTEM_UNAVAILABLE: {
     title: 'The server does not offer SFTP',
     explanation: 'Logging in worked, but the server has no SFTP service switched on (its configuration has no "Subsystem sftp" line, or it is not allowed for this account). We checked whether the older SCP method works instead; the answer is in the evidence.',
@@ -251,6 +266,26 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
     title: 'Connected, but the start folder cannot be opened',
     explanation: 'The SFTP session works, but the folder it should start in cannot be listed: the server says it does not exist or that this account may not read it (its answer is in the evidence).',
     nextStep: 'Choose another start folder, or ask the administrator to give your account access to this one.',
+  },
+  SESSION_WRONG_USER: {
+    title: 'The server asks you to log in as another user',
+    explanation: 'The key was accepted, but this account only prints a message naming the user to log in as, then hangs up (cloud images do this for "root": the key works only with their default user). The message is quoted in the evidence.',
+    nextStep: 'Log in as {loginAs} with the same key (the fix changes the user name and checks again).',
+  },
+  SESSION_FORCED_COMMAND: {
+    title: 'Another program runs in place of SFTP',
+    explanation: 'Logging in worked, but for this account the server always runs a program of its own choice instead of what is asked (a forced command, or a restricted shell such as git-shell), and that program is not an SFTP server. What it printed is quoted in the evidence. This is not text from your start-up files: changing ~/.bashrc would not help.',
+    nextStep: 'Ask the administrator which service this account is meant for, or to allow SFTP (for example "ForceCommand internal-sftp" in sshd_config, or removing the command= option in front of the key).',
+  },
+  SESSION_SFTP_ONLY: {
+    title: 'This account allows SFTP only',
+    explanation: 'The server told us in its own words (quoted in the evidence) that this account may use SFTP and nothing else: SCP, commands and shells are refused. SFTP itself works.',
+    nextStep: 'Use SFTP for this site (the fix switches to it and checks again).',
+  },
+  SFTP_HOME_MISSING: {
+    title: 'The home folder of the account cannot be used',
+    explanation: 'SFTP works, but the server could not enter the home folder set for this account (its words are quoted in the evidence), so sessions start in the top folder "/" instead. Uploads meant for your home folder will fail or land elsewhere.',
+    nextStep: 'Ask the administrator to create the home folder {home} (owned by the account) or to set the right one. Until then, choose an existing start folder.',
   },
   CANCELLED: {
     title: 'Check cancelled',

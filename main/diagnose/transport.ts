@@ -61,6 +61,10 @@ export class Transport {
   authFailures = 0;
   /** The server accepted a key offer (USERAUTH_PK_OK) this many times: a signature followed. */
   keyOffersAccepted = 0;
+  /** Banner text that arrived after the first refused attempt (OpenSSH sends PAM's account messages this way). */
+  lateBanner: string | null = null;
+  /** Names and instructions of keyboard-interactive requests, as sent (bounded: 8 texts of 2000 characters). */
+  readonly kbdTexts: string[] = [];
   /** The server's disconnect message, when it sent one (e.g. "Too many authentication failures"). */
   disconnectMessage: string | null = null;
   /** An SSH password-change request (USERAUTH_PASSWD_CHANGEREQ) with the server's prompt. */
@@ -98,6 +102,8 @@ export class Transport {
     });
     client.on('banner', (message: string) => {
       this.authBanner = (this.authBanner ? `${this.authBanner}\n` : '') + message.slice(0, 4000);
+      // After a refused attempt it answers that attempt (PAM's account messages), not a greeting.
+      if (this.authFailures > 0) this.lateBanner = (this.lateBanner ? `${this.lateBanner}\n` : '') + message.slice(0, 4000);
       this.changed();
     });
     client.on('ready', () => {
@@ -170,6 +176,13 @@ export class Transport {
     });
     tap('USERAUTH_FAILURE', () => {
       this.authFailures++;
+    });
+    // Keyboard-interactive names and instructions: PAM's messages (account expired, locked,
+    // nologin) arrive here, often in a request without questions that ssh2 answers by itself.
+    tap('USERAUTH_INFO_REQUEST', (args) => {
+      for (const t of [args[1], args[2]]) {
+        if (typeof t === 'string' && t.trim() && this.kbdTexts.length < 8) this.kbdTexts.push(t.slice(0, 2000));
+      }
     });
     tap('USERAUTH_PK_OK', () => {
       this.keyOffersAccepted++;

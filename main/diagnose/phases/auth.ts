@@ -283,8 +283,14 @@ export const authPhase: PhaseModule = {
     }
 
     if (transport.authBanner) auth.banner = clip(transport.authBanner, 2000);
+    if (transport.lateBanner) auth.lateBanner = clip(transport.lateBanner, 2000);
     if (transport.sigAlgs) auth.sigAlgs = transport.sigAlgs;
-    if (transport.disconnectMessage) auth.disconnect = clip(transport.disconnectMessage, 300);
+    const kbdTexts = [...new Set(transport.kbdTexts.map((t) => clip(t, 1000)).filter(Boolean))];
+    if (kbdTexts.length) auth.kbdTexts = kbdTexts;
+    if (transport.disconnectMessage) {
+      auth.disconnect = clip(transport.disconnectMessage, 300);
+      auth.disconnectBy = 'server';
+    }
     if (outcome === 'success' && newPassword && auth.expired) auth.passwordChanged = true;
     // The login worked, but the server announced an expired password: the session will refuse to start.
     if (outcome === 'success' && !auth.expired && auth.banner && EXPIRED_TEXT.test(auth.banner)) auth.expired = 'session';
@@ -298,6 +304,10 @@ export const authPhase: PhaseModule = {
       const detail = `Logged in as ${username} with ${how}${auth.passwordChanged ? ' (new password set)' : ''}${givenKeyRefused ? '; the key given was refused' : ''}`;
       return { status: givenKeyRefused || auth.passwordChanged || auth.expired ? 'warn' : 'ok', detail, facts: { auth } };
     }
+    // The connection ended while an attempt waited for its answer: the server neither accepted nor
+    // refused it (OpenSSH does this when PAM's account check refuses after a right password).
+    const pending = (current as Attempt | null)?.record;
+    if (outcome === 'failure' && pending && pending.method !== 'none') auth.closedAfter = pending.method;
     settle(outcome === 'timeout' ? 'error' : 'failure');
     const why =
       outcome === 'changereq'

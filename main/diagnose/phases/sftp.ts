@@ -123,15 +123,47 @@ async function inspectAuthorizedKeys(wire: SftpWire, publicKey: string | null | 
   return check;
 }
 
-/** The account's shell and what it prints for a plain command (over exec, bounded). */
-async function shellReport(client: Client, ctx: RunContext): Promise<{ output: string; shell?: string } | null> {
-  const r = await runExec(client, `echo ${MARKER} "$SHELL"`, { timeoutMs: Math.min(1500, ctx.remaining()), maxBytes: 8192, signal: ctx.signal });
+interface ShellReport {
+  /** What came before our marker (or everything, when the marker never came). */
+  output: string;
+  shell?: string;
+  /** Our command ran (its marker came back): false means something else runs in its place. */
+  ran: boolean;
+  stderr: string;
+  code: number | null;
+}
+
+/**
+ * The account's shell and what it prints for a plain command (over exec, bounded). The marker
+ * tells a login script (text, then our marker) from a forced command or a restricted shell
+ * (their own text, and our command never runs).
+ */
+async function shellReport(client: Client, ctx: RunContext): Promise<ShellReport | null> {
+  const r = await runExec(client, `echo ${MARKER} "$SHELL"`, {
+    timeoutMs: Math.min(1500, ctx.remaining()),
+    maxBytes: 8192,
+    signal: ctx.signal,
+    onStdout: (all, ch) => {
+      // Our marker line is complete: nothing more to learn.
+      const at = all.indexOf(MARKER);
+      if (at >= 0 && all.indexOf(10, at) > 0) ch.close();
+    },
+  });
   if (r.error) return null;
   const text = r.stdout.toString('utf8');
   const at = text.indexOf(MARKER);
   const before = at >= 0 ? text.slice(0, at) : text;
   const shell = at >= 0 ? text.slice(at + MARKER.length).trim().split(/\s+/)[0] : undefined;
-  return { output: printable(Buffer.from(before, 'utf8')), ...(shell ? { shell } : {}) };
+  return { output: printable(Buffer.from(before, 'utf8')), ...(shell ? { shell } : {}), ran: at >= 0, stderr: printable(Buffer.from(r.stderr, 'utf8'), 2000).trim(), code: r.code };
+}
+
+function addShellReport(sftp: SftpFacts, shell: ShellReport | null): void {
+  if (!shell) return;
+  if (shell.output.trim()) sftp.shellOutput = shell.output;
+  if (shell.shell) sftp.shell = shell.shell;
+  sftp.commandRan = shell.ran;
+  if (shell.stderr) sftp.execStderr = shell.stderr;
+  if (shell.code !== null) sftp.execExitCode = shell.code;
 }
 
 async function scpOnly(ctx: RunContext, client: Client): Promise<PhaseOutcome> {
@@ -140,9 +172,7 @@ async function scpOnly(ctx: RunContext, client: Client): Promise<PhaseOutcome> {
   if (scp.works) return { status: 'ok', detail: 'SCP works (scp answered and is ready)', facts: { sftp } };
   if (scp.output) {
     sftp.output = printable(Buffer.from(scp.output, 'utf8'));
-    const shell = await shellReport(client, ctx);
-    if (shell?.output.trim()) sftp.shellOutput = shell.output;
-    if (shell?.shell) sftp.shell = shell.shell;
+    addShellReport(sftp, await shellReport(client, ctx));
   }
   return { status: 'fail', detail: `SCP does not work: ${scp.detail}`, facts: { sftp }, stop: true };
 }
@@ -207,11 +237,7 @@ export const sftpPhase: PhaseModule = {
       // Text where SFTP was expected. Ask the shell itself what it prints, for the evidence.
       if (!transport.failure) {
         ctx.progress('Text arrived instead of SFTP; asking the shell what it prints…');
-        const shell = await shellReport(client, ctx);
-        if (shell) {
-          if (shell.output.trim()) sftp.shellOutput = shell.output;
-          if (shell.shell) sftp.shell = shell.shell;
-        }
+        addShellReport(sftp, await shellReport(client, ctx));
       }
       const said = wire.bogusLength !== null ? ` (read as a packet length of ${wire.bogusLength}, which is "${lengthAsText(wire.bogusLength)}")` : '';
       return { status: 'fail', detail: `The server printed text before SFTP could start${said}`, facts: { sftp }, stop: true };
@@ -220,6 +246,12 @@ export const sftpPhase: PhaseModule = {
       if (transport.failure) sftp.error = `the connection ended: ${transport.failure.message}`;
       else if (wire.closed) sftp.error = 'the session was closed before SFTP started';
       else sftp.error = wire.protocolError ?? 'no SFTP greeting in time';
+      // sshd drops a subsystem's error output: a plain command shows what the account's shell or
+      // forced command says instead (git-shell, a menu, a missing program).
+      if (!transport.failure) {
+        ctx.progress('The session closed; asking the server what it says to a plain command…');
+        addShellReport(sftp, await shellReport(client, ctx));
+      }
       const how = wire.exitCode !== null ? ` (exit status ${wire.exitCode})` : '';
       return { status: 'fail', detail: `The server closed the session right after login${how}`, facts: { sftp }, stop: true };
     }
@@ -256,6 +288,12 @@ export const sftpPhase: PhaseModule = {
     if (givenKeyRefused) {
       ctx.progress('Checking ~/.ssh on the server (the key was refused)…');
       sftp.keyCheck = await inspectAuthorizedKeys(wire, ctx.facts.key?.publicKey);
+    }
+    // Started in / without being asked to: sshd could not enter the home folder (it says so only
+    // to commands; a subsystem's error output is dropped). One plain command tells.
+    if (sftp.path === '/' && !ctx.request.startPath?.trim() && !transport.failure) {
+      ctx.progress('The session started in /; asking the server why…');
+      addShellReport(sftp, await shellReport(client, ctx));
     }
     const detail = `Listed ${sftp.path}: ${sftp.entries} entr${sftp.entries === 1 ? 'y' : 'ies'} (SFTP version ${wire.version})`;
     return { status: 'ok', detail, facts: { sftp } };

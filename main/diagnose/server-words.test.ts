@@ -1,0 +1,221 @@
+/**
+ * The server's own words against real servers: PAM account modules (pam_unix, pam_faillock,
+ * pam_nologin, pam_access, pam_time), OpenSSH's own account checks, forced commands, shells
+ * that refuse sessions. Every entry of server-texts.ts is produced here by a real program, and
+ * every server log line the diagnosis quotes is checked against the real sshd's log.
+ */
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConnectionRequest, RunResult } from '../../shared/types';
+import { generateKey, setupAccount, sshdAvailable, startSshd, type GeneratedKey, type SshdServer } from '../../e2e/harness/index';
+import { diagnose } from './index';
+import { KNOWN_TEXTS, matchKnownText } from './server-texts';
+import { visible } from './server-words';
+
+const exec = promisify(execFile);
+const sshd = sshdAvailable();
+const PW = 'Pw-16-Correct-horse';
+let dir: string;
+let knownHosts: string;
+let key: GeneratedKey;
+/** PAM: faillock, nologin, access, time and unix account checks, each for its own user. */
+let pam: SshdServer;
+/** No PAM, external sftp-server (so shells matter): OpenSSH's own account checks, forced commands. */
+let plain: SshdServer;
+/** Known texts a test below produced (checked against the table at the end). */
+const produced = new Set<string>();
+
+async function run(server: SshdServer, request: Partial<ConnectionRequest>): Promise<RunResult> {
+  const result = await diagnose({ protocol: 'sftp', host: server.host, port: server.port, user: 'nobody', timeoutMs: 8000, ...request }, { defaultKnownHostsPath: knownHosts, agentSocket: '' });
+  for (const e of result.diagnosis.evidence) {
+    const m = e.label === 'Known message' ? null : matchKnownText(e.value);
+    if (m) produced.add(m.entry.id);
+  }
+  return result;
+}
+
+const evidenceText = (r: RunResult) => r.diagnosis.evidence.map((e) => `${e.label}: ${e.value}`).join('\n');
+const fixIds = (r: RunResult) => r.diagnosis.fixes.map((f) => f.id);
+
+describe('server words made safe', () => {
+  it('control characters, direction overrides and invisible characters become visible; length is bounded', () => {
+    expect(visible('ok\x1b[31mred\x07\u202egnp.exe\u200b')).toBe('ok\\x1b[31mred\\x07\\u{202e}gnp.exe\\u{200b}');
+    expect(visible('a'.repeat(5000)).length).toBeLessThanOrEqual(1001);
+    expect(matchKnownText('x'.repeat(100_000))).toBeNull();
+  });
+});
+
+describe.skipIf(!sshd.ok)("the server's own words, from real servers", () => {
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'words-test-'));
+    knownHosts = path.join(dir, 'known_hosts');
+    key = await generateKey('ed25519', dir, 'k');
+    await fs.writeFile(path.join(dir, 'nologin'), 'The system is down for maintenance until 14:00.\n');
+    await fs.writeFile(path.join(dir, 'access.conf'), '-:sd16access:ALL\n');
+    await fs.writeFile(path.join(dir, 'time.conf'), '*;*;sd16time;!Al0000-2400\n');
+    await fs.mkdir(path.join(dir, 'faillock'));
+    const fl = `dir=${dir}/faillock deny=1 unlock_time=3600`;
+    const stack = `${[
+      // pam_faillock for sd16locked only (one failure locks it for an hour)
+      'auth [success=1 default=ignore] pam_succeed_if.so quiet user notin sd16locked',
+      `auth requisite pam_faillock.so preauth ${fl}`,
+      'auth [success=3 default=ignore] pam_unix.so nodelay',
+      'auth [success=1 default=ignore] pam_succeed_if.so quiet user notin sd16locked',
+      `auth [default=die] pam_faillock.so authfail ${fl}`,
+      'auth requisite pam_deny.so',
+      'auth required pam_permit.so',
+      // pam_nologin with a file of its own, for sd16nologin only
+      'account [success=1 default=ignore] pam_succeed_if.so quiet user notin sd16nologin',
+      `account required pam_nologin.so file=${dir}/nologin`,
+      `account required pam_access.so accessfile=${dir}/access.conf`,
+      `account required pam_time.so conffile=${dir}/time.conf`,
+      'account required pam_unix.so',
+      'session required pam_permit.so',
+      'password required pam_unix.so',
+    ].join('\n')}\n`;
+    const cloudKey = `command="echo 'Please login as the user \\"sd16ok\\" rather than the user \\"sd16cloud\\".';echo;sleep 10;exit 142" ${key.publicKey}`;
+    await Promise.all([
+      ...['sd16exp', 'sd16exppw', 'sd16nologin', 'sd16access', 'sd16time', 'sd16locked', 'sd16lockL', 'sd16expP', 'sd16deny', 'sd16sftponly', 'sd16menu', 'sd16nohome'].map((name) => setupAccount({ name, password: PW })),
+      setupAccount({ name: 'sd16ok', password: PW, authorizedKeys: [key.publicKey] }),
+      setupAccount({ name: 'sd16cloud', password: PW, authorizedKeys: [cloudKey] }),
+      setupAccount({ name: 'sd16git', password: PW, shell: '/usr/bin/git-shell' }),
+      setupAccount({ name: 'sd16nologsh', password: PW, shell: '/usr/sbin/nologin' }),
+    ]);
+    await Promise.all([exec('chage', ['-E', '0', 'sd16exp']), exec('chage', ['-E', '0', 'sd16exppw']), exec('chage', ['-E', '0', 'sd16expP']), exec('usermod', ['-L', 'sd16lockL']), exec('faillock', ['--dir', `${dir}/faillock`, '--user', 'sd16locked', '--reset'])]);
+    await fs.rm('/home/sd16nohome', { recursive: true, force: true });
+    [pam, plain] = await Promise.all([
+      startSshd({ pam: stack, config: { KbdInteractiveAuthentication: 'yes' }, extraConfig: 'Match User sd16exppw,sd16access\n  KbdInteractiveAuthentication no\n' }),
+      startSshd({
+        config: { Subsystem: 'sftp /usr/lib/openssh/sftp-server', DenyUsers: 'sd16deny' },
+        extraConfig: 'Match User sd16sftponly\n  ForceCommand internal-sftp\nMatch User sd16menu\n  ForceCommand echo "This host only takes backups by rsync: use rsync -e ssh."\n',
+      }),
+    ]);
+    await fs.writeFile(knownHosts, `${[pam, plain].flatMap((s) => s.hostKeys.map((k) => `[${s.host}]:${s.port} ${k.publicKey}`)).join('\n')}\n`);
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([pam?.stop(), plain?.stop()]);
+    await exec('usermod', ['-U', 'sd16lockL']).catch(() => undefined);
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  describe('account messages decide the login diagnosis', () => {
+    it('AUTH_ACCOUNT_EXPIRED from pam_unix, in the keyboard-interactive dialog and as a banner before hanging up', async () => {
+      for (const user of ['sd16exp', 'sd16exppw']) {
+        const r = await run(pam, { user, password: PW });
+        expect(r.diagnosis.code).toBe('AUTH_ACCOUNT_EXPIRED');
+        expect(evidenceText(r)).toContain('Your account has expired; please contact your system administrator.');
+        expect(evidenceText(r)).toMatch(/Known message: PAM \(pam_unix/);
+        expect(fixIds(r)).not.toContain('enter-password');
+      }
+    });
+
+    it('AUTH_ACCOUNT_LOCKED from pam_faillock after a failed login; no retry is offered', async () => {
+      const first = await run(pam, { user: 'sd16locked', password: 'Not-the-password-1' });
+      expect(first.diagnosis.code).toBe('AUTH_PASSWORD_REJECTED');
+      const r = await run(pam, { user: 'sd16locked', password: PW });
+      expect(r.diagnosis.code).toBe('AUTH_ACCOUNT_LOCKED');
+      expect(evidenceText(r)).toMatch(/The account is locked due to 1 failed logins?\.\n\(\d+ minutes left to unlock\)/);
+      expect(fixIds(r)).toEqual(['ask-admin']);
+    });
+
+    it('AUTH_ACCOUNT_REFUSED quotes an unknown PAM text (pam_nologin) as the most likely reason', async () => {
+      const r = await run(pam, { user: 'sd16nologin', password: PW });
+      expect(r.diagnosis.code).toBe('AUTH_ACCOUNT_REFUSED');
+      expect(r.diagnosis.evidence[0]).toMatchObject({ label: "Most likely reason, in the server's words", value: 'The system is down for maintenance until 14:00.', highlight: true });
+    });
+
+    it('AUTH_ACCOUNT_REFUSED when the server hangs up after the right password (pam_access), with the log line to search', async () => {
+      const r = await run(pam, { user: 'sd16access', password: PW });
+      expect(r.diagnosis.code).toBe('AUTH_ACCOUNT_REFUSED');
+      expect(r.facts.auth?.closedAfter).toBe('password');
+      expect(evidenceText(r)).toContain('Server log line: "Access denied for user sd16access by PAM account configuration"');
+      expect(pam.log()).toContain('Access denied for user sd16access by PAM account configuration');
+    });
+  });
+
+  describe('"Permission denied": every candidate, ranked, with its log line', () => {
+    it('for a wrong password, an unknown user, DenyUsers, a locked and an expired account: the same answer on the wire, a distinct line in the log', async () => {
+      const cases: [string, string, keyof typeof import('./rules-words').LOG_LINES][] = [
+        ['sd16ok', 'Not-the-password-2', 'wrongPassword'],
+        ['sd16nosuchuser', PW, 'invalidUser'],
+        ['sd16deny', PW, 'notAllowed'],
+        ['sd16lockL', PW, 'locked'],
+        ['sd16expP', PW, 'expired'],
+      ];
+      const { LOG_LINES } = await import('./rules-words');
+      for (const [user, password, line] of cases) {
+        const r = await run(plain, { user, password });
+        expect(r.diagnosis.code, user).toBe('AUTH_PASSWORD_REJECTED');
+        const causes = r.diagnosis.evidence.filter((e) => e.label.startsWith('Possible cause'));
+        expect(causes.length).toBeGreaterThanOrEqual(5);
+        const expected = LOG_LINES[line].replace('USER', user).replace(' from ADDR', '');
+        expect(causes.map((c) => c.value).join('\n')).toContain(expected.split(' ADDR')[0]!.replace(' from ADDR', ''));
+        const logged = new RegExp(LOG_LINES[line].replace('USER', user).replace('ADDR', '\\S+').replace(/[()]/g, '\\$&'));
+        expect(plain.log(), user).toMatch(logged);
+      }
+    });
+
+    it('over keyboard-interactive, a PAM account rule (pam_time) is among the candidates with the words OpenSSH logs', async () => {
+      const r = await run(pam, { user: 'sd16time', password: PW });
+      expect(r.diagnosis.code).toBe('AUTH_PASSWORD_REJECTED');
+      expect(evidenceText(r)).toContain('"PAM: User account has expired for sd16time from"');
+      expect(pam.log()).toContain('PAM: User account has expired for sd16time from');
+    });
+  });
+
+  describe('session texts', () => {
+    it('SESSION_WRONG_USER: a cloud image names the user to log in as (no start-up file fix)', async () => {
+      const r = await run(plain, { user: 'sd16cloud', privateKey: { path: key.path } });
+      expect(r.diagnosis.code).toBe('SESSION_WRONG_USER');
+      expect(r.diagnosis.nextStep).toContain('sd16ok');
+      expect(fixIds(r)).not.toContain('silence-login-script');
+    });
+
+    it('SESSION_SFTP_ONLY: an SCP site on a ForceCommand internal-sftp account; SFTP works', async () => {
+      const r = await run(plain, { user: 'sd16sftponly', password: PW, protocol: 'scp' });
+      expect(r.diagnosis.code).toBe('SESSION_SFTP_ONLY');
+      expect(evidenceText(r)).toContain('This service allows sftp connections only.');
+      expect(fixIds(r)).not.toContain('silence-login-script');
+      expect((await run(plain, { user: 'sd16sftponly', password: PW })).diagnosis.code).toBe('OK');
+    });
+
+    it('SESSION_FORCED_COMMAND: a ForceCommand that prints and exits is not login-script noise', async () => {
+      const r = await run(plain, { user: 'sd16menu', password: PW });
+      expect(r.diagnosis.code).toBe('SESSION_FORCED_COMMAND');
+      expect(r.facts.sftp?.commandRan).toBe(false);
+      expect(evidenceText(r)).toContain('This host only takes backups by rsync: use rsync -e ssh.');
+      expect(fixIds(r)).not.toContain('silence-login-script');
+      expect(r.diagnosis.nextStep + JSON.stringify(r.diagnosis.fixes)).not.toContain('bashrc');
+    });
+
+    it('SESSION_FORCED_COMMAND: git-shell as the login shell says it only runs Git', async () => {
+      const r = await run(plain, { user: 'sd16git', password: PW });
+      expect(r.diagnosis.code).toBe('SESSION_FORCED_COMMAND');
+      expect(evidenceText(r)).toMatch(/fatal: unrecognized command 'echo/);
+      expect(evidenceText(r)).toMatch(/Known message: git-shell/);
+    });
+
+    it('SESSION_CLOSED_AFTER_AUTH: the nologin shell\'s words, named as a known message', async () => {
+      const r = await run(plain, { user: 'sd16nologsh', password: PW });
+      expect(r.diagnosis.code).toBe('SESSION_CLOSED_AFTER_AUTH');
+      expect(evidenceText(r)).toMatch(/This account is currently not available\.[\s\S]*Known message: nologin/);
+    });
+
+    it('SFTP_HOME_MISSING: SFTP works but starts in / because the home folder is gone', async () => {
+      const r = await run(plain, { user: 'sd16nohome', password: PW });
+      expect(r.diagnosis.code).toBe('SFTP_HOME_MISSING');
+      expect(r.facts.sftp?.path).toBe('/');
+      expect(r.diagnosis.nextStep).toContain('/home/sd16nohome');
+      expect(evidenceText(r)).toContain('Could not chdir to home directory /home/sd16nohome: No such file or directory');
+    });
+  });
+
+  it('every known text of the table was produced by a real server above', () => {
+    expect([...produced].sort()).toEqual(KNOWN_TEXTS.map((k) => k.id).sort());
+  });
+});
