@@ -238,7 +238,7 @@ export function isPublicKeyOnly(text: string): boolean {
  * keyboard-interactive answers, a new password).
  */
 export async function secretsOfRequest(request: ConnectionRequest, extra: (string | Secret)[] = []): Promise<Secret[]> {
-  const values: (string | undefined)[] = [request.password, request.passphrase];
+  const values: (string | undefined)[] = [request.password, request.passphrase, request.proxy?.password, ...(request.jumpHosts ?? []).map((h) => h.password)];
   if (request.privateKey?.text && !isPublicKeyOnly(request.privateKey.text)) values.push(request.privateKey.text);
   if (request.privateKey?.path) {
     try {

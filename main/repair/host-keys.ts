@@ -19,6 +19,8 @@ interface KeyTarget {
 
 /** The key the server presented in this attempt, cross-checked with the fix's params. */
 function keyTarget(fix: Fix, ctx: RepairContext): KeyTarget {
+  const hop = jumpHostKey(fix, ctx);
+  if (hop) return hop;
   const facts = ctx.result.facts.hostkey;
   if (!facts) throw new RepairError('FAILED', 'This attempt did not get as far as the server key. Connect again first.');
   const { key } = facts;
@@ -28,6 +30,28 @@ function keyTarget(fix: Fix, ctx: RepairContext): KeyTarget {
   const host = str(fix.params, 'host') || t.host;
   const port = num(fix.params, 'port') ?? t.port;
   return { host, port, key, file: str(fix.params, 'file') || knownHostsFileOf(ctx) };
+}
+
+/**
+ * A jump host's key (JUMP_HOST_FAILED carrying HOSTKEY_UNKNOWN/CHANGED): the fix names the jump
+ * host, and the key in its params must be the one that hop presented (recorded in the path facts).
+ */
+function jumpHostKey(fix: Fix, ctx: RepairContext): KeyTarget | null {
+  const path = ctx.result.facts.path;
+  const hop = path?.failedHop !== undefined ? path.hops[path.failedHop] : undefined;
+  if (!hop || str(fix.params, 'host') !== hop.host || num(fix.params, 'port') !== hop.port) return null;
+  const sha = str(fix.params, 'sha256') ?? '';
+  const publicKey = str(fix.params, 'publicKey') ?? '';
+  const b64 = publicKey.split(' ')[1] ?? '';
+  let actual = '';
+  try {
+    actual = fingerprintSha256(Buffer.from(b64, 'base64'));
+  } catch {
+    // checked below
+  }
+  if (!sha || actual !== sha || !hop.hostKey?.endsWith(` ${sha}`)) throw new RepairError('FAILED', 'The fix does not name the key this jump host presented. Connect again and use the fix shown then.');
+  const key: HostKeyInfo = { type: str(fix.params, 'type') || publicKey.split(' ')[0] || '', sha256: sha, md5: str(fix.params, 'md5') ?? '', publicKey };
+  return { host: hop.host, port: hop.port, key, file: str(fix.params, 'file') || knownHostsFileOf(ctx) };
 }
 
 /** Hash the new line's host name when the file already hashes all its names (HashKnownHosts yes). */

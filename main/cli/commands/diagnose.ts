@@ -2,7 +2,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { PHASE_LABELS } from '../../../shared/codes';
-import type { ConnectionRequest, PromptAnswer, PromptRequest, RunEvent, RunResult } from '../../../shared/types';
+import { parseJumpList, parseProxyUrl } from '../../../shared/path';
+import type { ConnectionRequest, JumpHost, PromptAnswer, PromptRequest, RunEvent, RunResult } from '../../../shared/types';
 import { assembleBundleInput, BundleSecretError, secretsOfRequest, writeBundleFile } from '../../bundle/index';
 import { diagnose, fingerprintMatches, parseHostField, parsePort } from '../../diagnose/index';
 import { inspectKey, readKeyFile } from '../../keys/index';
@@ -24,6 +25,14 @@ Options:
   --password-stdin        Read the password from standard input (one line)
   --key FILE              Private key file
   --passphrase-env VAR    Read the key's passphrase from environment variable VAR
+  --jump [USER@]HOST[:PORT]
+                          Go through this jump host (OpenSSH's ProxyJump); repeat it, or
+                          separate hosts with commas, for a chain (first one first). It logs
+                          in with the same key / agent as the server, or a password:
+  --jump-password-env VAR Read the jump hosts' password from environment variable VAR
+  --proxy URL             Connect through a proxy: socks5://[user@]host:port or
+                          http://[user@]host:port (HTTP CONNECT)
+  --proxy-password-env VAR  Read the proxy's password from environment variable VAR
   --known-hosts FILE      known_hosts file to check the server key against
                           (default: SFTP Doctor's own, in its data folder)
   --trust-host-key FP     Trust the server key with this fingerprint (SHA256:... or MD5:...)
@@ -97,6 +106,10 @@ export async function requestFromArgs(
       'known-hosts': { type: 'string' },
       'trust-host-key': { type: 'string' },
       timeout: { type: 'string' },
+      jump: { type: 'string', multiple: true },
+      'jump-password-env': { type: 'string' },
+      proxy: { type: 'string' },
+      'proxy-password-env': { type: 'string' },
     },
   });
   if (positionals.length > 1) throw new UsageError(`expected one TARGET, got ${positionals.length}: ${positionals.join(' ')}`);
@@ -158,6 +171,38 @@ async function applyFlags(request: ConnectionRequest, values: FlagValues, io: Cl
   if (typeof values['passphrase-env'] === 'string') request.passphrase = envSecret(io, values['passphrase-env'], '--passphrase-env');
   if (typeof values.key === 'string') request.privateKey = { path: values.key };
   if (typeof values['known-hosts'] === 'string') request.knownHostsPath = values['known-hosts'];
+  applyPathFlags(request, values, io);
+}
+
+/** --jump, --proxy and their passwords (flags replace a saved site's path; passwords only from the environment). */
+function applyPathFlags(request: ConnectionRequest, values: FlagValues, io: CliIO): void {
+  const jumps = Array.isArray(values.jump) ? values.jump : [];
+  if (jumps.length) {
+    const hops: JumpHost[] = [];
+    for (const j of jumps) {
+      const parsed = parseJumpList(j);
+      if ('error' in parsed) throw new UsageError(`--jump: ${parsed.error}`);
+      if (parsed.length === 0) throw new UsageError('--jump: give a jump host as [user@]host[:port]');
+      hops.push(...parsed);
+    }
+    if (hops.length > 8) throw new UsageError('--jump: at most 8 jump hosts');
+    request.jumpHosts = hops;
+  }
+  if (typeof values['jump-password-env'] === 'string') {
+    if (!request.jumpHosts?.length) throw new UsageError('--jump-password-env needs a jump host (--jump, or a saved site that has one)');
+    const pw = envSecret(io, values['jump-password-env'], '--jump-password-env');
+    request.jumpHosts = request.jumpHosts.map((h) => ({ ...h, password: pw }));
+  }
+  if (typeof values.proxy === 'string') {
+    const parsed = parseProxyUrl(values.proxy);
+    if ('error' in parsed) throw new UsageError(`--proxy: ${parsed.error}`);
+    request.proxy = parsed;
+  }
+  if (typeof values['proxy-password-env'] === 'string') {
+    if (!request.proxy) throw new UsageError('--proxy-password-env needs a proxy (--proxy, or a saved site that has one)');
+    if (!request.proxy.user) throw new UsageError('--proxy-password-env: the proxy has no user name; write it in the address, as socks5://USER@host:port');
+    request.proxy = { ...request.proxy, password: envSecret(io, values['proxy-password-env'], '--proxy-password-env') };
+  }
 }
 
 function finishRequest(request: ConnectionRequest, values: FlagValues, more: { extra?: ExtraOptions; looseFingerprint?: boolean }) {
@@ -197,7 +242,7 @@ export function jsonReport(result: RunResult): Record<string, unknown> {
     nextStep: d.nextStep,
     evidence: d.evidence,
     fixes: d.fixes.map((f) => ({ id: f.id, label: f.label, description: f.description, risk: f.risk, kind: f.kind, ...(f.params ? { params: f.params } : {}) })),
-    steps: result.steps.map((s) => ({ phase: s.phase, status: s.status, ms: s.ms, detail: s.detail })),
+    steps: result.steps.map((s) => ({ phase: s.phase, ...(s.hop !== undefined ? { hop: s.hop } : {}), status: s.status, ms: s.ms, detail: s.detail })),
     server: { banner: result.facts.server?.banner ?? null, software: result.facts.server?.software ?? null, algorithms: result.facts.server?.algorithms ?? null },
     facts: result.facts,
     runId: result.runId,
@@ -236,7 +281,8 @@ export function humanReport(result: RunResult): string {
 }
 
 function phaseLine(e: Extract<RunEvent, { type: 'phase' }>): string {
-  return `${STATUS_MARK[e.status] ?? ' '} ${PHASE_LABELS[e.phase].padEnd(28)} ${e.detail}${e.status !== 'skipped' ? ` (${e.ms} ms)` : ''}`;
+  const indent = e.hop !== undefined ? '  ' : '';
+  return `${indent}${STATUS_MARK[e.status] ?? ' '} ${PHASE_LABELS[e.phase].padEnd(28 - indent.length)} ${e.detail}${e.status !== 'skipped' ? ` (${e.ms} ms)` : ''}`;
 }
 
 async function askHostKey(io: CliIO, p: Extract<PromptRequest, { kind: 'hostkey' }>): Promise<'trust' | 'once' | 'cancel'> {
@@ -323,6 +369,8 @@ export const diagnoseCommand: CliCommand = {
     const tty = !json && !!io.stdout.isTTY;
     let spinnerTimer: NodeJS.Timeout | undefined;
     let running: Extract<RunEvent, { type: 'phase' }> | null = null;
+    let lastSection: string | null = null;
+    let hadHop = false;
     let frame = 0;
     const drawRunning = () => {
       if (running) io.stdout.write(`\r\x1b[K${SPINNER[frame++ % SPINNER.length]} ${PHASE_LABELS[running.phase].padEnd(28)} ${running.detail}`);
@@ -339,6 +387,13 @@ export const diagnoseCommand: CliCommand = {
       }
       running = null;
       if (e.status === 'skipped') return;
+      // A heading each time the path moves on to the next hop (jump hosts, then the server itself).
+      const section = e.hop !== undefined ? (e.hopLabel ?? `Jump host ${e.hop + 1}`) : hadHop ? 'Server' : null;
+      if (section && section !== lastSection) {
+        io.stdout.write(`${tty ? '\r\x1b[K' : ''}${section}:\n`);
+        lastSection = section;
+      }
+      if (e.hop !== undefined) hadHop = true;
       io.stdout.write(`${tty ? '\r\x1b[K' : ''}${phaseLine(e)}\n`);
     };
 
