@@ -13,6 +13,7 @@ export function parseJumpHost(text: string): JumpHostSpec | { error: string } {
   const t = text.trim();
   if (!t) return { error: 'a jump host needs a host name' };
   if (t.length > MAX_FIELD) return { error: 'the jump host is longer than 1000 characters' };
+  // eslint-disable-next-line no-control-regex
   if (/\s|\/|[\x00-\x1f\x7f]/.test(t)) return { error: `"${visible(t)}" is not [user@]host[:port] (no spaces, slashes or protocol prefixes)` };
   const at = t.lastIndexOf('@');
   const user = at >= 0 ? t.slice(0, at) : undefined;
