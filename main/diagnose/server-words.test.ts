@@ -4,14 +4,14 @@
  * that refuse sessions. Every entry of server-texts.ts is produced here by a real program, and
  * every server log line the diagnosis quotes is checked against the real sshd's log.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionRequest, RunResult } from '../../shared/types';
-import { generateKey, setupAccount, sshdAvailable, startSshd, type GeneratedKey, type SshdServer } from '../../e2e/harness/index';
+import { freeLoopbackAddress, freePort, generateKey, setupAccount, sshdAvailable, startSshd, waitForListen, type GeneratedKey, type SshdServer } from '../../e2e/harness/index';
 import { diagnose } from './index';
 import { KNOWN_TEXTS, matchKnownText } from './server-texts';
 import { visible } from './server-words';
@@ -46,6 +46,34 @@ describe('server words made safe', () => {
     expect(visible('ok\x1b[31mred\x07\u202egnp.exe\u200b')).toBe('ok\\x1b[31mred\\x07\\u{202e}gnp.exe\\u{200b}');
     expect(visible('a'.repeat(5000)).length).toBeLessThanOrEqual(1001);
     expect(matchKnownText('x'.repeat(100_000))).toBeNull();
+  });
+});
+
+const python = (() => {
+  try {
+    execFileSync('python3', ['-c', 'import http.server'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!python)('a web server on the SSH port', () => {
+  it('PROTOCOL_NOT_SSH: Python\'s http.server answers our greeting with an HTML page and no status line', async () => {
+    const host = freeLoopbackAddress();
+    const port = await freePort(host);
+    const web = spawn('python3', ['-m', 'http.server', '--bind', host, String(port)], { stdio: 'ignore', cwd: os.tmpdir() });
+    try {
+      await waitForListen(host, port, 5000, () => web.exitCode === null);
+      const r = await diagnose({ protocol: 'sftp', host, port, user: 'nobody', timeoutMs: 5000 }, { agentSocket: '' });
+      expect(r.diagnosis.code).toBe('PROTOCOL_NOT_SSH');
+      expect(r.facts.banner?.reason).toBe('http');
+      const shown = r.diagnosis.evidence.map((e) => e.value).join('\n');
+      expect(shown).toContain('<!DOCTYPE HTML>');
+      expect(shown).toContain('a web server (HTTP) answered');
+    } finally {
+      if (web.pid !== undefined) process.kill(web.pid, 'SIGTERM');
+    }
   });
 });
 

@@ -131,7 +131,9 @@ export class WireRecorder {
         this.verdict = { kind: 'ftp', line };
         return;
       }
-      if (first && /^HTTP\/\d/.test(line)) {
+      // A web server answering our greeting as an old-style (HTTP/0.9) request sends its error
+      // page alone, without a status line: a page is still a web server.
+      if (first && (/^HTTP\/\d/.test(line) || /^\s*<(!doctype\s+html|html[\s>]|head>|body[\s>]|\?xml)/i.test(line))) {
         this.verdict = { kind: 'not-ssh', reason: 'http', sample: line.slice(0, 160) };
         return;
       }
