@@ -43,6 +43,16 @@ export interface SiteDraft {
 
 export type ImportSource = 'openssh' | 'putty' | 'winscp' | 'filezilla';
 
+/** A host key another program trusted, for one literal host name and port. */
+export interface ImportHostKey {
+  host: string;
+  port: number;
+  /** OpenSSH key type, e.g. "ssh-ed25519". */
+  type: string;
+  /** "SHA256:..." as ssh-keygen -l prints it. */
+  sha256: string;
+}
+
 export interface ImportCandidate {
   /** Stable within one preview, used to pick which to import. */
   key: string;
@@ -51,6 +61,8 @@ export interface ImportCandidate {
   hasPassword: boolean;
   /** An existing site with the same host, port and user. */
   duplicateOf?: string;
+  /** The host keys that become trusted when this site is imported: those recorded for exactly its host and port. */
+  hostKeys?: ImportHostKey[];
 }
 
 export interface ImportPreview {
@@ -59,6 +71,6 @@ export interface ImportPreview {
   candidates: ImportCandidate[];
   /** Problems found while reading, with file and line, that did not stop the rest. */
   problems: { file: string; line?: number; message: string }[];
-  /** Host keys found (known_hosts lines, OpenSSH format). */
-  hostKeys: string[];
+  /** Every usable host key found (each for one literal host and port); only those of imported sites are trusted. */
+  hostKeys: ImportHostKey[];
 }

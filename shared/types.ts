@@ -177,6 +177,8 @@ export interface HostKeyFacts {
   /** Lines in the known-hosts file that name this host (for a changed key: the old ones). */
   matches: KnownHostMatch[];
   knownHostsFile: string;
+  /** The user chose to trust and save the key, but it could not be saved (why, and where): it was used for this run only. */
+  notSaved?: string;
 }
 
 export interface AuthAttempt {

@@ -161,6 +161,7 @@ export const FactsSchema = z.object({
       status: z.enum(['trusted', 'unknown', 'changed', 'revoked', 'accepted-once']),
       matches: z.array(KnownHostMatchSchema),
       knownHostsFile: str,
+      notSaved: str.optional(),
     })
     .optional(),
   auth: z

@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, UsageError, type CliIO } from './command';
 import { commands } from './commands/index';
 import { APP_NAME, APP_VERSION } from '../common/version';
+import { FileWriteError } from '../store/atomic-file';
+import { SiteStoreError } from '../store/sites';
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -49,6 +51,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (err instanceof UsageError || isParseArgsError(err)) {
       io.stderr.write(`sftp-doctor ${cmd.name}: ${(err as Error).message}\n\n${cmd.usage}\n`);
       return EXIT_USAGE;
+    }
+    // A file that could not be written says which, where and what to do: not an "unexpected error".
+    if (err instanceof FileWriteError || err instanceof SiteStoreError) {
+      io.stderr.write(`sftp-doctor ${cmd.name}: ${err.message}\n`);
+      return EXIT_PROBLEM;
     }
     // Never a stack trace for the user: one sentence and where to go next.
     const message = err instanceof Error ? err.message : String(err);

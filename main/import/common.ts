@@ -3,8 +3,10 @@
  * stays in main), text decoding of files written by Windows tools, and small helpers.
  */
 import { createHash } from 'node:crypto';
-import type { ImportCandidate, ImportPreview, ImportSource, Site, SiteOrigin, SiteSettings } from '../../shared/sites';
+import type { ImportCandidate, ImportHostKey, ImportPreview, ImportSource, Site, SiteOrigin, SiteSettings } from '../../shared/sites';
 import type { Secret } from '../common/secret';
+import { hostNameProblem } from '../store/known-hosts';
+import type { ConvertedHostKey } from './hostkeys';
 
 export interface ImportProblem {
   file: string;
@@ -23,7 +25,8 @@ export interface ParsedSource {
   files: string[];
   candidates: ParsedCandidate[];
   problems: ImportProblem[];
-  hostKeys: string[];
+  /** Host keys the program trusted, each for one literal host and port (patterns are refused when read). */
+  hostKeys: ConvertedHostKey[];
 }
 
 export function emptyResult(source: ImportSource): ParsedSource {
@@ -34,13 +37,35 @@ export function emptyResult(source: ImportSource): ParsedSource {
 export function mergeInto(target: ParsedSource, part: ParsedSource): void {
   for (const f of part.files) if (!target.files.includes(f)) target.files.push(f);
   target.problems.push(...part.problems);
-  for (const line of part.hostKeys) if (!target.hostKeys.includes(line)) target.hostKeys.push(line);
+  for (const k of part.hostKeys) addHostKey(target, k);
   const keys = new Set(target.candidates.map((c) => c.key));
   for (const c of part.candidates) {
     if (keys.has(c.key)) continue;
     keys.add(c.key);
     target.candidates.push(c);
   }
+}
+
+/** Adds a host key once (the same line found twice is one key). */
+export function addHostKey(target: ParsedSource, key: ConvertedHostKey): void {
+  if (!target.hostKeys.some((k) => k.line === key.line)) target.hostKeys.push(key);
+}
+
+/**
+ * The host keys that come with a site: those recorded for exactly its host and port (as literal
+ * names, compared without case). A site whose host is not one literal name (`*`, a list...) has
+ * none, whatever the file holds.
+ */
+export function hostKeysOfSite(settings: Pick<SiteSettings, 'host' | 'port'>, keys: readonly ConvertedHostKey[]): ConvertedHostKey[] {
+  const host = settings.host.trim();
+  const port = parsePort(settings.port);
+  if (hostNameProblem(host) !== null || port === 'invalid') return [];
+  const p = port ?? 22;
+  return keys.filter((k) => k.port === p && k.host.toLowerCase() === host.toLowerCase());
+}
+
+function shown(k: ConvertedHostKey): ImportHostKey {
+  return { host: k.host, port: k.port, type: k.type, sha256: k.sha256 };
 }
 
 /** The preview that may cross to the renderer: no password, only whether one was found. */
@@ -51,10 +76,12 @@ export function toPreview(parsed: ParsedSource): ImportPreview {
     candidates: parsed.candidates.map(({ key, site, hasPassword, duplicateOf }) => {
       const c: ImportCandidate = { key, site, hasPassword };
       if (duplicateOf !== undefined) c.duplicateOf = duplicateOf;
+      const keys = hostKeysOfSite(site.settings, parsed.hostKeys);
+      if (keys.length > 0) c.hostKeys = keys.map(shown);
       return c;
     }),
     problems: parsed.problems.map((p) => ({ ...p })),
-    hostKeys: [...parsed.hostKeys],
+    hostKeys: parsed.hostKeys.map(shown),
   };
 }
 

@@ -10,70 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { puttyForm } from './fixtures/putty-form';
 import { HostKeyFormatError, knownHostsName, puttyHostKeyToKnownHosts } from './hostkeys';
 
 const run = promisify(execFile);
-
-// --- test-side reading of an OpenSSH public key into its numbers -----------------------------
-
-function readStrings(blob: Buffer): Buffer[] {
-  const out: Buffer[] = [];
-  let off = 0;
-  while (off < blob.length) {
-    const len = blob.readUInt32BE(off);
-    out.push(blob.subarray(off + 4, off + 4 + len));
-    off += 4 + len;
-  }
-  return out;
-}
-const hex = (b: Buffer) => `0x${BigInt(`0x${b.toString('hex') || '0'}`).toString(16)}`;
-
-const P = (1n << 255n) - 19n;
-const D = 0x52036cee2b6ffe738cc740797779e89800700a4d4141d8ab75eb4dca135978a3n;
-function powmod(b: bigint, e: bigint, m: bigint): bigint {
-  let r = 1n;
-  b %= m;
-  while (e > 0n) {
-    if (e & 1n) r = (r * b) % m;
-    b = (b * b) % m;
-    e >>= 1n;
-  }
-  return r;
-}
-/** RFC 8032 section 5.1.3: recover x from the 32-byte encoding. */
-function ed25519Affine(enc: Buffer): { x: bigint; y: bigint } {
-  const le = Buffer.from(enc).reverse();
-  let y = BigInt(`0x${le.toString('hex')}`);
-  const sign = y >> 255n;
-  y &= (1n << 255n) - 1n;
-  const u = (y * y - 1n + P) % P;
-  const v = (D * y * y + 1n) % P;
-  let x = (u * powmod(v, 3n, P) * powmod(u * powmod(v, 7n, P), (P - 5n) / 8n, P)) % P;
-  if ((v * x * x) % P !== u) x = (x * powmod(2n, (P - 1n) / 4n, P)) % P;
-  if ((x & 1n) !== sign) x = P - x;
-  return { x, y };
-}
-
-/** PuTTY's cache entry (name, value) for a public key line, built from the key's numbers. */
-function puttyForm(pubLine: string, host: string, port: number): [string, string] {
-  const [type, b64] = pubLine.trim().split(/\s+/) as [string, string];
-  const f = readStrings(Buffer.from(b64, 'base64'));
-  switch (type) {
-    case 'ssh-rsa':
-      return [`rsa2@${port}:${host}`, `${hex(f[1]!)},${hex(f[2]!)}`];
-    case 'ssh-dss':
-      return [`dss@${port}:${host}`, f.slice(1, 5).map(hex).join(',')];
-    case 'ssh-ed25519': {
-      const { x, y } = ed25519Affine(f[1]!);
-      return [`ssh-ed25519@${port}:${host}`, `0x${x.toString(16)},0x${y.toString(16)}`];
-    }
-    default: {
-      const q = f[2]!;
-      const n = (q.length - 1) / 2;
-      return [`${type}@${port}:${host}`, `${f[1]!.toString()},${hex(q.subarray(1, 1 + n))},${hex(q.subarray(1 + n))}`];
-    }
-  }
-}
 
 async function fingerprint(file: string): Promise<string> {
   const { stdout } = await run('ssh-keygen', ['-lf', file]);

@@ -10,6 +10,7 @@
  * RFC 8709 Ed25519 encoding) and check that curve points really are on their curve, so a damaged
  * value is reported instead of turning into a wrong key.
  */
+import { fingerprintSha256, hostLookupName, hostNameProblem } from '../store/known-hosts';
 import { percentDecode } from './common';
 
 export class HostKeyFormatError extends Error {
@@ -17,10 +18,13 @@ export class HostKeyFormatError extends Error {
 }
 
 export interface ConvertedHostKey {
+  /** One literal host name (never a pattern, list or hashed name), as the other program stored it. */
   host: string;
   port: number;
   /** OpenSSH key type, e.g. "ssh-ed25519". */
   type: string;
+  keyBase64: string;
+  sha256: string;
   /** "host type base64" or "[host]:port type base64". */
   line: string;
 }
@@ -152,10 +156,7 @@ export function puttyKeyBlob(puttyType: string, value: string): { type: string; 
 }
 
 /** How OpenSSH names a host in known_hosts: lower case, "[host]:port" unless the port is 22. */
-export function knownHostsName(host: string, port: number): string {
-  const h = host.toLowerCase();
-  return port === 22 ? h : `[${h}]:${port}`;
-}
+export const knownHostsName = hostLookupName;
 
 /**
  * One PuTTY/WinSCP host key entry -> a known_hosts line. `name` is the stored name
@@ -170,7 +171,11 @@ export function puttyHostKeyToKnownHosts(name: string, value: string): Converted
   const port = Number(portText);
   if (port < 1 || port > 65535) throw new HostKeyFormatError(`the port ${portText} is not valid`);
   const host = rawHost.trim();
-  if (host === '' || /[\s,]/.test(host)) throw new HostKeyFormatError(`the host name "${host}" cannot be used in known_hosts`);
+  // Only a key for one literal server may become trusted: a "*" (or "?", "!", a list, a hashed
+  // name) would make every matching server "known" and its password sent without a question.
+  const problem = hostNameProblem(host);
+  if (problem) throw new HostKeyFormatError(`it is not for one server: ${problem}`);
   const { type, blob } = puttyKeyBlob(puttyType, value);
-  return { host, port, type, line: `${knownHostsName(host, port)} ${type} ${blob.toString('base64')}` };
+  const keyBase64 = blob.toString('base64');
+  return { host, port, type, keyBase64, sha256: fingerprintSha256(blob), line: `${knownHostsName(host, port)} ${type} ${keyBase64}` };
 }

@@ -13,10 +13,10 @@ import path from 'node:path';
 import type { ImportPreview, ImportSource, Site } from '../../shared/sites';
 import { appKnownHostsPath } from '../store/paths';
 import { normalizeFolder, type SiteStore } from '../store/sites';
-import { decodeText, emptyResult, flagDuplicates, mergeInto, siteIdentity, toPreview, type ParsedCandidate, type ParsedSource } from './common';
+import { decodeText, emptyResult, flagDuplicates, hostKeysOfSite, mergeInto, toPreview, type ParsedCandidate, type ParsedSource } from './common';
 import { parseFileZillaSiteManager } from './filezilla';
-import { knownHostsName } from './hostkeys';
-import { mergeHostKeyLines, type MergeResult } from '../store/known-hosts';
+import type { ConvertedHostKey } from './hostkeys';
+import { trustHostKeys, type TrustResult } from '../store/known-hosts';
 import { localUserName, parseOpenSshConfig, type IncludedFile } from './openssh';
 import { parsePuttyHostKeysFile, parsePuttyRegistry, parsePuttySessionFile } from './putty';
 import { WINSCP_PASSWORD_EXPLANATION, parseWinScp } from './winscp';
@@ -296,8 +296,11 @@ export async function previewImport(source: ImportSource, options: ImportOptions
 export interface ImportSelectedOptions extends ImportOptions {
   /** Import recovered passwords (WinSCP, FileZilla). Only honoured where they can be encrypted. */
   includePasswords: boolean;
-  /** Which host keys to add to the known_hosts file: those of the imported sites (default), all, or none. */
-  hostKeys?: 'selected' | 'all' | 'none';
+  /**
+   * Host keys to add to the known_hosts file: those recorded for exactly the host and port of an
+   * imported site (default), or none. A key never becomes trusted for a server that is not imported.
+   */
+  hostKeys?: 'selected' | 'none';
   /** Default: the app's own known_hosts in the store's data folder. */
   knownHostsPath?: string;
 }
@@ -308,7 +311,7 @@ export interface ImportOutcome {
   missing: string[];
   /** Why passwords were not saved, when they were asked for but could not be. */
   passwordsNotSaved?: string;
-  hostKeys?: MergeResult;
+  hostKeys?: TrustResult;
   preview: ImportPreview;
 }
 
@@ -354,20 +357,13 @@ export async function importSelected(source: ImportSource, keys: string[], optio
   });
   if (items.length > 0) outcome.sites = await options.store.saveAll(items);
 
-  const mode = options.hostKeys ?? 'selected';
-  if (mode !== 'none' && parsed.hostKeys.length > 0) {
-    let lines = parsed.hostKeys;
-    if (mode === 'selected') {
-      const names = new Set(
-        chosen.map((c) => {
-          const id = siteIdentity(c.site.settings).split('\0');
-          return knownHostsName(id[0]!, Number(id[1]));
-        }),
-      );
-      lines = lines.filter((l) => names.has(l.split(' ')[0]!));
-    }
-    if (lines.length > 0) {
-      outcome.hostKeys = await mergeHostKeyLines(options.knownHostsPath ?? appKnownHostsPath(options.store.dataDir), lines);
+  if ((options.hostKeys ?? 'selected') === 'selected') {
+    // Each key for the exact literal host and port of a site being imported, the line built by
+    // the store: what the preview listed under that site, nothing else.
+    const keys: ConvertedHostKey[] = [];
+    for (const c of chosen) for (const k of hostKeysOfSite(c.site.settings, parsed.hostKeys)) if (!keys.includes(k)) keys.push(k);
+    if (keys.length > 0) {
+      outcome.hostKeys = await trustHostKeys(options.knownHostsPath ?? appKnownHostsPath(options.store.dataDir), keys);
     }
   }
   return outcome;

@@ -54,7 +54,7 @@ describe('PuTTY import from "reg query" output (CRLF)', () => {
 
   it('converts the cached host keys to the exact known_hosts lines', async () => {
     const parsed = await readSource('putty', file, env);
-    expect(parsed.hostKeys).toEqual([
+    expect(parsed.hostKeys.map((k) => k.line)).toEqual([
       expectedLine('[files.example.com]:2222', 'ed25519.pub'),
       expectedLine('cafe.example.org', 'rsa.pub'),
       expectedLine('192.0.2.10', 'ecdsa.pub'),
@@ -72,7 +72,7 @@ describe('PuTTY import from a regedit export (.reg, UTF-16 with BOM)', () => {
       name: 'München web',
       settings: { host: 'muenchen.example.de', user: 'jürgen', privateKey: { path: 'C:\\Users\\J\\keys\\m.ppk' } },
     });
-    expect(parsed.hostKeys).toEqual([expectedLine('muenchen.example.de', 'ed25519.pub')]);
+    expect(parsed.hostKeys.map((k) => k.line)).toEqual([expectedLine('muenchen.example.de', 'ed25519.pub')]);
     expect(parsed.problems).toEqual([{ file, line: 16, message: expect.stringMatching(/not a "name"=value pair/) }]);
   });
 
@@ -94,7 +94,7 @@ describe('PuTTY import from ~/.putty on Linux', () => {
       { file: path.join(sessions, 'serial%20console'), line: 1, message: expect.stringMatching(/"serial console" uses serial, not SSH/) },
       { file: path.join(home, '.putty', 'sshhostkeys'), line: 3, message: expect.stringMatching(/not "type@port:host value"/) },
     ]);
-    expect(parsed.hostKeys).toEqual([expectedLine('web.example.com', 'ed25519.pub'), expectedLine('[web.example.com]:2200', 'rsa.pub')]);
+    expect(parsed.hostKeys.map((k) => k.line)).toEqual([expectedLine('web.example.com', 'ed25519.pub'), expectedLine('[web.example.com]:2200', 'rsa.pub')]);
   });
 
   it('uses "reg query" on Windows', async () => {

@@ -8,7 +8,7 @@
  * %-escaped in both places.
  */
 import type { SiteSettings } from '../../shared/sites';
-import { emptyResult, makeCandidate, parsePort, percentDecode, splitLines, windowsPathNote, type ImportProblem, type ParsedSource } from './common';
+import { addHostKey, emptyResult, makeCandidate, parsePort, percentDecode, splitLines, windowsPathNote, type ImportProblem, type ParsedSource } from './common';
 import { HostKeyFormatError, puttyHostKeyToKnownHosts } from './hostkeys';
 import { getValue, looksLikeRegExport, looksLikeRegQuery, parseKeyValueLines, parseRegExport, parseRegQuery, type RegKey } from './registry';
 
@@ -83,7 +83,7 @@ function hostKeysFromKey(key: RegKey, file: string, result: ParsedSource): void 
   for (const value of key.values.values()) {
     try {
       const converted = puttyHostKeyToKnownHosts(value.name, value.data);
-      if (!result.hostKeys.includes(converted.line)) result.hostKeys.push(converted.line);
+      addHostKey(result, converted);
     } catch (err) {
       result.problems.push(hostKeyProblem(file, value.line, percentDecode(value.name), err));
     }
@@ -149,7 +149,7 @@ export function parsePuttyHostKeysFile(text: string, file: string): ParsedSource
     const name = t.slice(0, space);
     try {
       const converted = puttyHostKeyToKnownHosts(name, t.slice(space + 1));
-      if (!result.hostKeys.includes(converted.line)) result.hostKeys.push(converted.line);
+      addHostKey(result, converted);
     } catch (err) {
       result.problems.push(hostKeyProblem(file, i + 1, name, err));
     }

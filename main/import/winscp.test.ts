@@ -89,7 +89,7 @@ describe('WinSCP.ini import', () => {
 
   it('converts [SshHostKeys] to known_hosts lines, including several keys in one entry', async () => {
     const parsed = await readSource('winscp', ini, env);
-    expect(parsed.hostKeys).toEqual([
+    expect(parsed.hostKeys.map((k) => k.line)).toEqual([
       expectedLine('[sftp.acme.example]:2022', 'ed25519.pub'),
       expectedLine('cafe.example.org', 'rsa.pub'),
       expectedLine('192.0.2.10', 'ecdsa.pub'),

@@ -9,7 +9,7 @@
  */
 import type { SiteSettings } from '../../shared/sites';
 import { Secret } from '../common/secret';
-import { decodeBytes, emptyResult, makeCandidate, parsePort, percentDecode, windowsPathNote, type ImportProblem, type ParsedSource } from './common';
+import { addHostKey, decodeBytes, emptyResult, makeCandidate, parsePort, percentDecode, windowsPathNote, type ImportProblem, type ParsedSource } from './common';
 import { HostKeyFormatError, puttyHostKeyToKnownHosts } from './hostkeys';
 import { getValue, looksLikeRegExport, looksLikeRegQuery, parseIni, parseRegExport, parseRegQuery, type RegKey } from './registry';
 
@@ -171,7 +171,7 @@ function hostKeys(key: RegKey, file: string, fromIni: boolean, result: ParsedSou
     for (const one of v.data.split(';').filter((s) => s.trim() !== '')) {
       try {
         const converted = puttyHostKeyToKnownHosts(name, one);
-        if (!result.hostKeys.includes(converted.line)) result.hostKeys.push(converted.line);
+        addHostKey(result, converted);
       } catch (err) {
         const reason = err instanceof HostKeyFormatError ? err.message : 'it could not be read';
         result.problems.push({ file, line: v.line, message: `The cached host key "${name}" was not imported: ${reason}.` });

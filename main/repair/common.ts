@@ -1,8 +1,8 @@
-import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ConnectionRequest, Fix, FixParam } from '../../shared/types';
 import { parseHostField, parsePort } from '../diagnose/index';
+import { appendFileLocked, FileWriteError } from '../store/atomic-file';
 import { RepairError, type RepairContext } from './types';
 
 export function str(params: Fix['params'], name: string): string | undefined {
@@ -69,10 +69,10 @@ export async function logChanges(ctx: RepairContext, fixId: string, changes: str
   const { host, port } = targetOf(ctx);
   const entry = { time: new Date().toISOString(), fix: fixId, server: `${ctx.request.user ? `${ctx.request.user}@` : ''}${host}:${port}`, runId: ctx.result.runId, changes, backups };
   try {
-    await fs.mkdir(path.dirname(ctx.logFile), { recursive: true, mode: 0o700 });
-    await fs.appendFile(ctx.logFile, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+    // Under the log's cross-process lock: the CLI and the window may both be repairing.
+    await appendFileLocked(ctx.logFile, `${JSON.stringify(entry)}\n`);
     return null;
   } catch (err) {
-    return `The change log ${ctx.logFile} could not be written (${(err as Error).message}).`;
+    return err instanceof FileWriteError ? `The change was made, but not logged: ${err.message}` : `The change log ${ctx.logFile} could not be written (${(err as Error).message}).`;
   }
 }

@@ -1,6 +1,23 @@
+/**
+ * How every file we share with other programs (or other SFTP Doctor processes) is rewritten:
+ *
+ * - locked: a cross-process lock (proper-lockfile: a `<file>.lock` folder next to the real file,
+ *   kept fresh while held, taken over when its holder died) around the whole read-modify-write,
+ *   so the CLI, the window and a second CLI never lose each other's changes;
+ * - atomic: the new content goes to a temporary file in the same folder, is flushed, and is
+ *   renamed over the target, so a reader (or a crash, or kill -9) sees the old file or the new one;
+ * - backed up atomically: `<file>.bak` is itself written through a temporary file and a rename;
+ * - through symlinks: a symlinked file (a dotfiles repo's known_hosts) is written at its target,
+ *   the link stays a link;
+ * - tidy: temporary files left by writers that were killed are removed by the next write;
+ * - explained: a failure says which file could not be written, where, and what to do
+ *   (FileWriteError), never a bare EACCES.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { constants, promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import lockfile from 'proper-lockfile';
 
 export interface AtomicWriteOptions {
   /** File mode for a new file; an existing file keeps its own mode. Default 0o600. */
@@ -10,54 +27,219 @@ export interface AtomicWriteOptions {
 }
 
 export interface AtomicWriteResult {
+  /** The file that was written: the symlink's target when `file` is a symlink. */
   path: string;
   backupPath: string | null;
 }
 
+export type FileWriteProblem = 'read-only' | 'disk-full' | 'locked' | 'not-a-folder' | 'io';
+
+/** A file could not be written; the message names the file and says what to do. It was left as it was. */
+export class FileWriteError extends Error {
+  override readonly name = 'FileWriteError';
+  constructor(
+    readonly file: string,
+    readonly problem: FileWriteProblem,
+    message: string,
+    readonly errno?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** How long a lock holder may go without refreshing its lock before others take it over (ms). */
+const LOCK_STALE_MS = 3000;
+/** Waiting for the lock: about 30 s in all, then a FileWriteError('locked'). */
+const LOCK_RETRIES = { retries: 100, factor: 1.3, minTimeout: 15, maxTimeout: 300, randomize: true };
+/** A temporary file of a process that still runs is only removed when it is this old. */
+const STALE_TMP_MS = 60 * 60 * 1000;
+const MAX_SYMLINK_HOPS = 40;
+
+/** Turns an fs error met while writing `file` into a sentence a user can act on. */
+export function toWriteError(err: unknown, file: string): FileWriteError {
+  if (err instanceof FileWriteError) return err;
+  const e = err as NodeJS.ErrnoException;
+  const code = e?.code ?? '';
+  const where = e?.path && e.path !== file ? e.path : path.dirname(file);
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return new FileWriteError(
+        file,
+        'read-only',
+        `${file} could not be written: ${code === 'EROFS' ? `${where} is on a read-only disk` : `you are not allowed to write in ${where}`}. It was left as it was. Make ${where} writable for your user${isAppFile(file) ? ', or set SFTP_DOCTOR_HOME to a folder you can write' : ''}, then try again.`,
+        code,
+      );
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new FileWriteError(file, 'disk-full', `${file} could not be written: the disk (or your quota) is full. It was left as it was. Free some space, then try again.`, code);
+    case 'ENOTDIR':
+    case 'EISDIR':
+    case 'ELOOP':
+      return new FileWriteError(file, 'not-a-folder', `${file} could not be written: part of its path is not a folder, or it is a folder itself (${e.message}). It was left as it was.`, code);
+    case 'ELOCKED':
+      return new FileWriteError(
+        file,
+        'locked',
+        `${file} could not be written: another SFTP Doctor (window or command) kept it locked for too long. It was left as it was. Try again; if no other SFTP Doctor is running, remove the folder ${file}.lock.`,
+        code,
+      );
+    default:
+      return new FileWriteError(file, 'io', `${file} could not be written (${e?.message ?? String(err)}). It was left as it was.`, code || undefined);
+  }
+}
+
+function isAppFile(file: string): boolean {
+  const base = path.basename(file);
+  return /^(sites|passwords)\.json$|^known_hosts$|^repairs\.log$/.test(base) && !file.split(path.sep).includes('.ssh');
+}
+
 /**
- * Replace a file's content so that a reader (or a crash) sees either the old file or the new
- * one, never a mix: write a temporary file in the same folder, fsync it, then rename it over
- * the target. The previous content is kept as a backup first.
+ * The real file behind `file`: symlinks are followed (also a dangling one, whose target is
+ * created), relative links resolved from the link's folder. Bounded against link loops.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<AtomicWriteResult> {
+export async function resolveWriteTarget(file: string): Promise<string> {
+  let current = path.resolve(file);
+  for (let hop = 0; hop < MAX_SYMLINK_HOPS; hop++) {
+    let st;
+    try {
+      st = await fs.lstat(current);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return current;
+      throw err;
+    }
+    if (!st.isSymbolicLink()) return current;
+    const link = await fs.readlink(current);
+    current = path.resolve(path.dirname(current), link);
+  }
+  throw Object.assign(new Error(`${file}: too many levels of symbolic links`), { code: 'ELOOP', path: file });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Locking
+
+const held = new AsyncLocalStorage<ReadonlySet<string>>();
+const inProcess = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `fn` holding the cross-process lock of `file` (its real target). Re-entrant: a nested
+ * call for the same file inside `fn` runs directly. Calls from one process queue in order.
+ */
+export async function withFileLock<T>(file: string, fn: (target: string) => Promise<T>): Promise<T> {
+  const target = await resolveWriteTarget(file).catch((err: unknown) => {
+    throw toWriteError(err, file);
+  });
+  const mine = held.getStore();
+  if (mine?.has(target)) return fn(target);
+
+  const previous = inProcess.get(target) ?? Promise.resolve();
+  const run = previous.then(
+    () => lockAndRun(target, mine, fn),
+    () => lockAndRun(target, mine, fn),
+  );
+  const tail = run.catch(() => undefined);
+  inProcess.set(target, tail);
+  void tail.then(() => {
+    if (inProcess.get(target) === tail) inProcess.delete(target);
+  });
+  return run;
+}
+
+async function lockAndRun<T>(target: string, mine: ReadonlySet<string> | undefined, fn: (target: string) => Promise<T>): Promise<T> {
+  const dir = path.dirname(target);
+  try {
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw toWriteError(err, target);
+  }
+  let compromised: Error | null = null;
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(target, {
+      realpath: false,
+      stale: LOCK_STALE_MS,
+      retries: LOCK_RETRIES,
+      onCompromised: (err) => {
+        compromised = err;
+      },
+    });
+  } catch (err) {
+    throw toWriteError(err, target);
+  }
+  try {
+    const result = await held.run(new Set([...(mine ?? []), target]), () => fn(target));
+    if (compromised) {
+      // Another process took the lock over while we held it (we stalled for seconds): what we
+      // wrote may have raced with it. Say so rather than pretend.
+      throw new FileWriteError(target, 'locked', `${target} was changed while another SFTP Doctor also wrote it (this one paused for several seconds). Check the file; run the command again if your change is missing.`);
+    }
+    return result;
+  } finally {
+    await release().catch(() => undefined);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+function tmpPattern(base: string): RegExp {
+  const escaped = base.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+  return new RegExp(`^\\.${escaped}\\.(\\d+)\\.[0-9a-f]{12}\\.tmp$`);
+}
+
+function tmpName(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temporary files a killed writer left next to `file` (and next to its `.bak`): those of
+ * processes that are gone, and any older than an hour. Called under the file's lock, so no
+ * writer of ours is using them. Returns the names removed.
+ */
+export async function removeStaleTemporaryFiles(file: string): Promise<string[]> {
   const dir = path.dirname(file);
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-
-  let mode = options.mode ?? 0o600;
-  let existed = false;
+  const patterns = [tmpPattern(path.basename(file)), tmpPattern(`${path.basename(file)}.bak`)];
+  let names: string[];
   try {
-    const st = await fs.stat(file);
-    mode = st.mode & 0o777;
-    existed = true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    names = await fs.readdir(dir);
+  } catch {
+    return [];
   }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = patterns.map((p) => p.exec(name)).find((x) => x !== null);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    let stale = pid !== process.pid && !processAlive(pid);
+    if (!stale) {
+      try {
+        stale = Date.now() - (await fs.lstat(path.join(dir, name))).mtimeMs > STALE_TMP_MS;
+      } catch {
+        continue;
+      }
+    }
+    if (!stale) continue;
+    try {
+      await fs.rm(path.join(dir, name), { force: true });
+      removed.push(name);
+    } catch {
+      // not ours to remove (permissions): leave it
+    }
+  }
+  return removed;
+}
 
-  let backupPath: string | null = null;
-  if (existed && options.backup !== false) {
-    backupPath = typeof options.backup === 'string' ? options.backup : `${file}.bak`;
-    await fs.copyFile(file, backupPath);
-    await fs.chmod(backupPath, mode);
-  }
-
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await fs.open(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, mode);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } catch (err) {
-    await handle.close();
-    await fs.rm(tmp, { force: true });
-    throw err;
-  }
-  await handle.close();
-  try {
-    await fs.rename(tmp, file);
-  } catch (err) {
-    await fs.rm(tmp, { force: true });
-    throw err;
-  }
-  // Make the rename itself durable where the platform allows it.
+async function syncDir(dir: string): Promise<void> {
   try {
     const d = await fs.open(dir, 'r');
     try {
@@ -68,5 +250,145 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
   } catch {
     // Directories cannot be opened for fsync on some platforms (Windows); the rename stands.
   }
-  return { path: file, backupPath };
+}
+
+class ChangedMeanwhile extends Error {}
+
+/**
+ * Writes `data` to `file` through a flushed temporary file and a rename. `unchanged`, when given,
+ * is asked right before the rename (ChangedMeanwhile is thrown when it says no).
+ */
+async function replaceWith(file: string, data: string | Uint8Array, mode: number, unchanged?: () => Promise<boolean>): Promise<void> {
+  const tmp = tmpName(file);
+  const handle = await fs.open(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, mode);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+    await handle.close();
+    if (unchanged && !(await unchanged())) throw new ChangedMeanwhile();
+    await fs.rename(tmp, file);
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Replace a file's content so that a reader (or a crash) sees either the old file or the new
+ * one, never a mix. Holds the file's lock while writing (re-entrant: callers doing a
+ * read-modify-write hold it around the whole of it with withFileLock or updateFileAtomic).
+ */
+export async function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<AtomicWriteResult> {
+  return withFileLock(file, async (target) => {
+    try {
+      return await writeLocked(target, data, options);
+    } catch (err) {
+      throw toWriteError(err, target);
+    }
+  });
+}
+
+async function writeLocked(target: string, data: string | Uint8Array, options: AtomicWriteOptions, unchanged?: () => Promise<boolean>): Promise<AtomicWriteResult> {
+  const dir = path.dirname(target);
+  await removeStaleTemporaryFiles(target);
+
+  let mode = options.mode ?? 0o600;
+  let existed = false;
+  try {
+    const st = await fs.stat(target);
+    mode = st.mode & 0o777;
+    existed = true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+
+  let backupPath: string | null = null;
+  if (existed && options.backup !== false) {
+    backupPath = typeof options.backup === 'string' ? path.resolve(options.backup) : `${target}.bak`;
+    // The backup goes through its own temporary file and rename: a kill leaves the old backup
+    // or the new one, never a cut copy.
+    const tmp = tmpName(backupPath);
+    try {
+      await fs.copyFile(target, tmp, constants.COPYFILE_EXCL);
+      await fs.chmod(tmp, mode);
+      const h = await fs.open(tmp, 'r+');
+      try {
+        await h.sync();
+      } finally {
+        await h.close();
+      }
+      await fs.rename(tmp, backupPath);
+    } catch (err) {
+      await fs.rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  await replaceWith(target, data, mode, unchanged);
+  await syncDir(dir);
+  return { path: target, backupPath };
+}
+
+export interface UpdateResult<T> extends AtomicWriteResult {
+  /** False when `change` returned null (nothing to write). */
+  written: boolean;
+  value: T;
+}
+
+/**
+ * A locked read-modify-write: `change` gets the current bytes (null when the file does not
+ * exist) and returns the new content, or null to leave the file alone. Programs that do not take
+ * our lock (OpenSSH appends to known_hosts) are caught too: when the file changed between the
+ * read and the rename, the change is made again on the new content (a few times at most).
+ */
+export async function updateFileAtomic<T>(
+  file: string,
+  change: (current: Buffer | null) => { data: string | Uint8Array | null; value: T },
+  options: AtomicWriteOptions = {},
+): Promise<UpdateResult<T>> {
+  return withFileLock(file, async (target) => {
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const current = await readOrNull(target);
+        const { data, value } = change(current);
+        if (data === null) return { path: target, backupPath: null, written: false, value };
+        // Someone outside our lock changed the file meanwhile: start again from its new content.
+        const unchanged = attempt < 5 ? async () => sameBytes(current, await readOrNull(target)) : undefined;
+        try {
+          const res = await writeLocked(target, data, { ...options, backup: options.backup ?? current !== null }, unchanged);
+          return { ...res, written: true, value };
+        } catch (err) {
+          if (err instanceof ChangedMeanwhile) continue;
+          throw err;
+        }
+      }
+    } catch (err) {
+      throw toWriteError(err, target);
+    }
+  });
+}
+
+async function readOrNull(file: string): Promise<Buffer | null> {
+  try {
+    return await fs.readFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+function sameBytes(a: Buffer | null, b: Buffer | null): boolean {
+  return a === null || b === null ? a === b : a.equals(b);
+}
+
+/** Appends text to a file (a log) under the file's lock, creating it private. */
+export async function appendFileLocked(file: string, text: string): Promise<void> {
+  await withFileLock(file, async (target) => {
+    try {
+      await fs.appendFile(target, text, { mode: 0o600 });
+    } catch (err) {
+      throw toWriteError(err, target);
+    }
+  });
 }

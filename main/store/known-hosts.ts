@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { writeFileAtomic } from './atomic-file';
+import { updateFileAtomic } from './atomic-file';
 
 /**
  * OpenSSH known_hosts files: read, match, add, replace and remove host keys.
@@ -10,11 +10,16 @@ import { writeFileAtomic } from './atomic-file';
  *   or one hashed name `|1|<base64 salt>|<base64 HMAC-SHA1(salt, name)>`.
  * - markers: `@revoked` (this key must never be accepted), `@cert-authority` (a CA for host
  *   certificates; kept intact, not used for plain keys).
- * Every write is atomic with a backup, and every line we do not own is kept byte for byte
- * (the file is handled as latin1 so no byte is ever reinterpreted; its line endings are kept).
+ * Every write is locked, atomic, with a backup, and goes through a symlink to its target
+ * (atomic-file.ts). Every line we do not own is kept byte for byte: the file is handled as
+ * latin1 so no byte is ever reinterpreted, and each line keeps its own line end (a file mixing
+ * CRLF and LF stays mixed; new lines take the file's most common ending).
+ * We only ever write a literal host name and port that we computed ourselves: never a pattern,
+ * a list or a hashed name taken from elsewhere (hostNameProblem).
  */
 
 export type KnownHostsMarker = '@revoked' | '@cert-authority';
+export type LineEnd = '\n' | '\r\n' | '';
 
 export interface KnownHostsEntry {
   /** 1-based line number in the file. */
@@ -35,7 +40,9 @@ export interface KnownHostsFile {
   exists: boolean;
   /** Every line of the file, without line ends. */
   lines: string[];
-  /** Line end used by the file ("\n" unless it uses "\r\n"). */
+  /** Each line's own ending ("" for a last line without one). */
+  lineEnds: LineEnd[];
+  /** Line end given to new lines: the file's most common ("\n" for an empty file). */
   eol: '\n' | '\r\n';
   /** Whether the last line ends with a line end (or the file is empty). */
   endsWithNewline: boolean;
@@ -70,10 +77,25 @@ export function hostLookupName(host: string, port: number): string {
 }
 
 export function parseKnownHosts(text: string, path = ''): KnownHostsFile {
-  const eol: '\n' | '\r\n' = /\r\n/.test(text) ? '\r\n' : '\n';
+  const lines: string[] = [];
+  const lineEnds: LineEnd[] = [];
+  let crlf = 0;
+  for (let start = 0; start < text.length; ) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) {
+      lines.push(text.slice(start));
+      lineEnds.push('');
+      break;
+    }
+    const cr = nl > start && text.charCodeAt(nl - 1) === 13;
+    lines.push(text.slice(start, cr ? nl - 1 : nl));
+    lineEnds.push(cr ? '\r\n' : '\n');
+    if (cr) crlf++;
+    start = nl + 1;
+  }
+  const lf = lineEnds.length - crlf - (lineEnds[lineEnds.length - 1] === '' ? 1 : 0);
+  const eol: '\n' | '\r\n' = crlf > lf ? '\r\n' : '\n';
   const endsWithNewline = text === '' || text.endsWith('\n');
-  const body = endsWithNewline && text !== '' ? text.slice(0, -1) : text;
-  const lines = text === '' ? [] : body.split('\n').map((l) => (eol === '\r\n' && l.endsWith('\r') ? l.slice(0, -1) : l));
   const entries: KnownHostsEntry[] = [];
   const invalidLines: number[] = [];
   lines.forEach((raw, i) => {
@@ -83,7 +105,7 @@ export function parseKnownHosts(text: string, path = ''): KnownHostsFile {
     if (entry) entries.push(entry);
     else invalidLines.push(i + 1);
   });
-  return { path, exists: true, lines, eol, endsWithNewline, entries, invalidLines };
+  return { path, exists: true, lines, lineEnds, eol, endsWithNewline, entries, invalidLines };
 }
 
 function parseLine(raw: string, line: number): KnownHostsEntry | null {
@@ -206,25 +228,94 @@ export interface AddHostKeyOptions {
 }
 
 export interface KnownHostsWrite {
+  /** The file written (the symlink's target when the path given is a symlink). */
   path: string;
   backupPath: string | null;
   /** 1-based line of the new entry. */
   line: number;
 }
 
+/** A host name or port we refuse to record (the message says why). */
+export class KnownHostsNameError extends Error {
+  override readonly name = 'KnownHostsNameError';
+}
+
+/**
+ * Why `host` cannot be written into known_hosts as one literal server name, or null when it can.
+ * A pattern (`*`, `?`, `!`), a list (`,`), brackets, a hashed name (`|1|...`), white space or
+ * control characters would make the line match other servers (or nothing we can check).
+ * Allowed: letters, digits, `.`, `-`, `_`, and `:`/`%` for IPv6 addresses and their zones.
+ */
+export function hostNameProblem(host: string): string | null {
+  if (host === '') return 'the host name is empty';
+  if (host.length > 255) return 'the host name is longer than 255 characters';
+  if (/[*?]/.test(host)) return `"${visible(host)}" is a pattern (it contains "*" or "?"), which would match other servers too`;
+  if (host.startsWith('!')) return `"${visible(host)}" is a negated pattern ("!"), not a server name`;
+  if (host.includes(',')) return `"${visible(host)}" is a list of names (","), not one server name`;
+  if (host.startsWith('|')) return `"${visible(host)}" is a hashed name that SFTP Doctor did not compute`;
+  if (/[[\]]/.test(host)) return `"${visible(host)}" contains brackets; give the host and the port separately`;
+  if (!/^[A-Za-z0-9._:%-]+$/.test(host)) return `"${visible(host)}" contains characters a host name cannot have`;
+  if (host.startsWith('-') || host.startsWith('.')) return `"${visible(host)}" does not start like a host name`;
+  return null;
+}
+
+function visible(text: string): string {
+  const cut = text.length > 80 ? `${text.slice(0, 80)}...` : text;
+  // eslint-disable-next-line no-control-regex
+  return cut.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function checkHostAndPort(host: string, port: number): void {
+  const problem = hostNameProblem(host);
+  if (problem) throw new KnownHostsNameError(`No host key was written: ${problem}.`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new KnownHostsNameError(`No host key was written: the port ${String(port)} is not a port number (1 to 65535).`);
+}
+
 function hostField(host: string, port: number, hash: boolean): string {
+  checkHostAndPort(host, port);
   const name = hostLookupName(host, port);
   if (!hash) return name;
   const salt = randomBytes(20);
   return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
 }
 
-function serialise(file: KnownHostsFile, lines: string[]): string {
-  if (lines.length === 0) return '';
-  const text = lines.join(file.eol);
-  // A file whose last line had no line end keeps it that way if that line is still last.
-  const lastUnchanged = !file.endsWithNewline && lines[lines.length - 1] === file.lines[file.lines.length - 1];
-  return lastUnchanged ? text : `${text}${file.eol}`;
+/** One line of the file to write: its text and its ending (null: a new line, the file's usual ending). */
+interface OutLine {
+  text: string;
+  end: LineEnd | null;
+}
+
+function original(file: KnownHostsFile): OutLine[] {
+  return file.lines.map((text, i) => ({ text, end: file.lineEnds[i] ?? file.eol }));
+}
+
+function serialise(file: KnownHostsFile, lines: OutLine[]): string {
+  let out = '';
+  lines.forEach((l, i) => {
+    // A last line without a line end keeps it that way while it stays last.
+    const end = l.end === '' ? (i === lines.length - 1 ? '' : file.eol) : (l.end ?? file.eol);
+    out += l.text + end;
+  });
+  return out;
+}
+
+function splitPublicKey(publicKey: string): [string, string] {
+  const [type, b64] = publicKey.trim().split(/\s+/);
+  if (!type || !b64) throw new Error('not a public key line ("<type> <base64>")');
+  return [type, b64];
+}
+
+/**
+ * The locked read-modify-write every change below goes through: `change` gets the file as it is
+ * now and returns the lines to write (or null to leave it alone).
+ */
+async function rewrite<T>(path: string, change: (file: KnownHostsFile) => { lines: OutLine[] | null; value: T }) {
+  const res = await updateFileAtomic(path, (bytes) => {
+    const file = bytes === null ? { ...parseKnownHosts('', path), exists: false } : parseKnownHosts(bytes.toString('latin1'), path);
+    const { lines, value } = change(file);
+    return { data: lines === null ? null : Buffer.from(serialise(file, lines), 'latin1'), value };
+  });
+  return { path: res.path, backupPath: res.backupPath, value: res.value };
 }
 
 /**
@@ -232,13 +323,14 @@ function serialise(file: KnownHostsFile, lines: string[]): string {
  * publicKey is "<type> <base64>" (a comment after it is ignored).
  */
 export async function addHostKey(path: string, host: string, port: number, publicKey: string, options: AddHostKeyOptions = {}): Promise<KnownHostsWrite> {
-  const file = await readKnownHosts(path);
-  const [type, b64] = publicKey.trim().split(/\s+/);
-  if (!type || !b64) throw new Error('not a public key line ("<type> <base64>")');
-  const line = [hostField(host, port, options.hash ?? false), type, b64, ...(options.comment ? [options.comment] : [])].join(' ');
-  const lines = [...file.lines, line];
-  const res = await writeFileAtomic(path, Buffer.from(serialise(file, lines), 'latin1'), { mode: 0o600, backup: file.exists });
-  return { path, backupPath: res.backupPath, line: lines.length };
+  const [type, b64] = splitPublicKey(publicKey);
+  const field = hostField(host, port, options.hash ?? false);
+  const line = [field, type, b64, ...(options.comment ? [options.comment] : [])].join(' ');
+  const res = await rewrite(path, (file) => {
+    const lines = [...original(file), { text: line, end: null }];
+    return { lines, value: lines.length };
+  });
+  return { path: res.path, backupPath: res.backupPath, line: res.value };
 }
 
 export interface ReplaceResult extends KnownHostsWrite {
@@ -254,35 +346,37 @@ export interface ReplaceResult extends KnownHostsWrite {
  * reported as unresolved. Everything else stays byte for byte.
  */
 export async function replaceHostKey(path: string, host: string, port: number, publicKey: string, options: AddHostKeyOptions & { allTypes?: boolean } = {}): Promise<ReplaceResult> {
-  const [type, b64] = publicKey.trim().split(/\s+/);
-  if (!type || !b64) throw new Error('not a public key line ("<type> <base64>")');
-  const file = await readKnownHosts(path);
-  const { lines, replacedLines, unresolvedLines } = withoutHost(file, host, port, options.allTypes ? null : type);
-  const line = [hostField(host, port, options.hash ?? false), type, b64, ...(options.comment ? [options.comment] : [])].join(' ');
-  lines.push(line);
-  const res = await writeFileAtomic(path, Buffer.from(serialise(file, lines), 'latin1'), { mode: 0o600, backup: file.exists });
-  return { path, backupPath: res.backupPath, line: lines.length, replacedLines, unresolvedLines };
+  const [type, b64] = splitPublicKey(publicKey);
+  const field = hostField(host, port, options.hash ?? false);
+  const line = [field, type, b64, ...(options.comment ? [options.comment] : [])].join(' ');
+  const res = await rewrite(path, (file) => {
+    const { lines, replacedLines, unresolvedLines } = withoutHost(file, host, port, options.allTypes ? null : type);
+    lines.push({ text: line, end: null });
+    return { lines, value: { line: lines.length, replacedLines, unresolvedLines } };
+  });
+  return { path: res.path, backupPath: res.backupPath, ...res.value };
 }
 
 /** Removes this host's recorded keys (of one type, or all): like `ssh-keygen -R`. */
 export async function removeHostKey(path: string, host: string, port: number, keyType: string | null = null): Promise<Omit<ReplaceResult, 'line'>> {
-  const file = await readKnownHosts(path);
-  const { lines, replacedLines, unresolvedLines } = withoutHost(file, host, port, keyType);
-  if (replacedLines.length === 0) return { path, backupPath: null, replacedLines, unresolvedLines };
-  const res = await writeFileAtomic(path, Buffer.from(lines.length ? serialise(file, lines) : '', 'latin1'), { mode: 0o600, backup: true });
-  return { path, backupPath: res.backupPath, replacedLines, unresolvedLines };
+  const res = await rewrite(path, (file) => {
+    const { lines, replacedLines, unresolvedLines } = withoutHost(file, host, port, keyType);
+    return { lines: replacedLines.length === 0 ? null : lines, value: { replacedLines, unresolvedLines } };
+  });
+  return { path: res.path, backupPath: res.backupPath, ...res.value };
 }
 
-function withoutHost(file: KnownHostsFile, host: string, port: number, keyType: string | null): { lines: string[]; replacedLines: number[]; unresolvedLines: number[] } {
+function withoutHost(file: KnownHostsFile, host: string, port: number, keyType: string | null): { lines: OutLine[]; replacedLines: number[]; unresolvedLines: number[] } {
   const name = hostLookupName(host, port);
   const byLine = new Map(file.entries.map((e) => [e.line, e]));
-  const lines: string[] = [];
+  const lines: OutLine[] = [];
   const replacedLines: number[] = [];
   const unresolvedLines: number[] = [];
-  file.lines.forEach((raw, i) => {
+  original(file).forEach((out, i) => {
+    const raw = out.text;
     const e = byLine.get(i + 1);
     if (!e || e.marker !== null || (keyType !== null && e.keyType !== keyType) || !entryMatches(e, [name])) {
-      lines.push(raw);
+      lines.push(out);
       return;
     }
     if (e.hashed) {
@@ -294,58 +388,84 @@ function withoutHost(file: KnownHostsFile, host: string, port: number, keyType: 
     if (rest.length === patterns.length || rest.some((p) => !p.startsWith('!') && wildcardMatch(name, p))) {
       // Matched only through a wildcard: changing it would change other hosts too.
       unresolvedLines.push(e.line);
-      lines.push(raw);
+      lines.push(out);
       return;
     }
     replacedLines.push(e.line);
     if (rest.length > 0 && rest.some((p) => !p.startsWith('!'))) {
       const start = raw.indexOf(e.hosts);
-      lines.push(raw.slice(0, start) + rest.join(',') + raw.slice(start + e.hosts.length));
+      lines.push({ text: raw.slice(0, start) + rest.join(',') + raw.slice(start + e.hosts.length), end: out.end });
     }
   });
   return { lines, replacedLines, unresolvedLines };
 }
 
-export interface MergeResult {
+/** A host key to trust for exactly one literal host and port (an imported one, say). */
+export interface HostKeyToTrust {
+  host: string;
+  port: number;
+  /** OpenSSH key type, e.g. "ssh-ed25519"; must be the type the key blob names. */
+  type: string;
+  keyBase64: string;
+}
+
+export interface TrustResult {
+  /** The file written (or that would have been). */
   file: string;
-  /** Lines added, as given. */
-  added: string[];
-  /** Lines whose key the file already holds for that host. */
+  backupPath: string | null;
+  /** Lines added, exactly as written. */
+  added: { host: string; port: number; type: string; sha256: string; line: string }[];
+  /** Keys the file already trusts for that host and port. */
   alreadyThere: number;
   /** Keys that differ from what the file already trusts for that host and type: NOT added (the user decides). */
-  conflicts: { line: string; host: string; type: string }[];
-  /** Lines that are not valid known_hosts entries: skipped. */
-  invalid: string[];
+  conflicts: { host: string; port: number; type: string; sha256: string }[];
+  /** Keys refused: not a literal host, a bad port, a damaged key, or a key the file marks @revoked. */
+  refused: { host: string; port: number; type: string; reason: string }[];
 }
 
 /**
- * Adds known_hosts lines found elsewhere (PuTTY, WinSCP imports) to a file: every existing line is
- * kept as it is, a key already there is not added twice, and a key that differs from the one
- * already trusted for the same host and key type is reported instead of added.
+ * Records host keys found elsewhere (PuTTY, WinSCP imports): each for its one literal host and
+ * port, with a line we build ourselves. Every existing line is kept as it is, a key already there
+ * is not added twice, and a key that differs from the one already trusted for the same host and
+ * key type is reported instead of added.
  */
-export async function mergeHostKeyLines(path: string, lines: string[]): Promise<MergeResult> {
-  const file = await readKnownHosts(path);
-  const known = file.entries.filter((e) => e.marker === null);
-  const result: MergeResult = { file: path, added: [], alreadyThere: 0, conflicts: [], invalid: [] };
-  for (const line of lines) {
-    const entry = parseLine(line, 0);
-    if (!entry || entry.marker !== null || entry.hashed) {
-      result.invalid.push(line);
-      continue;
+export async function trustHostKeys(path: string, keys: readonly HostKeyToTrust[]): Promise<TrustResult> {
+  const res = await rewrite(path, (file) => {
+    const result: TrustResult = { file: path, backupPath: null, added: [], alreadyThere: 0, conflicts: [], refused: [] };
+    const known = file.entries.slice();
+    const added: OutLine[] = [];
+    for (const k of keys) {
+      let field: string;
+      try {
+        field = hostField(k.host, k.port, false);
+      } catch (err) {
+        result.refused.push({ host: k.host, port: k.port, type: k.type, reason: (err as Error).message.replace(/^No host key was written: /, '') });
+        continue;
+      }
+      const blob = /^[A-Za-z0-9+/]+={0,2}$/.test(k.keyBase64) ? Buffer.from(k.keyBase64, 'base64') : Buffer.alloc(0);
+      if (blobKeyType(blob) !== k.type) {
+        result.refused.push({ host: k.host, port: k.port, type: k.type, reason: 'the key is damaged (its data does not name its type)' });
+        continue;
+      }
+      const sha256 = fingerprintSha256(blob);
+      if (known.some((e) => e.marker === '@revoked' && e.keyBase64 === k.keyBase64)) {
+        result.refused.push({ host: k.host, port: k.port, type: k.type, reason: `the key ${sha256} is marked @revoked in ${path}` });
+        continue;
+      }
+      const names = [hostLookupName(k.host, k.port)];
+      const same = known.filter((e) => e.marker === null && e.keyType === k.type && entryMatches(e, names));
+      if (same.some((e) => e.keyBase64 === k.keyBase64)) {
+        result.alreadyThere++;
+      } else if (same.length > 0) {
+        result.conflicts.push({ host: k.host, port: k.port, type: k.type, sha256 });
+      } else {
+        const line = `${field} ${k.type} ${k.keyBase64}`;
+        added.push({ text: line, end: null });
+        result.added.push({ host: k.host, port: k.port, type: k.type, sha256, line });
+        known.push({ line: 0, raw: line, marker: null, hosts: field, hashed: false, keyType: k.type, keyBase64: k.keyBase64, comment: '' });
+      }
     }
-    const names = entry.hosts.split(',').filter((n) => n !== '' && !n.startsWith('!'));
-    const same = known.filter((e) => e.keyType === entry.keyType && entryMatches(e, names));
-    if (same.some((e) => e.keyBase64 === entry.keyBase64)) {
-      result.alreadyThere++;
-    } else if (same.length > 0) {
-      result.conflicts.push({ line, host: names[0] ?? entry.hosts, type: entry.keyType });
-    } else {
-      result.added.push(line);
-      known.push(entry);
-    }
-  }
-  if (result.added.length > 0) {
-    await writeFileAtomic(path, Buffer.from(serialise(file, [...file.lines, ...result.added]), 'latin1'), { mode: 0o600, backup: file.exists });
-  }
-  return result;
+    return { lines: added.length > 0 ? [...original(file), ...added] : null, value: result };
+  });
+  return { ...res.value, file: res.path, backupPath: res.backupPath };
 }

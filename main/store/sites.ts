@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { Site, SiteDraft, SiteOrigin, SiteSettings } from '../../shared/sites';
 import type { ConnectionRequest } from '../../shared/types';
 import { Secret } from '../common/secret';
-import { writeFileAtomic } from './atomic-file';
+import { withFileLock, writeFileAtomic } from './atomic-file';
 import { PasswordFile, noVault, timestampForFile, type PasswordVault } from './password-vault';
 
 export const SITES_FILE = 'sites.json';
@@ -305,7 +305,7 @@ export class SiteStore {
       await this.#writeSites(sites);
       if (passwordsChanged) await this.#passwords.write(prune(passwords, sites));
       return savedIds.map((id) => toSite(sites.find((s) => s.id === id)!, passwords));
-    });
+    }, true);
   }
 
   async delete(id: string): Promise<boolean> {
@@ -319,7 +319,7 @@ export class SiteStore {
       const passwords = await this.#readPasswords();
       if (passwords.delete(id)) await this.#passwords.write(passwords);
       return true;
-    });
+    }, true);
   }
 
   /** The saved password, for main only (never send it to the renderer). */
@@ -342,8 +342,14 @@ export class SiteStore {
 
   // -------------------------------------------------------------------------------------------
 
-  #locked<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(fn, fn);
+  /**
+   * One operation at a time in this process; a change also holds sites.json's cross-process lock
+   * around its whole read-modify-write (the window and a CLI import may run at once), which
+   * covers passwords.json too.
+   */
+  #locked<T>(fn: () => Promise<T>, change = false): Promise<T> {
+    const op = change ? () => withFileLock(this.file, fn) : fn;
+    const run = this.#queue.then(op, op);
     this.#queue = run.catch(() => undefined);
     return run;
   }

@@ -1,7 +1,7 @@
 /** "Import sites…": choose a tool, preview what it has (with checkboxes), import the chosen sites. */
 import { useEffect, useRef } from 'react';
 import type { ImportCandidate, ImportPreview, Site } from '../../shared/sites';
-import { describeTarget, duplicateName, groupByFolder, hostKeysFor, IMPORT_SOURCES, passwordsAreObfuscated, problemPlace, selectedWithPasswords, sourceInfo } from '../logic/importSites';
+import { describeTarget, duplicateName, groupByFolder, hostKeyPlace, hostKeysToTrust, IMPORT_SOURCES, passwordsAreObfuscated, problemPlace, selectedWithPasswords, sourceInfo } from '../logic/importSites';
 import { useApp } from '../stores/appStore';
 import { importer, useImport } from '../stores/importStore';
 import { useSites } from '../stores/sitesStore';
@@ -192,7 +192,8 @@ function PreviewStep() {
   const label = sourceInfo(preview.source).label;
   const total = preview.candidates.length;
   const count = preview.candidates.filter((c) => selected.has(c.key)).length;
-  const keys = hostKeysFor(preview, selected);
+  const trusted = hostKeysToTrust(preview, selected);
+  const keys = trusted.length;
   const from = preview.files.length > 0 ? preview.files.join(', ') : label;
   const groups = groupByFolder(preview.candidates);
   const showFolders = groups.some((g) => g.folder !== '');
@@ -264,11 +265,22 @@ function PreviewStep() {
       )}
       <PasswordChoice preview={preview} selected={selected} />
       {preview.hostKeys.length > 0 && (
-        <p className="note import-hostkeys" data-testid="import-hostkeys">
-          {keys === 0
-            ? `The file also has ${preview.hostKeys.length === 1 ? 'a host key' : `${preview.hostKeys.length} host keys`}, but none of the chosen servers’: none will be added.`
-            : `${keys === 1 ? '1 host key' : `${keys} host keys`} of the chosen servers will be added to SFTP Doctor’s known_hosts, so they are trusted when you connect.`}
-        </p>
+        <div className="note import-hostkeys" data-testid="import-hostkeys">
+          <p>
+            {keys === 0
+              ? `The file also has ${preview.hostKeys.length === 1 ? 'a host key' : `${preview.hostKeys.length} host keys`}, but none of the chosen servers’: none will be added.`
+              : `${keys === 1 ? 'This server key' : `These ${keys} server keys`} will be added to SFTP Doctor’s known_hosts, each for exactly its server, so ${keys === 1 ? 'it is' : 'they are'} trusted when you connect:`}
+          </p>
+          {keys > 0 && (
+            <ul className="import-hostkey-list" aria-label="Server keys that will be trusted">
+              {trusted.map((k) => (
+                <li key={`${hostKeyPlace(k)} ${k.sha256}`} className="mono">
+                  {hostKeyPlace(k)} {k.type} {k.sha256}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
       )}
       <ErrorLine />
       <div className="buttons dialog-buttons">

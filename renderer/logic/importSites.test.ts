@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ImportCandidate, ImportPreview, Site } from '../../shared/sites';
-import { describeTarget, duplicateName, groupByFolder, hostKeysFor, importedMessage, initialSelection, offerSource, offerText, problemPlace, selectedWithPasswords } from './importSites';
+import type { ImportCandidate, ImportHostKey, ImportPreview, Site } from '../../shared/sites';
+import { describeTarget, duplicateName, groupByFolder, hostKeyPlace, hostKeysFor, hostKeysToTrust, importedMessage, initialSelection, offerSource, offerText, problemPlace, selectedWithPasswords } from './importSites';
+
+function k(host: string, port: number, type: string, sha256: string): ImportHostKey {
+  return { host, port, type, sha256 };
+}
 
 function candidate(key: string, host: string, extra: Partial<ImportCandidate> & { folder?: string; port?: number | string; user?: string } = {}): ImportCandidate {
   const { folder = '', port, user = 'anna', ...rest } = extra;
@@ -16,12 +20,12 @@ const preview: ImportPreview = {
   source: 'filezilla',
   files: ['/home/a/.config/filezilla/sitemanager.xml'],
   candidates: [
-    candidate('web', 'Web.example.com', { port: 2222, hasPassword: true }),
-    candidate('db', 'db.example.com', { folder: 'Work/Clients', duplicateOf: 's1' }),
+    candidate('web', 'Web.example.com', { port: 2222, hasPassword: true, hostKeys: [k('web.example.com', 2222, 'ssh-ed25519', 'SHA256:one')] }),
+    candidate('db', 'db.example.com', { folder: 'Work/Clients', duplicateOf: 's1', hostKeys: [k('db.example.com', 22, 'ssh-rsa', 'SHA256:two')] }),
     candidate('v6', '2001:db8::1', { folder: 'Work', port: '22' }),
   ],
   problems: [],
-  hostKeys: ['[web.example.com]:2222 ssh-ed25519 AAAA1', 'db.example.com ssh-rsa AAAA2', 'other.example.com ssh-ed25519 AAAA3'],
+  hostKeys: [k('web.example.com', 2222, 'ssh-ed25519', 'SHA256:one'), k('db.example.com', 22, 'ssh-rsa', 'SHA256:two'), k('other.example.com', 22, 'ssh-ed25519', 'SHA256:three')],
 };
 
 describe('import preview rules', () => {
@@ -33,7 +37,11 @@ describe('import preview rules', () => {
     expect(duplicateName(preview.candidates[0]!, saved)).toBeNull();
   });
 
-  it('counts only the host keys of the chosen servers, matching known_hosts names ([host]:port, any case)', () => {
+  it('lists exactly the host keys main attached to the chosen sites, once each, never a key of no chosen site', () => {
+    expect(hostKeysToTrust(preview, new Set(['web', 'db'])).map((x) => `${hostKeyPlace(x)} ${x.type} ${x.sha256}`)).toEqual(['[web.example.com]:2222 ssh-ed25519 SHA256:one', 'db.example.com ssh-rsa SHA256:two']);
+    const twice = { ...preview, candidates: [...preview.candidates, candidate('web2', 'web.example.com', { port: 2222, user: 'bob', hostKeys: [k('web.example.com', 2222, 'ssh-ed25519', 'SHA256:one')] })] };
+    expect(hostKeysToTrust(twice, new Set(['web', 'web2']))).toHaveLength(1);
+    expect(hostKeysToTrust(preview, new Set(['v6']))).toEqual([]);
     expect(hostKeysFor(preview, new Set(['web', 'v6']))).toBe(1);
     expect(hostKeysFor(preview, new Set(['web', 'db']))).toBe(2);
     expect(hostKeysFor(preview, new Set())).toBe(0);

@@ -1,6 +1,6 @@
 /** Importing sites from other tools, as the Import dialog and the first-start offer show it. Pure. */
 import type { DiscoveredImportSource } from '../../shared/api';
-import type { ImportCandidate, ImportPreview, ImportSource, Site } from '../../shared/sites';
+import type { ImportCandidate, ImportHostKey, ImportPreview, ImportSource, Site } from '../../shared/sites';
 
 export interface SourceInfo {
   source: ImportSource;
@@ -79,16 +79,28 @@ export function describeTarget(candidate: ImportCandidate): string {
   return `${s.user ? `${s.user}@` : ''}${host || '(no host name)'}${port === 22 ? '' : `:${port}`}`;
 }
 
-/** The known_hosts name main files a site's host key under: "host", or "[host]:port". */
-function knownHostsName(host: string, port: number): string {
-  const h = host.trim().toLowerCase();
-  return port === 22 ? h : `[${h}]:${port}`;
+/**
+ * The host keys main trusts with the chosen sites: each recorded for exactly one chosen site's
+ * host and port (main decided which; the same key of two chosen sites counts once).
+ */
+export function hostKeysToTrust(preview: ImportPreview, selected: ReadonlySet<string>): ImportHostKey[] {
+  const out: ImportHostKey[] = [];
+  for (const c of preview.candidates) {
+    if (!selected.has(c.key)) continue;
+    for (const k of c.hostKeys ?? []) {
+      if (!out.some((o) => o.host.toLowerCase() === k.host.toLowerCase() && o.port === k.port && o.sha256 === k.sha256)) out.push(k);
+    }
+  }
+  return out;
 }
 
-/** The host keys main adds with the chosen sites (only keys of the servers being imported). */
 export function hostKeysFor(preview: ImportPreview, selected: ReadonlySet<string>): number {
-  const names = new Set(preview.candidates.filter((c) => selected.has(c.key)).map((c) => knownHostsName(c.site.settings.host, portOf(c.site.settings.port))));
-  return preview.hostKeys.filter((line) => names.has(line.split(' ')[0] ?? '')).length;
+  return hostKeysToTrust(preview, selected).length;
+}
+
+/** "host" or "[host]:port", as the key is recorded. */
+export function hostKeyPlace(k: Pick<ImportHostKey, 'host' | 'port'>): string {
+  return k.port === 22 ? k.host.toLowerCase() : `[${k.host.toLowerCase()}]:${k.port}`;
 }
 
 export function selectedWithPasswords(preview: ImportPreview, selected: ReadonlySet<string>): number {

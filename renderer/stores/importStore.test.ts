@@ -20,12 +20,12 @@ const preview = (source: ImportSource): ImportPreview => ({
   source,
   files: ['/home/anna/.ssh/config'],
   candidates: [
-    { key: 'k1', site: { name: 'web', folder: '', settings: { protocol: 'sftp', host: 'web.example.com', user: 'anna' } }, hasPassword: true },
+    { key: 'k1', site: { name: 'web', folder: '', settings: { protocol: 'sftp', host: 'web.example.com', user: 'anna' } }, hasPassword: true, hostKeys: [{ host: 'web.example.com', port: 22, type: 'ssh-ed25519', sha256: 'SHA256:x' }] },
     { key: 'k2', site: { name: 'db', folder: 'Work', settings: { protocol: 'sftp', host: 'db.example.com', user: 'anna' } }, hasPassword: false },
     { key: 'k3', site: { name: 'old', folder: '', settings: { protocol: 'sftp', host: 'old.example.com', user: 'anna' } }, hasPassword: false, duplicateOf: 's0' },
   ],
   problems: [{ file: '/home/anna/.ssh/config', line: 7, message: 'Port "twenty" is not a number.' }],
-  hostKeys: ['web.example.com ssh-ed25519 AAAA'],
+  hostKeys: [{ host: 'web.example.com', port: 22, type: 'ssh-ed25519', sha256: 'SHA256:x' }],
 });
 
 function memory(): { store: Map<string, string>; get: () => OfferMemory } {

@@ -47,6 +47,9 @@ describe('sftp-doctor sites import', () => {
     expect(out).toMatch(/About saved passwords: WinSCP does not encrypt saved passwords/);
     expect(out).toMatch(new RegExp(`${ini.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:\\d+: The site "ftp box" uses FTP`));
     expect(out).toMatch(/Run the same command with --yes to import the 4 new site\(s\)/);
+    // Each key that importing will trust is shown under its site, with its fingerprint.
+    expect(out).toMatch(/Acme SFTP.*\n(?:.*\n)*?\s+will trust: \[sftp\.acme\.example\]:2022 ssh-ed25519 SHA256:[A-Za-z0-9+/]{43}\n/);
+    expect(out).toMatch(/3 host key\(s\) found\. Importing a site trusts the keys listed under it/);
     expect(out).not.toMatch(/S3cret/);
     expect(await new SiteStore({ dataDir }).list()).toEqual([]);
   });

@@ -59,6 +59,11 @@ function describeTarget(s: Site['settings']): string {
   return `${s.user ? `${s.user}@` : ''}${s.host}${port}`;
 }
 
+/** "host" or "[host]:port", as the key is recorded in known_hosts. */
+function keyPlace(k: { host: string; port: number }): string {
+  return k.port === 22 ? k.host.toLowerCase() : `[${k.host.toLowerCase()}]:${k.port}`;
+}
+
 function printProblems(io: CliIO, problems: { file: string; line?: number; message: string }[]): void {
   if (problems.length === 0) return;
   io.stdout.write(`\nProblems found while reading (the rest was still read):\n`);
@@ -89,11 +94,17 @@ function printPreview(io: CliIO, preview: ImportPreview, existing: Site[]): void
       const extra = [dup ? `same as your site "${siteFullName(dup)}"` : '', c.hasPassword ? 'has a saved password' : ''].filter(Boolean).join('; ');
       io.stdout.write(`  ${tag} ${names[i]!.padEnd(width)}  ${c.site.settings.protocol} ${describeTarget(c.site.settings)}${extra ? `  (${extra})` : ''}\n`);
       for (const note of c.site.notes ?? []) if (!shared.includes(note)) io.stdout.write(`      note: ${note}\n`);
+      for (const k of c.hostKeys ?? []) io.stdout.write(`      ${c.duplicateOf !== undefined ? 'host key' : 'will trust'}: ${keyPlace(k)} ${k.type} ${k.sha256}\n`);
     });
     for (const note of shared) io.stdout.write(`\nFor ${counts.get(note)} of these sites: ${note}\n`);
   }
   if (preview.source === 'winscp' && preview.candidates.some((c) => c.hasPassword)) io.stdout.write(`\nAbout saved passwords: ${WINSCP_PASSWORD_EXPLANATION}\n`);
-  if (preview.hostKeys.length > 0) io.stdout.write(`\n${preview.hostKeys.length} trusted host key(s) found.\n`);
+  if (preview.hostKeys.length > 0) {
+    const withSite = new Set(preview.candidates.flatMap((c) => (c.hostKeys ?? []).map((k) => `${keyPlace(k)} ${k.sha256}`)));
+    const alone = preview.hostKeys.filter((k) => !withSite.has(`${keyPlace(k)} ${k.sha256}`)).length;
+    io.stdout.write(`\n${preview.hostKeys.length} host key(s) found. Importing a site trusts the keys listed under it ("will trust"), each for exactly that host and port`);
+    io.stdout.write(alone > 0 ? `; ${alone} key(s) belong to no site listed and are not added.\n` : '.\n');
+  }
   printProblems(io, preview.problems);
 }
 
@@ -120,10 +131,14 @@ function printOutcome(io: CliIO, outcome: ImportOutcome, passwordsFound: boolean
   else if (passwordsFound && !withPasswords) io.stdout.write('Saved passwords were not imported; enter them when you connect (the SFTP Doctor window can import them into your system keychain).\n');
   const hk = outcome.hostKeys;
   if (hk) {
-    if (hk.added.length > 0) io.stdout.write(`Added ${hk.added.length} trusted host key(s) to ${hk.file}.\n`);
-    for (const c of hk.conflicts) {
-      io.stdout.write(`Not added: the host key for ${c.host} (${c.type}) differs from the one SFTP Doctor already trusts. If the server's key really changed, connect and compare the fingerprint with your administrator.\n`);
+    if (hk.added.length > 0) {
+      io.stdout.write(`Added ${hk.added.length} trusted host key(s) to ${hk.file}:\n`);
+      for (const k of hk.added) io.stdout.write(`  ${keyPlace(k)} ${k.type} ${k.sha256}\n`);
     }
+    for (const c of hk.conflicts) {
+      io.stdout.write(`Not added: the host key ${c.sha256} for ${keyPlace(c)} (${c.type}) differs from the one SFTP Doctor already trusts. If the server's key really changed, connect and compare the fingerprint with your administrator.\n`);
+    }
+    for (const r of hk.refused) io.stdout.write(`Not added: a ${r.type} host key, because ${r.reason}.\n`);
   }
 }
 

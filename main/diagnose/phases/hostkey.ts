@@ -95,7 +95,9 @@ export const hostkeyPhase: PhaseModule = {
           status = 'trusted';
           facts.matches = [{ file, line: written.line, type: key.type, sha256: key.sha256 }];
         } catch (err) {
-          ctx.log(`Could not save the key in ${file}: ${(err as Error).message}; trusting it for this run only`);
+          // Never a silent downgrade: the step says the key was NOT saved, where and why.
+          facts.notSaved = `${(err as Error).message} The key was trusted for this run only; you will be asked again next time.`;
+          ctx.log(`Could not save the key in ${file}: ${(err as Error).message}`);
           status = 'accepted-once';
         }
       } else if (answer && answer.kind === 'hostkey' && answer.decision === 'once') {
@@ -121,6 +123,7 @@ export const hostkeyPhase: PhaseModule = {
       const f = transport.failure;
       return { status: 'fail', detail: f ? `The connection ended after the key check: ${f.message}` : 'The server did not finish the key exchange', facts: { hostkey: facts, kex: { ...ctx.facts.kex!, error: f?.kind === 'reset' ? 'ECONNRESET' : (f?.message ?? 'timeout') } }, stop: true };
     }
-    return { status: 'ok', detail: `${key.type} ${key.sha256} (${status === 'accepted-once' ? 'accepted for this run' : 'known'})`, facts: { hostkey: facts } };
+    const how = facts.notSaved ? `NOT saved: ${facts.notSaved}` : status === 'accepted-once' ? 'accepted for this run' : 'known';
+    return { status: 'ok', detail: `${key.type} ${key.sha256} (${how})`, facts: { hostkey: facts } };
   },
 };
