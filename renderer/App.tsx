@@ -1,4 +1,6 @@
 import { BundleDialog } from './components/BundleDialog';
+import { CheckDialog } from './components/CheckDialog';
+import { ConnectPasswordDialog } from './components/ConnectPasswordDialog';
 import { ImportDialog } from './components/ImportDialog';
 import { KeyInspector } from './components/KeyInspector';
 import { PromptHost } from './components/PromptHost';
@@ -55,6 +57,8 @@ export function App() {
       <KeyInspector />
       <BundleDialog />
       <ImportDialog />
+      <CheckDialog />
+      <ConnectPasswordDialog />
       <PromptHost />
       <WindowDrop />
     </div>

@@ -1,24 +1,13 @@
-/** "Export support bundle": available once an attempt has finished (the bundle describes it). */
+/** "Export support bundle": one entry, on the result card, there only once an attempt has finished. */
 import { bundle } from '../stores/bundleStore';
 import { useRun } from '../stores/runStore';
 
-export function BundleButton({ id }: { id: string }) {
+export function BundleButton() {
   const runId = useRun((s) => (s.state === 'done' ? s.runId : null));
-  if (runId) {
-    return (
-      <button type="button" onClick={() => bundle.getState().show(runId)} data-testid={`${id}-button`}>
-        Export support bundle
-      </button>
-    );
-  }
+  if (!runId) return null;
   return (
-    <span className="tooltip-wrap">
-      <button type="button" aria-disabled="true" className="is-disabled" aria-describedby={id} onClick={(e) => e.preventDefault()} data-testid={`${id}-button`}>
-        Export support bundle
-      </button>
-      <span role="tooltip" id={id} className="tooltip">
-        Connect first: the bundle describes the last attempt.
-      </span>
-    </span>
+    <button type="button" onClick={() => bundle.getState().show(runId)} data-testid="bundle-button" aria-haspopup="dialog">
+      Export support bundle
+    </button>
   );
 }

@@ -71,7 +71,7 @@ export function ResultCard() {
   };
 
   return (
-    <article className={`result-card ${d.ok ? 'result-ok' : 'result-fail'}`} aria-labelledby="result-title" data-testid="result-card" data-code={d.code}>
+    <article className={`result-card ${d.ok ? 'result-ok' : 'result-fail'}`} aria-labelledby="result-title" data-testid="result-card" data-code={d.code} tabIndex={-1}>
       {applied && <FixOutcome applied={applied} result={result} />}
       <h3 id="result-title" className="result-title">
         <span className="result-icon" aria-hidden="true">
@@ -113,7 +113,7 @@ export function ResultCard() {
         <button type="button" onClick={() => connect()}>
           Connect again
         </button>
-        <BundleButton id="bundle-hint-card" />
+        <BundleButton />
       </div>
       {confirming && <FixConfirmDialog fix={confirming} request={result.request} onClose={() => setConfirming(null)} />}
     </article>

@@ -1,5 +1,5 @@
 /** The session form on the right of the login window, in WinSCP's order. Enter connects. */
-import { type ClipboardEvent, type DragEvent, type KeyboardEvent, useRef, useState } from 'react';
+import { type ClipboardEvent, type DragEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { capsLockFrom, hostNotes, passwordNotes, PROTOCOLS, portProblem, userNotes, looksLikeKeyText, type FieldNote } from '../logic/form';
 import { splitHostInput } from '../logic/hostInput';
 import { keyChoiceFromText } from '../logic/keyFile';
@@ -8,7 +8,6 @@ import { form as formStore, useForm } from '../stores/formStore';
 import { keys } from '../stores/keyStore';
 import { useRun } from '../stores/runStore';
 import { AdvancedPanel } from './AdvancedPanel';
-import { BundleButton } from './BundleButton';
 import { SaveSiteDialog } from './SaveSiteDialog';
 
 function Notes({ id, notes }: { id: string; notes: FieldNote[] }) {
@@ -113,6 +112,10 @@ export function SessionForm() {
   const [advanced, setAdvanced] = useState(false);
   const [hostBlurred, setHostBlurred] = useState(false);
   const f = formStore.getState();
+  // First start: the cursor is in the Host name field, as in WinSCP.
+  useEffect(() => {
+    if (document.activeElement === document.body || document.activeElement === null) document.getElementById('f-host')?.focus();
+  }, []);
 
   const busy = runState === 'starting' || runState === 'running';
   const portMsg = portProblem(v.port);
@@ -271,7 +274,6 @@ export function SessionForm() {
         <button type="button" onClick={() => keys.getState().showInspector()}>
           Tools…
         </button>
-        <BundleButton id="bundle-hint-form" />
         <span className="spacer" />
         <button type="submit" className="primary" disabled={busy} aria-keyshortcuts="Enter">
           {busy ? 'Connecting…' : 'Connect'}

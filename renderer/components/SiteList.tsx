@@ -2,6 +2,8 @@
 import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import type { Site } from '../../shared/sites';
 import { buildTree, type FolderNode } from '../logic/sites';
+import { connectSite } from '../stores/actions';
+import { check, useCheck } from '../stores/checkStore';
 import { importer, useImport } from '../stores/importStore';
 import { IMPORT_BUTTON_ID } from './ImportDialog';
 import { sites as sitesStore, useSites } from '../stores/sitesStore';
@@ -86,6 +88,11 @@ export function SiteList() {
   const activeKey = rows.some((r) => r.key === focusKey) ? focusKey : selectedId && rows.some((r) => r.key === `s:${selectedId}`) ? `s:${selectedId}` : (rows[0]?.key ?? null);
   const selected = sites.find((s) => s.id === selectedId) ?? null;
   const st = sitesStore.getState();
+  // The folder "Check folder" checks: the focused folder, else the selected site's folder.
+  const activeRow = rows.find((r) => r.key === activeKey);
+  const checkFolder = activeRow?.kind === 'folder' ? activeRow.node.path : (selected?.folder ?? '');
+  const checkAll = () => void check.store.getState().start({}, `all ${sites.length} saved sites`);
+  const checkThisFolder = () => void check.store.getState().start({ folder: checkFolder }, `the folder “${checkFolder}”`);
 
   const moveFocus = useRef(false);
   const [refocus, setRefocus] = useState(0);
@@ -140,6 +147,10 @@ export function SiteList() {
         }
         break;
       case 'Enter':
+        // Like WinSCP's login dialog: Enter on a site logs in.
+        if (row.kind === 'folder') st.toggleFolder(row.node.path);
+        else connectSite(row.site.id);
+        break;
       case ' ':
         if (row.kind === 'folder') st.toggleFolder(row.node.path);
         else st.select(row.site.id);
@@ -201,7 +212,8 @@ export function SiteList() {
                   setFocusKey(row.key);
                   st.select(row.site.id);
                 }}
-                onDoubleClick={() => setRenaming(row.site.id)}
+                onDoubleClick={() => renaming !== row.site.id && connectSite(row.site.id)}
+                aria-keyshortcuts="Enter F2"
               >
                 {renaming === row.site.id ? (
                   <RenameInput site={row.site} onDone={endRename} />
@@ -232,11 +244,36 @@ export function SiteList() {
           Delete
         </button>
       </div>
+      {sites.length > 0 && (
+        <div className="buttons site-buttons">
+          <button type="button" onClick={checkAll} aria-haspopup="dialog" data-testid="check-all">
+            Check all
+          </button>
+          {checkFolder && (
+            <button type="button" onClick={checkThisFolder} aria-haspopup="dialog" data-testid="check-folder">
+              Check folder “{checkFolder}”
+            </button>
+          )}
+          <LastCheckButton />
+        </div>
+      )}
       <div aria-live="polite" className="site-status">
         {error && <p className="note note-fail">{error}</p>}
         {!error && status && <p className="note">{status}</p>}
       </div>
     </div>
+  );
+}
+
+/** Reopens the last check's table (after a row was opened). */
+function LastCheckButton() {
+  const open = useCheck((s) => s.open);
+  const has = useCheck((s) => s.rows.length > 0);
+  if (open || !has) return null;
+  return (
+    <button type="button" onClick={() => check.store.getState().show()} aria-haspopup="dialog">
+      Last check results
+    </button>
   );
 }
 

@@ -127,6 +127,11 @@ export function reduceRunEvent(view: RunView, ev: RunEvent, now: number): RunVie
   }
 }
 
+/** A finished run shown as it ended (a row of "Check all" opened): its steps and result, no live log. */
+export function finishedRun(result: RunResult, now: number): RunView {
+  return { ...idleRun(), state: 'done', runId: result.runId, result, startedAt: now, endedAt: now, steps: finishSteps(idleRun().steps, result) };
+}
+
 /** A question from the engine: kept only while it belongs to the current run. */
 export function addPrompt(view: RunView, prompt: PromptRequest): RunView {
   if (view.runId === null && view.state === 'starting') {

@@ -6,11 +6,44 @@ import { errorMessage } from '../api/errors';
 import type { FormFixOutcome } from '../logic/formFixes';
 import { settingsToForm } from '../logic/repair';
 import { runStarted, startingRun } from '../logic/run';
+import { connectAsk } from './connectStore';
 import { form } from './formStore';
 import { run } from './runStore';
+import { sites } from './sitesStore';
 
-export function connect(): void {
-  void run.store.getState().start(form.getState().request());
+/**
+ * Connect with the form as it is. A saved site with no stored password, no key and an empty
+ * password field asks for the password first (the question offers to go on without one).
+ */
+export function connect(options: { askPassword?: boolean } = {}): void {
+  const f = form.getState();
+  if (options.askPassword !== false && f.siteId && !f.siteHasPassword && f.values.password === '' && !f.values.key) {
+    const site = sites.getState().sites.find((s) => s.id === f.siteId);
+    if (site) {
+      connectAsk.getState().ask({ siteId: site.id, name: site.name });
+      return;
+    }
+  }
+  void run.store.getState().start(f.request());
+}
+
+/** Double-click or Enter on a saved site: load it into the form and connect. */
+export function connectSite(siteId: string): void {
+  sites.getState().select(siteId);
+  connect();
+}
+
+/** The password asked at Connect: into the form (and into the keychain when asked to), then connect. */
+export async function connectWithPassword(password: string, remember: boolean): Promise<string | null> {
+  const f = form.getState();
+  f.setText('password', password);
+  if (remember && f.siteId && password !== '') {
+    const error = await sites.getState().rememberPassword(f.siteId, password);
+    if (error) return error;
+  }
+  connectAsk.getState().close();
+  connect({ askPassword: false });
+  return null;
 }
 
 export type FixStart = { applied: true } | { applied: false; message: string };

@@ -2,10 +2,10 @@
 import { createStore, useStore } from 'zustand';
 import type { SftpDoctorApi } from '../../shared/api';
 import type { DiagnosisCode } from '../../shared/codes';
-import type { ConnectionRequest, PromptAnswer } from '../../shared/types';
+import type { ConnectionRequest, PromptAnswer, RunResult } from '../../shared/types';
 import { api } from '../api';
 import { errorMessage } from '../api/errors';
-import { addPrompt, idleRun, reduceRunEvent, removePrompt, runFailed, runStarted, startingRun, type RunView } from '../logic/run';
+import { addPrompt, finishedRun, idleRun, reduceRunEvent, removePrompt, runFailed, runStarted, startingRun, type RunView } from '../logic/run';
 
 /** How long to wait for the engine to confirm a cancel before the window stops waiting. */
 export const CANCEL_GRACE_MS = 3000;
@@ -26,6 +26,8 @@ export interface RunState extends RunView {
   cancel(): Promise<void>;
   answer(answer: PromptAnswer): Promise<void>;
   reset(): void;
+  /** Shows a run that finished elsewhere (a row of Check all). */
+  showResult(result: RunResult): void;
 }
 
 export function createRunStore(getApi: () => SftpDoctorApi, now: () => number = () => performance.now()) {
@@ -81,6 +83,12 @@ export function createRunStore(getApi: () => SftpDoctorApi, now: () => number = 
       } catch (err) {
         set({ promptError: `The answer could not be sent: ${errorMessage(err)}` });
       }
+    },
+    showResult(result) {
+      const s = get();
+      if (s.state === 'running' || s.state === 'starting') void get().cancel();
+      generation++;
+      set({ ...finishedRun(result, now()), cancelling: false, appliedFix: null, promptError: null });
     },
     reset() {
       generation++;

@@ -28,6 +28,8 @@ export interface SitesState {
   saveCurrent(options: { name: string; folder: string; savePassword: boolean; asNew: boolean }): Promise<boolean>;
   rename(id: string, text: string): Promise<boolean>;
   duplicate(id: string): Promise<void>;
+  /** Stores a password for a site (OS keychain); returns why not, or null. */
+  rememberPassword(id: string, password: string): Promise<string | null>;
   remove(id: string): void;
   undoDelete(): void;
   commitDelete(): Promise<void>;
@@ -100,6 +102,19 @@ export function createSitesStore(getApi: () => SftpDoctorApi, form = formStore) 
         } catch (err) {
           set({ error: `The site was not renamed: ${errorMessage(err)}` });
           return false;
+        }
+      },
+      async rememberPassword(id, password) {
+        const site = get().sites.find((s) => s.id === id);
+        if (!site) return 'The site no longer exists.';
+        try {
+          const saved = await getApi().invoke('sites:save', draftOf(site, { password }));
+          upsert(saved);
+          if (form.getState().siteId === id) form.setState({ siteHasPassword: saved.hasSavedPassword });
+          set({ status: `The password of "${saved.name}" is saved.`, error: null });
+          return null;
+        } catch (err) {
+          return `The password was not saved: ${errorMessage(err)}`;
         }
       },
       async duplicate(id) {

@@ -1,5 +1,6 @@
 /** Wires the stores to the API once, before the first render. */
 import { app } from './appStore';
+import { check } from './checkStore';
 import { run } from './runStore';
 import { sites } from './sitesStore';
 
@@ -10,6 +11,7 @@ export function startStores(): void {
   started = true;
   app.attach();
   run.attach();
+  check.attach();
   void app.store.getState().loadInfo();
   void sites.getState().load();
   // A deletion waiting for its undo time becomes final when the window goes away.

@@ -1,0 +1,207 @@
+/**
+ * The window a help desk lives in all day (issue 17), against real servers: saved sites connect on
+ * double-click and Enter and ask for a missing password; "Check all" and "Check folder" fill one
+ * table live and export it; the answer comes to the user at 1280x800 and 800x600; dialogs keep
+ * their buttons; one "Export support bundle". axe (with target-size) in light and dark on every
+ * screen visited.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { E2E_USER, expect, saveScreenshot, startUiHostProcess, stopUiHostProcess, test as base, type UiHostProcess } from './fixtures';
+import { closedEndpoint, ensureUser, generateKey, setupAccount, sshdAvailable, startSshd, type SshdServer } from './harness';
+
+const SIZES = [
+  { width: 1280, height: 800 },
+  { width: 800, height: 600 },
+] as const;
+
+interface Servers {
+  sshd: SshdServer;
+  keyPath: string;
+  refused: { host: string; port: number };
+  dir: string;
+}
+
+function site(id: string, name: string, folder: string, settings: Record<string, unknown>) {
+  const now = new Date().toISOString();
+  return { id, name, folder, settings: { protocol: 'sftp', timeoutMs: 5000, ...settings }, createdAt: now, updatedAt: now };
+}
+
+const test = base.extend<object, { servers: Servers; uiHost: UiHostProcess }>({
+  servers: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern
+    async ({}, use) => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'sftp-doctor-window-'));
+      const [sshd, key, refused] = await Promise.all([startSshd({ hostKeyTypes: ['ed25519'] }), generateKey('ed25519', dir, 'id_window'), closedEndpoint(), ensureUser(E2E_USER)]);
+      await setupAccount({ name: 'sd4window', password: 'unused-Window-1', authorizedKeys: [key.publicKey] });
+      await use({ sshd, keyPath: key.path, refused, dir });
+      await sshd.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+    { scope: 'worker' },
+  ],
+  uiHost: [
+    async ({ servers }, use) => {
+      const host = await startUiHostProcess();
+      const { sshd, keyPath, refused } = servers;
+      await writeFile(path.join(host.dataDir, 'known_hosts'), `[${sshd.host}]:${sshd.port} ${sshd.hostKeys[0]!.publicKey}\n`);
+      await writeFile(
+        path.join(host.dataDir, 'sites.json'),
+        JSON.stringify({
+          schemaVersion: 1,
+          sites: [
+            site('s-good', 'Web server', 'Clients', { host: sshd.host, port: sshd.port, user: 'sd4window', privateKey: { path: keyPath }, useAgent: false }),
+            site('s-refused', 'Old backup', 'Clients', { host: refused.host, port: refused.port, user: 'sd4window', privateKey: { path: keyPath } }),
+            site('s-password', 'Staff files', '', { host: sshd.host, port: sshd.port, user: E2E_USER.name, useAgent: false }),
+          ],
+        }),
+      );
+      await use(host);
+      await stopUiHostProcess(host);
+    },
+    { scope: 'worker' },
+  ],
+});
+
+/** axe on the window as it is, light and dark, with WCAG 2.2's target-size rule as well. */
+async function expectAxeClean(page: Page, screen: string): Promise<void> {
+  const found: string[] = [];
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
+    for (const v of results.violations) {
+      if (v.impact === 'serious' || v.impact === 'critical') found.push(`${scheme}: ${v.id} (${v.help}) at ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', ')}`);
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  expect(found, `axe on "${screen}"`).toEqual([]);
+}
+
+/** The element is entirely inside the window (not cut off, not below the fold). */
+async function expectInViewport(page: Page, selector: string): Promise<void> {
+  const box = await page.locator(selector).first().boundingBox();
+  const vp = page.viewportSize()!;
+  expect(box, selector).not.toBeNull();
+  expect(box!.y, `${selector} top`).toBeGreaterThanOrEqual(-1);
+  expect(box!.y + Math.min(box!.height, 40), `${selector} top part visible`).toBeLessThanOrEqual(vp.height);
+}
+
+test.describe.configure({ mode: 'serial' });
+test.skip(!sshdAvailable().ok, sshdAvailable().reason);
+
+for (const size of SIZES) {
+  test(`${size.width}x${size.height}: first start focuses Host name; Enter on a site connects and the result card takes the focus`, async ({ appPage }) => {
+    await appPage.setViewportSize(size);
+    await appPage.reload();
+    await expect(appPage.getByLabel('Host name', { exact: true })).toBeFocused();
+    // One "Export support bundle", and only once there is something to export.
+    await expect(appPage.getByRole('button', { name: 'Export support bundle' })).toHaveCount(0);
+    await expectAxeClean(appPage, `first start ${size.width}x${size.height}`);
+
+    const good = appPage.getByRole('treeitem', { name: 'Web server' });
+    await good.click();
+    await good.press('Enter');
+    const card = appPage.getByTestId('result-card');
+    await expect(card).toHaveAttribute('data-code', 'OK');
+    await expect(card).toBeFocused();
+    await expectInViewport(appPage, '[data-testid="result-card"]');
+    await expect(appPage.getByRole('button', { name: 'Export support bundle' })).toHaveCount(1);
+    await expect(appPage.getByRole('button', { name: 'Export support bundle' })).toBeEnabled();
+    await expectAxeClean(appPage, `OK card ${size.width}x${size.height}`);
+
+    // Double-click connects too (F2 renames): the refused site.
+    await appPage.getByRole('treeitem', { name: 'Old backup' }).dblclick();
+    await expect(card).toHaveAttribute('data-code', 'TCP_REFUSED');
+    await expect(card).toBeFocused();
+    await expectInViewport(appPage, '[data-testid="result-card"]');
+  });
+}
+
+test('F2 renames; a site without a saved password asks for it at Connect', async ({ appPage }) => {
+  await appPage.setViewportSize(SIZES[1]);
+  await appPage.reload();
+  const staff = appPage.getByRole('treeitem', { name: 'Staff files' });
+  await staff.click();
+  await staff.press('F2');
+  const rename = appPage.getByRole('textbox', { name: /New name for Staff files/ });
+  await expect(rename).toBeFocused();
+  await rename.press('Escape');
+  await expect(rename).toBeHidden();
+
+  await staff.dblclick();
+  const ask = appPage.getByTestId('connect-password');
+  await expect(ask).toBeVisible();
+  await expect(ask.getByLabel('Password', { exact: true })).toBeFocused();
+  // The browser window has no keychain: "remember" is offered but off, and says why.
+  await expect(ask.getByLabel('Remember the password')).toBeDisabled();
+  await expectAxeClean(appPage, 'password asked at Connect');
+  await ask.getByLabel('Password', { exact: true }).fill(E2E_USER.password);
+  await ask.getByLabel('Password', { exact: true }).press('Enter');
+  const card = appPage.getByTestId('result-card');
+  await expect(card).toHaveAttribute('data-code', 'OK');
+  await expect(card).toBeFocused();
+});
+
+test('Check all fills one table live, a row opens its full result, Check folder and CSV/JSON export', async ({ appPage, servers }, testInfo) => {
+  await appPage.setViewportSize(SIZES[0]);
+  await appPage.reload();
+  await appPage.getByTestId('check-all').click();
+  const dialog = appPage.getByTestId('check-dialog');
+  await expect(dialog).toBeVisible();
+  const table = dialog.getByTestId('check-table');
+  await expect(dialog.getByTestId('check-summary')).toHaveText('Checked 3 of 3 sites: 1 work, 2 failed.');
+  await expect(table.locator('tbody tr')).toHaveCount(3);
+  await expect(table.locator('tr[data-site="Clients/Web server"]')).toHaveAttribute('data-code', 'OK');
+  await expect(table.locator('tr[data-site="Clients/Old backup"]')).toHaveAttribute('data-code', 'TCP_REFUSED');
+  // No password saved and none asked during a check: the row says what was missing.
+  await expect(table.locator('tr[data-site="Staff files"]')).toHaveAttribute('data-code', 'AUTH_NO_CREDENTIALS');
+  await expectAxeClean(appPage, 'check all table');
+  await saveScreenshot(appPage, testInfo, 'check-all');
+
+  // Exports: the same rows as CSV and JSON.
+  const [csv] = await Promise.all([appPage.waitForEvent('download'), dialog.getByRole('button', { name: 'Export CSV' }).click()]);
+  const csvText = await readFile((await csv.path())!, 'utf8');
+  expect(csvText.split('\r\n')[0]).toBe('site,target,result,code,phase,ms,first_fix,first_fix_id');
+  expect(csvText).toContain(`Clients/Old backup,sd4window@${servers.refused.host}:${servers.refused.port},failed,TCP_REFUSED,tcp,`);
+  const [json] = await Promise.all([appPage.waitForEvent('download'), dialog.getByRole('button', { name: 'Export JSON' }).click()]);
+  const doc = JSON.parse(await readFile((await json.path())!, 'utf8')) as { sites: number; failed: number };
+  expect(doc).toMatchObject({ sites: 3, failed: 2 });
+
+  // A row opens that site's full result in the window.
+  await dialog.getByRole('button', { name: 'Clients/Old backup: open the full result' }).click();
+  await expect(dialog).toBeHidden();
+  const card = appPage.getByTestId('result-card');
+  await expect(card).toHaveAttribute('data-code', 'TCP_REFUSED');
+  await expect(appPage.locator('li[data-phase="tcp"]')).toHaveAttribute('data-status', 'fail');
+  await expect(appPage.getByLabel('Host name', { exact: true })).toHaveValue(servers.refused.host);
+  await expect(appPage.getByRole('button', { name: 'Export support bundle' })).toBeEnabled();
+
+  // Check folder: only the sites in "Clients".
+  await appPage.getByTestId('check-folder').click();
+  await expect(dialog.getByRole('heading', { name: 'Check the folder “Clients”' })).toBeVisible();
+  await expect(dialog.getByTestId('check-summary')).toHaveText('Checked 2 of 2 sites: 1 work, 1 failed.');
+  await appPage.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+});
+
+test('800x600: a tall dialog keeps its title and buttons in view while its body scrolls', async ({ appPage }) => {
+  await appPage.setViewportSize(SIZES[1]);
+  await appPage.reload();
+  await appPage.getByRole('treeitem', { name: 'Old backup' }).dblclick();
+  await expect(appPage.getByTestId('result-card')).toHaveAttribute('data-code', 'TCP_REFUSED');
+  await appPage.getByRole('button', { name: 'Export support bundle' }).click();
+  const dialog = appPage.getByTestId('bundle-dialog');
+  await expect(dialog.locator('.bundle-files')).toBeVisible();
+  // Open every file preview: far taller than the window.
+  for (const d of await dialog.locator('.bundle-files details').all()) await d.locator('summary').click();
+  const body = dialog.locator('.dialog-body');
+  expect(await body.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
+  await body.evaluate((el) => el.scrollTo(0, el.scrollHeight / 2));
+  await expectInViewport(appPage, '[data-testid="bundle-dialog"] .dialog-title');
+  await expect(dialog.locator('#bundle-export')).toBeInViewport();
+  await expectAxeClean(appPage, 'support bundle dialog at 800x600');
+  await appPage.keyboard.press('Escape');
+});
