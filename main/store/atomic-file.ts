@@ -50,7 +50,7 @@ export class FileWriteError extends Error {
 /** How long a lock holder may go without refreshing its lock before others take it over (ms). */
 const LOCK_STALE_MS = 3000;
 /** Waiting for the lock: about 30 s in all, then a FileWriteError('locked'). */
-const LOCK_RETRIES = { retries: 100, factor: 1.3, minTimeout: 15, maxTimeout: 300, randomize: true };
+const LOCK_WAIT_MS = 30_000;
 /** A temporary file of a process that still runs is only removed when it is this old. */
 const STALE_TMP_MS = 60 * 60 * 1000;
 const MAX_SYMLINK_HOPS = 40;
@@ -60,7 +60,10 @@ export function toWriteError(err: unknown, file: string): FileWriteError {
   if (err instanceof FileWriteError) return err;
   const e = err as NodeJS.ErrnoException;
   const code = e?.code ?? '';
-  const where = e?.path && e.path !== file ? e.path : path.dirname(file);
+  // The folder to name: the file's own, unless creating a folder on the way failed (then its parent).
+  const failed = e?.path ? path.resolve(e.path) : file;
+  const ours = failed === file || failed.startsWith(`${file}.`) || path.basename(failed).startsWith(`.${path.basename(file)}.`);
+  const where = ours ? path.dirname(file) : path.dirname(failed);
   switch (code) {
     case 'EACCES':
     case 'EPERM':
@@ -154,18 +157,23 @@ async function lockAndRun<T>(target: string, mine: ReadonlySet<string> | undefin
     throw toWriteError(err, target);
   }
   let compromised: Error | null = null;
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(target, {
-      realpath: false,
-      stale: LOCK_STALE_MS,
-      retries: LOCK_RETRIES,
-      onCompromised: (err) => {
-        compromised = err;
-      },
-    });
-  } catch (err) {
-    throw toWriteError(err, target);
+  let release: (() => Promise<void>) | null = null;
+  // Only "held by another" is worth waiting for; anything else (a read-only folder) is said at once.
+  const started = Date.now();
+  for (let attempt = 0; release === null; attempt++) {
+    try {
+      release = await lockfile.lock(target, {
+        realpath: false,
+        stale: LOCK_STALE_MS,
+        onCompromised: (err) => {
+          compromised = err;
+        },
+      });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED' || Date.now() - started > LOCK_WAIT_MS) throw toWriteError(err, target);
+      const delay = Math.min(300, 15 * 1.3 ** attempt) * (0.5 + Math.random());
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
   try {
     const result = await held.run(new Set([...(mine ?? []), target]), () => fn(target));
