@@ -3,7 +3,7 @@
  * Adding a code here forces (at compile time) a text for it in main/diagnose/texts.ts.
  */
 
-export const PHASES = ['input', 'dns', 'tcp', 'banner', 'kex', 'hostkey', 'auth', 'sftp'] as const;
+export const PHASES = ['input', 'dns', 'tcp', 'banner', 'kex', 'hostkey', 'auth', 'sftp', 'write', 'hold'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export const PHASE_LABELS: Record<Phase, string> = {
@@ -15,6 +15,8 @@ export const PHASE_LABELS: Record<Phase, string> = {
   hostkey: 'Verify the server identity',
   auth: 'Log in',
   sftp: 'Open the SFTP session',
+  write: 'Write a test file',
+  hold: 'Stay connected',
 };
 
 export const PHASE_STATUSES = ['pending', 'running', 'ok', 'warn', 'fail', 'skipped'] as const;
@@ -25,6 +27,7 @@ export const DIAGNOSIS_CODES = [
   // success
   'OK',
   'OK_TRANSPORT',
+  'OK_READ_ONLY',
   // input
   'INPUT_HOST_FIELD',
   'INPUT_WHITESPACE',
@@ -87,6 +90,11 @@ export const DIAGNOSIS_CODES = [
   'SESSION_FORCED_COMMAND',
   'SESSION_SFTP_ONLY',
   'SFTP_HOME_MISSING',
+  // write test and hold (after the listing)
+  'SFTP_WRITE_DENIED',
+  'SFTP_DISK_FULL',
+  'SFTP_WRITE_FAILED',
+  'SESSION_DROPPED_IDLE',
   // the run itself
   'CANCELLED',
   'INTERNAL_ERROR',
@@ -98,4 +106,4 @@ export function isDiagnosisCode(value: string): value is DiagnosisCode {
 }
 
 /** Codes that mean the connection worked (as far as the engine was asked to go). */
-export const SUCCESS_CODES: readonly DiagnosisCode[] = ['OK', 'OK_TRANSPORT'];
+export const SUCCESS_CODES: readonly DiagnosisCode[] = ['OK', 'OK_TRANSPORT', 'OK_READ_ONLY'];

@@ -2,7 +2,7 @@
 import type { ConnectionRequest, JumpHostSpec, ProxySpec } from './types';
 
 /** The connection settings a site keeps (everything of a request but the secrets). */
-export type SiteSettings = Omit<ConnectionRequest, 'password' | 'passphrase' | 'acceptHostKey' | 'siteId' | 'jumpHosts' | 'proxy'> & {
+export type SiteSettings = Omit<ConnectionRequest, 'password' | 'passphrase' | 'acceptHostKey' | 'siteId' | 'jumpHosts' | 'proxy' | 'speedTest'> & {
   jumpHosts?: JumpHostSpec[];
   proxy?: ProxySpec;
 };

@@ -65,7 +65,17 @@ export interface ConnectionRequest {
   identitiesOnly?: boolean;
   /** Weak algorithms this site is allowed to use, by name (e.g. "diffie-hellman-group1-sha1"). */
   legacyAlgorithms?: string[];
+  /** Send an SSH keepalive every N seconds once logged in (0 or absent: none). */
   keepaliveSeconds?: number;
+  /**
+   * After the listing, write a small temporary file in the start folder, read it back and remove
+   * it (default true; false for read-only accounts).
+   */
+  writeTest?: boolean;
+  /** After the listing (and write test), stay idle this many seconds, then prove the session still answers. */
+  holdSeconds?: number;
+  /** Measure upload and download speed with a few MB once everything works (this run only). */
+  speedTest?: boolean;
   /** known_hosts file to check against; default: the app's own store. */
   knownHostsPath?: string;
   /** Trust this host key fingerprint (SHA256:... or MD5:...) for this run only ("Connect once"). */
@@ -102,6 +112,10 @@ export interface RequestSummary {
   jumpHosts?: string[];
   /** The proxy as "socks5://user@host:port" (absent: none). */
   proxy?: string;
+  /** Absent in results written before the write test existed. */
+  writeTest?: boolean;
+  holdSeconds?: number;
+  keepaliveSeconds?: number;
 }
 
 export type RiskLevel = 'safe' | 'confirm' | 'dangerous';
@@ -389,6 +403,85 @@ export interface Facts {
     /** Server-side look at ~/.ssh when the key was refused but a password got in. */
     keyCheck?: ServerKeyCheck;
   };
+  /** The write test in the start folder (after the listing). */
+  write?: WriteFacts;
+  /** The idle hold (after the write test), when asked for. */
+  hold?: HoldFacts;
+  /** Transfer speed, when asked for (a figure, not a verdict). */
+  speed?: SpeedFacts;
+}
+
+/** An SFTP request the server refused: which one, and its status code and message. */
+export interface SftpRefusal {
+  request: 'open' | 'write' | 'read' | 'close' | 'rename' | 'remove';
+  code: number;
+  message: string;
+}
+
+export interface WriteFacts {
+  /** Not done: switched off (read-only account) or the protocol is SCP. */
+  skipped?: 'off' | 'scp';
+  /** The folder written in, as the server names it. */
+  folder?: string;
+  /** The temporary file's name (it says what it is). */
+  file?: string;
+  /** How far the test got; 'done' = written, read back, identical, renamed and removed. */
+  stage?: 'open' | 'write' | 'read' | 'compare' | 'rename' | 'remove' | 'done';
+  /** Bytes written, and bytes read back (fewer, or different: a server that truncates or alters). */
+  bytes?: number;
+  readBack?: number;
+  /** The read-back bytes differ from what was written. */
+  mismatch?: boolean;
+  refusal?: SftpRefusal;
+  /** The session or connection broke during the test. */
+  error?: string;
+  /** The folder as the server reports it (owner, group, mode), looked at after a refusal. */
+  folderAttrs?: { uid: number; gid: number; mode: number } | null;
+  /** The account's own uid, as the server shows it on the home folder (when known). */
+  homeUid?: number;
+  /** Free space of the folder's file system (statvfs@openssh.com), when the server offers it. */
+  space?: { freeBytes: number; totalBytes: number; freeFiles: number; readOnly: boolean } | null;
+  /** The server offers the statvfs@openssh.com extension. */
+  statvfs?: boolean;
+  /** Folders next to the start folder where a test file could be created (proved, then removed). */
+  writableNearby?: string[];
+  /** Earlier test files of SFTP Doctor found in the folder and removed. */
+  leftoversRemoved?: string[];
+  /** The temporary file could not be removed (its name is in file): say so. */
+  leftBehind?: boolean;
+  /** SFTP requests sent and round trips waited for (the requests are pipelined). */
+  requests?: number;
+  roundTrips?: number;
+}
+
+export interface HoldFacts {
+  /** Seconds asked for. */
+  seconds: number;
+  /** 'alive': the session answered after the hold; otherwise how it died. */
+  outcome: 'alive' | 'reset' | 'closed' | 'silent';
+  /** How long the session lasted idle: exact for a reset or close; for a silent drop, at most this. */
+  survivedMs: number;
+  /** Whether survivedMs is exact (the drop was seen) or an upper bound (found only by a round trip). */
+  exact: boolean;
+  /** Keepalive interval in force during the hold (seconds), when one was. */
+  keepaliveSeconds?: number;
+  error?: string;
+  /** How long the round trip after the hold took, or how long we waited for it. */
+  probeMs?: number;
+}
+
+export interface SpeedFacts {
+  bytes: number;
+  /** MB/s (10^6 bytes per second), ours via ssh2's fastPut/fastGet. */
+  uploadMBps?: number;
+  downloadMBps?: number;
+  /** OpenSSH's sftp on the same link, when installed and usable with these credentials. */
+  openssh?: { uploadMBps: number; downloadMBps: number } | { unavailable: string };
+  /** The data read back was identical. */
+  verified?: boolean;
+  error?: string;
+  /** Our transfer is clearly slower than OpenSSH's on the same link. */
+  oursSlower?: boolean;
 }
 
 /** What we found on the server about a refused key (read over SFTP after a password login). */

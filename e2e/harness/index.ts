@@ -16,6 +16,8 @@
  *   await setupAccount({ name: 'sd4x', password: 'pw', shell: '/bin/bash', files: { '.bashrc': 'echo hi\n' },
  *                        authorizedKeys: [key.publicKey], sshDirMode: 0o775, expirePassword: true });
  *
+ *   const nat = await startIdleProxy({ target: server, idleMs: 1500, style: "reset" });   // or "blackhole"
+ *
  * Skip with sshdAvailable() / networkTrapAvailable() / dropbearAvailable(): each says why when its tools are missing.
  */
 export { freeLoopbackAddress, freePort, canBind, closedEndpoint, waitForListen } from './addresses';
@@ -40,3 +42,4 @@ export { startDropbear, dropbearAvailable, DROPBEAR_PATH, type DropbearOptions, 
 export { startAgent, agentAvailable, type TestAgent } from './agent';
 export { setupAccount, type AccountSetup } from './accounts';
 export { startDanted, startTinyproxy, dantedAvailable, tinyproxyAvailable, type ProxyServer, type DantedOptions, type TinyproxyOptions } from './proxies';
+export { startIdleProxy, type IdleProxy, type IdleProxyOptions } from './idle-proxy';

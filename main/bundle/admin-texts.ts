@@ -13,6 +13,7 @@ export interface AdminAsk {
 
 export const ADMIN_ASKS: Record<DiagnosisCode, AdminAsk> = {
   OK: { userSide: false, ask: 'The connection works now. No action is needed; this report is for your records.' },
+  OK_READ_ONLY: { userSide: false, ask: 'I can log in and list my folder. Uploading was not checked; no action is needed unless I report an upload problem.' },
   OK_TRANSPORT: { userSide: false, ask: 'The server answers and its identity checks out. No action is needed unless I report a login or file problem later.' },
   INPUT_HOST_FIELD: { userSide: true, ask: 'The host field on my side held more than a server name. I am fixing that; please just confirm the exact host name and port I should use.' },
   INPUT_WHITESPACE: { userSide: true, ask: 'My settings had stray spaces in them. I am correcting that; please confirm the host name, port and user name I should use.' },
@@ -65,6 +66,10 @@ export const ADMIN_ASKS: Record<DiagnosisCode, AdminAsk> = {
   SESSION_SFTP_ONLY: { userSide: true, ask: 'The server says my account allows SFTP only. I am switching to SFTP; nothing is needed unless I should have SCP or shell access.' },
   SFTP_HOME_MISSING: { userSide: false, ask: 'The server cannot enter my account\'s home folder (its message is in the report), so my sessions start in "/". Please create the home folder (owned by my account) or set the right one.' },
   SESSION_CLOSED_AFTER_AUTH: { userSide: false, ask: 'The server closes the session right after login. Please check the account\'s shell, a ForceCommand or chroot setting, and the SSH service log for my attempt.' },
+  SFTP_WRITE_DENIED: { userSide: false, ask: 'I can log in and list files, but I cannot create a file in the folder shown in the report. Please give my account write access there, or tell me which folder I should upload to.' },
+  SFTP_DISK_FULL: { userSide: false, ask: 'Uploads fail because the file system (or my quota) is full, as the report shows. Please free space or raise my quota.' },
+  SFTP_WRITE_FAILED: { userSide: false, ask: 'I can log in and list files, but writing a file fails at the step shown in the report. Please check the server log (journalctl -u ssh or /var/log/auth.log) at that time.' },
+  SESSION_DROPPED_IDLE: { userSide: false, ask: 'Idle SFTP connections are cut after the time shown in the report. If a firewall or NAT gateway on your side times connections out, please raise its idle timeout, or set ClientAliveInterval on the SSH server.' },
   SFTP_PERMISSION_DENIED: { userSide: false, ask: 'I can log in, but I may not read the folder shown in the report. Please check the folder permissions (or chroot set-up) for my account.' },
   CANCELLED: { userSide: true, ask: 'I stopped the check before it finished; the report shows how far it got.' },
   INTERNAL_ERROR: { userSide: true, ask: 'The checking tool itself failed. The report is attached in case the details help; no action may be needed on your side.' },

@@ -34,6 +34,9 @@ export const RequestSummarySchema = z.object({
   timeoutMs: z.number(),
   jumpHosts: strList.optional(),
   proxy: str.optional(),
+  writeTest: z.boolean().optional(),
+  holdSeconds: z.number().optional(),
+  keepaliveSeconds: z.number().optional(),
 });
 
 const FixSchema = z.object({
@@ -238,6 +241,50 @@ export const FactsSchema = z.object({
           error: str.optional(),
         })
         .optional(),
+    })
+    .optional(),
+  write: z
+    .object({
+      skipped: z.enum(['off', 'scp']).optional(),
+      folder: str.optional(),
+      file: str.optional(),
+      stage: z.enum(['open', 'write', 'read', 'compare', 'rename', 'remove', 'done']).optional(),
+      bytes: z.number().optional(),
+      readBack: z.number().optional(),
+      mismatch: z.boolean().optional(),
+      refusal: z.object({ request: z.enum(['open', 'write', 'read', 'close', 'rename', 'remove']), code: z.number(), message: str }).optional(),
+      error: str.optional(),
+      folderAttrs: z.object({ uid: z.number(), gid: z.number(), mode: z.number() }).nullable().optional(),
+      homeUid: z.number().optional(),
+      space: z.object({ freeBytes: z.number(), totalBytes: z.number(), freeFiles: z.number(), readOnly: z.boolean() }).nullable().optional(),
+      statvfs: z.boolean().optional(),
+      writableNearby: strList.optional(),
+      leftoversRemoved: strList.optional(),
+      leftBehind: z.boolean().optional(),
+      requests: z.number().optional(),
+      roundTrips: z.number().optional(),
+    })
+    .optional(),
+  hold: z
+    .object({
+      seconds: z.number(),
+      outcome: z.enum(['alive', 'reset', 'closed', 'silent']),
+      survivedMs: z.number(),
+      exact: z.boolean(),
+      keepaliveSeconds: z.number().optional(),
+      error: str.optional(),
+      probeMs: z.number().optional(),
+    })
+    .optional(),
+  speed: z
+    .object({
+      bytes: z.number(),
+      uploadMBps: z.number().optional(),
+      downloadMBps: z.number().optional(),
+      openssh: z.union([z.object({ uploadMBps: z.number(), downloadMBps: z.number() }), z.object({ unavailable: str })]).optional(),
+      verified: z.boolean().optional(),
+      error: str.optional(),
+      oursSlower: z.boolean().optional(),
     })
     .optional(),
 });

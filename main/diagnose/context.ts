@@ -56,6 +56,8 @@ export interface LinkState {
   socketError?: NodeJS.ErrnoException;
   /** The request's private key, opened before connecting (input phase); used by the auth phase. */
   key?: import('../keys/index').SshReadyKey;
+  /** The SFTP session the sftp phase opened and the start folder it listed (for the write test and the hold). */
+  sftp?: { wire: import('./sftp-wire').SftpWire; path: string; names: import('./sftp-wire').SftpNameEntry[] };
 }
 
 export interface PhaseOutcome {

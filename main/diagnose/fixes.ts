@@ -31,6 +31,7 @@ import { FIX_TEXTS, fillTemplate } from './texts';
  * | silence-login-script      | file ('~/.bashrc'...), guard (the line), shell ('bash'...) | confirm | server | guards the start-up file so it prints nothing in non-interactive sessions |
  * | ask-admin                 | topic (hostkey, algorithms, ssh2, authorized-keys, max-auth-tries, root-login, auth-methods, login-script, session, sftp, scp, folder-access) | safe | admin | a message to send to the server's administrator |
  * | keepalive                 | seconds                                             | safe      | form   | sends a keepalive every N seconds for this site (main/repair) |
+ * | use-remote-folder         | path (a folder where a test file could be created)   | safe      | form   | sets the site's remote (start) folder |
  */
 export const FIX_CATALOG = {
   'split-host-field': { risk: 'safe', kind: 'form' },
@@ -56,6 +57,7 @@ export const FIX_CATALOG = {
   'silence-login-script': { risk: 'confirm', kind: 'server' },
   'ask-admin': { risk: 'safe', kind: 'admin' },
   keepalive: { risk: 'safe', kind: 'form' },
+  'use-remote-folder': { risk: 'safe', kind: 'form' },
 } as const satisfies Record<string, { risk: RiskLevel; kind: FixKind }>;
 
 export type FixId = keyof typeof FIX_CATALOG;

@@ -12,6 +12,8 @@ import { kexPhase } from './phases/kex';
 import { forwardTcpPhase, hostPort, proxyLabel, proxyTcpPhase, remoteDnsPhase } from './phases/path';
 import { sftpPhase } from './phases/sftp';
 import { tcpPhase } from './phases/tcp';
+import { holdPhase } from './phases/hold';
+import { writePhase } from './phases/write';
 import { diagnoseFacts, type RunEnd } from './rules';
 
 export type { DiagnoseOptions } from './options';
@@ -26,9 +28,11 @@ export { clientAlgorithms, ssh2AlgorithmOption } from './algorithms';
  * The phases, in order. Each reads the facts so far and returns its own; the first that stops the
  * run hands the facts to the rules. The input phase also opens the private key (before any
  * network); auth answers ctx.link.transport.authTurns; sftp opens the session and lists the start
- * folder. A run that passes every phase ends with OK.
+ * folder; write creates, reads back and removes a test file there (unless switched off); hold
+ * stays idle as long as asked, then proves the session still answers. A run that passes every
+ * phase ends with OK (OK_READ_ONLY when writing was not checked).
  */
-export const ENGINE_PHASES: readonly PhaseModule[] = [inputPhase, dnsPhase, tcpPhase, bannerPhase, kexPhase, hostkeyPhase, authPhase, sftpPhase];
+export const ENGINE_PHASES: readonly PhaseModule[] = [inputPhase, dnsPhase, tcpPhase, bannerPhase, kexPhase, hostkeyPhase, authPhase, sftpPhase, writePhase, holdPhase];
 
 /** A jump host runs these (its form is the request's; it has no SFTP session of its own). */
 const JUMP_PHASES: readonly PhaseModule[] = [dnsPhase, tcpPhase, bannerPhase, kexPhase, hostkeyPhase, authPhase];
@@ -72,6 +76,9 @@ export function summarizeRequest(request: ConnectionRequest, timeoutMs: number):
     timeoutMs,
     ...(request.jumpHosts?.length ? { jumpHosts: request.jumpHosts.map((h) => `${h.user ? `${h.user}@` : ''}${hostPort(h.host, h.port ?? 22)}`) } : {}),
     ...(request.proxy ? { proxy: `${request.proxy.type}://${request.proxy.user ? `${request.proxy.user}@` : ''}${hostPort(request.proxy.host, request.proxy.port)}` } : {}),
+    writeTest: request.writeTest !== false,
+    holdSeconds: request.holdSeconds ?? 0,
+    keepaliveSeconds: request.keepaliveSeconds ?? 0,
   };
 }
 

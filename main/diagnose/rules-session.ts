@@ -3,6 +3,7 @@ import type { AuthAttempt, EvidenceItem, Facts, Fix, FixParam } from '../../shar
 import { makeFix } from './fixes';
 import { candidatesEvidence, decideAccountRefused, decideHomeMissing, decideKnownAuthText, decideSessionWords, deniedCandidates } from './rules-words';
 import { SESSION_CAUSES, SHELL_GUARDS } from './texts';
+import { successCode, writeHoldSuccessEvidence } from './rules-write';
 
 /**
  * The rules of engine part 2: the key checked before connecting, the login and the SFTP session.
@@ -281,7 +282,7 @@ export function decideSftp(f: Facts): SessionVerdict | null {
 }
 
 /** Every phase passed: OK, unless the key given was refused (a password got in instead). */
-export function decideSuccess(f: Facts, timings: { phase: Phase; ms: number }[]): SessionVerdict {
+export function decideSuccess(f: Facts, timings: { phase: Phase; ms: number }[], lastPhase: Phase = 'sftp'): SessionVerdict {
   const given = f.auth?.attempts.find((a) => a.source === 'given');
   if (given && (given.result === 'failure' || given.result === 'error') && f.auth?.success) return keyRejectedVerdict(f, given, true);
   const home = decideHomeMissing(f);
@@ -293,6 +294,7 @@ export function decideSuccess(f: Facts, timings: { phase: Phase; ms: number }[])
   if (winner) evidence.push(ev('Logged in with', describeAttempt(winner).replace(/: accepted.*$/, ''), { mono: true }));
   if (f.sftp?.stage === 'scp') evidence.push(ev('SCP', f.sftp.scp?.detail ?? 'works'));
   else if (f.sftp?.path) evidence.push(ev('Start folder', `${f.sftp.path} (${f.sftp.entries ?? 0} entries, SFTP version ${f.sftp.version ?? '?'})`, { mono: true }));
+  evidence.push(...writeHoldSuccessEvidence(f));
   if (timings.length) evidence.push(ev('Time per step', timings.map((t) => `${t.phase} ${t.ms} ms`).join(', '), { mono: true }));
-  return { code: 'OK', phase: 'sftp', evidence, fixes: [] };
+  return { code: successCode(f), phase: lastPhase, evidence, fixes: [] };
 }

@@ -5,6 +5,7 @@ import { sshPortFound } from './probe';
 import { decidePath, pathEvidence, VIA_JUMP_TEXTS } from './rules-path';
 import { decideAuth, decideKey, decideSftp, decideSuccess } from './rules-session';
 import { serverWords, wordsEvidence } from './server-words';
+import { decideHold, decideWrite } from './rules-write';
 import { TEXTS, fillTemplate } from './texts';
 
 /**
@@ -217,7 +218,15 @@ function decide(f: Facts, end: RunEnd): Verdict {
     const v = decideSftp(f);
     if (v) return v;
   }
-  if (stop === null && end.lastPhase === 'sftp') return decideSuccess(f, end.timings ?? []);
+  if (stop === 'write') {
+    const v = decideWrite(f);
+    if (v) return v;
+  }
+  if (stop === 'hold') {
+    const v = decideHold(f);
+    if (v) return v;
+  }
+  if (stop === null && (end.lastPhase === 'sftp' || end.lastPhase === 'write' || end.lastPhase === 'hold')) return decideSuccess(f, end.timings ?? [], end.lastPhase);
 
   if (stop === null) {
     const code: DiagnosisCode = end.lastPhase === 'sftp' ? 'OK' : 'OK_TRANSPORT';

@@ -8,7 +8,9 @@ import type { ClientChannel } from 'ssh2';
  * Every buffer is bounded.
  */
 
-const T = { INIT: 1, VERSION: 2, OPEN: 3, CLOSE: 4, READ: 5, LSTAT: 7, OPENDIR: 11, READDIR: 12, REALPATH: 16, STAT: 17, STATUS: 101, HANDLE: 102, DATA: 103, NAME: 104, ATTRS: 105 } as const;
+const T = { INIT: 1, VERSION: 2, OPEN: 3, CLOSE: 4, READ: 5, WRITE: 6, LSTAT: 7, FSTAT: 8, OPENDIR: 11, READDIR: 12, REMOVE: 13, REALPATH: 16, STAT: 17, RENAME: 18, STATUS: 101, HANDLE: 102, DATA: 103, NAME: 104, ATTRS: 105, EXTENDED: 200, EXTENDED_REPLY: 201 } as const;
+/** SSH_FXF_* open flags. */
+export const OPEN_FLAGS = { READ: 0x1, WRITE: 0x2, APPEND: 0x4, CREAT: 0x8, TRUNC: 0x10, EXCL: 0x20 } as const;
 export const SFTP_STATUS = { OK: 0, EOF: 1, NO_SUCH_FILE: 2, PERMISSION_DENIED: 3, FAILURE: 4 } as const;
 /** Largest packet we accept (OpenSSH's own limit is 256 KiB). A bigger length is text, not SFTP. */
 const MAX_PACKET = 256 * 1024;
@@ -38,6 +40,21 @@ export class SftpStatusError extends Error {
 }
 
 export class SftpClosedError extends Error {}
+
+/** A file system's figures from statvfs@openssh.com. */
+export interface SftpStatvfs {
+  blockSize: number;
+  fragmentSize: number;
+  blocks: number;
+  freeBlocks: number;
+  /** Blocks free for unprivileged users (what an upload can use). */
+  availBlocks: number;
+  files: number;
+  freeFiles: number;
+  availFiles: number;
+  /** ST_RDONLY: mounted read-only. */
+  readOnly: boolean;
+}
 
 class Reader {
   pos = 0;
@@ -112,6 +129,8 @@ function versionAt(buf: Buffer, i: number): boolean {
 
 export class SftpWire {
   version: number | null = null;
+  /** Extensions the server announced in its VERSION packet (name -> data), e.g. statvfs@openssh.com. */
+  readonly extensions = new Map<string, string>();
   /** Bytes that arrived before the first valid SFTP packet (a login script's output). */
   leading: Buffer = Buffer.alloc(0);
   /** The first 4 bytes read as a packet length, when they were not one. */
@@ -205,6 +224,11 @@ export class SftpWire {
       r.type = r.u8();
       if (r.type === T.VERSION) {
         this.version = r.u32();
+        try {
+          for (let i = 0; i < 64 && r.pos < r.buf.length; i++) this.extensions.set(r.str().slice(0, 200), r.str().slice(0, 200));
+        } catch {
+          // a truncated extension list: keep what was read
+        }
         return;
       }
       const id = r.u32();
@@ -312,6 +336,72 @@ export class SftpWire {
       await this.close(handle).catch(() => undefined);
     }
     return Buffer.concat(parts);
+  }
+
+  /** Opens a file with SSH_FXF_* flags (and a mode for a new file); returns the handle. */
+  async open(path: string, flags: number, mode?: number): Promise<Buffer> {
+    const attrs = mode === undefined ? u32(0) : Buffer.concat([u32(0x4), u32(mode)]);
+    const r = await this.request(T.OPEN, [str(path), u32(flags), attrs]);
+    if (r.type === T.STATUS) throw SftpWire.status(r);
+    if (r.type !== T.HANDLE) throw new Error('unexpected answer to OPEN');
+    return Buffer.from(r.bytes());
+  }
+
+  async write(handle: Buffer, offset: number, data: Buffer): Promise<void> {
+    await this.expectOk(this.request(T.WRITE, [str(handle), u32(Math.floor(offset / 2 ** 32)), u32(offset % 2 ** 32), str(data)]));
+  }
+
+  /** Up to `length` bytes at `offset`; null at the end of the file. */
+  async read(handle: Buffer, offset: number, length: number): Promise<Buffer | null> {
+    const r = await this.request(T.READ, [str(handle), u32(Math.floor(offset / 2 ** 32)), u32(offset % 2 ** 32), u32(length)]);
+    if (r.type === T.STATUS) {
+      const e = SftpWire.status(r);
+      if (e.code === SFTP_STATUS.EOF) return null;
+      throw e;
+    }
+    if (r.type !== T.DATA) throw new Error('unexpected answer to READ');
+    return Buffer.from(r.bytes());
+  }
+
+  async fstat(handle: Buffer): Promise<SftpAttrs> {
+    const r = await this.request(T.FSTAT, [str(handle)]);
+    if (r.type === T.STATUS) throw SftpWire.status(r);
+    if (r.type !== T.ATTRS) throw new Error('unexpected answer to FSTAT');
+    return r.attrs();
+  }
+
+  async remove(path: string): Promise<void> {
+    await this.expectOk(this.request(T.REMOVE, [str(path)]));
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    await this.expectOk(this.request(T.RENAME, [str(from), str(to)]));
+  }
+
+  /** statvfs@openssh.com for the file system holding path; null when the server does not offer it. */
+  async statvfs(path: string): Promise<SftpStatvfs | null> {
+    if (!this.extensions.has('statvfs@openssh.com')) return null;
+    const r = await this.request(T.EXTENDED, [str('statvfs@openssh.com'), str(path)]);
+    if (r.type === T.STATUS) throw SftpWire.status(r);
+    if (r.type !== T.EXTENDED_REPLY) throw new Error('unexpected answer to statvfs');
+    const v = Array.from({ length: 11 }, () => r.u64());
+    return { blockSize: v[0]!, fragmentSize: v[1]!, blocks: v[2]!, freeBlocks: v[3]!, availBlocks: v[4]!, files: v[5]!, freeFiles: v[6]!, availFiles: v[7]!, readOnly: (v[9]! & 0x1) !== 0 };
+  }
+
+  private async expectOk(p: Promise<Reader & { type: number }>): Promise<void> {
+    const r = await p;
+    if (r.type !== T.STATUS) throw new Error('unexpected answer');
+    const e = SftpWire.status(r);
+    if (e.code !== SFTP_STATUS.OK) throw e;
+  }
+
+  /**
+   * Writes requests without waiting (fire and forget), for a clean-up on the way out: the answers
+   * are not awaited and failures are ignored.
+   */
+  sendQuietly(fn: (wire: SftpWire) => Promise<unknown>): void {
+    if (this.closed) return;
+    fn(this).catch(() => undefined);
   }
 
   end(): void {

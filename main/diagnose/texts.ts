@@ -22,6 +22,11 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
     explanation: 'We reached the server, checked its identity, logged in and opened the file session. The start folder could be listed. How long each step took is listed with the steps.',
     nextStep: 'You can use these settings in your SFTP program as they are.',
   },
+  OK_READ_ONLY: {
+    title: 'Connected and listed; uploading was not checked',
+    explanation: 'We reached the server, checked its identity, logged in, opened the file session and listed the start folder. Writing a file was not tried (the write test was switched off, or the site uses SCP), so this does not tell whether uploads work.',
+    nextStep: 'For a read-only account this is all there is to check. To know whether uploads work, run the check again with the write test on.',
+  },
   OK_TRANSPORT: {
     title: 'The server answers and its identity is verified',
     explanation: 'We reached {host} on port {port}, the SSH server greeted us, we agreed on encryption and the server proved it holds the key we trust. Logging in was not part of this check.',
@@ -286,6 +291,25 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
     title: 'The home folder of the account cannot be used',
     explanation: 'SFTP works, but the server could not enter the home folder set for this account (its words are quoted in the evidence), so sessions start in the top folder "/" instead. Uploads meant for your home folder will fail or land elsewhere.',
     nextStep: 'Ask the administrator to create the home folder {home} (owned by the account) or to set the right one. Until then, choose an existing start folder.',
+  SFTP_WRITE_DENIED: {
+    title: 'Connected, but you cannot upload to {folder}',
+    explanation: 'Logging in and listing work, but the server refused to create a file in {folder}, so every upload there fails with "Permission denied". The evidence shows the server\'s answer, who owns the folder and its mode, which tells a folder that is read-only on purpose from a permission mistake.',
+    nextStep: 'If a writable folder was found nearby, use it (the fix sets it as this site\'s remote folder and checks again). Otherwise ask the administrator for write access, or, for an account that is meant to be read-only, switch the write test off.',
+  },
+  SFTP_DISK_FULL: {
+    title: 'The server has no room for uploads in {folder}',
+    explanation: 'Logging in and listing work, but writing a small test file failed, and the server\'s own figures show no free space (or no free file slots) where it should go. OpenSSH answers only "Failure" for this, so programs usually show that word alone. Uploads fail until space is freed.',
+    nextStep: 'Delete files you no longer need on the server, or ask the administrator to free space or raise your quota.',
+  },
+  SFTP_WRITE_FAILED: {
+    title: 'Connected, but writing a file failed: {problem}',
+    explanation: 'Logging in and listing work, but the write test (create a small file, write it, read it back, rename and remove it) did not go through. The step that failed and the server\'s answer are in the evidence.',
+    nextStep: 'Send the evidence to the administrator. If only renaming fails, set your program to upload without a temporary name (WinSCP: Preferences, Transfer, Endurance, "Enable transfer resume" off).',
+  },
+  SESSION_DROPPED_IDLE: {
+    title: 'The connection is dropped when idle ({survived})',
+    explanation: 'Everything worked, but after a while without traffic the connection died. Routers, NAT gateways and firewalls forget connections that stay silent for a while; the next transfer then fails with "connection reset", "Software caused connection abort" or "Server unexpectedly closed network connection", or just hangs.',
+    nextStep: 'Send a keepalive more often than the connection survived idle (the fix does it for this site and checks again by staying connected as long). In other programs: WinSCP Connection, "Sending of null SSH packets"; PuTTY "Seconds between keepalives"; OpenSSH ServerAliveInterval.',
   },
   CANCELLED: {
     title: 'Check cancelled',
@@ -310,6 +334,28 @@ export const SESSION_CAUSES = {
   forceCommand: 'A forced command (ForceCommand in sshd_config, or command="..." in front of the key in authorized_keys) fails or is not an SFTP server. Check it; for SFTP-only accounts it should be "ForceCommand internal-sftp".',
   sftpServerMissing: 'The SFTP program named in the server configuration (Subsystem sftp ...) does not exist at that path. Check the path, or use "Subsystem sftp internal-sftp".',
   passwordChange: 'The password must be changed first: the server refuses sessions until then, and this cannot be done without a terminal.',
+} as const;
+
+/** Sentences the write-test and hold rules pick from, by what the evidence shows. */
+export const WRITE_CAUSES = {
+  rootOwned: 'Read-only by design: the folder belongs to root and your account may not write in it. Servers with a locked-down folder (chroot) are set up this way; uploads go into a subfolder (often upload/ or incoming/) that belongs to you.',
+  ownWriteProtected: 'Most likely a permission mistake: the folder belongs to your account but is write-protected (no "w" for its owner in its mode). chmod u+w on it (or asking the administrator) fixes it.',
+  ownButRefused: 'The folder belongs to your account and its mode allows writing, yet the server refused: a server setting (a read-only SFTP mode such as "internal-sftp -R", or access rules) forbids uploads.',
+  otherOwner: 'The folder belongs to another account and does not let yours write. If uploads are meant to go here, the administrator has to give your account write access (group or owner).',
+  unknownOwner: 'The server did not tell who owns the folder, so we cannot say whether it is read-only on purpose.',
+  readOnlyMount: 'The whole file system is mounted read-only on the server: nobody can write there until the administrator remounts it writable.',
+  quotaUnknown: 'Per-user quotas: SFTP has no way to ask for them, so a quota can still be the cause when free space is shown.',
+  spaceUnknown: 'unknown: the server does not offer the statvfs@openssh.com extension, so free space could not be checked',
+  failureNoSpaceInfo: 'the server answered only "Failure" and does not tell its free space, so a full disk or quota cannot be told apart from another fault',
+  failureWithSpace: 'the server answered only "Failure" although it reports free space (a quota, a file-size limit or a server fault)',
+  broke: 'the session broke off during the test',
+  truncated: 'the server kept fewer bytes than were written',
+  altered: 'the file read back differs from what was written',
+  vanished: 'the file vanished right after it was written (something on the server moves or deletes uploads at once)',
+  renameRefused: 'renaming the uploaded file was refused (programs that upload under a temporary name then fail)',
+  removeRefused: 'removing the uploaded file was refused (uploads work, deleting does not)',
+  readFailed: 'reading the file back failed',
+  silentDrop: 'found by a request after the hold that got no answer; a silent drop shows no exact time',
 } as const;
 
 /** The start-up files each shell reads for non-interactive sessions, and the guard that keeps them quiet. */
@@ -350,6 +396,7 @@ export const FIX_TEXTS: Record<FixId, FixText> = {
   'use-scp': { label: 'Use SCP for this site', description: 'Transfers files with SCP, which this server supports.' },
   'silence-login-script': { label: 'Stop the start-up file from printing', description: 'Adds this line at the top of {file} so it prints only in interactive sessions: {guard}' },
   'ask-admin': { label: 'Ask the administrator', description: 'Copies a short message with the evidence, to send to the server\'s administrator.' },
+  'use-remote-folder': { label: 'Use the folder {path}', description: 'A test file could be created in {path}. Sets it as this site\'s remote folder and checks again.' },
   keepalive: { label: 'Keep the connection alive', description: 'Sends a small keepalive message every {seconds} seconds for this site, so idle connections are not cut by a firewall or router.' },
 };
 

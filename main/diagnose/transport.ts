@@ -41,7 +41,12 @@ export interface TransportOptions {
   debug?: (line: string) => void;
   /** A socket error seen after the tcp phase connected and before this transport took over. */
   earlyError?: NodeJS.ErrnoException;
+  /** Send an SSH keepalive (keepalive@openssh.com) every N seconds once logged in (ssh2's own timer). */
+  keepaliveSeconds?: number;
 }
+
+/** Unanswered keepalives before ssh2 gives the connection up (like OpenSSH's ServerAliveCountMax). */
+export const KEEPALIVE_COUNT_MAX = 3;
 
 export class Transport {
   readonly recorder = new WireRecorder();
@@ -123,7 +128,8 @@ export class Transport {
       sock: socket,
       username: options.username,
       readyTimeout: 0,
-      keepaliveInterval: 0,
+      keepaliveInterval: options.keepaliveSeconds ? Math.round(options.keepaliveSeconds * 1000) : 0,
+      keepaliveCountMax: KEEPALIVE_COUNT_MAX,
       ...(algorithms ? { algorithms: algorithms as never } : {}),
       hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
         let decided = false;

@@ -99,8 +99,20 @@ export const siteSettingFixes: Record<string, FixHandler> = {
   }),
   keepalive: handler({
     patch(fix) {
-      const seconds = Math.min(3600, Math.max(5, num(fix.params, 'seconds') ?? 30));
-      return { patch: { keepaliveSeconds: seconds }, request: { keepaliveSeconds: seconds }, changes: [`Send a keepalive every ${seconds} seconds so idle connections are not dropped`] };
+      // As often as the diagnosis worked out (a router that drops after 4 s idle needs 2 s), at least every second.
+      const seconds = Math.min(3600, Math.max(1, Math.round(num(fix.params, 'seconds') ?? 30)));
+      return { patch: { keepaliveSeconds: seconds }, request: { keepaliveSeconds: seconds }, changes: [`Send a keepalive every ${seconds} second${seconds === 1 ? '' : 's'} so idle connections are not dropped`] };
+    },
+  }),
+  'use-remote-folder': handler({
+    patch(fix, request) {
+      const path = fix.params?.path;
+      if (typeof path !== 'string' || !path.trim() || path.length > 4096 || [...path].some((c) => c.charCodeAt(0) < 0x20)) throw new RepairError('FAILED', 'This fix names no usable folder. Type the remote folder in the Advanced settings instead.');
+      return {
+        patch: { startPath: path },
+        request: { startPath: path },
+        changes: [`Remote folder: ${request.startPath ? `"${request.startPath}"` : 'the home folder'} → "${path}" (a test file could be created there)`],
+      };
     },
   }),
   'use-scp': handler({

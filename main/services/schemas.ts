@@ -28,6 +28,8 @@ const settingsShape = {
   knownHostsPath: text().optional(),
   startPath: text().optional(),
   timeoutMs: z.number().int().min(500).max(120_000).optional(),
+  writeTest: z.boolean().optional(),
+  holdSeconds: z.number().int().min(0).max(3600).optional(),
 };
 
 const pathPort = z.number().int().min(1).max(65535);
@@ -44,6 +46,7 @@ export const connectionRequestSchema = z.strictObject({
   passphrase: text().optional(),
   acceptHostKey: text(128).optional(),
   siteId: text(128).optional(),
+  speedTest: z.boolean().optional(),
 }) satisfies z.ZodType<ConnectionRequest>;
 
 const siteSettingsSchema = z.strictObject({

@@ -78,6 +78,8 @@ const settingsSchema = z.object({
   proxy: z
     .object({ type: z.enum(['socks5', 'http']), host: z.string().min(1).max(1000), port: z.number().int().min(1).max(65535), user: z.string().max(1000).optional() })
     .optional(),
+  writeTest: z.boolean().optional(),
+  holdSeconds: z.number().int().min(0).max(3600).optional(),
 });
 
 // Compile-time guard: when SiteSettings gains a field, this line fails until the schema lists it.

@@ -1,4 +1,4 @@
-/** Advanced site settings: keepalive, agent, legacy algorithms for this site, known-hosts file. */
+/** Advanced site settings: keepalive, write test, stay connected, agent, legacy algorithms for this site, known-hosts file. */
 import { useState } from 'react';
 import { form as formStore, useForm } from '../stores/formStore';
 
@@ -50,6 +50,30 @@ export function AdvancedPanel() {
       </div>
       <p id="f-keepalive-help" className="note muted">
         Sends a small message this often so that firewalls do not drop an idle connection. Empty: off.
+      </p>
+      <div className="check">
+        <input id="f-write-test" type="checkbox" checked={v.writeTest} aria-describedby="f-write-test-help" onChange={(e) => f.setBool('writeTest', e.target.checked)} />
+        <label htmlFor="f-write-test">Check that uploading works (write a small test file, then remove it)</label>
+      </div>
+      <p id="f-write-test-help" className="note muted">
+        Untick for read-only accounts: the result then says that uploading was not checked.
+      </p>
+      <div className="row">
+        <div className="field">
+          <label htmlFor="f-hold">Stay connected for (seconds)</label>
+          <input
+            id="f-hold"
+            type="text"
+            inputMode="numeric"
+            placeholder="no"
+            value={v.holdSeconds}
+            aria-describedby="f-hold-help"
+            onChange={(e) => f.setText('holdSeconds', e.target.value)}
+          />
+        </div>
+      </div>
+      <p id="f-hold-help" className="note muted">
+        After connecting, stay idle this long and check the connection survived (finds routers that drop idle connections). Empty: no.
       </p>
       <div className="check">
         <input id="f-agent" type="checkbox" checked={v.useAgent} onChange={(e) => f.setBool('useAgent', e.target.checked)} />

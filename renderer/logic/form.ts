@@ -36,6 +36,10 @@ export interface FormValues {
   legacyAlgorithms: string[];
   knownHostsPath: string;
   startPath: string;
+  /** Write, read back and remove a test file after the listing (off for read-only accounts). */
+  writeTest: boolean;
+  /** "Stay connected for N seconds" as typed; empty: no hold. */
+  holdSeconds: string;
 }
 
 export function emptyForm(): FormValues {
@@ -53,6 +57,8 @@ export function emptyForm(): FormValues {
     legacyAlgorithms: [],
     knownHostsPath: '',
     startPath: '',
+    writeTest: true,
+    holdSeconds: '',
   };
 }
 
@@ -141,6 +147,13 @@ function keepalive(text: string): number | undefined {
   return Math.min(3600, Number(t));
 }
 
+/** Seconds to stay connected (1..3600), or undefined when empty, zero or not a number. */
+export function holdSecondsOf(text: string): number | undefined {
+  const t = text.trim();
+  if (!/^\d+$/.test(t) || Number(t) === 0) return undefined;
+  return Math.min(3600, Number(t));
+}
+
 /** The settings a saved site keeps: everything but secrets (a loaded key's content is one). */
 export function toSiteSettings(v: FormValues): SiteSettings {
   const s: SiteSettings = { protocol: v.protocol, host: v.host.trim(), user: v.user.trim() };
@@ -153,6 +166,9 @@ export function toSiteSettings(v: FormValues): SiteSettings {
   if (ka !== undefined) s.keepaliveSeconds = ka;
   if (v.knownHostsPath.trim()) s.knownHostsPath = v.knownHostsPath.trim();
   if (v.startPath.trim()) s.startPath = v.startPath.trim();
+  if (!v.writeTest) s.writeTest = false;
+  const hold = holdSecondsOf(v.holdSeconds);
+  if (hold !== undefined) s.holdSeconds = hold;
   return s;
 }
 
@@ -170,6 +186,9 @@ export function toConnectionRequest(v: FormValues, siteId?: string): ConnectionR
   if (ka !== undefined) r.keepaliveSeconds = ka;
   if (v.knownHostsPath.trim()) r.knownHostsPath = v.knownHostsPath.trim();
   if (v.startPath.trim()) r.startPath = v.startPath.trim();
+  if (!v.writeTest) r.writeTest = false;
+  const hold = holdSecondsOf(v.holdSeconds);
+  if (hold !== undefined) r.holdSeconds = hold;
   if (siteId) r.siteId = siteId;
   return r;
 }
@@ -192,6 +211,8 @@ export function fromSiteSettings(s: SiteSettings): FormValues {
     legacyAlgorithms: s.legacyAlgorithms ? [...s.legacyAlgorithms] : [],
     knownHostsPath: s.knownHostsPath ?? '',
     startPath: s.startPath ?? '',
+    writeTest: s.writeTest ?? true,
+    holdSeconds: s.holdSeconds ? String(s.holdSeconds) : '',
   };
 }
 

@@ -86,6 +86,8 @@ export function settingsToForm(settings: Partial<SiteSettings>, values: FormValu
   if (settings.keepaliveSeconds !== undefined) v.keepaliveSeconds = String(settings.keepaliveSeconds);
   if (settings.legacyAlgorithms !== undefined) v.legacyAlgorithms = [...settings.legacyAlgorithms];
   if (settings.knownHostsPath !== undefined) v.knownHostsPath = settings.knownHostsPath;
+  if (settings.writeTest !== undefined) v.writeTest = settings.writeTest;
+  if (settings.holdSeconds !== undefined) v.holdSeconds = settings.holdSeconds ? String(settings.holdSeconds) : '';
   if (settings.privateKey?.path) v.key = { source: 'path', path: settings.privateKey.path };
   return v;
 }

@@ -17,8 +17,8 @@ import { applyFormFix, type FormFixOutcome, withLegacyAlgorithms } from '../logi
 import { splitHostInput } from '../logic/hostInput';
 import { keyChoiceFromBytes } from '../logic/keyFile';
 
-type TextField = 'host' | 'user' | 'password' | 'keepaliveSeconds' | 'knownHostsPath' | 'startPath';
-type BoolField = 'useAgent' | 'identitiesOnly';
+type TextField = 'host' | 'user' | 'password' | 'keepaliveSeconds' | 'knownHostsPath' | 'startPath' | 'holdSeconds';
+type BoolField = 'useAgent' | 'identitiesOnly' | 'writeTest';
 
 export interface FormState {
   values: FormValues;

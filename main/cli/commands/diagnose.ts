@@ -38,6 +38,12 @@ Options:
   --trust-host-key FP     Trust the server key with this fingerprint (SHA256:... or MD5:...)
                           and save it in the known_hosts file when it matches
   --timeout SECONDS       Time budget for the whole check (default 10)
+  --no-write-test         Do not write a test file (for read-only accounts); the result
+                          then says uploading was not checked
+  --hold SECONDS          After the listing, stay connected and idle this long, then check
+                          the session still answers (on top of --timeout; at most 3600)
+  --speed                 Also upload and download a few MB and report MB/s each way
+                          (beside OpenSSH's sftp on the same link, when it can log in too)
   --json                  Print one JSON object instead of text
   --bundle OUT.zip        Also write a support bundle (every secret redacted) to OUT.zip
                           (or into the folder OUT/)
@@ -110,6 +116,9 @@ export async function requestFromArgs(
       'jump-password-env': { type: 'string' },
       proxy: { type: 'string' },
       'proxy-password-env': { type: 'string' },
+      'no-write-test': { type: 'boolean', default: false },
+      hold: { type: 'string' },
+      speed: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 1) throw new UsageError(`expected one TARGET, got ${positionals.length}: ${positionals.join(' ')}`);
@@ -166,6 +175,13 @@ async function applyFlags(request: ConnectionRequest, values: FlagValues, io: Cl
     if (!Number.isFinite(s) || s <= 0 || s > 3600) throw new UsageError(`--timeout: "${values.timeout}" is not a number of seconds between 0 and 3600`);
     request.timeoutMs = Math.round(s * 1000);
   }
+  if (values['no-write-test'] === true) request.writeTest = false;
+  if (typeof values.hold === 'string') {
+    const s = Number(values.hold);
+    if (!Number.isInteger(s) || s < 1 || s > 3600) throw new UsageError(`--hold: "${values.hold}" is not a whole number of seconds from 1 to 3600`);
+    request.holdSeconds = s;
+  }
+  if (values.speed === true) request.speedTest = true;
   if (typeof values['password-env'] === 'string') request.password = envSecret(io, values['password-env'], '--password-env');
   if (values['password-stdin'] === true) request.password = await readStdinLine(io);
   if (typeof values['passphrase-env'] === 'string') request.passphrase = envSecret(io, values['passphrase-env'], '--passphrase-env');

@@ -15,7 +15,8 @@ Diagnoses the connection, applies fixes, and checks again after each one, until 
 works or no fix is left to apply.
 
 Connection options are the same as for "sftp-doctor diagnose" (TARGET, --host, --port, --user,
---password-env, --password-stdin, --key, --passphrase-env, --known-hosts, --timeout).
+--password-env, --password-stdin, --key, --passphrase-env, --known-hosts, --timeout,
+--no-write-test, --hold).
   --fix ID                Apply this fix when a diagnosis offers it (repeatable, in this order)
   --yes                   Apply the safe fixes on their own, and confirm the --fix ones
                           without asking

@@ -22,6 +22,7 @@ export const bannerPhase: PhaseModule = {
       algorithms: offer,
       debug: (line) => ctx.log(line, 'ssh'),
       ...(ctx.link.socketError ? { earlyError: ctx.link.socketError } : {}),
+      ...(ctx.request.keepaliveSeconds && ctx.request.keepaliveSeconds > 0 ? { keepaliveSeconds: ctx.request.keepaliveSeconds } : {}),
     });
     ctx.link.transport = transport;
     ctx.onCleanup(() => transport.close());

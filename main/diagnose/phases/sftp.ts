@@ -2,7 +2,7 @@ import type { Client, ClientChannel } from 'ssh2';
 import type { Facts, ServerKeyCheck } from '../../../shared/types';
 import type { PhaseModule, PhaseOutcome, RunContext } from '../context';
 import { checkScp, runExec } from '../exec';
-import { lengthAsText, printable, SftpClosedError, SftpStatusError, SftpWire } from '../sftp-wire';
+import { lengthAsText, printable, SftpClosedError, SftpStatusError, SftpWire, type SftpNameEntry } from '../sftp-wire';
 
 type SftpFacts = NonNullable<Facts['sftp']>;
 
@@ -11,6 +11,8 @@ const TEXT_GRACE_MS = 400;
 /** After the session ended, how long we wait for its last words (exit status, error output). */
 const CLOSE_GRACE_MS = 300;
 const MAX_BATCHES = 200;
+/** Names of the start folder kept for the write test (leftovers, writable subfolders). */
+const MAX_NAMES_KEPT = 5000;
 const MARKER = '__SFTP_DOCTOR_SHELL__';
 
 function openSubsystem(client: Client, timeoutMs: number, signal: AbortSignal): Promise<{ channel: ClientChannel } | { error: string; refused: boolean }> {
@@ -264,12 +266,16 @@ export const sftpPhase: PhaseModule = {
       sftp.path = real ?? path;
       sftp.stage = 'readdir';
       let entries = 0;
+      const names: SftpNameEntry[] = [];
       for (let i = 0; i < MAX_BATCHES; i++) {
         const batch = await wire.readdir(handle);
         if (!batch) break;
-        entries += batch.filter((e) => e.filename !== '.' && e.filename !== '..').length;
+        const real = batch.filter((e) => e.filename !== '.' && e.filename !== '..');
+        entries += real.length;
+        for (const e of real) if (names.length < MAX_NAMES_KEPT) names.push(e);
       }
       sftp.entries = entries;
+      ctx.link.sftp = { wire, path: sftp.path, names };
       await wire.close(handle).catch(() => undefined);
       sftp.stage = 'done';
     } catch (err) {
