@@ -6,6 +6,7 @@ import { decidePath, pathEvidence, VIA_JUMP_TEXTS } from './rules-path';
 import { decideAuth, decideKey, decideSftp, decideSuccess } from './rules-session';
 import { serverWords, wordsEvidence } from './server-words';
 import { decideHold, decideWrite } from './rules-write';
+import { decideHomeMissing } from './rules-words';
 import { TEXTS, fillTemplate } from './texts';
 
 /**
@@ -219,7 +220,10 @@ function decide(f: Facts, end: RunEnd): Verdict {
     if (v) return v;
   }
   if (stop === 'write') {
+    // A missing home makes sessions start in "/", where writing fails: the missing home is the cause.
+    const home = decideHomeMissing(f);
     const v = decideWrite(f);
+    if (home) return { ...home, evidence: [...home.evidence, ...(v ? v.evidence.filter((e) => e.label === 'Server answer').map((e) => ({ ...e, label: 'Write test there', highlight: false })) : [])] };
     if (v) return v;
   }
   if (stop === 'hold') {

@@ -291,6 +291,7 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
     title: 'The home folder of the account cannot be used',
     explanation: 'SFTP works, but the server could not enter the home folder set for this account (its words are quoted in the evidence), so sessions start in the top folder "/" instead. Uploads meant for your home folder will fail or land elsewhere.',
     nextStep: 'Ask the administrator to create the home folder {home} (owned by the account) or to set the right one. Until then, choose an existing start folder.',
+  },
   SFTP_WRITE_DENIED: {
     title: 'Connected, but you cannot upload to {folder}',
     explanation: 'Logging in and listing work, but the server refused to create a file in {folder}, so every upload there fails with "Permission denied". The evidence shows the server\'s answer, who owns the folder and its mode, which tells a folder that is read-only on purpose from a permission mistake.',
