@@ -3,6 +3,7 @@
  * runs with HOME pointing at a home folder of its own holding an OpenSSH config and a FileZilla
  * site manager file, written here in each tool's format.
  */
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -218,4 +219,49 @@ test('import two OpenSSH hosts with the keyboard: preview, notes, problems, then
   await appPage.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
   await expect(tree.getByRole('treeitem')).toHaveCount(2);
+});
+
+test('the preview lists each host key that will be trusted, only for its exact server; a key cached for "*" is refused', async ({ appPage, importHome }) => {
+  // A WinSCP.ini whose cache holds the same key for one server and for "*" (every server).
+  const point = '0x561013d2277df1f5f67c62aa0922be126b312cf5e6b6050f21d04ebadaa7388d,0x3e0e1f2686216c697cab5e7eeafc6fb06c407006dcc489868c618156b7e7ff66';
+  const pub = 'AAAAC3NzaC1lZDI1NTE5AAAAIGb/57dWgWGMhonE3AZwQGywb/zqfl6rfGlsIYYmHw6+';
+  const sha256 = `SHA256:${createHash('sha256').update(Buffer.from(pub, 'base64')).digest('base64').replace(/=+$/, '')}`;
+  const ini = path.join(importHome, 'exports', 'WinSCP.ini');
+  await writeFile(
+    ini,
+    [
+      '[Sessions\\Exact]',
+      'HostName=keys.example.invalid',
+      'PortNumber=2222',
+      'UserName=anna',
+      '',
+      '[Sessions\\Everything]',
+      'HostName=*',
+      'PortNumber=2222',
+      'UserName=anna',
+      '',
+      '[SshHostKeys]',
+      `ssh-ed25519@2222:keys.example.invalid=${point}`,
+      `ssh-ed25519@2222:*=${point}`,
+      '',
+    ].join('\r\n'),
+  );
+  await appPage.getByRole('button', { name: 'Import sites…' }).click();
+  const dialog = appPage.getByTestId('import-dialog');
+  await dialog.getByRole('radio', { name: 'WinSCP' }).check();
+  await dialog.getByLabel('WinSCP file (optional)').fill(ini);
+  await dialog.getByRole('button', { name: 'Show sites' }).click();
+  await expect(dialog.locator('#import-summary')).toContainText('2 sites found in');
+
+  const keys = dialog.getByTestId('import-hostkeys');
+  await expect(keys.getByRole('list', { name: 'Server keys that will be trusted' }).getByRole('listitem')).toHaveText([`[keys.example.invalid]:2222 ssh-ed25519 ${sha256}`]);
+  await expect(dialog.getByRole('region', { name: /could not be read/ })).toContainText('"*" is a pattern');
+  expect(await seriousViolations(appPage, '[data-testid="import-dialog"]'), 'axe on the host key list').toEqual([]);
+
+  // Without the exact server, nothing is trusted: not even through the "*" site.
+  await dialog.getByRole('checkbox', { name: 'Exact', exact: true }).uncheck();
+  await expect(keys).toContainText('none of the chosen servers’: none will be added');
+  await expect(keys.getByRole('listitem')).toHaveCount(0);
+  await appPage.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
 });
