@@ -77,9 +77,10 @@ describe('OpenSSH config import', () => {
     expect(box.notes?.join(' ')).toMatch(/local user "localme"/);
   });
 
-  it('records ProxyJump as a note saying jump hosts are not supported yet', async () => {
+  it('keeps ProxyJump as the site\'s jump host, with the User of the jump host\'s own Host block', async () => {
     const { byName } = await load();
-    expect(byName.get('build box')!.site.notes?.join(' ')).toMatch(/jump host "bastion\.example\.com".*cannot connect through jump hosts yet/);
+    expect(byName.get('build box')!.site.settings.jumpHosts).toEqual([{ host: 'bastion.example.com', user: 'jump' }]);
+    expect(byName.get('build box')!.site.notes?.join(' ') ?? '').not.toMatch(/directly/);
   });
 
   it('turns "+algorithm" lists into legacy algorithms and expands %h in HostName and quoted key paths', async () => {

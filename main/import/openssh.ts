@@ -10,8 +10,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import SSHConfig, { LineType, type Line, type Section } from 'ssh-config';
+import { parseJumpList } from '../../shared/path';
 import type { SiteSettings } from '../../shared/sites';
+import type { JumpHostSpec } from '../../shared/types';
 import { emptyResult, makeCandidate, parsePort, type ImportProblem, type ParsedSource } from './common';
+import { mapProxyCommand } from './path';
 
 export interface IncludedFile {
   file: string;
@@ -308,12 +311,22 @@ export async function parseOpenSshConfig(opts: OpenSshParseOptions): Promise<Par
     }
 
     const jump = first(c.proxyjump);
+    const proxyCommandRaw = c.proxycommand;
+    const proxyCommand = Array.isArray(proxyCommandRaw) ? proxyCommandRaw.join(' ') : proxyCommandRaw;
     if (jump && jump.toLowerCase() !== 'none') {
-      notes.push(`ssh reaches this server through the jump host "${jump}" (ProxyJump). SFTP Doctor cannot connect through jump hosts yet, so it will try to reach the server directly; that may fail where ssh works.`);
-    }
-    const proxyCommand = first(c.proxycommand);
-    if (proxyCommand && proxyCommand.toLowerCase() !== 'none') {
-      notes.push(`ssh reaches this server through a proxy command ("${proxyCommand}"). SFTP Doctor does not run proxy commands, so it will try to reach the server directly; that may fail where ssh works.`);
+      const hops = parseJumpList(jump);
+      if ('error' in hops) {
+        notes.push(`ssh reaches this server through the jump host "${jump}" (ProxyJump), which SFTP Doctor could not read (${hops.error}), so it will try to reach the server directly; fix the jump host in the site's Advanced settings.`);
+      } else {
+        // A jump host named by a Host alias of the same config gets that alias's HostName, User and Port, as ssh does.
+        settings.jumpHosts = hops.map((h) => jumpFromConfig(config, h));
+        if (proxyCommand && proxyCommand.toLowerCase() !== 'none') notes.push(`ProxyCommand "${proxyCommand}" is ignored: ssh uses ProxyJump when both are set.`);
+      }
+    } else if (proxyCommand && proxyCommand.toLowerCase() !== 'none') {
+      const mapped = mapProxyCommand(expandTokens(proxyCommand, { ...tokens, h: '%h', p: '%p', r: '%r' }, new Set()));
+      if (mapped.jump) settings.jumpHosts = mapped.jump.map((h) => jumpFromConfig(config, h));
+      if (mapped.proxy) settings.proxy = mapped.proxy;
+      if (mapped.note) notes.push(mapped.note);
     }
     if (typeof portValue !== 'number' && portValue === 'invalid') notes.push('The Port in the config is not a number, so the default port 22 is used.');
     if (unknown.size > 0) notes.push(`The settings use ${[...unknown].join(', ')}, which SFTP Doctor does not expand; check the paths.`);
@@ -321,6 +334,24 @@ export async function parseOpenSshConfig(opts: OpenSshParseOptions): Promise<Par
     result.candidates.push(makeCandidate({ origin: { tool: 'openssh', file, name: alias }, name: alias, settings, notes }));
   }
   return result;
+}
+
+/** A jump host as ssh would reach it: a Host alias of the config gives its HostName, User and Port. */
+function jumpFromConfig(config: SSHConfig, hop: JumpHostSpec): JumpHostSpec {
+  let c: Record<string, string | string[]>;
+  try {
+    c = config.compute(hop.host, { ignoreCase: true, matchExec: false }) as Record<string, string | string[]>;
+  } catch {
+    return hop;
+  }
+  const hostName = first(c.hostname);
+  const user = first(c.user);
+  const port = parsePort(first(c.port));
+  return {
+    host: hostName && !hostName.includes('%') ? hostName : hop.host,
+    ...(hop.port !== undefined ? { port: hop.port } : typeof port === 'number' && port !== 22 ? { port } : {}),
+    ...(hop.user !== undefined ? { user: hop.user } : user ? { user } : {}),
+  };
 }
 
 /** The local user name ssh would use (%u). */

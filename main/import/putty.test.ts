@@ -34,7 +34,8 @@ describe('PuTTY import from "reg query" output (CRLF)', () => {
     expect(server!.site.origin).toEqual({ tool: 'putty', file, name: 'My Server' });
     expect(cafe!.site.settings).toMatchObject({ host: 'cafe.example.org', user: 'barista' });
     expect(cafe!.site.settings.port).toBeUndefined();
-    expect(cafe!.site.notes?.join(' ')).toMatch(/through a proxy \(proxy\.example\.org\)/);
+    // ProxyMethod 2 (SOCKS5) with no ProxyPort saved: PuTTY's own default, port 80.
+    expect(cafe!.site.settings.proxy).toEqual({ type: 'socks5', host: 'proxy.example.org', port: 80 });
   });
 
   it('reports what it skipped with file and line, and keeps going', async () => {

@@ -8,6 +8,7 @@
  * %-escaped in both places.
  */
 import type { SiteSettings } from '../../shared/sites';
+import { mapProxyMethod } from './path';
 import { addHostKey, emptyResult, makeCandidate, parsePort, percentDecode, splitLines, windowsPathNote, type ImportProblem, type ParsedSource } from './common';
 import { HostKeyFormatError, puttyHostKeyToKnownHosts } from './hostkeys';
 import { getValue, looksLikeRegExport, looksLikeRegQuery, parseKeyValueLines, parseRegExport, parseRegQuery, type RegKey } from './registry';
@@ -69,11 +70,10 @@ function sessionToCandidate(key: RegKey, munged: string, file: string, result: P
   const ping = Number(getValue(key, 'PingIntervalSecs') ?? '0');
   if (Number.isInteger(ping) && ping > 0) settings.keepaliveSeconds = ping;
 
-  const proxyMethod = getValue(key, 'ProxyMethod');
-  if (proxyMethod !== undefined && proxyMethod !== '0') {
-    const proxyHost = getValue(key, 'ProxyHost') ?? '';
-    notes.push(`PuTTY connects to this server through a proxy${proxyHost ? ` (${proxyHost})` : ''}. SFTP Doctor does not use proxies yet, so it will try to reach the server directly.`);
-  }
+  const path = mapProxyMethod('PuTTY', getValue(key, 'ProxyMethod'), getValue(key, 'ProxyHost'), getValue(key, 'ProxyPort'), getValue(key, 'ProxyUsername'), !!getValue(key, 'ProxyPassword'));
+  if (path.proxy) settings.proxy = path.proxy;
+  if (path.jump) settings.jumpHosts = path.jump;
+  if (path.note) notes.push(path.note);
   if (getValue(key, 'SshProt') === '0') notes.push('This session was set to SSH-1 only, which is obsolete; SFTP Doctor uses SSH-2.');
 
   result.candidates.push(makeCandidate({ origin: { tool: 'putty', file, name }, name, settings, notes }));

@@ -8,6 +8,7 @@
  * it only when the user asks for it, and then store it encrypted (or not at all).
  */
 import type { SiteSettings } from '../../shared/sites';
+import { mapProxyMethod } from './path';
 import { Secret } from '../common/secret';
 import { addHostKey, decodeBytes, emptyResult, makeCandidate, parsePort, percentDecode, windowsPathNote, type ImportProblem, type ParsedSource } from './common';
 import { HostKeyFormatError, puttyHostKeyToKnownHosts } from './hostkeys';
@@ -140,12 +141,22 @@ function sessionToCandidate(key: RegKey, munged: string, file: string, fromIni: 
   if (Number.isInteger(ping) && ping > 0) settings.keepaliveSeconds = ping;
   const remoteDir = (value('RemoteDirectory') ?? '').trim();
   if (remoteDir !== '') settings.startPath = remoteDir;
-  const proxy = value('ProxyMethod');
-  if (proxy !== undefined && proxy !== '0') {
-    notes.push(`WinSCP connects to this site through a proxy${value('ProxyHost') ? ` (${value('ProxyHost')})` : ''}. SFTP Doctor does not use proxies yet, so it will try to reach the server directly.`);
-  }
+  // The proxy is how the first connection is made: to the tunnel's jump host when there is one.
+  const path = mapProxyMethod('WinSCP', value('ProxyMethod'), value('ProxyHost'), value('ProxyPort'), value('ProxyUsername'), !!(value('ProxyPassword') || value('ProxyPasswordEnc')));
+  if (path.proxy) settings.proxy = path.proxy;
+  if (path.note) notes.push(path.note);
   if ((value('Tunnel') ?? '0') !== '0') {
-    notes.push(`WinSCP opens this site through an SSH tunnel${value('TunnelHostName') ? ` via ${value('TunnelHostName')}` : ''}. SFTP Doctor cannot connect through tunnels or jump hosts yet, so it will try to reach the server directly.`);
+    const tunnelHost = (value('TunnelHostName') ?? '').trim().replace(/^\[(.*)\]$/, '$1');
+    const tunnelPort = parsePort(value('TunnelPortNumber'));
+    const tunnelUser = (value('TunnelUserName') ?? '').trim();
+    if (!tunnelHost) notes.push('WinSCP was set to open this site through an SSH tunnel, but no tunnel host is saved, so SFTP Doctor will try to reach the server directly.');
+    else {
+      settings.jumpHosts = [{ host: tunnelHost, ...(typeof tunnelPort === 'number' && tunnelPort !== 22 ? { port: tunnelPort } : {}), ...(tunnelUser ? { user: tunnelUser } : {}) }];
+      if (value('TunnelPasswordPlain') || value('TunnelPassword') || value('TunnelPasswordEnc')) notes.push("The tunnel's saved password was not imported; give it when you connect (in the window, or with --jump-password-env).");
+      const tunnelKey = (value('TunnelPublicKeyFile') ?? '').trim();
+      if (tunnelKey && tunnelKey !== keyFile) notes.push(`WinSCP logs in to the tunnel with its own key (${tunnelKey}); SFTP Doctor uses the site's key or agent for the jump host too.`);
+      if ((value('TunnelLocalPortNumber') ?? '0') !== '0') notes.push('The fixed local tunnel port is not needed: SFTP Doctor forwards through the jump host directly.');
+    }
   }
 
   let password: Secret | undefined;

@@ -1,4 +1,5 @@
 /** Importing sites from other tools, as the Import dialog and the first-start offer show it. Pure. */
+import { formatJumpHost, formatProxy } from '../../shared/path';
 import type { DiscoveredImportSource } from '../../shared/api';
 import type { ImportCandidate, ImportHostKey, ImportPreview, ImportSource, Site } from '../../shared/sites';
 
@@ -76,7 +77,8 @@ export function describeTarget(candidate: ImportCandidate): string {
   const s = candidate.site.settings;
   const port = portOf(s.port);
   const host = s.host.includes(':') && !s.host.startsWith('[') ? `[${s.host}]` : s.host;
-  return `${s.user ? `${s.user}@` : ''}${host || '(no host name)'}${port === 22 ? '' : `:${port}`}`;
+  const path = `${s.proxy ? ` through the proxy ${formatProxy(s.proxy)}` : ''}${s.jumpHosts?.length ? ` via jump host ${s.jumpHosts.map(formatJumpHost).join(', ')}` : ''}`;
+  return `${s.user ? `${s.user}@` : ''}${host || '(no host name)'}${port === 22 ? '' : `:${port}`}${path}`;
 }
 
 /**
