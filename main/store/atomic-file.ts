@@ -14,8 +14,9 @@
  *   (FileWriteError), never a bare EACCES.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { constants, promises as fs } from 'node:fs';
+import fsCallbacks, { constants, promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 
@@ -123,6 +124,53 @@ export async function resolveWriteTarget(file: string): Promise<string> {
 // Locking
 
 const held = new AsyncLocalStorage<ReadonlySet<string>>();
+
+/**
+ * The file system proper-lockfile uses, with one addition: the lock folder holds an `owner` file
+ * ("host pid"), written before proper-lockfile stamps the folder's time, so a lock left by a
+ * process that was killed can be taken over at once instead of after the stale time.
+ */
+const lockFs = {
+  mkdir: (dir: string, cb: (err: NodeJS.ErrnoException | null) => void) =>
+    fsCallbacks.mkdir(dir, (err) => {
+      if (err) return cb(err);
+      fsCallbacks.writeFile(path.join(dir, 'owner'), `${os.hostname()} ${process.pid}`, () => cb(null));
+    }),
+  rmdir: (dir: string, cb: (err: NodeJS.ErrnoException | null) => void) => fsCallbacks.rm(dir, { recursive: true, force: true }, cb),
+  rmdirSync: (dir: string) => fsCallbacks.rmSync(dir, { recursive: true, force: true }),
+  stat: fsCallbacks.stat,
+  utimes: fsCallbacks.utimes,
+  realpath: fsCallbacks.realpath,
+};
+
+/**
+ * When the lock's owner is a process of this machine that no longer runs, removes the lock and
+ * says so (true). The lock folder is first renamed away (only one taker can), then its owner is
+ * checked again: a fresh lock moved by mistake is put back.
+ */
+async function takeOverDeadOwner(lockDir: string): Promise<boolean> {
+  let owner: string;
+  try {
+    owner = await fs.readFile(path.join(lockDir, 'owner'), 'utf8');
+  } catch {
+    return false; // no owner yet (being created) or gone: wait as usual
+  }
+  const m = /^(.*) (\d+)$/.exec(owner);
+  if (!m || m[1] !== os.hostname() || processAlive(Number(m[2]))) return false;
+  const grave = `${lockDir}.dead-${randomBytes(6).toString('hex')}`;
+  try {
+    await fs.rename(lockDir, grave);
+  } catch {
+    return true; // another waiter took it over first: try again now
+  }
+  const moved = await fs.readFile(path.join(grave, 'owner'), 'utf8').catch(() => '');
+  if (moved !== owner) {
+    await fs.rename(grave, lockDir).catch(() => undefined);
+    return false;
+  }
+  await fs.rm(grave, { recursive: true, force: true });
+  return true;
+}
 const inProcess = new Map<string, Promise<unknown>>();
 
 /**
@@ -164,6 +212,7 @@ async function lockAndRun<T>(target: string, mine: ReadonlySet<string> | undefin
     try {
       release = await lockfile.lock(target, {
         realpath: false,
+        fs: lockFs,
         stale: LOCK_STALE_MS,
         onCompromised: (err) => {
           compromised = err;
@@ -171,6 +220,7 @@ async function lockAndRun<T>(target: string, mine: ReadonlySet<string> | undefin
       });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ELOCKED' || Date.now() - started > LOCK_WAIT_MS) throw toWriteError(err, target);
+      if (await takeOverDeadOwner(`${target}.lock`)) continue;
       const delay = Math.min(300, 15 * 1.3 ** attempt) * (0.5 + Math.random());
       await new Promise((resolve) => setTimeout(resolve, delay));
     }

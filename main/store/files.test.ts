@@ -106,6 +106,35 @@ describe('many writers in separate processes', () => {
   }, 120_000);
 });
 
+describe('the lock itself', () => {
+  it('waits while a live process holds the lock, and takes over at once the lock of a process that died', async () => {
+    const file = path.join(dir, 'locked_known_hosts');
+    await fs.writeFile(file, '# mine\n');
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      await fs.mkdir(`${file}.lock`);
+      await fs.writeFile(path.join(`${file}.lock`, 'owner'), `${os.hostname()} ${holder.pid}`);
+      let done = false;
+      const write = addHostKey(file, 'waits.example', 22, ed25519()).then(() => (done = true));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(done).toBe(false);
+      expect(await fs.readFile(file, 'latin1')).toBe('# mine\n');
+      await fs.rm(`${file}.lock`, { recursive: true });
+      await write;
+      expect(await fs.readFile(file, 'latin1')).toMatch(/^# mine\nwaits\.example ssh-ed25519 /);
+    } finally {
+      holder.kill('SIGKILL');
+    }
+    // A lock whose owner is gone (killed before it could release it): taken over, not waited for.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    await fs.mkdir(`${file}.lock`);
+    await fs.writeFile(path.join(`${file}.lock`, 'owner'), `${os.hostname()} ${dead}`);
+    await addHostKey(file, 'after.example', 22, ed25519());
+    expect(await fs.readFile(file, 'latin1')).toMatch(/\nafter\.example ssh-ed25519 \S+\n$/);
+    expect((await fs.readdir(dir)).filter((f) => f.startsWith('locked_known_hosts.lock'))).toEqual([]);
+  });
+});
+
 describe('line endings', () => {
   it('a known_hosts mixing CRLF and LF keeps each line as it was, through add, replace and remove', async () => {
     const [a, b, c, d] = [ed25519(), ed25519(), ed25519(), ed25519()];
