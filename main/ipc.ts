@@ -4,6 +4,7 @@
  */
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { REQUEST_CHANNELS } from '../shared/api';
+import { visibleDeep } from '../shared/visible';
 import type { RunClient } from './services/runs';
 import { toApiError } from './services/errors';
 import type { Services } from './services/handlers';
@@ -17,9 +18,10 @@ export function registerIpc(services: Services, isTrustedUrl: (url: string) => b
     let client = clients.get(contents);
     if (!client) {
       const c: RunClient = {
-        sendEvent: (payload) => !contents.isDestroyed() && contents.send('run:event', payload),
-        sendPrompt: (payload) => !contents.isDestroyed() && contents.send('run:prompt', payload),
-        sendCheck: (payload) => !contents.isDestroyed() && contents.send('check:event', payload),
+        // Text from servers and files reaches the window with its control characters made visible.
+        sendEvent: (payload) => !contents.isDestroyed() && contents.send('run:event', visibleDeep(payload)),
+        sendPrompt: (payload) => !contents.isDestroyed() && contents.send('run:prompt', visibleDeep(payload)),
+        sendCheck: (payload) => !contents.isDestroyed() && contents.send('check:event', visibleDeep(payload)),
       };
       contents.once('destroyed', () => services.dropClient(c));
       clients.set(contents, c);
@@ -35,7 +37,7 @@ export function registerIpc(services: Services, isTrustedUrl: (url: string) => b
         return { ok: false, error: { code: 'FORBIDDEN', message: 'Request refused: it did not come from the SFTP Doctor window.' } };
       }
       try {
-        return { ok: true, result: await services.dispatch(channel, args, { client: clientFor(event.sender) }) };
+        return { ok: true, result: visibleDeep(await services.dispatch(channel, args, { client: clientFor(event.sender) })) };
       } catch (err) {
         return { ok: false, error: toApiError(err) };
       }

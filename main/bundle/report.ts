@@ -3,6 +3,7 @@
  * Pure functions of their input: no I/O, no clock (the caller passes the creation time).
  */
 import { PHASE_LABELS } from '../../shared/codes';
+import { visibleText } from '../../shared/visible';
 import type { Facts, RunEvent, RunResult } from '../../shared/types';
 import { ADMIN_ASKS } from './admin-texts';
 import { mapStrings } from './anonymise';
@@ -17,11 +18,8 @@ export const MAX_TIMELINE_CHARS = 4_000_000;
 /** Any single text in report.json is cut at this length (a 5 MB banner helps nobody). */
 export const MAX_REPORT_STRING = 64 * 1024;
 
-/** Makes control characters visible (\x1b...), keeping tabs and line breaks. */
-export function visible(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+/** Makes control characters visible (\x1b...), keeping tabs and line breaks: the shared sanitizer. */
+export const visible = visibleText;
 
 export function clip(text: string, max = MAX_LOG_LINE): string {
   return text.length <= max ? text : `${text.slice(0, max)}... [${text.length - max} more characters cut]`;

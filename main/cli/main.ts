@@ -1,6 +1,14 @@
 // Entry of the bundled CLI (dist/cli.cjs): run with the process's own streams.
 import { runCli } from './index';
 import { EXIT_INTERRUPTED, EXIT_PROBLEM } from './command';
+import { terminalSafe } from '../../shared/visible';
+
+// Last guard before the terminal: whatever a command prints, a control sequence from a server or
+// a file is shown, not obeyed (commands also make each outside value visible where they print it).
+for (const stream of [process.stdout, process.stderr]) {
+  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) => write(typeof chunk === 'string' ? terminalSafe(chunk) : chunk, ...rest)) as typeof stream.write;
+}
 
 // `sftp-doctor sites list | head`: once the reader has gone, stop quietly (like any Unix tool)
 // instead of dying with an EPIPE stack trace.

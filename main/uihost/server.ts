@@ -19,6 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ApiErrorShape } from '../../shared/api';
 import { EVENT_CHANNELS } from '../../shared/api';
+import { visibleDeep } from '../../shared/visible';
 import { BRIDGE_PATH, CLOSE_TOKEN_REFUSED, TOKEN_FRAGMENT, type BridgeServerMessage } from '../../shared/bridge';
 import type { RunClient } from '../services/runs';
 import { toApiError } from '../services/errors';
@@ -199,7 +200,8 @@ function attach(ws: WebSocket, services: Services, limits: FlowLimits, tokenMatc
   };
   const send = (message: BridgeServerMessage) => {
     if (closed || ws.readyState !== ws.OPEN) return;
-    const text = JSON.stringify(message);
+    // Text from servers and files reaches the page with its control characters made visible.
+    const text = JSON.stringify(visibleDeep(message));
     const bytes = Buffer.byteLength(text);
     if (queued + bytes > limits.maxQueuedBytes) {
       closed = true;

@@ -10,6 +10,7 @@ import { CheckSelectionError, checkSites, requestForSite, selectSites } from '..
 import { appKnownHostsPath, defaultDataDir } from '../../store/paths';
 import { SiteStore } from '../../store/sites';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliCommand, type CliIO } from '../command';
+import { visibleDeep } from '../../../shared/visible';
 
 const USAGE = `Usage: sftp-doctor check [--all | --folder FOLDER | SITE...] [--json | --csv] [--jobs N]
 
@@ -139,7 +140,7 @@ export const checkCommand: CliCommand = {
     if (values.json) io.stdout.write(`${JSON.stringify(checkRowsToJson(rows), null, 2)}\n`);
     else if (values.csv) io.stdout.write(checkRowsToCsv(rows));
     else {
-      io.stdout.write(`${checkTable(rows)}\n\n`);
+      io.stdout.write(`${checkTable(visibleDeep(rows))}\n\n`);
       io.stdout.write(failed === 0 ? (rows.length === 1 ? 'The site works.\n' : `All ${rows.length} sites work.\n`) : `${failed} of ${rows.length} sites failed. For the full explanation: sftp-doctor diagnose "SITE"\n`);
     }
     return failed === 0 ? EXIT_OK : EXIT_PROBLEM;

@@ -7,6 +7,7 @@ import type { ConnectionRequest, JumpHost, PromptAnswer, PromptRequest, RunEvent
 import { assembleBundleInput, BundleSecretError, secretsOfRequest, writeBundleFile } from '../../bundle/index';
 import { diagnose, fingerprintMatches, parseHostField, parsePort } from '../../diagnose/index';
 import { inspectKey, readKeyFile } from '../../keys/index';
+import { visibleDeep, visibleLine, visibleText } from '../../../shared/visible';
 import { appKnownHostsPath, defaultDataDir } from '../../store/paths';
 import { resolveSiteTarget, SiteStore } from '../../store/sites';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliCommand, type CliIO } from '../command';
@@ -277,7 +278,8 @@ function wrap(text: string, width = 78, indent = '  '): string {
 }
 
 export function humanReport(result: RunResult): string {
-  const d = result.diagnosis;
+  // Evidence quotes the server (banners, messages) and files: shown, never obeyed by the terminal.
+  const d = visibleDeep(result.diagnosis);
   const out: string[] = ['', `${d.ok ? '✓' : '✗'} ${d.title}  [${d.code}]`, '', wrap(d.explanation)];
   if (d.evidence.length) {
     out.push('', 'Evidence:');
@@ -294,11 +296,11 @@ export function humanReport(result: RunResult): string {
 
 function phaseLine(e: Extract<RunEvent, { type: 'phase' }>): string {
   const indent = e.hop !== undefined ? '  ' : '';
-  return `${indent}${STATUS_MARK[e.status] ?? ' '} ${PHASE_LABELS[e.phase].padEnd(28 - indent.length)} ${e.detail}${e.status !== 'skipped' ? ` (${e.ms} ms)` : ''}`;
+  return `${indent}${STATUS_MARK[e.status] ?? ' '} ${PHASE_LABELS[e.phase].padEnd(28 - indent.length)} ${visibleLine(e.detail)}${e.status !== 'skipped' ? ` (${e.ms} ms)` : ''}`;
 }
 
 async function askHostKey(io: CliIO, p: Extract<PromptRequest, { kind: 'hostkey' }>): Promise<'trust' | 'once' | 'cancel'> {
-  io.stderr.write(`\nThe server ${p.host}:${p.port} is new to us. Its ${p.key.type} key fingerprint is:\n  ${p.key.sha256}\n  ${p.key.md5}\nCompare it with what your provider publishes.\nTrust it and save it? [y]es / [o]nce / [N]o: `);
+  io.stderr.write(`\nThe server ${visibleLine(p.host)}:${p.port} is new to us. Its ${p.key.type} key fingerprint is:\n  ${p.key.sha256}\n  ${p.key.md5}\nCompare it with what your provider publishes.\nTrust it and save it? [y]es / [o]nce / [N]o: `);
   const rl = createInterface({ input: io.stdin, output: io.stderr, terminal: false });
   try {
     const line: string = await new Promise((resolve) => {
@@ -356,10 +358,11 @@ function readHidden(io: CliIO, echo: boolean): Promise<string | null> {
 
 /** A passphrase, a server question or a new password, asked on the terminal without echo. */
 async function askSecret(io: CliIO, p: Extract<PromptRequest, { kind: 'secret' }>): Promise<string[] | null> {
-  io.stderr.write(`\n${p.title}${p.instructions ? `\n${p.instructions}` : ''}\n`);
+  // The title, instructions and questions of keyboard-interactive come from the server.
+  io.stderr.write(`\n${visibleText(p.title)}${p.instructions ? `\n${visibleText(p.instructions)}` : ''}\n`);
   const out: string[] = [];
   for (const q of p.prompts) {
-    io.stderr.write(`${q.text.trim().replace(/:$/, '')}: `);
+    io.stderr.write(`${visibleLine(q.text.trim().replace(/:$/, ''))}: `);
     const a = await readHidden(io, q.echo);
     if (a === null) return null;
     out.push(a);
@@ -385,7 +388,7 @@ export const diagnoseCommand: CliCommand = {
     let hadHop = false;
     let frame = 0;
     const drawRunning = () => {
-      if (running) io.stdout.write(`\r\x1b[K${SPINNER[frame++ % SPINNER.length]} ${PHASE_LABELS[running.phase].padEnd(28)} ${running.detail}`);
+      if (running) io.stdout.write(`\r\x1b[K${SPINNER[frame++ % SPINNER.length]} ${PHASE_LABELS[running.phase].padEnd(28)} ${visibleLine(running.detail)}`);
     };
     if (tty) spinnerTimer = setInterval(drawRunning, 100);
 
@@ -402,7 +405,7 @@ export const diagnoseCommand: CliCommand = {
       // A heading each time the path moves on to the next hop (jump hosts, then the server itself).
       const section = e.hop !== undefined ? (e.hopLabel ?? `Jump host ${e.hop + 1}`) : hadHop ? 'Server' : null;
       if (section && section !== lastSection) {
-        io.stdout.write(`${tty ? '\r\x1b[K' : ''}${section}:\n`);
+        io.stdout.write(`${tty ? '\r\x1b[K' : ''}${visibleLine(section)}:\n`);
         lastSection = section;
       }
       if (e.hop !== undefined) hadHop = true;

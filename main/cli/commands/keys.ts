@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { KEY_TARGET_FORMATS, type KeyFormat, type KeyInspection, type KeyProblem, type KeyTargetFormat } from '../../../shared/keys';
 import { Secret } from '../../common/secret';
+import { visibleDeep, visibleLine } from '../../../shared/visible';
 import { KeyError, KeyFileExistsError, convertKey, inspectKey, isUsable, readKeyFile, writeKeyFile } from '../../keys/index';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliCommand, type CliIO } from '../command';
 import { parseArgs } from 'node:util';
@@ -154,7 +155,10 @@ function problemLines(problems: KeyProblem[]): string[] {
   return lines;
 }
 
-function humanOf(file: string, i: KeyInspection): string {
+function humanOf(rawFile: string, rawInspection: KeyInspection): string {
+  // The comment and problems quote the file: shown, never obeyed by the terminal.
+  const file = visibleLine(rawFile);
+  const i = visibleDeep(rawInspection);
   const lines: string[] = [];
   const typeName = i.type ? (TYPE_NAMES[i.type] ?? i.type) : null;
   const size = i.bits ? (i.curve ? `${i.bits} bits, curve ${i.curve}` : `${i.bits} bits`) : null;

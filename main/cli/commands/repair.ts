@@ -8,6 +8,7 @@ import { appKnownHostsPath, defaultDataDir } from '../../store/paths';
 import { SiteStore } from '../../store/sites';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliCommand, type CliIO } from '../command';
 import { humanReport, jsonReport, requestFromArgs } from './diagnose';
+import { visibleDeep } from '../../../shared/visible';
 
 const USAGE = `Usage: sftp-doctor repair [--json] [connection options] [--fix ID]... [--yes] [TARGET]
 
@@ -67,7 +68,8 @@ function askYesNo(io: CliIO, question: string): Promise<boolean> {
   }).finally(() => rl.close());
 }
 
-function planText(plan: RepairPlan): string {
+function planText(rawPlan: RepairPlan): string {
+  const plan = visibleDeep(rawPlan);
   const out = [`${plan.label} (${plan.fixId}, ${plan.risk}) would:`, ...plan.changes.map((c) => `  - ${c}`)];
   if (plan.notes?.length) out.push('Before you agree:', ...plan.notes.map((n) => `  ! ${n}`));
   if (plan.adminMessage) out.push('Message for the administrator:', '', plan.adminMessage, '');

@@ -11,6 +11,10 @@ import { IMPORT_SOURCES, SOURCE_LABELS, WINSCP_PASSWORD_EXPLANATION, defaultImpo
 import { noVault } from '../../store/password-vault';
 import { defaultDataDir } from '../../store/paths';
 import { SiteStore, siteFullName } from '../../store/sites';
+import { visibleLine, visibleText } from '../../../shared/visible';
+
+/** A site's name as printed: names and hosts come from other programs' files, so controls are shown, not obeyed. */
+const shownName = (s: Pick<Site, 'name' | 'folder'>): string => visibleLine(siteFullName(s));
 
 export { resolveSiteTarget, type SiteTarget } from '../../store/sites';
 
@@ -56,12 +60,13 @@ function environmentFor(io: CliIO, deps: SitesCommandDeps): ImportEnvironment {
 
 function describeTarget(s: Site['settings']): string {
   const port = s.port !== undefined && String(s.port) !== '22' ? `:${s.port}` : '';
-  return `${s.user ? `${s.user}@` : ''}${s.host}${port}`;
+  return visibleLine(`${s.user ? `${s.user}@` : ''}${s.host}${port}`);
 }
 
 /** "host" or "[host]:port", as the key is recorded in known_hosts. */
 function keyPlace(k: { host: string; port: number }): string {
-  return k.port === 22 ? k.host.toLowerCase() : `[${k.host.toLowerCase()}]:${k.port}`;
+  // The host came from another program's file: shown, never obeyed by the terminal.
+  return visibleLine(k.port === 22 ? k.host.toLowerCase() : `[${k.host.toLowerCase()}]:${k.port}`);
 }
 
 function printProblems(io: CliIO, problems: { file: string; line?: number; message: string }[]): void {
@@ -71,7 +76,7 @@ function printProblems(io: CliIO, problems: { file: string; line?: number; messa
   const sorted = [...problems].sort((a, b) => fileOrder.indexOf(a.file) - fileOrder.indexOf(b.file) || (a.line ?? 0) - (b.line ?? 0));
   for (const p of sorted) {
     const where = p.file ? `${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ` : '';
-    io.stdout.write(`  ${where}${p.message}\n`);
+    io.stdout.write(`  ${visibleLine(where)}${visibleText(p.message)}\n`);
   }
 }
 
@@ -82,7 +87,7 @@ function printPreview(io: CliIO, preview: ImportPreview, existing: Site[]): void
     io.stdout.write(`No sites to import were found in ${label}${where}.\n`);
   } else {
     io.stdout.write(`Found ${preview.candidates.length} site(s) in ${label}${where}:\n`);
-    const names = preview.candidates.map((c) => siteFullName(c.site));
+    const names = preview.candidates.map((c) => shownName(c.site));
     const width = Math.min(40, Math.max(...names.map((n) => n.length)));
     // A note that most sites share is printed once, after the list.
     const counts = new Map<string, number>();
@@ -91,12 +96,12 @@ function printPreview(io: CliIO, preview: ImportPreview, existing: Site[]): void
     preview.candidates.forEach((c, i) => {
       const dup = c.duplicateOf !== undefined ? existing.find((s) => s.id === c.duplicateOf) : undefined;
       const tag = c.duplicateOf !== undefined ? '[already saved]' : '[new]          ';
-      const extra = [dup ? `same as your site "${siteFullName(dup)}"` : '', c.hasPassword ? 'has a saved password' : ''].filter(Boolean).join('; ');
+      const extra = [dup ? `same as your site "${shownName(dup)}"` : '', c.hasPassword ? 'has a saved password' : ''].filter(Boolean).join('; ');
       io.stdout.write(`  ${tag} ${names[i]!.padEnd(width)}  ${c.site.settings.protocol} ${describeTarget(c.site.settings)}${extra ? `  (${extra})` : ''}\n`);
-      for (const note of c.site.notes ?? []) if (!shared.includes(note)) io.stdout.write(`      note: ${note}\n`);
-      for (const k of c.hostKeys ?? []) io.stdout.write(`      ${c.duplicateOf !== undefined ? 'host key' : 'will trust'}: ${keyPlace(k)} ${k.type} ${k.sha256}\n`);
+      for (const note of c.site.notes ?? []) if (!shared.includes(note)) io.stdout.write(`      note: ${visibleText(note)}\n`);
+      for (const k of c.hostKeys ?? []) io.stdout.write(`      ${c.duplicateOf !== undefined ? 'host key' : 'will trust'}: ${keyPlace(k)} ${visibleLine(k.type)} ${k.sha256}\n`);
     });
-    for (const note of shared) io.stdout.write(`\nFor ${counts.get(note)} of these sites: ${note}\n`);
+    for (const note of shared) io.stdout.write(`\nFor ${counts.get(note)} of these sites: ${visibleText(note)}\n`);
   }
   if (preview.source === 'winscp' && preview.candidates.some((c) => c.hasPassword)) io.stdout.write(`\nAbout saved passwords: ${WINSCP_PASSWORD_EXPLANATION}\n`);
   if (preview.hostKeys.length > 0) {
@@ -124,8 +129,8 @@ async function ask(io: CliIO, question: string): Promise<boolean> {
 
 function printOutcome(io: CliIO, outcome: ImportOutcome, passwordsFound: boolean, withPasswords: boolean): void {
   io.stdout.write(`\nImported ${outcome.sites.length} site(s):\n`);
-  const width = Math.min(40, Math.max(0, ...outcome.sites.map((s) => siteFullName(s).length)));
-  for (const s of outcome.sites) io.stdout.write(`  ${siteFullName(s).padEnd(width)}  ${describeTarget(s.settings)}${s.hasSavedPassword ? '  (password saved)' : ''}\n`);
+  const width = Math.min(40, Math.max(0, ...outcome.sites.map((s) => shownName(s).length)));
+  for (const s of outcome.sites) io.stdout.write(`  ${shownName(s).padEnd(width)}  ${describeTarget(s.settings)}${s.hasSavedPassword ? '  (password saved)' : ''}\n`);
   if (outcome.missing.length > 0) io.stdout.write(`${outcome.missing.length} chosen site(s) were no longer in the source; run the import again to see the current list.\n`);
   if (passwordsFound && withPasswords && outcome.passwordsNotSaved) io.stdout.write(`Passwords were not imported: ${outcome.passwordsNotSaved}\n`);
   else if (passwordsFound && !withPasswords) io.stdout.write('Saved passwords were not imported; enter them when you connect (the SFTP Doctor window can import them into your system keychain).\n');
@@ -211,11 +216,11 @@ async function runList(argv: string[], io: CliIO, deps: SitesCommandDeps): Promi
     return EXIT_OK;
   }
   const sorted = [...sites].sort((a, b) => siteFullName(a).localeCompare(siteFullName(b)));
-  const names = sorted.map(siteFullName);
+  const names = sorted.map(shownName);
   const width = Math.min(40, Math.max(...names.map((n) => n.length)));
   io.stdout.write(`${sites.length} saved site(s) in ${store.file}:\n`);
   sorted.forEach((s, i) => {
-    const flags = [s.settings.privateKey?.path ? `key ${s.settings.privateKey.path}` : '', s.hasSavedPassword ? 'password saved' : '', s.origin && s.origin.tool !== 'sftp-doctor' ? `from ${SOURCE_LABELS[s.origin.tool]}` : '']
+    const flags = [s.settings.privateKey?.path ? `key ${visibleLine(s.settings.privateKey.path)}` : '', s.hasSavedPassword ? 'password saved' : '', s.origin && s.origin.tool !== 'sftp-doctor' ? `from ${SOURCE_LABELS[s.origin.tool]}` : '']
       .filter(Boolean)
       .join(', ');
     io.stdout.write(`  ${names[i]!.padEnd(width)}  ${s.settings.protocol} ${describeTarget(s.settings)}${flags ? `  (${flags})` : ''}\n`);
