@@ -232,15 +232,15 @@ describe('sftp-doctor ui host', () => {
     const frame = (id: number) => JSON.stringify({ type: 'invoke', id, channel: 'app:info', args: [] });
     for (let id = 1; id <= N; id++) ws.send(frame(id));
     // Without backpressure the host queues every reply (N x ~300 bytes); with it, it stops reading.
-    for (let i = 0; i < 200 && host.stats().pausedClients === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 600 && host.stats().pausedClients === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(host.stats().pausedClients).toBe(1);
     await new Promise((r) => setTimeout(r, 300));
     const peak = host.stats().peakQueuedBytes;
     expect(peak).toBeLessThan(1024 * 1024);
     // Once the client reads again, every request gets its answer.
     raw.resume();
-    for (let i = 0; i < 600 && received.length < N; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 1800 && received.length < N; i++) await new Promise((r) => setTimeout(r, 50));
     expect(received.length).toBe(N);
     ws.close();
-  });
+  }, 180_000);
 });
