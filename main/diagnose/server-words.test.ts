@@ -65,7 +65,7 @@ describe.skipIf(!python)('a web server on the SSH port', () => {
     const web = spawn('python3', ['-m', 'http.server', '--bind', host, String(port)], { stdio: 'ignore', cwd: os.tmpdir() });
     try {
       await waitForListen(host, port, 5000, () => web.exitCode === null);
-      const r = await diagnose({ protocol: 'sftp', host, port, user: 'nobody', timeoutMs: 5000 }, { agentSocket: '' });
+      const r = await diagnose({ protocol: 'sftp', host, port, user: 'nobody', timeoutMs: 5000 }, { defaultKnownHostsPath: path.join(os.tmpdir(), 'sd16-none-known_hosts'), agentSocket: '' });
       expect(r.diagnosis.code).toBe('PROTOCOL_NOT_SSH');
       expect(r.facts.banner?.reason).toBe('http');
       const shown = r.diagnosis.evidence.map((e) => e.value).join('\n');
