@@ -205,3 +205,30 @@ test('800x600: a tall dialog keeps its title and buttons in view while its body 
   await expectAxeClean(appPage, 'support bundle dialog at 800x600');
   await appPage.keyboard.press('Escape');
 });
+
+test('Advanced, in WinSCP words with 24 px targets: connection timeout and remote directory reach the server', async ({ appPage }) => {
+  await appPage.setViewportSize(SIZES[1]);
+  await appPage.reload();
+  await appPage.getByRole('treeitem', { name: 'Web server' }).click();
+  await appPage.getByRole('button', { name: /^Advanced/ }).click();
+  const panel = appPage.locator('#advanced-panel');
+  for (const legend of ['Connection', 'Directories', 'Authentication', 'Preferred algorithms: weak ones this site may use', 'Host keys']) await expect(panel.getByRole('group', { name: legend })).toBeVisible();
+  await expect(panel.getByLabel('Attempt authentication using an SSH agent (Pageant, ssh-agent)')).not.toBeChecked();
+  for (const box of await panel.locator('input[type="checkbox"]').all()) {
+    const b = (await box.boundingBox())!;
+    expect(Math.min(b.width, b.height)).toBeGreaterThanOrEqual(24);
+  }
+  await expectAxeClean(appPage, 'Advanced panel at 800x600');
+
+  const timeout = panel.getByLabel('Connection timeout (seconds)');
+  await timeout.fill('500');
+  await expect(panel.locator('#f-timeout-help')).toContainText('from 1 to 120');
+  await timeout.fill('8');
+  await panel.getByLabel('Remote directory').fill('/srv/no-such-folder-e2e');
+  await appPage.getByRole('button', { name: 'Connect', exact: true }).click();
+  const card = appPage.getByTestId('result-card');
+  await expect(card).toBeFocused();
+  expect(await card.getAttribute('data-code')).not.toBe('OK');
+  await expect(appPage.locator('li[data-phase="sftp"]')).toHaveAttribute('data-status', 'fail');
+  await expect(card).toContainText('/srv/no-such-folder-e2e');
+});

@@ -1,5 +1,10 @@
-/** Advanced site settings: keepalive, write test, stay connected, agent, legacy algorithms for this site, known-hosts file. */
+/**
+ * Advanced site settings, grouped and named as in WinSCP's advanced site settings where they exist:
+ * connection timeout and keepalives, remote directory, write test and stay-connected check, agent
+ * use, preferred (weak) algorithms, known-hosts file.
+ */
 import { useState } from 'react';
+import { timeoutProblem } from '../logic/form';
 import { form as formStore, useForm } from '../stores/formStore';
 
 /** Weak algorithms the engine (ssh2) can enable per site, by category. */
@@ -28,37 +33,67 @@ export function AdvancedPanel() {
     f.setLegacy([...v.legacyAlgorithms.filter((a) => KNOWN.has(a)), ...typed]);
   };
 
+  const timeoutMsg = timeoutProblem(v.timeoutSeconds);
+
   return (
     <section id="advanced-panel" className="advanced" aria-label="Advanced settings">
-      <div className="row">
+      <fieldset className="adv-group">
+        <legend>Connection</legend>
+        <div className="row">
+          <div className="field">
+            <label htmlFor="f-timeout">Connection timeout (seconds)</label>
+            <input
+              id="f-timeout"
+              type="text"
+              inputMode="decimal"
+              placeholder="10"
+              value={v.timeoutSeconds}
+              aria-invalid={timeoutMsg ? true : undefined}
+              aria-describedby="f-timeout-help"
+              onChange={(e) => f.setText('timeoutSeconds', e.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="f-keepalive">Seconds between keepalives</label>
+            <input
+              id="f-keepalive"
+              type="text"
+              inputMode="numeric"
+              placeholder="off"
+              value={v.keepaliveSeconds}
+              aria-describedby="f-keepalive-help"
+              onChange={(e) => f.setText('keepaliveSeconds', e.target.value)}
+            />
+          </div>
+        </div>
+        <div id="f-timeout-help" aria-live="polite">
+          {timeoutMsg ? <p className="note note-fail">{timeoutMsg}</p> : <p className="note muted">How long the whole check may take before SFTP Doctor gives up. Empty: 10 seconds.</p>}
+        </div>
+        <p id="f-keepalive-help" className="note muted">
+          Sends a small message this often so that firewalls do not drop an idle connection. Empty: off.
+        </p>
+      </fieldset>
+
+      <fieldset className="adv-group">
+        <legend>Directories</legend>
         <div className="field">
-          <label htmlFor="f-keepalive">Keepalive (seconds)</label>
-          <input
-            id="f-keepalive"
-            type="text"
-            inputMode="numeric"
-            placeholder="off"
-            value={v.keepaliveSeconds}
-            aria-describedby="f-keepalive-help"
-            onChange={(e) => f.setText('keepaliveSeconds', e.target.value)}
-          />
+          <label htmlFor="f-startpath">Remote directory</label>
+          <input id="f-startpath" type="text" placeholder="home folder" value={v.startPath} spellCheck={false} aria-describedby="f-startpath-help" onChange={(e) => f.setText('startPath', e.target.value)} />
+          <p id="f-startpath-help" className="note muted">
+            The folder to open and list once logged in. Empty: your home folder.
+          </p>
         </div>
-        <div className="field grow">
-          <label htmlFor="f-startpath">Remote folder</label>
-          <input id="f-startpath" type="text" placeholder="home folder" value={v.startPath} spellCheck={false} onChange={(e) => f.setText('startPath', e.target.value)} />
+      </fieldset>
+
+      <fieldset className="adv-group">
+        <legend>After logging in</legend>
+        <div className="check">
+          <input id="f-write-test" type="checkbox" checked={v.writeTest} aria-describedby="f-write-test-help" onChange={(e) => f.setBool('writeTest', e.target.checked)} />
+          <label htmlFor="f-write-test">Check that uploading works (write a small test file, then remove it)</label>
         </div>
-      </div>
-      <p id="f-keepalive-help" className="note muted">
-        Sends a small message this often so that firewalls do not drop an idle connection. Empty: off.
-      </p>
-      <div className="check">
-        <input id="f-write-test" type="checkbox" checked={v.writeTest} aria-describedby="f-write-test-help" onChange={(e) => f.setBool('writeTest', e.target.checked)} />
-        <label htmlFor="f-write-test">Check that uploading works (write a small test file, then remove it)</label>
-      </div>
-      <p id="f-write-test-help" className="note muted">
-        Untick for read-only accounts: the result then says that uploading was not checked.
-      </p>
-      <div className="row">
+        <p id="f-write-test-help" className="note muted">
+          Untick for read-only accounts: the result then says that uploading was not checked.
+        </p>
         <div className="field">
           <label htmlFor="f-hold">Stay connected for (seconds)</label>
           <input
@@ -71,20 +106,25 @@ export function AdvancedPanel() {
             onChange={(e) => f.setText('holdSeconds', e.target.value)}
           />
         </div>
-      </div>
-      <p id="f-hold-help" className="note muted">
-        After connecting, stay idle this long and check the connection survived (finds routers that drop idle connections). Empty: no.
-      </p>
-      <div className="check">
-        <input id="f-agent" type="checkbox" checked={v.useAgent} onChange={(e) => f.setBool('useAgent', e.target.checked)} />
-        <label htmlFor="f-agent">Use keys from a running SSH agent (Pageant, ssh-agent)</label>
-      </div>
-      <div className="check">
-        <input id="f-only-key" type="checkbox" checked={v.identitiesOnly} onChange={(e) => f.setBool('identitiesOnly', e.target.checked)} />
-        <label htmlFor="f-only-key">Only try the private key chosen above</label>
-      </div>
-      <fieldset className="legacy">
-        <legend>Legacy algorithms for this site</legend>
+        <p id="f-hold-help" className="note muted">
+          After connecting, stay idle this long and check the connection survived (finds routers that drop idle connections). Empty: no.
+        </p>
+      </fieldset>
+
+      <fieldset className="adv-group">
+        <legend>Authentication</legend>
+        <div className="check">
+          <input id="f-agent" type="checkbox" checked={v.useAgent} onChange={(e) => f.setBool('useAgent', e.target.checked)} />
+          <label htmlFor="f-agent">Attempt authentication using an SSH agent (Pageant, ssh-agent)</label>
+        </div>
+        <div className="check">
+          <input id="f-only-key" type="checkbox" checked={v.identitiesOnly} onChange={(e) => f.setBool('identitiesOnly', e.target.checked)} />
+          <label htmlFor="f-only-key">Only try the private key chosen above</label>
+        </div>
+      </fieldset>
+
+      <fieldset className="adv-group legacy">
+        <legend>Preferred algorithms: weak ones this site may use</legend>
         <p className="note muted">Old methods that are off by default because they are weak. Tick only what an old server needs; the diagnosis tells you which.</p>
         {LEGACY_ALGORITHMS.map((g) => (
           <div key={g.group} className="legacy-group" role="group" aria-label={g.group}>
@@ -109,21 +149,25 @@ export function AdvancedPanel() {
           <input id="f-legacy-other" type="text" className="mono" value={otherText} spellCheck={false} placeholder="comma-separated" onChange={(e) => setOthers(e.target.value)} />
         </div>
       </fieldset>
-      <div className="field">
-        <label htmlFor="f-known-hosts">Known hosts file</label>
-        <input
-          id="f-known-hosts"
-          type="text"
-          value={v.knownHostsPath}
-          spellCheck={false}
-          placeholder="SFTP Doctor's own list"
-          aria-describedby="f-known-hosts-help"
-          onChange={(e) => f.setText('knownHostsPath', e.target.value)}
-        />
-        <p id="f-known-hosts-help" className="note muted">
-          Where trusted server keys are kept, in OpenSSH format (for example ~/.ssh/known_hosts). Empty: SFTP Doctor keeps its own.
-        </p>
-      </div>
+
+      <fieldset className="adv-group">
+        <legend>Host keys</legend>
+        <div className="field">
+          <label htmlFor="f-known-hosts">Known hosts file</label>
+          <input
+            id="f-known-hosts"
+            type="text"
+            value={v.knownHostsPath}
+            spellCheck={false}
+            placeholder="SFTP Doctor's own list"
+            aria-describedby="f-known-hosts-help"
+            onChange={(e) => f.setText('knownHostsPath', e.target.value)}
+          />
+          <p id="f-known-hosts-help" className="note muted">
+            Where trusted server keys are kept, in OpenSSH format (for example ~/.ssh/known_hosts). Empty: SFTP Doctor keeps its own.
+          </p>
+        </div>
+      </fieldset>
     </section>
   );
 }

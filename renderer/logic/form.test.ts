@@ -9,6 +9,7 @@ import {
   portOnBlur,
   portProblem,
   sameTarget,
+  timeoutProblem,
   toConnectionRequest,
   toSiteSettings,
   userNotes,
@@ -99,7 +100,7 @@ describe('form to request and site', () => {
   });
 
   it('round-trips a site through the form', () => {
-    const settings = { protocol: 'scp' as const, host: 'nas', port: 2200, user: 'admin', useAgent: false, legacyAlgorithms: ['ssh-dss'], keepaliveSeconds: 30 };
+    const settings = { protocol: 'scp' as const, host: 'nas', port: 2200, user: 'admin', useAgent: false, legacyAlgorithms: ['ssh-dss'], keepaliveSeconds: 30, timeoutMs: 25_000 };
     const v = fromSiteSettings(settings);
     expect(v.portEdited).toBe(true);
     expect(toSiteSettings(v)).toEqual(settings);
@@ -110,6 +111,16 @@ describe('form to request and site', () => {
   it('clamps keepalive into what the service accepts and ignores non-numbers', () => {
     expect(toConnectionRequest({ ...emptyForm(), keepaliveSeconds: '99999' }).keepaliveSeconds).toBe(3600);
     expect(toConnectionRequest({ ...emptyForm(), keepaliveSeconds: 'often' }).keepaliveSeconds).toBeUndefined();
+  });
+
+  it('takes the connection timeout in seconds (1 to 120) and says what is wrong otherwise', () => {
+    expect(toConnectionRequest({ ...emptyForm(), timeoutSeconds: '30' }).timeoutMs).toBe(30_000);
+    expect(toConnectionRequest({ ...emptyForm(), timeoutSeconds: '2.5' }).timeoutMs).toBe(2500);
+    expect(toConnectionRequest({ ...emptyForm(), timeoutSeconds: '' }).timeoutMs).toBeUndefined();
+    expect(toConnectionRequest({ ...emptyForm(), timeoutSeconds: '500' }).timeoutMs).toBeUndefined();
+    expect(timeoutProblem('500')).toContain('1 to 120');
+    expect(timeoutProblem('ten')).toContain('1 to 120');
+    expect(timeoutProblem(' 15 ')).toBeNull();
   });
 });
 

@@ -33,6 +33,8 @@ export interface FormValues {
   useAgent: boolean;
   identitiesOnly: boolean;
   keepaliveSeconds: string;
+  /** Connection timeout in seconds, as typed (WinSCP's "Timeout"); empty: the default 10 s. */
+  timeoutSeconds: string;
   legacyAlgorithms: string[];
   knownHostsPath: string;
   startPath: string;
@@ -54,6 +56,7 @@ export function emptyForm(): FormValues {
     useAgent: true,
     identitiesOnly: false,
     keepaliveSeconds: '',
+    timeoutSeconds: '',
     legacyAlgorithms: [],
     knownHostsPath: '',
     startPath: '',
@@ -141,6 +144,20 @@ function keySource(key: KeyChoice | null): ConnectionRequest['privateKey'] {
   return undefined;
 }
 
+/** The timeout field in milliseconds, when it holds a usable number of seconds (1 to 120). */
+export function timeoutMsOf(text: string): number | undefined {
+  const t = text.trim();
+  if (!/^\d+(\.\d+)?$/.test(t)) return undefined;
+  const s = Number(t);
+  return s >= 1 && s <= 120 ? Math.round(s * 1000) : undefined;
+}
+
+/** What is wrong with the timeout field, or null. */
+export function timeoutProblem(text: string): string | null {
+  if (text.trim() === '' || timeoutMsOf(text) !== undefined) return null;
+  return 'The connection timeout is a number of seconds from 1 to 120. Leave it empty for 10 seconds.';
+}
+
 function keepalive(text: string): number | undefined {
   const t = text.trim();
   if (!/^\d+$/.test(t)) return undefined;
@@ -164,6 +181,8 @@ export function toSiteSettings(v: FormValues): SiteSettings {
   if (v.legacyAlgorithms.length) s.legacyAlgorithms = [...v.legacyAlgorithms];
   const ka = keepalive(v.keepaliveSeconds);
   if (ka !== undefined) s.keepaliveSeconds = ka;
+  const tms = timeoutMsOf(v.timeoutSeconds);
+  if (tms !== undefined) s.timeoutMs = tms;
   if (v.knownHostsPath.trim()) s.knownHostsPath = v.knownHostsPath.trim();
   if (v.startPath.trim()) s.startPath = v.startPath.trim();
   if (!v.writeTest) s.writeTest = false;
@@ -184,6 +203,8 @@ export function toConnectionRequest(v: FormValues, siteId?: string): ConnectionR
   if (v.legacyAlgorithms.length) r.legacyAlgorithms = [...v.legacyAlgorithms];
   const ka = keepalive(v.keepaliveSeconds);
   if (ka !== undefined) r.keepaliveSeconds = ka;
+  const tms = timeoutMsOf(v.timeoutSeconds);
+  if (tms !== undefined) r.timeoutMs = tms;
   if (v.knownHostsPath.trim()) r.knownHostsPath = v.knownHostsPath.trim();
   if (v.startPath.trim()) r.startPath = v.startPath.trim();
   if (!v.writeTest) r.writeTest = false;
@@ -208,6 +229,7 @@ export function fromSiteSettings(s: SiteSettings): FormValues {
     useAgent: s.useAgent ?? true,
     identitiesOnly: s.identitiesOnly ?? false,
     keepaliveSeconds: s.keepaliveSeconds !== undefined ? String(s.keepaliveSeconds) : '',
+    timeoutSeconds: s.timeoutMs !== undefined ? String(s.timeoutMs / 1000) : '',
     legacyAlgorithms: s.legacyAlgorithms ? [...s.legacyAlgorithms] : [],
     knownHostsPath: s.knownHostsPath ?? '',
     startPath: s.startPath ?? '',

@@ -84,6 +84,7 @@ export function settingsToForm(settings: Partial<SiteSettings>, values: FormValu
   if (settings.useAgent !== undefined) v.useAgent = settings.useAgent;
   if (settings.identitiesOnly !== undefined) v.identitiesOnly = settings.identitiesOnly;
   if (settings.keepaliveSeconds !== undefined) v.keepaliveSeconds = String(settings.keepaliveSeconds);
+  if (settings.timeoutMs !== undefined) v.timeoutSeconds = String(settings.timeoutMs / 1000);
   if (settings.legacyAlgorithms !== undefined) v.legacyAlgorithms = [...settings.legacyAlgorithms];
   if (settings.knownHostsPath !== undefined) v.knownHostsPath = settings.knownHostsPath;
   if (settings.writeTest !== undefined) v.writeTest = settings.writeTest;

@@ -17,7 +17,7 @@ import { applyFormFix, type FormFixOutcome, withLegacyAlgorithms } from '../logi
 import { splitHostInput } from '../logic/hostInput';
 import { keyChoiceFromBytes } from '../logic/keyFile';
 
-type TextField = 'host' | 'user' | 'password' | 'keepaliveSeconds' | 'knownHostsPath' | 'startPath' | 'holdSeconds';
+type TextField = 'host' | 'user' | 'password' | 'keepaliveSeconds' | 'timeoutSeconds' | 'knownHostsPath' | 'startPath' | 'holdSeconds';
 type BoolField = 'useAgent' | 'identitiesOnly' | 'writeTest';
 
 export interface FormState {
