@@ -6,6 +6,7 @@
 import { useState } from 'react';
 import { timeoutProblem } from '../logic/form';
 import { form as formStore, useForm } from '../stores/formStore';
+import { JumpHostSection, ProxySection } from './PathSections';
 
 /** Weak algorithms the engine (ssh2) can enable per site, by category. */
 export const LEGACY_ALGORITHMS: { group: string; names: string[] }[] = [
@@ -168,6 +169,8 @@ export function AdvancedPanel() {
           </p>
         </div>
       </fieldset>
+      <ProxySection />
+      <JumpHostSection />
     </section>
   );
 }

@@ -38,7 +38,7 @@ function liveText(steps: StepView[], state: string, cancelling: boolean): string
   if (state === 'starting') return 'Starting the check.';
   if (cancelling) return 'Cancelling.';
   const running = steps.find((s) => s.status === 'running');
-  if (running) return `${PHASE_LABELS[running.phase]}: in progress.`;
+  if (running) return `${running.hopLabel ? `${running.hopLabel}: ` : ''}${PHASE_LABELS[running.phase]}: in progress.`;
   const failed = steps.find((s) => s.status === 'fail');
   if (failed) return `${PHASE_LABELS[failed.phase]}: failed.`;
   const last = [...steps].reverse().find((s) => s.status === 'ok' || s.status === 'warn');
@@ -70,21 +70,33 @@ export function Stepper() {
         )}
       </div>
       <ol className="stepper" aria-label="Connection steps" data-testid="stepper">
-        {steps.map((s) => (
-          <li key={s.phase} className={`step step-${s.status}`} aria-current={s.status === 'running' ? 'step' : undefined} data-phase={s.phase} data-status={s.status}>
+        {steps.map((s, i) => {
+          const prev = steps[i - 1];
+          // On a path, a heading each time the steps move on to the next hop: the jump hosts in order, then the server.
+          const group = s.hop !== undefined ? (s.hopLabel ?? `Jump host ${s.hop + 1}`) : prev?.hop !== undefined ? 'SFTP server' : null;
+          const newGroup = group !== null && (i === 0 || prev?.hop !== s.hop);
+          return [
+            newGroup ? (
+              <li key={`g-${s.hop ?? 't'}`} className="step-group" data-hop={s.hop ?? 'server'}>
+                {group}
+              </li>
+            ) : null,
+          <li key={`${s.hop ?? 't'}-${s.phase}`} className={`step step-${s.status}${s.hop !== undefined ? ' step-hop' : ''}`} aria-current={s.status === 'running' ? 'step' : undefined} data-phase={s.phase} data-hop={s.hop} data-status={s.status}>
             <span className="step-icon" aria-hidden="true">
               {ICON[s.status]}
             </span>
             <span className="step-main">
               <span className="step-label">
+                {s.hop !== undefined && <span className="visually-hidden">{s.hopLabel ?? `Jump host ${s.hop + 1}`}: </span>}
                 {PHASE_LABELS[s.phase]}
                 <span className="visually-hidden">: {STATUS_TEXT[s.status]}</span>
               </span>
               {s.detail && <span className="step-detail">{s.detail}</span>}
             </span>
             <StepTime step={s} now={now} waitingForUser={waitingForUser} />
-          </li>
-        ))}
+          </li>,
+          ];
+        })}
       </ol>
       <p className="visually-hidden" aria-live="polite" role="status">
         {liveText(steps, state, cancelling)}

@@ -3,7 +3,8 @@
  * password, and turning the form into a ConnectionRequest or a saved site. Pure functions.
  */
 import type { SiteSettings } from '../../shared/sites';
-import type { ConnectionRequest, Protocol } from '../../shared/types';
+import { DEFAULT_PROXY_PORTS, formatJumpHost, parseJumpList } from '../../shared/path';
+import type { ConnectionRequest, JumpHostSpec, Protocol, ProxySpec, ProxyType } from '../../shared/types';
 
 export const PROTOCOLS: readonly { value: Protocol; label: string }[] = [
   { value: 'sftp', label: 'SFTP' },
@@ -42,6 +43,17 @@ export interface FormValues {
   writeTest: boolean;
   /** "Stay connected for N seconds" as typed; empty: no hold. */
   holdSeconds: string;
+  /** Connection: proxy. '' is none. */
+  proxyType: '' | ProxyType;
+  proxyHost: string;
+  proxyPort: string;
+  proxyUser: string;
+  /** SECRET: never saved with a site. */
+  proxyPassword: string;
+  /** Tunnel: jump hosts as typed, "[user@]host[:port]", comma separated for a chain. */
+  jumpHosts: string;
+  /** SECRET: the jump hosts' password (empty: they use the same key / agent as the server). */
+  jumpPassword: string;
 }
 
 export function emptyForm(): FormValues {
@@ -62,7 +74,45 @@ export function emptyForm(): FormValues {
     startPath: '',
     writeTest: true,
     holdSeconds: '',
+    proxyType: '',
+    proxyHost: '',
+    proxyPort: '',
+    proxyUser: '',
+    proxyPassword: '',
+    jumpHosts: '',
+    jumpPassword: '',
   };
+}
+
+/** A message when the jump host field cannot be read, else null. */
+export function jumpHostsProblem(text: string): string | null {
+  const parsed = parseJumpList(text);
+  return 'error' in parsed ? `${parsed.error[0]!.toUpperCase()}${parsed.error.slice(1)}. Write [user@]host[:port], several separated by commas.` : null;
+}
+
+/** A message when the proxy settings cannot be used, else null. */
+export function proxyProblem(v: Pick<FormValues, 'proxyType' | 'proxyHost' | 'proxyPort'>): string | null {
+  if (!v.proxyType) return null;
+  if (!v.proxyHost.trim()) return 'Type the proxy\'s host name or address.';
+  const p = v.proxyPort.trim();
+  if (p !== '' && (!/^\d+$/.test(p) || Number(p) < 1 || Number(p) > 65535)) return 'The proxy port must be a number between 1 and 65535.';
+  return null;
+}
+
+function proxyOf(v: FormValues): ProxySpec | undefined {
+  if (!v.proxyType || !v.proxyHost.trim()) return undefined;
+  const p = v.proxyPort.trim();
+  const port = /^\d+$/.test(p) && Number(p) >= 1 && Number(p) <= 65535 ? Number(p) : DEFAULT_PROXY_PORTS[v.proxyType];
+  return { type: v.proxyType, host: v.proxyHost.trim(), port, ...(v.proxyUser.trim() ? { user: v.proxyUser.trim() } : {}) };
+}
+
+/** The jump hosts as typed; one that cannot be read is still sent as typed, so the run says what is wrong with it. */
+function jumpsOf(v: FormValues): JumpHostSpec[] | undefined {
+  const t = v.jumpHosts.trim();
+  if (!t) return undefined;
+  const parsed = parseJumpList(t);
+  if ('error' in parsed) return [{ host: t.slice(0, 1000) }];
+  return parsed.length ? parsed : undefined;
 }
 
 /** Switching protocol moves the port to the new default unless the user chose a port. */
@@ -188,6 +238,10 @@ export function toSiteSettings(v: FormValues): SiteSettings {
   if (!v.writeTest) s.writeTest = false;
   const hold = holdSecondsOf(v.holdSeconds);
   if (hold !== undefined) s.holdSeconds = hold;
+  const proxy = proxyOf(v);
+  if (proxy) s.proxy = proxy;
+  const jumps = jumpsOf(v);
+  if (jumps) s.jumpHosts = jumps;
   return s;
 }
 
@@ -210,6 +264,10 @@ export function toConnectionRequest(v: FormValues, siteId?: string): ConnectionR
   if (!v.writeTest) r.writeTest = false;
   const hold = holdSecondsOf(v.holdSeconds);
   if (hold !== undefined) r.holdSeconds = hold;
+  const proxy = proxyOf(v);
+  if (proxy) r.proxy = { ...proxy, ...(proxy.user && v.proxyPassword !== '' ? { password: v.proxyPassword } : {}) };
+  const jumps = jumpsOf(v);
+  if (jumps) r.jumpHosts = jumps.map((j) => ({ ...j, ...(v.jumpPassword !== '' ? { password: v.jumpPassword } : {}) }));
   if (siteId) r.siteId = siteId;
   return r;
 }
@@ -235,6 +293,11 @@ export function fromSiteSettings(s: SiteSettings): FormValues {
     startPath: s.startPath ?? '',
     writeTest: s.writeTest ?? true,
     holdSeconds: s.holdSeconds ? String(s.holdSeconds) : '',
+    proxyType: s.proxy?.type ?? '',
+    proxyHost: s.proxy?.host ?? '',
+    proxyPort: s.proxy ? String(s.proxy.port) : '',
+    proxyUser: s.proxy?.user ?? '',
+    jumpHosts: (s.jumpHosts ?? []).map(formatJumpHost).join(', '),
   };
 }
 

@@ -7,6 +7,10 @@ import type { PromptRequest, RunEvent, RunResult } from '../../shared/types';
 
 export interface StepView {
   phase: Phase;
+  /** The jump host this step belongs to (its index on the path); absent for the server itself. */
+  hop?: number;
+  /** "Jump host bastion:22", as the engine names the hop. */
+  hopLabel?: string;
   status: PhaseStatus;
   /** How long the phase took (from the engine), once it ended. */
   ms: number | null;
@@ -76,12 +80,42 @@ export function runFailed(view: RunView, message: string, now: number): RunView 
   };
 }
 
+const stepKey = (s: { hop?: number; phase: Phase }) => `${s.hop ?? 't'}:${s.phase}`;
+
+/**
+ * Where a jump host's step goes: after the steps of earlier hops (they run first, in order), after
+ * the form check, before the server's own network steps.
+ */
+function withHopStep(steps: StepView[], hop: number, phase: Phase, hopLabel: string | undefined): StepView[] {
+  const step: StepView = { phase, hop, ...(hopLabel ? { hopLabel } : {}), status: 'pending', ms: null, detail: '', budgetMs: null, startedAt: null };
+  let at = steps.findIndex((s) => s.hop === undefined && s.phase !== 'input');
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const h = steps[i]!.hop;
+    if (h !== undefined && h <= hop) {
+      at = i + 1;
+      break;
+    }
+  }
+  if (at < 0) at = steps.length;
+  return [...steps.slice(0, at), step, ...steps.slice(at)];
+}
+
+/** The label of each jump host of a finished run (from its path facts). */
+function hopLabels(result: RunResult): Map<number, string> {
+  const hops = result.facts.path?.hops ?? [];
+  return new Map(hops.map((h) => [h.index, `Jump host ${hops.length > 1 ? `${h.index + 1} ` : ''}${h.host.includes(':') ? `[${h.host}]` : h.host}:${h.port}`]));
+}
+
 function finishSteps(steps: StepView[], result: RunResult): StepView[] {
-  const summary = new Map(result.steps.map((s) => [s.phase, s]));
+  const labels = hopLabels(result);
+  for (const sum of result.steps) {
+    if (sum.hop !== undefined && !steps.some((s) => s.hop === sum.hop && s.phase === sum.phase)) steps = withHopStep(steps, sum.hop, sum.phase, labels.get(sum.hop));
+  }
+  const summary = new Map(result.steps.map((s) => [stepKey(s), s]));
   return steps.map((s) => {
-    const sum = summary.get(s.phase);
+    const sum = summary.get(stepKey(s));
     if (sum) return { ...s, status: sum.status, ms: sum.ms, detail: sum.detail || s.detail, startedAt: null };
-    if (s.status === 'running') return { ...s, status: result.diagnosis.phase === s.phase && !result.diagnosis.ok ? 'fail' : 'skipped', startedAt: null };
+    if (s.status === 'running') return { ...s, status: result.diagnosis.phase === s.phase && s.hop === undefined && !result.diagnosis.ok ? 'fail' : 'skipped', startedAt: null };
     if (s.status === 'pending') return { ...s, status: 'skipped' };
     return s;
   });
@@ -95,8 +129,9 @@ export function reduceRunEvent(view: RunView, ev: RunEvent, now: number): RunVie
   if (ev.runId !== view.runId || view.state === 'done' || view.state === 'failed') return view;
   switch (ev.type) {
     case 'phase': {
-      const steps = view.steps.map((s) => {
-        if (s.phase !== ev.phase) return s;
+      const base = ev.hop !== undefined && !view.steps.some((s) => s.hop === ev.hop && s.phase === ev.phase) ? withHopStep(view.steps, ev.hop, ev.phase, ev.hopLabel) : view.steps;
+      const steps = base.map((s) => {
+        if (s.phase !== ev.phase || s.hop !== ev.hop) return s;
         const running = ev.status === 'running';
         return {
           ...s,

@@ -17,7 +17,7 @@ import { applyFormFix, type FormFixOutcome, withLegacyAlgorithms } from '../logi
 import { splitHostInput } from '../logic/hostInput';
 import { keyChoiceFromBytes } from '../logic/keyFile';
 
-type TextField = 'host' | 'user' | 'password' | 'keepaliveSeconds' | 'timeoutSeconds' | 'knownHostsPath' | 'startPath' | 'holdSeconds';
+type TextField = 'host' | 'user' | 'password' | 'keepaliveSeconds' | 'timeoutSeconds' | 'knownHostsPath' | 'startPath' | 'holdSeconds' | 'proxyHost' | 'proxyPort' | 'proxyUser' | 'proxyPassword' | 'jumpHosts' | 'jumpPassword';
 type BoolField = 'useAgent' | 'identitiesOnly' | 'writeTest';
 
 export interface FormState {
@@ -37,6 +37,7 @@ export interface FormState {
   setPort(port: string): void;
   blurPort(): void;
   setLegacy(algorithms: string[]): void;
+  setProxyType(type: FormValues['proxyType']): void;
   /** Pasted text in the host field: split it into fields when it is a URL. Returns whether it did. */
   pasteHost(text: string, selectionStart: number, selectionEnd: number): boolean;
   setKey(key: KeyChoice | null): void;
@@ -64,6 +65,7 @@ export function createFormStore() {
     setProtocol: (protocol) => set((s) => ({ values: withProtocol(s.values, protocol) })),
     setPort: (port) => set((s) => ({ values: withPort(s.values, port) })),
     blurPort: () => set((s) => ({ values: portOnBlur(s.values) })),
+    setProxyType: (proxyType) => set((s) => ({ values: { ...s.values, proxyType } })),
     setLegacy: (algorithms) => set((s) => ({ values: { ...s.values, legacyAlgorithms: [...new Set(algorithms)] } })),
     pasteHost(text, selectionStart, selectionEnd) {
       const current = get().values.host;
