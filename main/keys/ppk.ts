@@ -83,9 +83,11 @@ function linesField(fields: Map<string, string>, name: string): Buffer {
   if (m[2] === '' && digits.length > 1) {
     // Line breaks lost and nothing in their place ("Private-Lines: 13xyz..."): the base64 may
     // begin with digits. Take the split whose line count fits the amount of base64 (64 per line).
-    for (let cut = 1; cut <= digits.length; cut++) {
+    const restLen = rest.replace(/\s+/g, '').length;
+    // A real count has a few digits: trying more splits than that only costs time.
+    for (let cut = 1; cut <= Math.min(digits.length, 6); cut++) {
       const n = Number(digits.slice(0, cut));
-      const len = (digits.slice(cut) + rest).replace(/\s+/g, '').length;
+      const len = digits.length - cut + restLen;
       if (len > (n - 1) * 64 && len <= n * 64) {
         rest = digits.slice(cut) + rest;
         digits = digits.slice(0, cut);

@@ -53,7 +53,9 @@ export function parseRfc4716(text: string, repairs: string[]): ParsedKeyFile {
   };
 }
 
-const SSH1_PUBLIC = /^\s*(\d{3,5})\s+(\d{1,10})\s+(\d{50,})(?:[ \t]+([^\n]*))?/m;
+// Spaces and tabs only, never \s: "^\s*" would run over every following blank line from each
+// line start (quadratic on a file of blank lines).
+const SSH1_PUBLIC = /^[ \t]*(\d{3,5})[ \t]+(\d{1,10})[ \t]+(\d{50,})(?:[ \t]+([^\n]*))?/m;
 
 export function isSsh1Public(text: string): boolean {
   return SSH1_PUBLIC.test(text);

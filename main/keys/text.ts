@@ -72,31 +72,87 @@ export function decodeInput(input: Buffer | string): DecodedInput {
     text = text.replace(/\r\n?/g, '\n');
     repairs.push('Converted Windows (CRLF) or old Mac (CR) line endings to plain line breaks.');
   }
+  text = undoEscapedLineBreaks(text, repairs);
   // Quoted-printable: "=3D" for "=" (never valid in base64), or soft line breaks ("=" at the end
   // of a line that is followed by more pure base64; real padding only ends the last line).
   if (/=(3D|20|09)/.test(text) || /=\n[A-Za-z0-9+/]+=*(\n|$)/.test(text)) {
     text = text.replace(/=\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
     repairs.push('Decoded e-mail "quoted-printable" encoding (=3D and similar sequences).');
   }
-  const lines = text.split('\n');
+  // Everything below works line by line with anchored patterns only, so the cost stays linear
+  // whatever the file holds (a regex like /[ \t]+$/m rescans every run of spaces from each of
+  // its characters: minutes for a long run).
+  let lines = text.split('\n');
   const content = lines.filter((l) => l.trim() !== '');
   if (content.length > 0 && content.every((l) => /^\s*>/.test(l))) {
-    text = lines.map((l) => l.replace(/^(\s*>)+ ?/, '')).join('\n');
+    lines = lines.map((l) => l.replace(/^(\s*>)+ ?/, ''));
     repairs.push('Removed e-mail quote marks (">") at the start of each line.');
   }
-  if (/^[ \t]+\S/m.test(text) && /(-----|----) ?BEGIN|PuTTY-User-Key-File/.test(text)) {
-    text = text.replace(/^[ \t]+/gm, '');
+  if (/(-----|----) ?BEGIN|PuTTY-User-Key-File/.test(text) && lines.some((l) => /^[ \t]+\S/.test(l))) {
+    lines = lines.map((l) => l.replace(/^[ \t]+/, ''));
     repairs.push('Removed spaces or tabs at the start of lines (indentation added by e-mail or a document).');
   }
-  if (/[ \t]+$/m.test(text.trimEnd())) {
-    text = text.replace(/[ \t]+$/gm, '');
+  let lastContent = lines.length - 1;
+  while (lastContent >= 0 && lines[lastContent]!.trim() === '') lastContent--;
+  if (lines.some((l, i) => i <= lastContent && endsWithSpaceOrTab(l))) {
+    lines = lines.map(trimSpacesAndTabsEnd);
     repairs.push('Removed spaces at the end of lines.');
   }
+  text = lines.join('\n');
   if (text.includes('\u00a0')) {
     text = text.replace(/\u00a0/g, ' ');
     repairs.push('Replaced non-breaking spaces (from a web page or word processor) with ordinary spaces.');
   }
   return { kind: 'text', text, repairs };
+}
+
+function endsWithSpaceOrTab(l: string): boolean {
+  const c = l.charCodeAt(l.length - 1);
+  return c === 0x20 || c === 0x09;
+}
+
+function trimSpacesAndTabsEnd(l: string): string {
+  let end = l.length;
+  while (end > 0 && (l.charCodeAt(end - 1) === 0x20 || l.charCodeAt(end - 1) === 0x09)) end--;
+  return end === l.length ? l : l.slice(0, end);
+}
+
+/**
+ * A key pasted from JSON, an .env file or a CI variable often arrives as ONE line with the line
+ * breaks written as the two characters "\n" (and "/" escaped as "\/"), inside quotes. When the
+ * text has a key's first line but (almost) no real line breaks, turn those escapes back into
+ * line breaks and drop the quotes around the key.
+ */
+function undoEscapedLineBreaks(text: string, repairs: string[]): string {
+  if (!text.includes('\\n') && !text.includes('\\r')) return text;
+  if (!/(-----|----) ?BEGIN|PuTTY-User-Key-File/.test(text)) return text;
+  let realLines = 0;
+  for (const l of text.split('\n')) if (l.trim() !== '') realLines++;
+  if (realLines > 2) return text;
+  let out = text.replace(/\\r\\n|\\n|\\r/g, '\n').replace(/\\\//g, '/');
+  out = stripQuotes(out);
+  repairs.push('The key was pasted as one line with its line breaks written as "\\n" (as in JSON, .env files or CI variables); read it with real line breaks.');
+  return out;
+}
+
+/** Drops the quote (and the "NAME=" or '"name": ' before it, and a "," or "}" after it) around a pasted value. */
+function stripQuotes(text: string): string {
+  const lines = text.split('\n');
+  const markers = /(-----|----) ?BEGIN|PuTTY-User-Key-File/;
+  const first = lines.findIndex((l) => markers.test(l));
+  if (first >= 0) {
+    const l = lines[first]!;
+    const at = l.search(markers);
+    const before = l.slice(0, at);
+    if (/["']\s*$/.test(before)) lines[first] = l.slice(at);
+  }
+  let last = lines.length - 1;
+  while (last > 0 && lines[last]!.trim() === '') last--;
+  const end = lines[last]!;
+  let cut = end.length;
+  while (cut > 0 && ' \t,;})]'.includes(end[cut - 1]!)) cut--;
+  if (cut > 0 && (end[cut - 1] === '"' || end[cut - 1] === "'")) lines[last] = end.slice(0, cut - 1);
+  return lines.join('\n');
 }
 
 function isBinaryJunk(buf: Buffer): boolean {
@@ -145,7 +201,11 @@ export function readArmor(text: string, dashes: 4 | 5, what: string, repairs: st
   const endMatch = endRe.exec(text.slice(afterBegin));
   if (!endMatch) throw truncated(what);
   let inner = text.slice(afterBegin, afterBegin + endMatch.index);
-  const joined = !/^\s*\n/.test(inner) || !/\n\s*$/.test(inner);
+  // Line breaks right after BEGIN and right before END (checked without a regex that rescans
+  // the text from every line break: 100,000 blank lines made that quadratic).
+  const head = inner.length - inner.trimStart().length;
+  const tail = inner.trimEnd().length;
+  const joined = !inner.slice(0, head).includes('\n') || !inner.slice(tail).includes('\n');
   if (joined && inner.trim() !== '') repairs.push('The line breaks of the key were lost (the lines were joined into one); read it anyway.');
 
   const headers = new Map<string, string>();
