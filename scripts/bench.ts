@@ -5,6 +5,7 @@
 import { benchEngine } from './bench-engine';
 import { benchCheck } from './bench-check';
 import { runKeysBench } from './bench-keys';
+import { runParserBound } from './bench-parsers';
 
 interface Row {
   name: string;
@@ -55,6 +56,16 @@ async function main(): Promise<number> {
     ratio: check.ratio.toFixed(2),
     budget: `<= ${check.budget}x`,
     ok: check.ok,
+  });
+  console.log('Parser bound (every file parser, worst-case shapes up to 5 MB)...');
+  const bound = await runParserBound();
+  rows.push({
+    name: `parsers: ${bound.cases} worst-case inputs, largest ${(bound.largestBytes / 1048576).toFixed(1)} MB; slowest ${bound.worst.parser} on ${bound.worst.label}`,
+    ours: `${bound.worst.ms.toFixed(0)} ms CPU`,
+    reference: '-',
+    ratio: '-',
+    budget: `< ${bound.budgetMs} ms CPU per input`,
+    ok: bound.ok,
   });
   console.log('');
   for (const r of rows) {

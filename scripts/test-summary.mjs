@@ -17,5 +17,11 @@ const passed = vitest.numPassedTests + (playwright.stats?.expected ?? 0);
 const failed = vitest.numFailedTests + (playwright.stats?.unexpected ?? 0) + (playwright.stats?.flaky ?? 0);
 const skipped = vitest.numPendingTests + vitest.numTodoTests + (playwright.stats?.skipped ?? 0);
 console.log(`\nunit+integration: ${vitest.numPassedTests} passed, ${vitest.numFailedTests} failed; end-to-end: ${playwright.stats?.expected ?? 0} passed, ${playwright.stats?.unexpected ?? 0} failed, ${playwright.stats?.skipped ?? 0} skipped`);
+try {
+  const b = JSON.parse(readFileSync('.tmp/parser-bound.json', 'utf8'));
+  console.log(`parser bound: ${b.cases} worst-case inputs up to ${(b.largestBytes / 1048576).toFixed(1)} MB answered; slowest ${b.worst.cpuMs} ms CPU (${b.worst.parser}, ${b.worst.bytes} bytes of ${b.worst.shape})`);
+} catch {
+  // the parser-bound test did not run (a partial run): nothing to report
+}
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);

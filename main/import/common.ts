@@ -33,10 +33,48 @@ export function emptyResult(source: ImportSource): ParsedSource {
   return { source, files: [], candidates: [], problems: [], hostKeys: [] };
 }
 
+/**
+ * Appends without spreading: `a.push(...b)` passes every element as an argument and throws
+ * RangeError (call stack) once b has about 100,000 of them, which one damaged file can give.
+ */
+export function pushAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
+/**
+ * Host keys read from one file. Real caches hold tens to a few thousand; converting each costs
+ * microseconds, so a 5 MB file of 200,000 keys would take seconds for nothing anyone wants.
+ */
+export const MAX_HOST_KEYS_PER_FILE = 20_000;
+
+export function tooManyHostKeys(file: string): ImportProblem {
+  return { file, message: `This file holds more than ${MAX_HOST_KEYS_PER_FILE} cached host keys; the first ${MAX_HOST_KEYS_PER_FILE} were read and the rest skipped. Check that this is the right file.` };
+}
+
+/** Problems kept per file; the rest are counted in one closing line (nobody reads 100,000 lines). */
+export const MAX_PROBLEMS_PER_FILE = 100;
+
+/** Keeps the first problems of each file and says how many more there were. */
+export function limitProblems(problems: ImportProblem[]): ImportProblem[] {
+  const perFile = new Map<string, number>();
+  const out: ImportProblem[] = [];
+  for (const p of problems) {
+    const n = (perFile.get(p.file) ?? 0) + 1;
+    perFile.set(p.file, n);
+    if (n <= MAX_PROBLEMS_PER_FILE) out.push(p);
+  }
+  for (const [file, n] of perFile) {
+    if (n > MAX_PROBLEMS_PER_FILE) {
+      out.push({ file, message: `${n - MAX_PROBLEMS_PER_FILE} more lines of ${file || 'this file'} could not be read (${n} in all; only the first ${MAX_PROBLEMS_PER_FILE} are listed). Check that this is the right file for this program.` });
+    }
+  }
+  return out;
+}
+
 /** Adds one parser's result to another (several files of one source). */
 export function mergeInto(target: ParsedSource, part: ParsedSource): void {
   for (const f of part.files) if (!target.files.includes(f)) target.files.push(f);
-  target.problems.push(...part.problems);
+  pushAll(target.problems, part.problems);
   for (const k of part.hostKeys) addHostKey(target, k);
   const keys = new Set(target.candidates.map((c) => c.key));
   for (const c of part.candidates) {
@@ -46,9 +84,21 @@ export function mergeInto(target: ParsedSource, part: ParsedSource): void {
   }
 }
 
-/** Adds a host key once (the same line found twice is one key). */
+const hostKeyLines = new WeakMap<ParsedSource, Set<string>>();
+
+/**
+ * Adds a host key once (the same line found twice is one key). The lines already there are kept
+ * in a Set beside the list: searching the list for each new key was quadratic in a large cache.
+ */
 export function addHostKey(target: ParsedSource, key: ConvertedHostKey): void {
-  if (!target.hostKeys.some((k) => k.line === key.line)) target.hostKeys.push(key);
+  let seen = hostKeyLines.get(target);
+  if (!seen || seen.size !== target.hostKeys.length) {
+    seen = new Set(target.hostKeys.map((k) => k.line));
+    hostKeyLines.set(target, seen);
+  }
+  if (seen.has(key.line)) return;
+  seen.add(key.line);
+  target.hostKeys.push(key);
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import type { SiteSettings } from '../../shared/sites';
 import { Secret } from '../common/secret';
-import { emptyResult, makeCandidate, parsePort, windowsPathNote, type ParsedSource } from './common';
+import { emptyResult, limitProblems, makeCandidate, parsePort, windowsPathNote, type ParsedSource } from './common';
 import { childElements, childText, ownText, parseXml, type XmlElement } from './xml';
 
 const PROTOCOL_NAMES: Record<string, string> = {
@@ -134,5 +134,6 @@ export function parseFileZillaSiteManager(text: string, file: string, opts: File
   const servers = childElements(root, 'Servers');
   if (servers.length === 0 && !error) result.problems.push({ file, line: root.line, message: 'The file has no <Servers> section, so there are no sites in it.' });
   for (const s of servers) walk(s, [], file, result, opts);
+  result.problems = limitProblems(result.problems);
   return result;
 }

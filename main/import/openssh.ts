@@ -13,7 +13,7 @@ import SSHConfig, { LineType, type Line, type Section } from 'ssh-config';
 import { parseJumpList } from '../../shared/path';
 import type { SiteSettings } from '../../shared/sites';
 import type { JumpHostSpec } from '../../shared/types';
-import { emptyResult, makeCandidate, parsePort, type ImportProblem, type ParsedSource } from './common';
+import { emptyResult, limitProblems, makeCandidate, parsePort, pushAll, type ImportProblem, type ParsedSource } from './common';
 import { mapProxyCommand } from './path';
 
 export interface IncludedFile {
@@ -81,6 +81,130 @@ function expandTokens(value: string, tokens: Record<string, string | undefined>,
   return out;
 }
 
+/**
+ * Largest config file we read. ssh configs are a few KB (a thousand hosts is ~100 KB); the
+ * parser costs a few microseconds per byte, so this keeps any file answered well under a second.
+ */
+export const MAX_SSH_CONFIG_BYTES = 256 * 1024;
+
+/** Work bound for applying wildcard Host blocks: aliases x wildcard blocks. */
+const MAX_WILDCARD_CHECKS = 2_000_000;
+
+/**
+ * ssh_config PATTERNS: "*" any run, "?" exactly one character, case-insensitive. Iterative with
+ * one backtrack point (the last "*"), so a pattern like "*a*a*a*b" costs O(n x m), never the
+ * exponential time a regular expression built from it can take.
+ */
+export function sshPatternMatch(name: string, pattern: string): boolean {
+  const n = name.toLowerCase();
+  const p = pattern.toLowerCase();
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (i < n.length) {
+    if (j < p.length && (p[j] === '?' || p[j] === n[i])) {
+      i++;
+      j++;
+    } else if (j < p.length && p[j] === '*') {
+      star = j++;
+      mark = i;
+    } else if (star >= 0) {
+      j = star + 1;
+      i = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (j < p.length && p[j] === '*') j++;
+  return j === p.length;
+}
+
+/** A Host line's pattern list against a name: any positive match and no negated match. */
+function hostPatternsMatch(patterns: string[], name: string): boolean {
+  let matched = false;
+  for (const pat of patterns) {
+    if (pat.startsWith('!')) {
+      if (sshPatternMatch(name, pat.slice(1))) return false;
+    } else if (!matched && sshPatternMatch(name, pat)) {
+      matched = true;
+    }
+  }
+  return matched;
+}
+
+const REPEATABLE = new Set(['identityfile', 'certificatefile', 'localforward', 'remoteforward', 'dynamicforward']);
+/** Options whose value is one command line: kept whole, not split into words. */
+const COMMAND = new Set(['proxycommand', 'knownhostscommand']);
+
+type Computed = Record<string, string | string[] | undefined>;
+
+/**
+ * What `ssh -G alias` would use from the (flattened, Match-free) config: every line outside a
+ * Host block and every Host block whose patterns match, in file order, first value wins (all
+ * values for the repeatable options). Host blocks whose patterns are plain names are looked up
+ * in an index, so a config with thousands of hosts costs thousands of steps, not millions.
+ */
+class ConfigIndex {
+  readonly #global: { at: number; node: Line }[] = [];
+  readonly #literal = new Map<string, number[]>();
+  readonly #wildcard: number[] = [];
+  readonly #nodes: Line[];
+
+  constructor(flat: Line[]) {
+    this.#nodes = flat;
+    flat.forEach((node, at) => {
+      if (node.type !== LineType.DIRECTIVE) return;
+      if (!isSection(node)) {
+        this.#global.push({ at, node });
+        return;
+      }
+      if (node.param.toLowerCase() !== 'host') return;
+      const patterns = lineValues(node);
+      if (patterns.some((p) => /[*?!]/.test(p))) {
+        this.#wildcard.push(at);
+        return;
+      }
+      for (const p of new Set(patterns.map((x) => x.toLowerCase()))) {
+        const list = this.#literal.get(p);
+        if (list) list.push(at);
+        else this.#literal.set(p, [at]);
+      }
+    });
+  }
+
+  get wildcardBlocks(): number {
+    return this.#wildcard.length;
+  }
+
+  compute(alias: string): Computed {
+    const out: Computed = {};
+    const set = (param: string, values: string[]): void => {
+      const key = param.toLowerCase();
+      if (REPEATABLE.has(key)) {
+        const list = (out[key] as string[] | undefined) ?? [];
+        pushAll(list, values);
+        out[key] = list;
+      } else if (out[key] === undefined && values.length > 0) {
+        out[key] = COMMAND.has(key) ? values.join(' ') : values.length === 1 ? values[0] : values;
+      }
+    };
+    const blocks = [...(this.#literal.get(alias.toLowerCase()) ?? [])];
+    for (const at of this.#wildcard) if (hostPatternsMatch(lineValues(this.#nodes[at]!), alias)) blocks.push(at);
+    const steps: number[] = [...this.#global.map((g) => g.at), ...blocks].sort((a, b) => a - b);
+    for (const at of steps) {
+      const node = this.#nodes[at]!;
+      if (node.type !== LineType.DIRECTIVE) continue;
+      if (!isSection(node)) {
+        set(node.param, lineValues(node));
+        continue;
+      }
+      for (const sub of node.config) if (sub.type === LineType.DIRECTIVE) set(sub.param, lineValues(sub));
+    }
+    return out;
+  }
+}
+
 const LEGACY_ALGORITHM_OPTIONS = ['hostkeyalgorithms', 'kexalgorithms', 'ciphers', 'macs', 'pubkeyacceptedalgorithms', 'pubkeyacceptedkeytypes'];
 
 class OpenSshReader {
@@ -98,6 +222,13 @@ class OpenSshReader {
 
   /** Parses one file; a line the parser cannot read is reported and blanked, the rest stays. */
   parse(text: string, file: string): SSHConfig {
+    if (text.length > MAX_SSH_CONFIG_BYTES) {
+      this.problem({
+        file,
+        message: `This file is ${Math.round(text.length / 1024)} KB, far larger than an ssh config (they are a few KB), so it was not read. Check that this is the right file.`,
+      });
+      return new SSHConfig();
+    }
     let config: SSHConfig | undefined;
     try {
       config = SSHConfig.parse(text);
@@ -167,7 +298,7 @@ class OpenSshReader {
         }
         this.#seen.add(f.file);
         if (!this.result.files.includes(f.file)) this.result.files.push(f.file);
-        out.push(...(await this.flatten(this.parse(f.text, f.file), f.file, depth + 1)));
+        pushAll(out, await this.flatten(this.parse(f.text, f.file), f.file, depth + 1));
       }
     }
     if (unknown.size > 0) this.problem({ file: at.file, line: at.line, message: `Include uses ${[...unknown].join(', ')}, which SFTP Doctor does not expand.` });
@@ -181,7 +312,7 @@ class OpenSshReader {
       if (node.type !== LineType.DIRECTIVE) continue;
       const param = node.param.toLowerCase();
       if (param === 'include') {
-        out.push(...(await this.include(node, file, depth)));
+        pushAll(out, await this.include(node, file, depth));
       } else if (param === 'match' && isSection(node)) {
         const at = this.where.get(node);
         this.problem({
@@ -198,9 +329,9 @@ class OpenSshReader {
           if (subParam === 'include') {
             const lines = await this.include(sub, file, depth);
             const firstSection = lines.findIndex(isSection);
-            inner.push(...(firstSection < 0 ? lines : lines.slice(0, firstSection)));
+            pushAll(inner, firstSection < 0 ? lines : lines.slice(0, firstSection));
             if (firstSection >= 0) {
-              trailing.push(...lines.slice(firstSection));
+              pushAll(trailing, lines.slice(firstSection));
               if (!this.#includeInBlockNoted) {
                 this.#includeInBlockNoted = true;
                 const at = this.where.get(sub);
@@ -219,11 +350,12 @@ class OpenSshReader {
           }
         }
         const cfg = new SSHConfig();
-        cfg.push(...inner);
+        pushAll(cfg, inner);
         const copy: Section = { ...node, config: cfg };
         const at = this.where.get(node);
         if (at) this.where.set(copy, at);
-        out.push(copy, ...trailing);
+        out.push(copy);
+        pushAll(out, trailing);
       } else {
         out.push(node);
       }
@@ -240,7 +372,7 @@ export async function parseOpenSshConfig(opts: OpenSshParseOptions): Promise<Par
   const flat = await reader.flatten(reader.parse(opts.text, opts.file), opts.file, 0);
 
   const config = new SSHConfig();
-  config.push(...flat);
+  pushAll(config, flat);
 
   // Bad ports are reported where they are written.
   const visit = (lines: Line[]) => {
@@ -265,8 +397,21 @@ export async function parseOpenSshConfig(opts: OpenSshParseOptions): Promise<Par
     }
   }
 
+  if (aliases.length === 0 && result.problems.length === 0) {
+    result.problems.push({ file: opts.file, message: 'No hosts were found in this file: it has no "Host" line naming a server (patterns such as "Host *" only hold settings for other hosts).' });
+  }
+  const index = new ConfigIndex(flat);
+  const maxAliases = Math.max(100, Math.floor(MAX_WILDCARD_CHECKS / Math.max(1, index.wildcardBlocks)));
+  if (aliases.length > maxAliases) {
+    result.problems.push({
+      file: opts.file,
+      message: `This config names ${aliases.length} hosts and has ${index.wildcardBlocks} Host blocks with patterns; only the first ${maxAliases} hosts were imported (applying every pattern to every host would take too long). Split the file, or import the hosts you need from a smaller copy.`,
+    });
+    aliases.length = maxAliases;
+  }
+
   for (const { alias, file } of aliases) {
-    const c = config.compute(alias, { ignoreCase: true, matchExec: false });
+    const c = index.compute(alias);
     const notes: string[] = [];
     const unknown = new Set<string>();
 
@@ -319,12 +464,12 @@ export async function parseOpenSshConfig(opts: OpenSshParseOptions): Promise<Par
         notes.push(`ssh reaches this server through the jump host "${jump}" (ProxyJump), which SFTP Doctor could not read (${hops.error}), so it will try to reach the server directly; fix the jump host in the site's Advanced settings.`);
       } else {
         // A jump host named by a Host alias of the same config gets that alias's HostName, User and Port, as ssh does.
-        settings.jumpHosts = hops.map((h) => jumpFromConfig(config, h));
+        settings.jumpHosts = hops.map((h) => jumpFromConfig(index, h));
         if (proxyCommand && proxyCommand.toLowerCase() !== 'none') notes.push(`ProxyCommand "${proxyCommand}" is ignored: ssh uses ProxyJump when both are set.`);
       }
     } else if (proxyCommand && proxyCommand.toLowerCase() !== 'none') {
       const mapped = mapProxyCommand(expandTokens(proxyCommand, { ...tokens, h: '%h', p: '%p', r: '%r' }, new Set()));
-      if (mapped.jump) settings.jumpHosts = mapped.jump.map((h) => jumpFromConfig(config, h));
+      if (mapped.jump) settings.jumpHosts = mapped.jump.map((h) => jumpFromConfig(index, h));
       if (mapped.proxy) settings.proxy = mapped.proxy;
       if (mapped.note) notes.push(mapped.note);
     }
@@ -333,17 +478,13 @@ export async function parseOpenSshConfig(opts: OpenSshParseOptions): Promise<Par
 
     result.candidates.push(makeCandidate({ origin: { tool: 'openssh', file, name: alias }, name: alias, settings, notes }));
   }
+  result.problems = limitProblems(result.problems);
   return result;
 }
 
 /** A jump host as ssh would reach it: a Host alias of the config gives its HostName, User and Port. */
-function jumpFromConfig(config: SSHConfig, hop: JumpHostSpec): JumpHostSpec {
-  let c: Record<string, string | string[]>;
-  try {
-    c = config.compute(hop.host, { ignoreCase: true, matchExec: false }) as Record<string, string | string[]>;
-  } catch {
-    return hop;
-  }
+function jumpFromConfig(index: ConfigIndex, hop: JumpHostSpec): JumpHostSpec {
+  const c = index.compute(hop.host);
   const hostName = first(c.hostname);
   const user = first(c.user);
   const port = parsePort(first(c.port));

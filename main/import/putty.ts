@@ -9,7 +9,7 @@
  */
 import type { SiteSettings } from '../../shared/sites';
 import { mapProxyMethod } from './path';
-import { addHostKey, emptyResult, makeCandidate, parsePort, percentDecode, splitLines, windowsPathNote, type ImportProblem, type ParsedSource } from './common';
+import { MAX_HOST_KEYS_PER_FILE, addHostKey, emptyResult, limitProblems, makeCandidate, parsePort, percentDecode, splitLines, tooManyHostKeys, windowsPathNote, type ImportProblem, type ParsedSource } from './common';
 import { HostKeyFormatError, puttyHostKeyToKnownHosts } from './hostkeys';
 import { getValue, looksLikeRegExport, looksLikeRegQuery, parseKeyValueLines, parseRegExport, parseRegQuery, type RegKey } from './registry';
 
@@ -80,7 +80,12 @@ function sessionToCandidate(key: RegKey, munged: string, file: string, result: P
 }
 
 function hostKeysFromKey(key: RegKey, file: string, result: ParsedSource): void {
+  let n = 0;
   for (const value of key.values.values()) {
+    if (++n > MAX_HOST_KEYS_PER_FILE) {
+      result.problems.push(tooManyHostKeys(file));
+      break;
+    }
     try {
       const converted = puttyHostKeyToKnownHosts(value.name, value.data);
       addHostKey(result, converted);
@@ -118,10 +123,16 @@ export function parsePuttyRegistry(text: string, file: string, opts: PuttyParseO
     return result;
   }
   const result = puttyFromRegistryKeys(keys, file, opts);
-  result.problems.unshift(...problems);
-  if (result.candidates.length === 0 && result.hostKeys.length === 0 && problems.length === 0 && !keys.some((k) => /SimonTatham\\PuTTY/i.test(k.path))) {
-    result.problems.push({ file, message: 'No PuTTY sessions were found in this file (no key under HKEY_CURRENT_USER\\Software\\SimonTatham\\PuTTY).' });
+  result.problems = problems.concat(result.problems);
+  if (result.candidates.length === 0 && result.hostKeys.length === 0 && result.problems.length === 0) {
+    result.problems.push({
+      file,
+      message: keys.some((k) => /SimonTatham\\PuTTY/i.test(k.path))
+        ? 'No PuTTY sessions or host keys were found in this file (the PuTTY keys in it are empty).'
+        : 'No PuTTY sessions were found in this file (no key under HKEY_CURRENT_USER\\Software\\SimonTatham\\PuTTY).',
+    });
   }
+  result.problems = limitProblems(result.problems);
   return result;
 }
 
@@ -130,7 +141,7 @@ export function parsePuttySessionFile(text: string, file: string, fileName: stri
   const problems: ImportProblem[] = [];
   const key = parseKeyValueLines(text, file, `${PUTTY_SESSIONS_KEY}\\${fileName}`, problems);
   const result = puttyFromRegistryKeys([key], file, opts);
-  result.problems.unshift(...problems);
+  result.problems = limitProblems(problems.concat(result.problems));
   return result;
 }
 
@@ -138,9 +149,14 @@ export function parsePuttySessionFile(text: string, file: string, fileName: stri
 export function parsePuttyHostKeysFile(text: string, file: string): ParsedSource {
   const result = emptyResult('putty');
   result.files.push(file);
+  let n = 0;
   splitLines(text).forEach((line, i) => {
     const t = line.trim();
-    if (t === '') return;
+    if (t === '' || n > MAX_HOST_KEYS_PER_FILE) return;
+    if (++n > MAX_HOST_KEYS_PER_FILE) {
+      result.problems.push(tooManyHostKeys(file));
+      return;
+    }
     const space = t.indexOf(' ');
     if (space <= 0) {
       result.problems.push({ file, line: i + 1, message: 'This line is not "type@port:host value" and was skipped.' });
@@ -154,5 +170,6 @@ export function parsePuttyHostKeysFile(text: string, file: string): ParsedSource
       result.problems.push(hostKeyProblem(file, i + 1, name, err));
     }
   });
+  result.problems = limitProblems(result.problems);
   return result;
 }

@@ -90,9 +90,19 @@ export function parseRegExport(text: string, file: string, problems: ImportProbl
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
     let line = lines[i]!.trim();
-    // Values may continue on the next lines (hex data ends a line with "\").
-    while (line.endsWith('\\') && /^("|@)/.test(line) && /=hex/i.test(line) && i + 1 < lines.length) {
-      line = line.slice(0, -1) + lines[++i]!.trim();
+    // Values may continue on the next lines (hex data ends a line with "\"). The test for a hex
+    // value is made once on the first line: made on the growing line it was quadratic.
+    if (line.endsWith("\\") && /^("|@)/.test(line) && /=hex/i.test(line) && i + 1 < lines.length) {
+      const parts = [line.slice(0, -1)];
+      while (i + 1 < lines.length) {
+        const next = lines[++i]!.trim();
+        if (!next.endsWith('\\')) {
+          parts.push(next);
+          break;
+        }
+        parts.push(next.slice(0, -1));
+      }
+      line = parts.join('');
     }
     if (line === '' || line.startsWith(';') || looksLikeRegExport(line)) continue;
     if (line.startsWith('[')) {

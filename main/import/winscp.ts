@@ -10,7 +10,7 @@
 import type { SiteSettings } from '../../shared/sites';
 import { mapProxyMethod } from './path';
 import { Secret } from '../common/secret';
-import { addHostKey, decodeBytes, emptyResult, makeCandidate, parsePort, percentDecode, windowsPathNote, type ImportProblem, type ParsedSource } from './common';
+import { MAX_HOST_KEYS_PER_FILE, addHostKey, decodeBytes, emptyResult, limitProblems, makeCandidate, parsePort, percentDecode, tooManyHostKeys, windowsPathNote, type ImportProblem, type ParsedSource } from './common';
 import { HostKeyFormatError, puttyHostKeyToKnownHosts } from './hostkeys';
 import { getValue, looksLikeRegExport, looksLikeRegQuery, parseIni, parseRegExport, parseRegQuery, type RegKey } from './registry';
 
@@ -177,9 +177,14 @@ function sessionToCandidate(key: RegKey, munged: string, file: string, fromIni: 
 }
 
 function hostKeys(key: RegKey, file: string, fromIni: boolean, result: ParsedSource): void {
+  let n = 0;
   for (const v of key.values.values()) {
     const name = fromIni ? percentDecode(v.name) : v.name;
     for (const one of v.data.split(';').filter((s) => s.trim() !== '')) {
+      if (++n > MAX_HOST_KEYS_PER_FILE) {
+        result.problems.push(tooManyHostKeys(file));
+        return;
+      }
       try {
         const converted = puttyHostKeyToKnownHosts(name, one);
         addHostKey(result, converted);
@@ -194,7 +199,7 @@ function hostKeys(key: RegKey, file: string, fromIni: boolean, result: ParsedSou
 function fromKeys(keys: RegKey[], file: string, fromIni: boolean, problems: ImportProblem[], opts: WinScpParseOptions): ParsedSource {
   const result = emptyResult('winscp');
   result.files.push(file);
-  result.problems.push(...problems);
+  result.problems = problems.slice();
   const security = keys.find((k) => /^Configuration\\Security$/i.test(relativePath(k.path)));
   const masterPassword = security !== undefined && getValue(security, 'UseMasterPassword') === '1';
   for (const key of keys) {
@@ -206,6 +211,7 @@ function fromKeys(keys: RegKey[], file: string, fromIni: boolean, problems: Impo
   if (!keys.some((k) => /^Sessions\\/i.test(relativePath(k.path))) && result.hostKeys.length === 0) {
     result.problems.push({ file, message: 'No WinSCP sites were found in this file. In WinSCP, use Tools > Export/Backup Configuration to make a WinSCP.ini, then import that file.' });
   }
+  result.problems = limitProblems(result.problems);
   return result;
 }
 

@@ -26,6 +26,10 @@ describe('mangled but intact keys are repaired, reported and read', () => {
     ['quoted-printable', (t) => t.replace(/=/g, '=3D').replace(/^(.{40})(.+)$/gm, '$1=\n$2'), /quoted-printable/],
     ['e-mail indentation', (t) => t.replace(/^/gm, '    '), /indentation/],
     ['e-mail quoting', (t) => t.replace(/^(?=.)/gm, '> '), /quote marks/],
+    // Pasted from JSON, an .env file or a CI variable: one line, line breaks written as \n.
+    ['a JSON string (literal \\n)', (t) => JSON.stringify(t), /written as "\\n"/],
+    ['an .env line (KEY="...\\n...")', (t) => `SSH_KEY="${t.replace(/\n/g, '\\n')}"\n`, /written as "\\n"/],
+    ['a JSON field with CRLF escapes and \\/', (t) => `{"key": "${t.replace(/\n/g, '\\r\\n').replace(/\//g, '\\/')}"}`, /written as "\\n"/],
   ];
   for (const name of ['ossh-ed25519', 'ppk3-ed25519', 'pem-rsa2048-enc', 'sec1-ecdsa384']) {
     it(`${name}: every kind of damage`, async () => {
@@ -42,6 +46,21 @@ describe('mangled but intact keys are repaired, reported and read', () => {
       }
     });
   }
+});
+
+describe('padded keys', () => {
+  // 100,000 blank lines took 15 s to read (text handling rescanned from every line break).
+  it('100,000 blank lines after the first line or before the end: the key is still read', async () => {
+    for (const name of ['ossh-ed25519', 'pem-rsa2048', 'ppk3-ed25519']) {
+      const k = corpus.byName(name);
+      const original = await text(name);
+      const blank = '\n'.repeat(100_000);
+      for (const padded of [original.replace('\n', `\n${blank}`), `${blank}${original}${blank}`]) {
+        const i = await inspectKey(padded);
+        expect(i.fingerprint_sha256, `${name}: ${JSON.stringify(i.problems)}`).toBe(k.sha256);
+      }
+    }
+  });
 });
 
 describe('damaged keys give a precise message, never a crash', () => {
