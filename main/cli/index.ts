@@ -2,12 +2,11 @@ import { parseArgs } from 'node:util';
 import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, UsageError, type CliIO } from './command';
 import { commands } from './commands/index';
 import { APP_NAME, APP_VERSION } from '../common/version';
-import { FileWriteError } from '../store/atomic-file';
-import { SiteStoreError } from '../store/sites';
 
-function mainHelp(): string {
+async function mainHelp(): Promise<string> {
   const width = Math.max(...commands.map((c) => c.name.length));
-  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  const loaded = await Promise.all(commands.map((c) => c.load()));
+  const lines = loaded.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return [
     `${APP_NAME} ${APP_VERSION} - finds out why an SFTP connection fails and how to fix it.`,
     '',
@@ -28,19 +27,20 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
     const topic = first === 'help' ? rest[0] : undefined;
-    const cmd = topic ? commands.find((c) => c.name === topic) : undefined;
-    io.stdout.write(cmd ? `${cmd.usage}\n` : mainHelp());
+    const entry = topic ? commands.find((c) => c.name === topic) : undefined;
+    io.stdout.write(entry ? `${(await entry.load()).usage}\n` : await mainHelp());
     return first === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (first === '-v' || first === '--version') {
     io.stdout.write(`${APP_VERSION}\n`);
     return EXIT_OK;
   }
-  const cmd = commands.find((c) => c.name === first);
-  if (!cmd) {
+  const entry = commands.find((c) => c.name === first);
+  if (!entry) {
     io.stderr.write(`sftp-doctor: unknown command "${first}". Run "sftp-doctor --help" to see the commands.\n`);
     return EXIT_USAGE;
   }
+  const cmd = await entry.load();
   if (rest.includes('-h') || rest.includes('--help')) {
     io.stdout.write(`${cmd.usage}\n`);
     return EXIT_OK;
@@ -53,6 +53,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       return EXIT_USAGE;
     }
     // A file that could not be written says which, where and what to do: not an "unexpected error".
+    const { FileWriteError } = await import('../store/atomic-file');
+    const { SiteStoreError } = await import('../store/sites');
     if (err instanceof FileWriteError || err instanceof SiteStoreError) {
       io.stderr.write(`sftp-doctor ${cmd.name}: ${err.message}\n`);
       return EXIT_PROBLEM;

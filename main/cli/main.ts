@@ -1,39 +1,51 @@
-// Entry of the bundled CLI (dist/cli.cjs): run with the process's own streams.
-import { runCli } from './index';
+// Entry of the bundled CLI (dist/cli.cjs): run with the process's own streams. Only what every
+// run needs is loaded here; the command line reader and each command (with ssh2, zod...) are
+// loaded when used, so `sftp-doctor --version` starts about as fast as Node itself.
 import { EXIT_INTERRUPTED, EXIT_PROBLEM } from './command';
+import { APP_VERSION } from '../common/version';
 import { terminalSafe } from '../../shared/visible';
 
-// Last guard before the terminal: whatever a command prints, a control sequence from a server or
-// a file is shown, not obeyed (commands also make each outside value visible where they print it).
-for (const stream of [process.stdout, process.stderr]) {
-  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
-  stream.write = ((chunk: unknown, ...rest: unknown[]) => write(typeof chunk === 'string' ? terminalSafe(chunk) : chunk, ...rest)) as typeof stream.write;
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '-v' || argv[0] === '--version')) {
+  process.stdout.write(`${APP_VERSION}\n`);
+} else {
+  void run();
 }
 
-// `sftp-doctor sites list | head`: once the reader has gone, stop quietly (like any Unix tool)
-// instead of dying with an EPIPE stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(process.exitCode ?? 0);
-    throw err;
+async function run(): Promise<void> {
+  // Last guard before the terminal: whatever a command prints, a control sequence from a server or
+  // a file is shown, not obeyed (commands also make each outside value visible where they print it).
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => write(typeof chunk === 'string' ? terminalSafe(chunk) : chunk, ...rest)) as typeof stream.write;
+  }
+
+  // `sftp-doctor sites list | head`: once the reader has gone, stop quietly (like any Unix tool)
+  // instead of dying with an EPIPE stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
+
+  // Ctrl-C ends with 130 (128 + SIGINT), as shells expect. A command that handles SIGINT itself
+  // (diagnose cancels its run and reports; ui closes its server) gets to wind down first; a second
+  // Ctrl-C, or a command without its own handler, ends the process at once.
+  let interrupted = false;
+  process.on('SIGINT', () => {
+    if (interrupted || process.listenerCount('SIGINT') === 1) process.exit(EXIT_INTERRUPTED);
+    interrupted = true;
   });
+
+  const { runCli } = await import('./index');
+  runCli(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }).then(
+    (code) => {
+      process.exitCode = interrupted ? EXIT_INTERRUPTED : code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`sftp-doctor: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = interrupted ? EXIT_INTERRUPTED : EXIT_PROBLEM;
+    },
+  );
 }
-
-// Ctrl-C ends with 130 (128 + SIGINT), as shells expect. A command that handles SIGINT itself
-// (diagnose cancels its run and reports; ui closes its server) gets to wind down first; a second
-// Ctrl-C, or a command without its own handler, ends the process at once.
-let interrupted = false;
-process.on('SIGINT', () => {
-  if (interrupted || process.listenerCount('SIGINT') === 1) process.exit(EXIT_INTERRUPTED);
-  interrupted = true;
-});
-
-runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }).then(
-  (code) => {
-    process.exitCode = interrupted ? EXIT_INTERRUPTED : code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`sftp-doctor: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = interrupted ? EXIT_INTERRUPTED : EXIT_PROBLEM;
-  },
-);

@@ -1,10 +1,21 @@
 import type { CliCommand } from '../command';
-import { uiCommand } from './ui';
-import { keysCommand } from './keys';
-import { sitesCommand } from './sites';
-import { diagnoseCommand } from './diagnose';
-import { repairCommand } from './repair';
-import { checkCommand } from './check';
+
+/**
+ * A subcommand known by its name; its code, and the packages it needs (ssh2, zod, ...), is
+ * loaded only when it runs, so `sftp-doctor --version` or `keys inspect` do not pay for the
+ * whole program at start-up.
+ */
+export interface CommandEntry {
+  name: string;
+  load: () => Promise<CliCommand>;
+}
 
 /** Every `sftp-doctor` subcommand, in the order `--help` lists them. */
-export const commands: CliCommand[] = [diagnoseCommand, checkCommand, repairCommand, keysCommand, sitesCommand, uiCommand];
+export const commands: CommandEntry[] = [
+  { name: 'diagnose', load: async () => (await import('./diagnose')).diagnoseCommand },
+  { name: 'check', load: async () => (await import('./check')).checkCommand },
+  { name: 'repair', load: async () => (await import('./repair')).repairCommand },
+  { name: 'keys', load: async () => (await import('./keys')).keysCommand },
+  { name: 'sites', load: async () => (await import('./sites')).sitesCommand },
+  { name: 'ui', load: async () => (await import('./ui')).uiCommand },
+];
