@@ -6,6 +6,7 @@ import { benchEngine } from './bench-engine';
 import { benchCheck } from './bench-check';
 import { runKeysBench } from './bench-keys';
 import { runParserBound } from './bench-parsers';
+import { benchStartup } from './bench-startup';
 
 interface Row {
   name: string;
@@ -18,6 +19,16 @@ interface Row {
 
 async function main(): Promise<number> {
   const rows: Row[] = [];
+  console.log('CLI start-up (sftp-doctor --version vs node -e 0)...');
+  const startup = benchStartup();
+  rows.push({
+    name: `cli: sftp-doctor --version (--help: ${startup.helpMs.toFixed(0)} ms) vs node -e 0`,
+    ours: `${startup.versionMs.toFixed(0)} ms`,
+    reference: `${startup.nodeMs.toFixed(0)} ms`,
+    ratio: (startup.versionMs / startup.nodeMs).toFixed(2),
+    budget: `< node -e 0 + 60 ms (${startup.budgetMs.toFixed(0)} ms)`,
+    ok: startup.ok,
+  });
   console.log('Engine (healthy sshd on loopback)...');
   const engine = await benchEngine(Number(process.env.BENCH_RUNS ?? 15));
   rows.push({
