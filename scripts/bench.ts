@@ -4,6 +4,7 @@
  */
 import { benchEngine } from './bench-engine';
 import { benchCheck } from './bench-check';
+import { benchPath } from './bench-path';
 import { runKeysBench } from './bench-keys';
 import { runParserBound } from './bench-parsers';
 import { benchStartup } from './bench-startup';
@@ -77,6 +78,16 @@ async function main(): Promise<number> {
     ratio: '-',
     budget: `< ${bound.budgetMs} ms CPU per input`,
     ok: bound.ok,
+  });
+  console.log('Path through a jump host (sftp -J)...');
+  const jump = await benchPath(Number(process.env.BENCH_PATH_RUNS ?? 3));
+  rows.push({
+    name: jump.name,
+    ours: `${jump.oursRoundTrips} round trips`,
+    reference: `${jump.opensshRoundTrips} round trips`,
+    ratio: jump.ratio.toFixed(2),
+    budget: '<= 1x',
+    ok: jump.ok,
   });
   console.log('');
   for (const r of rows) {
