@@ -3,7 +3,7 @@
  * Adding a code here forces (at compile time) a text for it in main/diagnose/texts.ts.
  */
 
-export const PHASES = ['input', 'dns', 'tcp', 'banner', 'kex', 'hostkey', 'auth', 'sftp', 'write', 'hold'] as const;
+export const PHASES = ['input', 'dns', 'tcp', 'banner', 'kex', 'hostkey', 'auth', 'sftp', 'write', 'hold', 'speed'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export const PHASE_LABELS: Record<Phase, string> = {
@@ -17,6 +17,7 @@ export const PHASE_LABELS: Record<Phase, string> = {
   sftp: 'Open the SFTP session',
   write: 'Write a test file',
   hold: 'Stay connected',
+  speed: 'Measure transfer speed',
 };
 
 export const PHASE_STATUSES = ['pending', 'running', 'ok', 'warn', 'fail', 'skipped'] as const;

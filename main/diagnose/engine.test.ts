@@ -84,7 +84,7 @@ describe.skipIf(!sshd.ok)('a real OpenSSH server', () => {
   it('streams phase events in order and ends with done', async () => {
     const { result, events } = await run({ host: server.host, port: server.port });
     const phases = events.filter((e) => e.type === 'phase' && e.status !== 'running').map((e) => (e.type === 'phase' ? `${e.phase}:${e.status}` : ''));
-    expect(phases).toEqual(['input:ok', 'dns:ok', 'tcp:ok', 'banner:ok', 'kex:ok', 'hostkey:fail', 'auth:skipped', 'sftp:skipped', 'write:skipped', 'hold:skipped']);
+    expect(phases).toEqual(['input:ok', 'dns:ok', 'tcp:ok', 'banner:ok', 'kex:ok', 'hostkey:fail', 'auth:skipped', 'sftp:skipped', 'write:skipped', 'hold:skipped', 'speed:skipped']);
     expect(events.at(-1)).toEqual({ type: 'done', runId: result.runId, result });
     expect(events.some((e) => e.type === 'log' && e.source === 'ssh')).toBe(true);
   });

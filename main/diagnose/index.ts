@@ -14,6 +14,7 @@ import { sftpPhase } from './phases/sftp';
 import { tcpPhase } from './phases/tcp';
 import { holdPhase } from './phases/hold';
 import { writePhase } from './phases/write';
+import { speedPhase } from './phases/speed';
 import { diagnoseFacts, type RunEnd } from './rules';
 
 export type { DiagnoseOptions } from './options';
@@ -32,7 +33,7 @@ export { clientAlgorithms, ssh2AlgorithmOption } from './algorithms';
  * stays idle as long as asked, then proves the session still answers. A run that passes every
  * phase ends with OK (OK_READ_ONLY when writing was not checked).
  */
-export const ENGINE_PHASES: readonly PhaseModule[] = [inputPhase, dnsPhase, tcpPhase, bannerPhase, kexPhase, hostkeyPhase, authPhase, sftpPhase, writePhase, holdPhase];
+export const ENGINE_PHASES: readonly PhaseModule[] = [inputPhase, dnsPhase, tcpPhase, bannerPhase, kexPhase, hostkeyPhase, authPhase, sftpPhase, writePhase, holdPhase, speedPhase];
 
 /** A jump host runs these (its form is the request's; it has no SFTP session of its own). */
 const JUMP_PHASES: readonly PhaseModule[] = [dnsPhase, tcpPhase, bannerPhase, kexPhase, hostkeyPhase, authPhase];

@@ -158,6 +158,14 @@ export function writeHoldSuccessEvidence(f: Facts): EvidenceItem[] {
   else if (w?.skipped) out.push(ev('Write test', w.skipped === 'off' ? 'not done (switched off): uploading was not checked' : 'not done for SCP: uploading was not checked', { highlight: true }));
   if (w?.leftoversRemoved?.length) out.push(ev('Old test files removed', w.leftoversRemoved.join(', '), { mono: true }));
   const h = f.hold;
+  const s = f.speed;
+  if (s && !s.error && s.uploadMBps !== undefined) {
+    const o = s.openssh;
+    out.push(ev('Transfer speed (ours, ssh2)', `up ${s.uploadMBps} MB/s, down ${s.downloadMBps} MB/s with ${formatBytes(s.bytes)}${s.verified === false ? '; the copy read back DIFFERED' : ''}`, { mono: true, highlight: s.verified === false }));
+    if (o && 'uploadMBps' in o) out.push(ev('OpenSSH sftp on the same link', `up ${o.uploadMBps} MB/s, down ${o.downloadMBps} MB/s`, { mono: true }));
+    else if (o) out.push(ev('OpenSSH sftp on the same link', `not measured: ${o.unavailable}`));
+    if (s.oursSlower) out.push(ev('Note', WRITE_CAUSES.oursSlower, { highlight: true }));
+  } else if (s?.error) out.push(ev('Transfer speed', `not measured: ${s.error}`));
   if (h?.outcome === 'alive') out.push(ev('Stayed connected', `${h.seconds} s idle${h.keepaliveSeconds ? ` with a keepalive every ${h.keepaliveSeconds} s` : ' without keepalives'}; the session still answered`, { mono: true }));
   return out;
 }

@@ -230,7 +230,7 @@ function decide(f: Facts, end: RunEnd): Verdict {
     const v = decideHold(f);
     if (v) return v;
   }
-  if (stop === null && (end.lastPhase === 'sftp' || end.lastPhase === 'write' || end.lastPhase === 'hold')) return decideSuccess(f, end.timings ?? [], end.lastPhase);
+  if (stop === null && (end.lastPhase === 'sftp' || end.lastPhase === 'write' || end.lastPhase === 'hold' || end.lastPhase === 'speed')) return decideSuccess(f, end.timings ?? [], end.lastPhase);
 
   if (stop === null) {
     const code: DiagnosisCode = end.lastPhase === 'sftp' ? 'OK' : 'OK_TRANSPORT';

@@ -357,6 +357,7 @@ export const WRITE_CAUSES = {
   removeRefused: 'removing the uploaded file was refused (uploads work, deleting does not)',
   readFailed: 'reading the file back failed',
   silentDrop: 'found by a request after the hold that got no answer; a silent drop shows no exact time',
+  oursSlower: 'SFTP Doctor\'s own transfer is well below OpenSSH\'s on the same link, so these figures say more about SFTP Doctor than about the connection; trust OpenSSH\'s figure.',
 } as const;
 
 /** The start-up files each shell reads for non-interactive sessions, and the guard that keeps them quiet. */

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionRequest, RunEvent, RunResult } from '../../shared/types';
-import { setupAccount, sshdAvailable, startIdleProxy, startSshd, type IdleProxy, type SshdServer } from '../../e2e/harness/index';
+import { generateKey, setupAccount, sshdAvailable, startIdleProxy, startSshd, type GeneratedKey, type IdleProxy, type SshdServer } from '../../e2e/harness/index';
 import { applyRepair } from './index';
 import { diagnose } from '../diagnose/index';
 import { WRITE_TEST_NAME } from '../diagnose/phases/write';
@@ -27,6 +27,7 @@ let server: SshdServer;
 let chrootRoot: string;
 let fullHome: string;
 let mounted = false;
+let key: GeneratedKey;
 const proxies: IdleProxy[] = [];
 
 async function check(target: { host: string; port: number }, request: Partial<ConnectionRequest>, onEvent?: (e: RunEvent) => void, signal?: AbortSignal): Promise<RunResult> {
@@ -42,8 +43,9 @@ describe.skipIf(!sshd.ok)('write test and hold against real servers', () => {
     knownHosts = path.join(dir, 'known_hosts');
     // A chroot's every path component must belong to root and be writable by nobody else: not under /tmp.
     chrootRoot = await fs.mkdtemp('/srv/sftp-doctor-chroot-');
+    key = await generateKey('ed25519', dir, 'speed_key');
     const [, , , chroot, full] = await Promise.all([
-      setupAccount({ name: 'sd14ok', password: PW }),
+      setupAccount({ name: 'sd14ok', password: PW, authorizedKeys: [key.publicKey] }),
       setupAccount({ name: 'sd14ro', password: PW, homeMode: 0o555 }),
       setupAccount({ name: 'sd14off', password: PW, homeMode: 0o555 }),
       setupAccount({ name: 'sd14jail', password: PW }),
@@ -148,6 +150,27 @@ describe.skipIf(!sshd.ok)('write test and hold against real servers', () => {
     expect(r.diagnosis.code).toBe('CANCELLED');
     expect(await testFiles('/home/sd14ok')).toEqual([]);
   });
+
+  it('--speed: 8 MiB up and down with fastPut/fastGet, verified, removed, beside OpenSSH sftp with the same key', async () => {
+    const events: RunEvent[] = [];
+    const r = await check(server, { user: 'sd14ok', password: undefined, privateKey: { path: key.path }, speedTest: true }, (e) => events.push(e));
+    expect(r.diagnosis.code).toBe('OK');
+    const s = r.facts.speed!;
+    expect(s).toMatchObject({ bytes: 8 * 1024 * 1024, verified: true });
+    expect(s.uploadMBps).toBeGreaterThan(0);
+    expect(s.downloadMBps).toBeGreaterThan(0);
+    expect(s.openssh && 'uploadMBps' in s.openssh ? s.openssh.uploadMBps : 0).toBeGreaterThan(0);
+    expect(r.steps.find((x) => x.phase === 'speed')?.detail).toMatch(/^Up [\d.]+ MB\/s, down [\d.]+ MB\/s; OpenSSH sftp: up/);
+    expect(evidence(r)).toMatch(/Transfer speed \(ours, ssh2\): up [\d.]+ MB\/s, down [\d.]+ MB\/s with 8\.0 MiB/);
+    expect(events.some((e) => e.type === 'phase' && e.phase === 'speed' && /Uploading 8 MiB/.test(e.detail))).toBe(true);
+    expect((await fs.readdir('/home/sd14ok')).filter((n) => n.startsWith('sftp-doctor-'))).toEqual([]);
+  }, 60_000);
+
+  it('--speed with a password: ours measured, OpenSSH not asked (it would need the password typed)', async () => {
+    const r = await check(server, { user: 'sd14ok', speedTest: true });
+    expect(r.facts.speed?.openssh).toEqual({ unavailable: expect.stringMatching(/cannot log in here without asking/) });
+    expect(r.facts.speed?.verified).toBe(true);
+  }, 60_000);
 
   for (const style of ['reset', 'blackhole'] as const) {
     it(`SESSION_DROPPED_IDLE behind a proxy that drops idle connections (${style}); the keepalive fix holds as long and passes`, async () => {

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { Fix, RunResult } from '../../shared/types';
 import { formatMs } from '../logic/run';
 import { canApplyInWindow, RISK_TEXT } from '../logic/repair';
-import { applyFormFixAndReconnect, connect } from '../stores/actions';
+import { applyFormFixAndReconnect, connect, measureSpeed } from '../stores/actions';
 import { type AppliedFix, useRun } from '../stores/runStore';
 import { BundleButton } from './BundleButton';
 import { EvidenceList, MismatchView } from './Evidence';
@@ -113,6 +113,11 @@ export function ResultCard() {
         <button type="button" onClick={() => connect()}>
           Connect again
         </button>
+        {d.ok && result.facts.write?.stage === 'done' && (
+          <button type="button" onClick={() => measureSpeed()} title="Uploads and downloads 8 MiB and shows MB/s each way, beside OpenSSH's sftp when it can log in the same way">
+            Measure speed
+          </button>
+        )}
         <BundleButton />
       </div>
       {confirming && <FixConfirmDialog fix={confirming} request={result.request} onClose={() => setConfirming(null)} />}

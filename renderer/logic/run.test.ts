@@ -59,7 +59,7 @@ describe('stepper reduction from run events', () => {
     v = reduceRunEvent(v, { type: 'done', runId: 'r1', result: result('r1', false, 'tcp', [{ phase: 'input', status: 'ok', ms: 1, detail: 'checked' }]) }, 2000);
     expect(v.state).toBe('done');
     expect(v.endedAt).toBe(2000);
-    expect(statusOf(v)).toEqual({ input: 'ok', dns: 'ok', tcp: 'fail', banner: 'skipped', kex: 'skipped', hostkey: 'skipped', auth: 'skipped', sftp: 'skipped', write: 'skipped', hold: 'skipped' });
+    expect(statusOf(v)).toEqual({ input: 'ok', dns: 'ok', tcp: 'fail', banner: 'skipped', kex: 'skipped', hostkey: 'skipped', auth: 'skipped', sftp: 'skipped', write: 'skipped', hold: 'skipped', speed: 'skipped' });
     expect(v.steps[0]!.detail).toBe('checked');
     // Nothing changes after the end.
     expect(reduceRunEvent(v, phase('r1', 'banner', 'ok', 1), 3000)).toBe(v);

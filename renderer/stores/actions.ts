@@ -46,6 +46,11 @@ export async function connectWithPassword(password: string, remember: boolean): 
   return null;
 }
 
+/** The same connection again, this time measuring upload and download speed (after a working run). */
+export function measureSpeed(): void {
+  void run.store.getState().start({ ...form.getState().request(), speedTest: true });
+}
+
 export type FixStart = { applied: true } | { applied: false; message: string };
 
 /** A form fix: change the form and connect again at once. */

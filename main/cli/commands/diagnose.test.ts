@@ -60,7 +60,7 @@ describe.skipIf(!sshd.ok)('sftp-doctor diagnose against a real sshd', () => {
     const fixes = out.fixes as Record<string, unknown>[];
     for (const f of fixes) expect(Object.keys(f)).toEqual(expect.arrayContaining(['id', 'label', 'description', 'risk']));
     const steps = out.steps as { phase: string; status: string; ms: number; detail: string }[];
-    expect(steps.map((s) => s.phase)).toEqual(['input', 'dns', 'tcp', 'banner', 'kex', 'hostkey', 'auth', 'sftp', 'write', 'hold']);
+    expect(steps.map((s) => s.phase)).toEqual(['input', 'dns', 'tcp', 'banner', 'kex', 'hostkey', 'auth', 'sftp', 'write', 'hold', 'speed']);
     expect((out.server as { banner: string }).banner).toMatch(/^SSH-2\.0-OpenSSH_9/);
     expect((out.server as { algorithms: { kex: string[] } }).algorithms.kex.length).toBeGreaterThan(0);
     expect(r.stdout + r.stderr).not.toContain('Pa55-w0rd-in-env');

@@ -43,6 +43,8 @@ Options:
                           then says uploading was not checked
   --hold SECONDS          After the listing, stay connected and idle this long, then check
                           the session still answers (on top of --timeout; at most 3600)
+  --speed                 Also upload and download 8 MiB and report MB/s each way, beside
+                          OpenSSH's sftp on the same link when it can log in without asking
   --json                  Print one JSON object instead of text
   --bundle OUT.zip        Also write a support bundle (every secret redacted) to OUT.zip
                           (or into the folder OUT/)
@@ -117,6 +119,7 @@ export async function requestFromArgs(
       'proxy-password-env': { type: 'string' },
       'no-write-test': { type: 'boolean', default: false },
       hold: { type: 'string' },
+      speed: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 1) throw new UsageError(`expected one TARGET, got ${positionals.length}: ${positionals.join(' ')}`);
@@ -179,6 +182,7 @@ async function applyFlags(request: ConnectionRequest, values: FlagValues, io: Cl
     if (!Number.isInteger(s) || s < 1 || s > 3600) throw new UsageError(`--hold: "${values.hold}" is not a whole number of seconds from 1 to 3600`);
     request.holdSeconds = s;
   }
+  if (values.speed === true) request.speedTest = true;
   if (typeof values['password-env'] === 'string') request.password = envSecret(io, values['password-env'], '--password-env');
   if (values['password-stdin'] === true) request.password = await readStdinLine(io);
   if (typeof values['passphrase-env'] === 'string') request.passphrase = envSecret(io, values['passphrase-env'], '--passphrase-env');

@@ -14,8 +14,8 @@ import { OPEN_FLAGS, SftpClosedError, SftpStatusError, type SftpNameEntry, type 
  */
 
 export const WRITE_TEST_PREFIX = 'sftp-doctor-write-test-';
-/** sftp-doctor-write-test-20261203T124500Z-1a2b3c4d.tmp, and the name it is renamed to (.moved). */
-export const WRITE_TEST_NAME = /^sftp-doctor-write-test-(\d{8}T\d{6}Z)-[0-9a-f]{8}\.(tmp|moved)$/;
+/** sftp-doctor-write-test-20261203T124500Z-1a2b3c4d.tmp, the name it is renamed to (.moved), and the speed test's file. */
+export const WRITE_TEST_NAME = /^sftp-doctor-(?:write|speed)-test-(\d{8}T\d{6}Z)-[0-9a-f]{8}\.(tmp|moved)$/;
 /** Leftovers younger than this may belong to a run going on right now: they are left alone. */
 export const LEFTOVER_AGE_MS = 10 * 60_000;
 const MAX_LEFTOVERS = 20;
