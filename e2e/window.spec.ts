@@ -11,7 +11,7 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { E2E_USER, expect, saveScreenshot, startUiHostProcess, stopUiHostProcess, test as base, type UiHostProcess } from './fixtures';
-import { closedEndpoint, ensureUser, generateKey, setupAccount, sshdAvailable, startSshd, type SshdServer } from './harness';
+import { closedEndpoint, createNetworkTrap, ensureUser, freeLoopbackAddress, generateKey, networkTrapAvailable, setupAccount, sshdAvailable, startSshd, type SshdServer } from './harness';
 
 const SIZES = [
   { width: 1280, height: 800 },
@@ -231,4 +231,53 @@ test('Advanced, in WinSCP words with 24 px targets: connection timeout and remot
   expect(await card.getAttribute('data-code')).not.toBe('OK');
   await expect(appPage.locator('li[data-phase="sftp"]')).toHaveAttribute('data-status', 'fail');
   await expect(card).toContainText('/srv/no-such-folder-e2e');
+});
+
+test('a timeout keeps its progress through the port scan; the red marker sits on what is wrong, not on good news', async ({ appPage }) => {
+  test.skip(!networkTrapAvailable().ok, networkTrapAvailable().reason);
+  await appPage.setViewportSize(SIZES[1]);
+  await appPage.reload();
+  const trap = await createNetworkTrap();
+  const host = freeLoopbackAddress();
+  const s2222 = await startSshd({ host, port: 2222, hostKeyTypes: ['ed25519'] });
+  try {
+    // Every SYN dropped: the network step times out, then the engine probes other ports.
+    await appPage.getByRole('button', { name: 'New Site' }).click();
+    await appPage.getByLabel('Host name', { exact: true }).fill(trap.dropHost);
+    await appPage.getByLabel('User name', { exact: true }).fill('someone');
+    await appPage.getByRole('button', { name: /^Advanced/ }).click();
+    await appPage.getByLabel('Connection timeout (seconds)').fill('5');
+    await appPage.getByRole('button', { name: 'Connect', exact: true }).click();
+    // The connect attempt has used its share; now the usual SSH ports are tried. The step's time
+    // against its budget and the run's own clock stay in view until the run ends.
+    const tcp = appPage.locator('li[data-phase="tcp"]');
+    await expect(tcp.locator('.step-detail')).toContainText('checking the usual SSH ports', { timeout: 10_000 });
+    // Read at once, not polled: the step's clock did not restart when the scan began.
+    expect(await tcp.locator('.step-time').textContent()).toMatch(/\d(\.\d)? s of /);
+    await expect(tcp).toHaveAttribute('data-status', 'running');
+    await expect(tcp.locator('.step-progress')).toBeVisible();
+    await expect(tcp.locator('.step-time')).toContainText(/ of /);
+    await expect(appPage.getByTestId('run-clock')).toContainText('of 5.0 s');
+    await expect(appPage.getByTestId('run-clock').locator('progress')).toBeVisible();
+    const card = appPage.getByTestId('result-card');
+    await expect(card).toHaveAttribute('data-code', 'TCP_TIMEOUT', { timeout: 15_000 });
+
+    // A refused port with an SSH server on 2222 of the same host: the marker is on the refusal.
+    await appPage.getByLabel('Host name', { exact: true }).fill(host);
+    await appPage.getByLabel('Port number').fill('40022');
+    await appPage.getByRole('button', { name: 'Connect', exact: true }).click();
+    await expect(card).toHaveAttribute('data-code', 'TCP_REFUSED');
+    await card.locator('details.evidence > summary').click();
+    const marked = card.locator('.evidence-highlight');
+    await expect(marked).toHaveCount(1);
+    await expect(marked).toContainText('Connection attempts');
+    await expect(marked).toContainText('(the part that is wrong)');
+    const goodNews = card.locator('.evidence-item', { hasText: 'SSH server on port 2222' });
+    await expect(goodNews).toBeVisible();
+    await expect(goodNews).not.toHaveClass(/evidence-highlight/);
+    await expect(goodNews).not.toContainText('the part that is wrong');
+    await expectAxeClean(appPage, 'TCP_REFUSED evidence at 800x600');
+  } finally {
+    await Promise.all([trap.stop(), s2222.stop()]);
+  }
 });

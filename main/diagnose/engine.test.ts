@@ -165,6 +165,9 @@ describe.skipIf(!sshd.ok)('a real OpenSSH server', () => {
       expect(result.totalMs).toBeLessThan(1000);
       expect(result.facts.tcp?.probes?.find((p) => p.port === 2222)).toMatchObject({ result: 'ssh', banner: expect.stringMatching(/^SSH-2\.0-OpenSSH/) });
       expect(result.diagnosis.fixes[0]).toMatchObject({ id: 'use-port', params: { port: 2222 }, risk: 'safe' });
+      // The marker sits on what is wrong (the refused attempt), never on the good news.
+      expect(result.diagnosis.evidence.filter((e) => e.highlight).map((e) => e.label)).toEqual(['Connection attempts']);
+      expect(result.diagnosis.evidence.find((e) => e.label === 'SSH server on port 2222')).toMatchObject({ mono: true });
     } finally {
       await s2222.stop();
     }

@@ -289,7 +289,7 @@ export function decideSuccess(f: Facts, timings: { phase: Phase; ms: number }[],
   if (home) return home;
   const evidence: EvidenceItem[] = [];
   if (f.server?.software) evidence.push(ev('Server software', f.server.software, { mono: true }));
-  if (f.auth?.passwordChanged) evidence.push(ev('Password', 'changed during this check: use the new password from now on', { highlight: true }));
+  if (f.auth?.passwordChanged) evidence.push(ev('Password', 'changed during this check: use the new password from now on'));
   const winner = [...(f.auth?.attempts ?? [])].reverse().find((a) => a.result === 'success');
   if (winner) evidence.push(ev('Logged in with', describeAttempt(winner).replace(/: accepted.*$/, ''), { mono: true }));
   if (f.sftp?.stage === 'scp') evidence.push(ev('SCP', f.sftp.scp?.detail ?? 'works'));

@@ -60,7 +60,8 @@ function probeEvidence(f: Facts): { evidence: EvidenceItem[]; fixes: Fix[] } {
   const found = sshPortFound(probes);
   const summary = probes.map((p) => `${p.port}: ${p.result === 'ssh' ? 'SSH' : p.result}`).join(', ');
   const evidence = [ev('Other ports checked', summary, { mono: true })];
-  if (found) evidence.push(ev(`SSH server on port ${found.port}`, found.banner ?? 'SSH', { mono: true, highlight: true }));
+  // Good news, not the problem: never marked as what is wrong.
+  if (found) evidence.push(ev(`SSH server on port ${found.port}`, found.banner ?? 'SSH', { mono: true }));
   return { evidence, fixes: found ? [makeFix('use-port', { port: found.port })] : [] };
 }
 
@@ -189,7 +190,7 @@ function decide(f: Facts, end: RunEnd): Verdict {
   const hk = f.hostkey;
   if (stop === 'hostkey' && hk) {
     const k = hk.key;
-    const keyEv = [ev('Server', target(f), { mono: true }), ev('Key type', k.type, { mono: true }), ev('Fingerprint (SHA256)', k.sha256, { mono: true, highlight: true }), ev('Fingerprint (MD5)', k.md5, { mono: true })];
+    const keyEv = [ev('Server', target(f), { mono: true }), ev('Key type', k.type, { mono: true }), ev('Fingerprint (SHA256)', k.sha256, { mono: true, highlight: hk.status !== 'unknown' }), ev('Fingerprint (MD5)', k.md5, { mono: true })];
     const hostParams = { host: input?.host ?? '', port: input?.port ?? 22, type: k.type, sha256: k.sha256, md5: k.md5, publicKey: k.publicKey, file: hk.knownHostsFile };
     if (hk.status === 'unknown') {
       const evidence = [...keyEv, ev('Checked against', hk.knownHostsFile, { mono: true })];

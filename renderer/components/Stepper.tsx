@@ -52,6 +52,7 @@ export function Stepper() {
   const endedAt = useRun((s) => s.endedAt);
   const cancelling = useRun((s) => s.cancelling);
   const waitingForUser = useRun((s) => s.prompts.length > 0);
+  const budgetMs = useRun((s) => s.budgetMs);
   const active = state === 'running' || state === 'starting';
   const now = useNow(active);
   if (state === 'idle') return null;
@@ -62,7 +63,18 @@ export function Stepper() {
   return (
     <div className="stepper-wrap">
       <div className="stepper-head">
-        <span className="muted">{active ? `Elapsed ${formatMs(total)}` : `Took ${formatMs(total)}`}</span>
+        <span className="muted run-clock" data-testid="run-clock">
+          {active && budgetMs && !waitingForUser ? (
+            <>
+              Elapsed {formatMs(total)} of {formatMs(budgetMs)}
+              <progress className="run-progress" max={budgetMs} value={Math.min(total, budgetMs)} aria-label={`Time used of the ${formatMs(budgetMs)} the check may take`} />
+            </>
+          ) : active ? (
+            `Elapsed ${formatMs(total)}`
+          ) : (
+            `Took ${formatMs(total)}`
+          )}
+        </span>
         {active && (
           <button type="button" className="small" onClick={() => void runStore.store.getState().cancel()} disabled={cancelling}>
             {cancelling ? 'Cancelling…' : 'Cancel'}

@@ -36,6 +36,13 @@ describe('stepper reduction from run events', () => {
     expect(v.steps.find((s) => s.phase === 'dns')).toMatchObject({ ms: 12, detail: '127.0.0.1' });
   });
 
+  it('a running step that reports progress keeps its clock and budget (the port scan after a timeout stays visible)', () => {
+    let v = runStarted(startingRun(0), 'r1', 0);
+    v = feed(v, [phase('r1', 'tcp', 'running', 0, { budgetMs: 7000 })], 500);
+    v = feed(v, [phase('r1', 'tcp', 'running', 0, { detail: 'checking the usual SSH ports' })], 7600);
+    expect(v.steps.find((s) => s.phase === 'tcp')).toMatchObject({ status: 'running', startedAt: 500, budgetMs: 7000, detail: 'checking the usual SSH ports' });
+  });
+
   it('keeps events that arrive before the run id is known and replays them', () => {
     let v = startingRun(0);
     v = feed(v, [phase('r9', 'input', 'running'), phase('r9', 'input', 'ok', 2)]);

@@ -139,7 +139,8 @@ export function reduceRunEvent(view: RunView, ev: RunEvent, now: number): RunVie
           ms: running ? null : ev.ms,
           detail: ev.detail || (running ? '' : s.detail),
           budgetMs: ev.budgetMs ?? s.budgetMs,
-          startedAt: running ? now : null,
+          // A running step that reports progress (e.g. "checking the usual SSH ports") keeps its clock.
+          startedAt: running ? (s.status === 'running' && s.startedAt !== null ? s.startedAt : now) : null,
         };
       });
       return { ...view, steps };

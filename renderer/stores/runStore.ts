@@ -9,6 +9,8 @@ import { addPrompt, finishedRun, idleRun, reduceRunEvent, removePrompt, runFaile
 
 /** How long to wait for the engine to confirm a cancel before the window stops waiting. */
 export const CANCEL_GRACE_MS = 3000;
+/** The engine's default time budget for a run (when the request names none). */
+export const DEFAULT_RUN_BUDGET_MS = 10_000;
 
 export interface AppliedFix {
   label: string;
@@ -22,6 +24,8 @@ export interface RunState extends RunView {
   /** The fix applied right before this run, to say whether it worked. */
   appliedFix: AppliedFix | null;
   promptError: string | null;
+  /** The whole run's time budget (the request's timeout), for the overall progress. */
+  budgetMs: number | null;
   start(request: ConnectionRequest, appliedFix?: AppliedFix | null): Promise<void>;
   cancel(): Promise<void>;
   answer(answer: PromptAnswer): Promise<void>;
@@ -37,11 +41,12 @@ export function createRunStore(getApi: () => SftpDoctorApi, now: () => number = 
     cancelling: false,
     appliedFix: null,
     promptError: null,
+    budgetMs: null,
     async start(request, appliedFix = null) {
       const previous = get();
       if (previous.runId && (previous.state === 'running' || previous.state === 'starting')) void get().cancel();
       const gen = ++generation;
-      set({ ...startingRun(now()), cancelling: false, appliedFix, promptError: null });
+      set({ ...startingRun(now()), cancelling: false, appliedFix, promptError: null, budgetMs: request.timeoutMs ?? DEFAULT_RUN_BUDGET_MS });
       try {
         const { runId } = await getApi().invoke('diagnose:start', request);
         if (gen !== generation) {
