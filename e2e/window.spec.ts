@@ -212,7 +212,7 @@ test('Advanced, in WinSCP words with 24 px targets: connection timeout and remot
   await appPage.getByRole('treeitem', { name: 'Web server' }).click();
   await appPage.getByRole('button', { name: /^Advanced/ }).click();
   const panel = appPage.locator('#advanced-panel');
-  for (const legend of ['Connection', 'Directories', 'Authentication', 'Preferred algorithms: weak ones this site may use', 'Host keys']) await expect(panel.getByRole('group', { name: legend })).toBeVisible();
+  for (const legend of ['Connection', 'Directories', 'Authentication', 'Preferred algorithms: weak ones this site may use', 'Host keys']) await expect(panel.getByRole('group', { name: legend, exact: true })).toBeVisible();
   await expect(panel.getByLabel('Attempt authentication using an SSH agent (Pageant, ssh-agent)')).not.toBeChecked();
   for (const box of await panel.locator('input[type="checkbox"]').all()) {
     const b = (await box.boundingBox())!;
