@@ -4,6 +4,7 @@ import { bitString, children, der, derInt, derOid, expectSeq, intOf, octets, oid
 import { evpBytesToKey, rawEncrypt } from './ciphers';
 import { type ParsedKeyFile, parseOrCorrupt } from './codec';
 import { CURVES, type EcdsaCurve, type PrivateKeyData, rsaFromParts } from './model';
+import { PBES1_MD2, PBES1_SCHEMES, type Pbes1Scheme, pbes1BlockSize, pbes1Decrypt } from './pbes1';
 import { KeyError, corrupt, needsPassphrase, wrongPassphrase } from './problems';
 import { type Armor, readArmor } from './text';
 import { SshWriter, bufToBig, modPow } from './wire';
@@ -164,11 +165,26 @@ interface Pbes2 {
   data: Buffer;
 }
 
-function readPbes2(body: Buffer): Pbes2 {
+/** An old PKCS#5 v1.5 / PKCS#12 password-based encryption (`openssl pkcs8 -topk8 -v1 ...`). */
+interface Pbes1 {
+  scheme: Pbes1Scheme;
+  salt: Buffer;
+  iterations: number;
+  data: Buffer;
+}
+
+function readPbes2(body: Buffer): Pbes2 | Pbes1 {
   const top = expectSeq(readTlv(body));
   const alg = expectSeq(top[0]);
-  if (oidOf(alg[0]) !== OID.pbes2) {
-    throw new KeyError('KEY_UNSUPPORTED_FORMAT', 'This encrypted PKCS#8 key uses an old encryption scheme (PBES1) that is not supported.', 'Re-encrypt it with: openssl pkcs8 -topk8 -v2 aes-256-cbc -in FILE -out new.pem', 'cipher');
+  const algOid = oidOf(alg[0]);
+  if (algOid !== OID.pbes2) {
+    const scheme = PBES1_SCHEMES[algOid];
+    if (scheme) {
+      const params = expectSeq(alg[1]);
+      return { scheme, salt: params[0]?.value ?? Buffer.alloc(0), iterations: Number(intOf(params[1])), data: top[1]?.value ?? Buffer.alloc(0) };
+    }
+    const what = PBES1_MD2.has(algOid) ? 'an MD2-based scheme (PBES1) that no current tool writes' : `an encryption scheme that is not supported (${algOid})`;
+    throw new KeyError('KEY_UNSUPPORTED_FORMAT', `This encrypted PKCS#8 key uses ${what}.`, 'Re-encrypt it with: openssl pkcs8 -topk8 -v2 aes-256-cbc -in FILE -out new.pem', 'cipher');
   }
   const params = expectSeq(alg[1]);
   const kdfSeq = expectSeq(params[0]);
@@ -207,11 +223,18 @@ export function parsePemPrivate(text: string, repairs: string[]): ParsedKeyFile 
     let encryption: KeyEncryption | null = null;
     let legacy: { node: string; keyLen: number; iv: Buffer } | null = null;
     let pbes2: Pbes2 | null = null;
+    let pbes1: Pbes1 | null = null;
     if (format === 'pem-pkcs8-encrypted') {
-      pbes2 = readPbes2(armor.body);
-      encryption = pbes2.kdf === 'pbkdf2'
-        ? { cipher: pbes2.cipher.name, kdf: `pbkdf2-${pbes2.prf}`, rounds: pbes2.iterations }
-        : { cipher: pbes2.cipher.name, kdf: 'scrypt', rounds: pbes2.scrypt!.N };
+      const read = readPbes2(armor.body);
+      if ('scheme' in read) {
+        pbes1 = read;
+        encryption = { cipher: `${read.scheme.cipher} (${read.scheme.name}, old PBES1)`, kdf: read.scheme.kdf, rounds: read.iterations };
+      } else {
+        pbes2 = read;
+        encryption = pbes2.kdf === 'pbkdf2'
+          ? { cipher: pbes2.cipher.name, kdf: `pbkdf2-${pbes2.prf}`, rounds: pbes2.iterations }
+          : { cipher: pbes2.cipher.name, kdf: 'scrypt', rounds: pbes2.scrypt!.N };
+      }
     } else if ((armor.headers.get('proc-type') ?? '').includes('ENCRYPTED')) {
       const dek = armor.headers.get('dek-info') ?? '';
       const [name, ivHex] = dek.split(',');
@@ -234,7 +257,21 @@ export function parsePemPrivate(text: string, repairs: string[]): ParsedKeyFile 
       problems: [],
       async open(passphrase: Buffer | null) {
         let plain = body;
-        if (encrypted) {
+        if (encrypted && pbes1) {
+          if (!passphrase || passphrase.length === 0) throw needsPassphrase(what);
+          const p = pbes1;
+          if (p.iterations < 1 || p.iterations > PBKDF2_MAX_ITERATIONS) throw new KeyError('KEY_UNSUPPORTED_FORMAT', `This key asks for ${p.iterations} key-derivation iterations, far more than any tool uses.`, 'Re-encrypt it with normal settings: openssl pkcs8 -topk8 -v2 aes-256-cbc -in FILE -out new.pem', 'kdf-cost');
+          const block = pbes1BlockSize(p.scheme);
+          if (p.data.length === 0 || (block > 0 && p.data.length % block !== 0)) throw corrupt('The encrypted part of this PEM key has a wrong length: it is damaged or cut short.', 'truncated');
+          const dec = pbes1Decrypt(p.scheme, passphrase, p.salt, p.iterations, p.data);
+          const unpadded = block > 0 ? unpad(dec, block) : dec;
+          if (!unpadded) throw wrongPassphrase(what, 'the decrypted data does not end the way it must');
+          if (!looksLikeDer(unpadded)) {
+            if (dec[0] !== 0x30) throw wrongPassphrase(what, 'the decrypted data is not a key');
+            throw corrupt('The PEM key decrypts, but what is inside is damaged.', 'malformed');
+          }
+          plain = unpadded;
+        } else if (encrypted) {
           if (!passphrase || passphrase.length === 0) throw needsPassphrase(what);
           let ciphertext: Buffer;
           let key: Buffer;
