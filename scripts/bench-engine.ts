@@ -20,9 +20,11 @@
  * figure is the engine's own time until its hostkey step ended (the sum of the input..hostkey
  * steps of a full run), and a second comparison covers the whole job:
  *
- * Listing: our diagnose() from nothing to OK (key login, SFTP session, home folder listed) versus
- * `sftp -b - -i KEY -P PORT u@HOST` running `ls` (OpenSSH connecting, logging in with the same
- * key, opening SFTP and listing the same folder, then exiting). Both against the same sshd, the
+ * Listing: our diagnose() from nothing to OK (key login, SFTP session, home folder listed, and the
+ * write test: a 4 KiB file created, written, read back, renamed, removed) versus
+ * `sftp -b - -i KEY -P PORT u@HOST` running `ls`, `put` of a 4 KiB file and `rm` (OpenSSH
+ * connecting, logging in with the same key, listing the same folder, uploading and removing, then
+ * exiting). The write test's SFTP requests and round trips are reported (pipelined: 2 round trips). Both against the same sshd, the
  * same known_hosts, medians of N alternating runs, ssh forced to the kex ssh2 uses
  * (curve25519-sha256) for the ratio; OpenSSH's default kex figure is printed as well.
  *
@@ -52,6 +54,8 @@ export interface EngineBenchResult {
   note: string;
   /** Connect, log in with a key, open SFTP and list the home folder: ours versus `sftp -b`. */
   listing: {
+    /** The write test inside our run: SFTP requests, round trips waited for, its step's median time. */
+    write: { requests: number; roundTrips: number; ms: number; ok: boolean };
     oursMs: number;
     opensshMs: number;
     opensshDefaultMs: number;
@@ -91,6 +95,9 @@ function timeSsh(host: string, port: number, knownHosts: string, extra: string[]
 }
 
 /** Milliseconds for `sftp -b -` to connect, log in with the key, list the home folder and exit. */
+/** The file `sftp -b` puts and removes after its `ls`, as big as the engine's write test (4096 bytes). */
+let putFile = '';
+
 function timeSftp(host: string, port: number, user: string, key: string, knownHosts: string, extra: string[] = []): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
@@ -107,7 +114,8 @@ function timeSftp(host: string, port: number, user: string, key: string, knownHo
       if (code !== 0 || !out.includes('bench-file-1')) reject(new Error(`sftp -b did not list the folder (exit ${code}): ${err.trim()}`));
       else resolve(ms);
     });
-    child.stdin.end('ls\n');
+    // Like the engine's healthy run: list the folder, then upload a 4 KiB file and remove it.
+    child.stdin.end(`ls\nput ${putFile} bench-put.tmp\nrm bench-put.tmp\n`);
   });
 }
 
@@ -117,6 +125,8 @@ export async function benchEngine(runs = 15): Promise<EngineBenchResult> {
   try {
     const key = await generateKey('ed25519', dir, 'bench_key');
     const account = await setupAccount({ name: 'sd4bench', password: randomUUID(), authorizedKeys: [key.publicKey], files: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`bench-file-${i}`, `${i}\n`])) });
+    putFile = path.join(dir, 'bench-put');
+    await fs.writeFile(putFile, Buffer.alloc(4096, 0x61));
     const knownHosts = path.join(dir, 'known_hosts');
     await fs.writeFile(knownHosts, server.hostKeys.map((k) => `[${server.host}]:${server.port} ${k.publicKey}`).join('\n') + '\n');
     const ours: number[] = [];
@@ -128,6 +138,9 @@ export async function benchEngine(runs = 15): Promise<EngineBenchResult> {
     const sftpSame: number[] = [];
     const sftpDefault: number[] = [];
     let entries = 0;
+    let writeRequests = 0;
+    let writeRoundTrips = 0;
+    const writeMs: number[] = [];
     /** One full run to OK; returns its total and the engine's time until the host key step ended. */
     const oursOnce = async () => {
       const t0 = process.hrtime.bigint();
@@ -135,6 +148,10 @@ export async function benchEngine(runs = 15): Promise<EngineBenchResult> {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       if (r.diagnosis.code !== 'OK') throw new Error(`engine ended with ${r.diagnosis.code}, not OK`);
       entries = r.facts.sftp?.entries ?? 0;
+      if (r.facts.write?.stage !== 'done') throw new Error('the engine did not do its write test');
+      writeRequests = r.facts.write.requests ?? 0;
+      writeRoundTrips = r.facts.write.roundTrips ?? 0;
+      writeMs.push(r.steps.find((s) => s.phase === 'write')?.ms ?? 0);
       const upToHostKey = r.steps.slice(0, r.steps.findIndex((s) => s.phase === 'hostkey') + 1).reduce((a, s) => a + s.ms, 0);
       return { ms, upToHostKey };
     };
@@ -162,6 +179,7 @@ export async function benchEngine(runs = 15): Promise<EngineBenchResult> {
     const ratio = oursMs / opensshToNewkeysMs;
     return {
       listing: {
+        write: { requests: writeRequests, roundTrips: writeRoundTrips, ms: Math.round(median(writeMs) * 10) / 10, ok: writeRoundTrips >= 1 && writeRoundTrips <= writeRequests && writeRoundTrips <= 2 },
         oursMs: Math.round(listOurs * 10) / 10,
         opensshMs: Math.round(listTheirs * 10) / 10,
         opensshDefaultMs: Math.round(median(sftpDefault) * 10) / 10,
@@ -169,7 +187,7 @@ export async function benchEngine(runs = 15): Promise<EngineBenchResult> {
         ratio: Math.round(listRatio * 100) / 100,
         budget: 1.5,
         ok: listRatio <= 1.5,
-        note: 'ratio = ours (in-process, connect to OK with the home folder listed, key login) / sftp -b with `ls` and the same kex (process start included)',
+        note: 'ratio = ours (in-process, connect to OK: key login, home folder listed, 4 KiB test file written, read back, renamed, removed) / sftp -b with `ls`, `put` of 4 KiB and `rm`, same kex (process start included)',
       },
       name: 'engine: healthy loopback sshd, transport (until the host key step) vs ssh to NEWKEYS',
       runs,
@@ -197,11 +215,12 @@ if (require.main === module) {
       console.log(`  ratio ${r.ratio} (budget ${r.budget}) ${r.ok ? 'OK' : 'TOO SLOW'}`);
       console.log(`  ${r.note}`);
       const l = r.listing;
-      console.log('engine: connect, key login, SFTP, list the home folder vs sftp -b (ls)');
+      console.log('engine: connect, key login, SFTP, list the home folder, write test vs sftp -b (ls, put, rm)');
+      console.log(`  write test: ${l.write.requests} SFTP requests in ${l.write.roundTrips} round trips, step ${l.write.ms} ms (median)`);
       console.log(`  ours ${l.oursMs} ms (${l.entries} entries); sftp -b same kex: ${l.opensshMs} ms; default kex: ${l.opensshDefaultMs} ms (medians of ${r.runs})`);
       console.log(`  ratio ${l.ratio} (budget ${l.budget}) ${l.ok ? 'OK' : 'TOO SLOW'}`);
       console.log(`  ${l.note}`);
-      process.exitCode = r.ok && l.ok ? 0 : 1;
+      process.exitCode = r.ok && l.ok && l.write.ok ? 0 : 1;
     },
     (err: unknown) => {
       console.error(`bench-engine failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -41,12 +41,20 @@ async function main(): Promise<number> {
     ok: engine.ok,
   });
   rows.push({
-    name: 'engine: healthy loopback sshd, connect + key login + list the home folder vs sftp -b (ls)',
+    name: 'engine: healthy loopback sshd, connect + key login + list + write test vs sftp -b (ls, put, rm)',
     ours: `${engine.listing.oursMs} ms`,
     reference: `${engine.listing.opensshMs} ms`,
     ratio: engine.listing.ratio.toFixed(2),
     budget: `<= ${engine.listing.budget}x`,
     ok: engine.listing.ok,
+  });
+  rows.push({
+    name: `engine: write test pipelined (${engine.listing.write.requests} SFTP requests; its step took ${engine.listing.write.ms} ms)`,
+    ours: `${engine.listing.write.roundTrips} round trips`,
+    reference: `${engine.listing.write.requests} requests`,
+    ratio: (engine.listing.write.roundTrips / Math.max(1, engine.listing.write.requests)).toFixed(2),
+    budget: 'round trips <= requests, <= 2',
+    ok: engine.listing.write.ok,
   });
   console.log('Keys (puttygen, ssh-keygen)...');
   for (const line of await runKeysBench({ log: () => undefined })) {
