@@ -43,7 +43,7 @@ const fixIds = (r: RunResult) => r.diagnosis.fixes.map((f) => f.id);
 
 describe('server words made safe', () => {
   it('control characters, direction overrides and invisible characters become visible; length is bounded', () => {
-    expect(visible('ok\x1b[31mred\x07\u202egnp.exe\u200b')).toBe('ok\\x1b[31mred\\x07\\u{202e}gnp.exe\\u{200b}');
+    expect(visible('ok\x1b[31mred\x07\u202egnp.exe\u200b')).toBe('ok\\x1b[31mred\\x07\\u202egnp.exe\\u200b');
     expect(visible('a'.repeat(5000)).length).toBeLessThanOrEqual(1001);
     expect(matchKnownText('x'.repeat(100_000))).toBeNull();
   });

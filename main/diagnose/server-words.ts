@@ -1,4 +1,5 @@
 import type { EvidenceItem, Facts } from '../../shared/types';
+import { visibleText } from '../../shared/visible';
 import { matchKnownText, type KnownMatch, type SaidWhere } from './server-texts';
 
 /**
@@ -15,18 +16,9 @@ export interface Said {
 const MAX_TEXT = 1000;
 const MAX_ITEMS = 12;
 
-/**
- * Makes server text safe to show: control characters (C0, DEL, C1), direction overrides and
- * invisible characters become visible escapes; at most `max` characters.
- */
+/** Server text made safe to show (shared/visible: controls, direction overrides, invisibles), at most `max` characters. */
 export function visible(text: string, max = MAX_TEXT): string {
-  const out = text
-    .slice(0, max * 2)
-    .replace(/\r\n/g, '\n')
-    // eslint-disable-next-line no-control-regex -- control characters are what this removes
-    .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
-    .replace(/[\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`)
-    .trim();
+  const out = visibleText(text.slice(0, max * 2).replace(/\r\n/g, '\n')).trim();
   return out.length > max ? `${out.slice(0, max)}…` : out;
 }
 
