@@ -207,6 +207,8 @@ export interface AuthAttempt {
   keyType?: string;
   /** What the server asked (keyboard-interactive prompt texts) or said; never an answer. */
   note?: string;
+  /** A second try of the password, corrected for this idea (the value is never recorded). */
+  variant?: 'pasted-characters' | 'caps-lock';
 }
 
 /** A proxy's part of the path (SOCKS5 or HTTP CONNECT), as the tcp phase of the first hop saw it. */
@@ -346,6 +348,8 @@ export interface Facts {
     lateBanner?: string;
     /** Names and instructions of the server's keyboard-interactive requests (PAM messages arrive here). */
     kbdTexts?: string[];
+    /** The one extra password try made to tell a typing or pasting slip apart, and its answer. */
+    secondLook?: { idea: 'pasted-characters' | 'caps-lock'; result: 'accepted' | 'refused' };
     /** Keyboard-interactive questions nobody answered (no one to ask, or cancelled). */
     unanswered?: string[];
     /** Keys a running agent holds (count only); null when no agent was used. */

@@ -19,6 +19,7 @@ export const ADMIN_ASKS: Record<DiagnosisCode, AdminAsk> = {
   INPUT_WHITESPACE: { userSide: true, ask: 'My settings had stray spaces in them. I am correcting that; please confirm the host name, port and user name I should use.' },
   INPUT_PORT_INVALID: { userSide: true, ask: 'The port number in my settings is not valid. Please tell me which port the SFTP service listens on.' },
   INPUT_HOST_EMPTY: { userSide: true, ask: 'My settings had no server name. Please send me the host name and port of the SFTP service.' },
+  INPUT_PASSWORD_CHARACTERS: { userSide: true, ask: 'My password had look-alike characters from copying it (or Caps Lock); corrected, it works. Nothing is needed on your side.' },
   DNS_NOT_FOUND: { userSide: false, ask: 'The host name does not resolve for me. Please confirm the exact name, and whether it only exists on an internal network or VPN.' },
   DNS_FAILED: { userSide: false, ask: 'Name lookup failed on my side. Please confirm the host name, and send me the IP address so I can try it directly.' },
   TCP_REFUSED: { userSide: false, ask: 'Nothing accepts connections on that port. Please check that the SSH/SFTP service is running and listening on this address and port, and that no firewall rejects it.' },

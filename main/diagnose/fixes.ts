@@ -30,6 +30,9 @@ import { FIX_TEXTS, fillTemplate } from './texts';
  * | use-scp                   | -                                                   | confirm   | form   | uses SCP instead of SFTP for this site |
  * | silence-login-script      | file ('~/.bashrc'...), guard (the line), shell ('bash'...) | confirm | server | guards the start-up file so it prints nothing in non-interactive sessions |
  * | ask-admin                 | topic (hostkey, algorithms, ssh2, authorized-keys, max-auth-tries, root-login, auth-methods, login-script, session, sftp, scp, folder-access) | safe | admin | a message to send to the server's administrator |
+ * | fix-pasted-password       | idea ('pasted-characters', 'caps-lock'), what      | safe      | form   | corrects the password in the form (shared/password-variants) |
+ * | use-user                  | user                                                | confirm   | form   | sets the user name the server asked for |
+ * | use-sftp                  | -                                                   | safe      | form   | switches an SCP site to SFTP |
  * | keepalive                 | seconds                                             | safe      | form   | sends a keepalive every N seconds for this site (main/repair) |
  * | use-remote-folder         | path (a folder where a test file could be created)   | safe      | form   | sets the site's remote (start) folder |
  */
@@ -57,6 +60,9 @@ export const FIX_CATALOG = {
   'silence-login-script': { risk: 'confirm', kind: 'server' },
   'ask-admin': { risk: 'safe', kind: 'admin' },
   keepalive: { risk: 'safe', kind: 'form' },
+  'fix-pasted-password': { risk: 'safe', kind: 'form' },
+  'use-user': { risk: 'confirm', kind: 'form' },
+  'use-sftp': { risk: 'safe', kind: 'form' },
   'use-remote-folder': { risk: 'safe', kind: 'form' },
 } as const satisfies Record<string, { risk: RiskLevel; kind: FixKind }>;
 

@@ -1,7 +1,7 @@
 import type { DiagnosisCode, Phase } from '../../shared/codes';
 import type { AuthAttempt, EvidenceItem, Facts, Fix, FixParam } from '../../shared/types';
 import { makeFix } from './fixes';
-import { candidatesEvidence, decideAccountRefused, decideHomeMissing, decideKnownAuthText, decideSessionWords, deniedCandidates } from './rules-words';
+import { candidatesEvidence, decideAccountRefused, decideHomeMissing, decideKnownAuthText, decidePasswordCorrected, decideSessionWords, deniedCandidates, secondLookEvidence } from './rules-words';
 import { SESSION_CAUSES, SHELL_GUARDS } from './texts';
 import { successCode, writeHoldSuccessEvidence } from './rules-write';
 
@@ -188,7 +188,7 @@ export function decideAuth(f: Facts): SessionVerdict | null {
     if (spaces.length) return { code: 'INPUT_WHITESPACE', phase: 'auth', evidence: [ev('Fields with spaces around them', spaces.join(', '), { highlight: true }), ...evidence], fixes: [makeFix('trim-whitespace', { fields: spaces })] };
     const ev2 = [ev('User name', input?.user ?? '', { mono: true }), ...evidence];
     if (given) ev2.push(ev('The key', 'was refused too', { highlight: true }));
-    ev2.push(...candidatesEvidence(deniedCandidates(f)));
+    ev2.push(...secondLookEvidence(f), ...candidatesEvidence(deniedCandidates(f)));
     if ((input?.user ?? '') === 'root') return { code: 'AUTH_ROOT_DENIED', phase: 'auth', evidence: ev2, fixes: [makeFix('ask-admin', { topic: 'root-login' })] };
     return { code: 'AUTH_PASSWORD_REJECTED', phase: 'auth', evidence: ev2, fixes: [makeFix('enter-password')] };
   }
@@ -285,6 +285,8 @@ export function decideSftp(f: Facts): SessionVerdict | null {
 export function decideSuccess(f: Facts, timings: { phase: Phase; ms: number }[], lastPhase: Phase = 'sftp'): SessionVerdict {
   const given = f.auth?.attempts.find((a) => a.source === 'given');
   if (given && (given.result === 'failure' || given.result === 'error') && f.auth?.success) return keyRejectedVerdict(f, given, true);
+  const corrected = decidePasswordCorrected(f);
+  if (corrected) return corrected;
   const home = decideHomeMissing(f);
   if (home) return home;
   const evidence: EvidenceItem[] = [];

@@ -1,3 +1,4 @@
+import { PASSWORD_IDEA_WORDS } from '../../shared/password-variants';
 import type { EvidenceItem, Facts, Fix } from '../../shared/types';
 import { makeFix } from './fixes';
 import type { SessionVerdict } from './rules-session';
@@ -120,11 +121,11 @@ export function decideSessionWords(f: Facts): SessionVerdict | null {
     if (code === 'SESSION_WRONG_USER') {
       const loginAs = k.known.groups[0] ?? '';
       if (loginAs && loginAs !== user) {
-        const fixes: Fix[] = [makeFix('ask-admin', { topic: 'session' })];
+        const fixes: Fix[] = [makeFix('use-user', { user: loginAs }), makeFix('ask-admin', { topic: 'session' })];
         return { code, phase: 'sftp', evidence: [ev('User to log in as', loginAs, { mono: true, highlight: true }), ...evidence], fixes, vars: { loginAs } };
       }
     }
-    if (code === 'SESSION_SFTP_ONLY' && s.stage === 'scp') return { code, phase: 'sftp', evidence, fixes: [makeFix('ask-admin', { topic: 'scp' })] };
+    if (code === 'SESSION_SFTP_ONLY' && s.stage === 'scp') return { code, phase: 'sftp', evidence, fixes: [makeFix('use-sftp'), makeFix('ask-admin', { topic: 'scp' })] };
     if (code === 'SESSION_FORCED_COMMAND') return { code, phase: 'sftp', evidence, fixes: [makeFix('ask-admin', { topic: 'session' })] };
   }
   // Text, and our plain command never ran: a forced command or restricted shell printed it, not a start-up file.
@@ -142,4 +143,18 @@ export function decideHomeMissing(f: Facts): SessionVerdict | null {
   const home = k.known.groups[0] ?? '';
   const evidence = [ev('Home folder set for the account', home, { mono: true, highlight: true }), ev('Why it cannot be used', k.known.groups[1] ?? '', { mono: true }), ev('Where sessions start instead', f.sftp?.path ?? '/', { mono: true }), ...wordsEvidence(words, k)];
   return { code: 'SFTP_HOME_MISSING', phase: 'sftp', evidence, fixes: [makeFix('ask-admin', { topic: 'home' })], vars: { home } };
+}
+
+/** What the one extra password try showed (evidence for a refusal). */
+export function secondLookEvidence(f: Facts): EvidenceItem[] {
+  const look = f.auth?.secondLook;
+  if (!look) return [];
+  return [ev('Second look', `tried the password once more with ${PASSWORD_IDEA_WORDS[look.idea]}: ${look.result === 'accepted' ? 'accepted' : 'refused too, so that is not the cause'} (one extra try only, to stay clear of lock-out limits)`, { highlight: look.result === 'accepted' })];
+}
+
+/** The password worked once corrected: the slip was in the typing or the pasting. */
+export function decidePasswordCorrected(f: Facts): SessionVerdict | null {
+  const look = f.auth?.secondLook;
+  if (!look || look.result !== 'accepted' || !f.auth?.success) return null;
+  return { code: 'INPUT_PASSWORD_CHARACTERS', phase: 'auth', evidence: [...secondLookEvidence(f), ev('User name', f.input?.user ?? '', { mono: true })], fixes: [makeFix('fix-pasted-password', { idea: look.idea, what: PASSWORD_IDEA_WORDS[look.idea] })] };
 }

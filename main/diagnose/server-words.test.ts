@@ -19,6 +19,9 @@ import { visible } from './server-words';
 const exec = promisify(execFile);
 const sshd = sshdAvailable();
 const PW = 'Pw-16-Correct-horse';
+/** A password with plain quotes, as set on the server; typed below as copied from a document. */
+const PASTED_PW = `It's a "plain" one - 16`;
+const PASTED_TYPED = `It\u2019s\u00a0a \u201cplain\u201d one \u2013 16`;
 let dir: string;
 let knownHosts: string;
 let key: GeneratedKey;
@@ -112,6 +115,8 @@ describe.skipIf(!sshd.ok)("the server's own words, from real servers", () => {
       setupAccount({ name: 'sd16cloud', password: PW, authorizedKeys: [cloudKey] }),
       setupAccount({ name: 'sd16git', password: PW, shell: '/usr/bin/git-shell' }),
       setupAccount({ name: 'sd16nologsh', password: PW, shell: '/usr/sbin/nologin' }),
+      setupAccount({ name: 'sd16paste', password: PASTED_PW }),
+      setupAccount({ name: 'sd16caps', password: 'Caps-Lock-Pw9' }),
     ]);
     await Promise.all([exec('chage', ['-E', '0', 'sd16exp']), exec('chage', ['-E', '0', 'sd16exppw']), exec('chage', ['-E', '0', 'sd16expP']), exec('usermod', ['-L', 'sd16lockL']), exec('faillock', ['--dir', `${dir}/faillock`, '--user', 'sd16locked', '--reset'])]);
     await fs.rm('/home/sd16nohome', { recursive: true, force: true });
@@ -196,20 +201,58 @@ describe.skipIf(!sshd.ok)("the server's own words, from real servers", () => {
     });
   });
 
-  describe('session texts', () => {
-    it('SESSION_WRONG_USER: a cloud image names the user to log in as (no start-up file fix)', async () => {
-      const r = await run(plain, { user: 'sd16cloud', privateKey: { path: key.path } });
-      expect(r.diagnosis.code).toBe('SESSION_WRONG_USER');
-      expect(r.diagnosis.nextStep).toContain('sd16ok');
-      expect(fixIds(r)).not.toContain('silence-login-script');
+  describe('a second look at a refused password (one extra try)', () => {
+    it('INPUT_PASSWORD_CHARACTERS: curly quotes, a non-breaking space and a long dash from a document; the fix corrects the form', async () => {
+      const r = await run(plain, { user: 'sd16paste', password: PASTED_TYPED });
+      expect(r.diagnosis.code).toBe('INPUT_PASSWORD_CHARACTERS');
+      expect(r.facts.auth?.attempts.filter((a) => a.method === 'password').map((a) => `${a.result}${a.variant ? `:${a.variant}` : ''}`)).toEqual(['failure', 'success:pasted-characters']);
+      expect(evidenceText(r)).toMatch(/Second look: tried the password once more with look-alike characters .* accepted/);
+      expect(JSON.stringify(r)).not.toContain(PASTED_PW);
+      expect(JSON.stringify(r)).not.toContain(PASTED_TYPED);
+      const { repairOnce } = await import('../repair/test-helpers');
+      const fixed = await repairOnce({ protocol: 'sftp', host: plain.host, port: plain.port, user: 'sd16paste', password: PASTED_TYPED, timeoutMs: 8000 }, knownHosts, 'fix-pasted-password', { confirmed: true });
+      expect(fixed.applied.changes.join(' ')).not.toContain(PASTED_PW);
+      expect(fixed.after?.diagnosis.code).toBe('OK');
+      expect(fixed.after?.facts.auth?.attempts.filter((a) => a.method === 'password').length).toBe(1);
     });
 
-    it('SESSION_SFTP_ONLY: an SCP site on a ForceCommand internal-sftp account; SFTP works', async () => {
-      const r = await run(plain, { user: 'sd16sftponly', password: PW, protocol: 'scp' });
+    it('Caps Lock: the swapped password is tried once and accepted', async () => {
+      const r = await run(plain, { user: 'sd16caps', password: 'cAPS-lOCK-pW9' });
+      expect(r.diagnosis.code).toBe('INPUT_PASSWORD_CHARACTERS');
+      expect(r.facts.auth?.secondLook).toEqual({ idea: 'caps-lock', result: 'accepted' });
+    });
+
+    it('a wrong password with curly quotes: one extra try only, refused too, and said so', async () => {
+      const before = (plain.log().match(/Failed password for sd16paste /g) ?? []).length;
+      const r = await run(plain, { user: 'sd16paste', password: `Wrong\u2019s one` });
+      expect(r.diagnosis.code).toBe('AUTH_PASSWORD_REJECTED');
+      expect(evidenceText(r)).toMatch(/Second look: .*refused too, so that is not the cause/);
+      expect((plain.log().match(/Failed password for sd16paste /g) ?? []).length - before).toBe(2);
+    });
+  });
+
+  describe('session texts', () => {
+    it('SESSION_WRONG_USER: a cloud image names the user to log in as (no start-up file fix); "log in as sd16ok" works', async () => {
+      const { repairOnce } = await import('../repair/test-helpers');
+      const fixed = await repairOnce({ protocol: 'sftp', host: plain.host, port: plain.port, user: 'sd16cloud', privateKey: { path: key.path }, timeoutMs: 8000 }, knownHosts, 'use-user', { confirmed: true });
+      const r = fixed.before;
+      expect(r.diagnosis.code).toBe('SESSION_WRONG_USER');
+      expect(r.diagnosis.nextStep).toContain('sd16ok');
+      expect(fixIds(r)).toEqual(['use-user', 'ask-admin']);
+      expect(evidenceText(r)).toContain('Please login as the user "sd16ok" rather than the user "sd16cloud".');
+      produced.add('cloud-init-login-as');
+      expect(fixed.after?.diagnosis.code).toBe('OK');
+    });
+
+    it('SESSION_SFTP_ONLY: an SCP site on a ForceCommand internal-sftp account; "use SFTP" works', async () => {
+      const { repairOnce } = await import('../repair/test-helpers');
+      const fixed = await repairOnce({ protocol: 'scp', host: plain.host, port: plain.port, user: 'sd16sftponly', password: PW, timeoutMs: 8000 }, knownHosts, 'use-sftp', { confirmed: true });
+      const r = fixed.before;
+      produced.add('openssh-sftp-only');
       expect(r.diagnosis.code).toBe('SESSION_SFTP_ONLY');
       expect(evidenceText(r)).toContain('This service allows sftp connections only.');
-      expect(fixIds(r)).not.toContain('silence-login-script');
-      expect((await run(plain, { user: 'sd16sftponly', password: PW })).diagnosis.code).toBe('OK');
+      expect(fixIds(r)).toEqual(['use-sftp', 'ask-admin']);
+      expect(fixed.after?.diagnosis.code).toBe('OK');
     });
 
     it('SESSION_FORCED_COMMAND: a ForceCommand that prints and exits is not login-script noise', async () => {

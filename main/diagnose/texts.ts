@@ -52,6 +52,11 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
     explanation: 'The host field is empty, so we do not know which server to contact.',
     nextStep: 'Type the server name or address you were given (for example sftp.example.com), then connect.',
   },
+  INPUT_PASSWORD_CHARACTERS: {
+    title: 'The password works once its look-alike characters are corrected',
+    explanation: 'The server refused the password as typed. We tried it once more with one correction (named in the evidence), and the server accepted it. The password was probably copied from a document, chat or e-mail that turned plain characters into look-alikes (curly quotes, non-breaking spaces, long dashes), or typed with Caps Lock on. We never show or store the password.',
+    nextStep: 'Let the fix correct the password in the form, and correct it wherever you keep it, so your other programs work too.',
+  },
   DNS_NOT_FOUND: {
     title: 'The server name {host} does not exist',
     explanation: 'We asked the name system (DNS) where {host} is, and it answered that no such name exists. Usually the name has a typo, a wrong ending, or was never set up. A name that was created very recently can also take a while to be known everywhere.',
@@ -399,6 +404,9 @@ export const FIX_TEXTS: Record<FixId, FixText> = {
   'silence-login-script': { label: 'Stop the start-up file from printing', description: 'Adds this line at the top of {file} so it prints only in interactive sessions: {guard}' },
   'ask-admin': { label: 'Ask the administrator', description: 'Copies a short message with the evidence, to send to the server\'s administrator.' },
   'use-remote-folder': { label: 'Use the folder {path}', description: 'A test file could be created in {path}. Sets it as this site\'s remote folder and checks again.' },
+  'fix-pasted-password': { label: 'Correct the password', description: 'Uses the password with {what} (the form only; the password is never shown).' },
+  'use-user': { label: 'Log in as {user}', description: 'Sets the user name to {user}, as the server asks, and checks again.' },
+  'use-sftp': { label: 'Use SFTP for this site', description: 'Switches this site from SCP to SFTP, the only service this account allows, and checks again.' },
   keepalive: { label: 'Keep the connection alive', description: 'Sends a small keepalive message every {seconds} seconds for this site, so idle connections are not cut by a firewall or router.' },
 };
 

@@ -4,6 +4,7 @@
  */
 import type { RepairInput } from '../../shared/api';
 import type { ConnectionRequest, Fix } from '../../shared/types';
+import { passwordVariant, PASSWORD_IDEAS, type PasswordIdea } from '../../shared/password-variants';
 import { list, num, str, withRequest } from './common';
 import { matchFingerprint } from './fingerprint';
 import { RepairError, type FixHandler, type PlanBody, type RepairApplied, type RepairContext, type SettingsPatch } from './types';
@@ -65,6 +66,27 @@ function trim(fix: Fix, request: ConnectionRequest): Change {
   return { request: withRequest(request, patch), settings, changes };
 }
 
+function fixPastedPassword(fix: Fix, request: ConnectionRequest): Change {
+  const idea = str(fix.params, 'idea');
+  if (!idea || !(PASSWORD_IDEAS as readonly string[]).includes(idea)) throw new RepairError('FAILED', 'This fix does not say what to correct in the password. Retype the password by hand, then connect again.');
+  const fixed = request.password ? passwordVariant(request.password, idea as PasswordIdea) : null;
+  if (fixed === null) return { request, settings: {}, changes: [] };
+  // The value of a secret is never shown; it goes to the next attempt only.
+  return { request: withRequest(request, { password: fixed }), settings: {}, changes: [idea === 'caps-lock' ? 'Password: upper and lower case swapped (Caps Lock)' : 'Password: look-alike characters replaced by plain ones'] };
+}
+
+function useUser(fix: Fix, request: ConnectionRequest): Change {
+  const user = str(fix.params, 'user');
+  if (!user || /[\s@:/]/.test(user) || user.length > 64) throw new RepairError('FAILED', 'This fix does not name a usable user name. Type the user name the server asked for, then connect again.');
+  if (user === request.user) return { request, settings: {}, changes: [] };
+  return { request: withRequest(request, { user }), settings: { user }, changes: [`User name: ${show(request.user)} → "${user}"`] };
+}
+
+function useSftp(_fix: Fix, request: ConnectionRequest): Change {
+  if (request.protocol === 'sftp') return { request, settings: {}, changes: [] };
+  return { request: withRequest(request, { protocol: 'sftp' }), settings: { protocol: 'sftp' }, changes: [`Protocol: ${request.protocol.toUpperCase()} → SFTP`] };
+}
+
 function usePort(fix: Fix, request: ConnectionRequest): Change {
   const port = num(fix.params, 'port');
   if (port === undefined || port < 1 || port > 65535) throw new RepairError('FAILED', 'This fix does not name a valid port. Type the port your provider gave you (often 22), then connect again.');
@@ -109,6 +131,9 @@ function planFor(make: (fix: Fix, r: ConnectionRequest) => Change): FixHandler {
 export const formFixes: Record<string, FixHandler> = {
   'split-host-field': planFor(splitHost),
   'trim-whitespace': planFor(trim),
+  'fix-pasted-password': planFor(fixPastedPassword),
+  'use-user': planFor(useUser),
+  'use-sftp': planFor(useSftp),
   'use-port': planFor(usePort),
   'use-dns-suggestion': planFor(useHost),
   'increase-timeout': planFor(longerTimeout),

@@ -25,6 +25,16 @@ describe('form fixes', () => {
     expect(onlyUser).toMatchObject({ ok: true, values: { user: 'bob', password: ' pw ' } });
   });
 
+  it('fix-pasted-password, use-user and use-sftp: the same corrections as main/repair, the password never printed', () => {
+    const v = { ...emptyForm(), host: 'h', user: 'root', password: 'It\u2019s\u00a0\u201czq\u201d', protocol: 'scp' as const };
+    const pw = applyFormFix(v, fix('fix-pasted-password', { idea: 'pasted-characters' }));
+    expect(pw).toMatchObject({ ok: true, values: { password: 'It\'s "zq"' } });
+    expect(pw.ok && pw.changes.join(' ')).not.toMatch(/zq/);
+    expect(applyFormFix({ ...v, password: 'pASSWORD1' }, fix('fix-pasted-password', { idea: 'caps-lock' }))).toMatchObject({ ok: true, values: { password: 'Password1' } });
+    expect(applyFormFix(v, fix('use-user', { user: 'ubuntu' }))).toMatchObject({ ok: true, values: { user: 'ubuntu' } });
+    expect(applyFormFix(v, fix('use-sftp'))).toMatchObject({ ok: true, values: { protocol: 'sftp' } });
+  });
+
   it('use-port and use-dns-suggestion change exactly that field', () => {
     const v = { ...emptyForm(), host: 'fiels.example.com' };
     expect(applyFormFix(v, fix('use-port', { port: 2222 }))).toMatchObject({ ok: true, values: { port: '2222', host: 'fiels.example.com' } });

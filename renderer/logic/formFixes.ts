@@ -3,6 +3,7 @@
  * Parameters are read from fix.params by the field they change (host, port, user, protocol,
  * startPath; trim-whitespace takes `fields`). Pure.
  */
+import { passwordVariant, PASSWORD_IDEAS, type PasswordIdea } from '../../shared/password-variants';
 import type { Fix, FixParam, Protocol } from '../../shared/types';
 import { splitHostInput } from './hostInput';
 import { type FormValues, withPort, withProtocol } from './form';
@@ -59,7 +60,17 @@ export function applyFormFix(values: FormValues, fix: Fix): FormFixOutcome {
     return null;
   };
 
-  if (fix.id === 'trim-whitespace') {
+  if (fix.id === 'fix-pasted-password') {
+    const idea = str(params['idea']);
+    const fixed = idea && (PASSWORD_IDEAS as readonly string[]).includes(idea) ? passwordVariant(v.password, idea as PasswordIdea) : null;
+    if (fixed !== null) {
+      // Never show a password, not even corrected.
+      changes.push(idea === 'caps-lock' ? 'Password: upper and lower case swapped (Caps Lock)' : 'Password: look-alike characters replaced by plain ones');
+      v = { ...v, password: fixed };
+    }
+  } else if (fix.id === 'use-sftp') {
+    setProtocol('sftp');
+  } else if (fix.id === 'trim-whitespace') {
     const raw = params['fields'];
     const fields = (Array.isArray(raw) ? raw : TRIMMABLE).filter((f): f is Trimmable => (TRIMMABLE as readonly string[]).includes(f));
     for (const f of fields) {

@@ -52,7 +52,7 @@ export function describeParams(params: Record<string, FixParam> | undefined): { 
 }
 
 /** Form fixes the window applies itself (they only change fields it shows); the rest go to main/repair. */
-const WINDOW_FORM_FIXES = new Set(['split-host-field', 'trim-whitespace', 'use-port', 'use-dns-suggestion']);
+const WINDOW_FORM_FIXES = new Set(['split-host-field', 'trim-whitespace', 'use-port', 'use-dns-suggestion', 'fix-pasted-password', 'use-user', 'use-sftp']);
 
 /** Whether this window applies the fix itself, without the repair service. */
 export function canApplyInWindow(fix: Fix): boolean {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AnyAuthMethod, KeyboardInteractiveCallback, Prompt } from 'ssh2';
 import type { AuthAttempt, Facts, PromptRequest } from '../../../shared/types';
+import { passwordIdeas, passwordVariant, type PasswordIdea } from '../../../shared/password-variants';
 import { Secret } from '../../common/secret';
 import { agentSocket, listAgentKeys, type AgentKey } from '../agent';
 import type { PhaseModule, PhaseOutcome, RunContext } from '../context';
@@ -92,6 +93,13 @@ export const authPhase: PhaseModule = {
     let newPassword: Secret | null = null;
     let newPasswordAsked = false;
     let partialSeen = false;
+    /** The one second look at the password (look-alike characters, Caps Lock), at most one extra try. */
+    let variant: { idea: PasswordIdea; value: Secret } | null = null;
+    if (password) {
+      const idea = passwordIdeas(password.reveal())[0];
+      const value = idea ? passwordVariant(password.reveal(), idea) : null;
+      if (idea && value !== null) variant = { idea, value: new Secret(value) };
+    }
 
     const start = (record: AuthAttempt) => {
       current = { record, failuresBefore: transport.authFailures };
@@ -159,6 +167,16 @@ export const authPhase: PhaseModule = {
         ctx.progress('Trying the password');
         start({ method: 'password', result: 'error' });
         return { type: 'password', username, password: password.reveal() };
+      }
+      // A second look, once: the password refused exactly once in this run and the server said
+      // nothing about the account. Two refusals in all stay below the usual lock-out limits
+      // (pam_faillock locks at 3 by default, OpenSSH's MaxAuthTries is 6).
+      const refusedPasswords = auth.attempts.filter((a) => (a.method === 'password' || a.method === 'keyboard-interactive') && a.result === 'failure').length;
+      if (variant && allowed.has('password') && !auth.secondLook && refusedPasswords === 1 && transport.authFailures <= 3 && transport.kbdTexts.length === 0 && !transport.lateBanner) {
+        auth.secondLook = { idea: variant.idea, result: 'refused' };
+        ctx.progress('Trying the password once more, corrected');
+        start({ method: 'password', result: 'error', variant: variant.idea });
+        return { type: 'password', username, password: variant.value.reveal() };
       }
       return false;
     };
@@ -292,6 +310,7 @@ export const authPhase: PhaseModule = {
       auth.disconnectBy = 'server';
     }
     if (outcome === 'success' && newPassword && auth.expired) auth.passwordChanged = true;
+    if (auth.secondLook && auth.attempts.some((a) => a.variant && a.result === 'success')) auth.secondLook.result = 'accepted';
     // The login worked, but the server announced an expired password: the session will refuse to start.
     if (outcome === 'success' && !auth.expired && auth.banner && EXPIRED_TEXT.test(auth.banner)) auth.expired = 'session';
     auth.success = outcome === 'success';
