@@ -51,7 +51,8 @@ Options:
   --anonymise             In the bundle, replace host names, addresses and user names
   -h, --help              Show this help
 
-On a terminal, questions of the server (a one-time code, a new password for an expired
+On a terminal, the password is asked (without echo) when neither a password nor a key was
+given and no ssh-agent runs, and an empty user name is asked for. Questions of the server (a one-time code, a new password for an expired
 one) and a key's passphrase are asked without showing what you type; with --json they
 are not asked and the diagnosis says what was needed.
 
@@ -331,7 +332,7 @@ async function keyInspectionOf(request: ConnectionRequest) {
 }
 
 /** Reads one line from the terminal without echoing it (echo: true shows it, for a visible question). */
-function readHidden(io: CliIO, echo: boolean): Promise<string | null> {
+function readHidden(io: CliIO, echo: boolean, question = ''): Promise<string | null> {
   return new Promise((resolve) => {
     const stdin = io.stdin as NodeJS.ReadStream;
     const raw = typeof stdin.setRawMode === 'function' && stdin.isTTY;
@@ -354,7 +355,9 @@ function readHidden(io: CliIO, echo: boolean): Promise<string | null> {
         }
       }
     };
+    // Echo goes off before the question shows, so an answer typed at once is never shown.
     if (raw) stdin.setRawMode(true);
+    if (question) io.stderr.write(question);
     stdin.on('data', onData);
     stdin.resume();
   });
@@ -366,12 +369,35 @@ async function askSecret(io: CliIO, p: Extract<PromptRequest, { kind: 'secret' }
   io.stderr.write(`\n${visibleText(p.title)}${p.instructions ? `\n${visibleText(p.instructions)}` : ''}\n`);
   const out: string[] = [];
   for (const q of p.prompts) {
-    io.stderr.write(`${visibleLine(q.text.trim().replace(/:$/, ''))}: `);
-    const a = await readHidden(io, q.echo);
+    const a = await readHidden(io, q.echo, `${visibleLine(q.text.trim().replace(/:$/, ''))}: `);
     if (a === null) return null;
     out.push(a);
   }
   return out;
+}
+
+/**
+ * Like OpenSSH's sftp: on a terminal, when neither a password nor a key was given (and no
+ * ssh-agent could offer one), ask for the password without echo instead of ending with
+ * AUTH_NO_CREDENTIALS. An empty user name is said out loud first (and asked for on a terminal).
+ * Returns false when the user cancelled (Ctrl-C / Ctrl-D at the question).
+ */
+export async function askLoginOnTerminal(request: ConnectionRequest, io: CliIO, interactive: boolean, json: boolean): Promise<boolean> {
+  const where = `${visibleLine(request.host.trim())}${request.port !== undefined && String(request.port) !== '22' ? `:${visibleLine(String(request.port))}` : ''}`;
+  if (request.user.trim() === '') {
+    if (!json) io.stderr.write(`The user name is empty: give it in TARGET (user@${where}) or with --user.\n`);
+    if (interactive) {
+      const name = await readHidden(io, true, `User name for ${where}: `);
+      if (name === null) return false;
+      request.user = name.trim();
+    }
+  }
+  const agent = request.useAgent !== false && !request.identitiesOnly && !!io.env.SSH_AUTH_SOCK;
+  if (!interactive || request.password !== undefined || request.privateKey || request.siteId !== undefined || agent) return true;
+  const pw = await readHidden(io, false, `${visibleLine(request.user)}@${where}'s password (not shown as you type): `);
+  if (pw === null) return false;
+  if (pw !== '') request.password = pw;
+  return true;
 }
 
 export const diagnoseCommand: CliCommand = {
@@ -386,6 +412,7 @@ export const diagnoseCommand: CliCommand = {
     const answers: string[] = [];
     const interactive = !json && !!io.stdin.isTTY && !!io.stderr.isTTY && !argv.includes('--password-stdin');
     const tty = !json && !!io.stdout.isTTY;
+    if (!(await askLoginOnTerminal(request, io, interactive, json))) return EXIT_PROBLEM;
     let spinnerTimer: NodeJS.Timeout | undefined;
     let running: Extract<RunEvent, { type: 'phase' }> | null = null;
     let lastSection: string | null = null;
