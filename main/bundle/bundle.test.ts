@@ -215,3 +215,20 @@ describe('hostile sizes', () => {
     expect(elapsed).toBeLessThan(15_000);
   });
 });
+
+describe('a run through a path', () => {
+  it('anonymises the jump host, its user and the proxy, and the report still validates', async () => {
+    const input = sampleInput();
+    const r = input.rounds[0]!.result;
+    r.request = { ...r.request, jumpHosts: ['opsjump@gw-secret.corp.invalid:2222'], proxy: 'socks5://proxyme@proxy-secret.corp.invalid:1080' };
+    r.facts.proxy = { type: 'socks5', host: 'proxy-secret.corp.invalid', port: 1080, target: 'gw-secret.corp.invalid:2222', stage: 'done', authUsed: true, socksReply: 0 };
+    r.facts.path = { hops: [{ index: 0, host: 'gw-secret.corp.invalid', port: 2222, user: 'opsjump', status: 'failed', code: 'AUTH_PASSWORD_REJECTED', title: 'The password was refused', evidence: [{ label: 'Server', value: 'gw-secret.corp.invalid:2222' }] }], failedHop: 0 };
+    r.steps = [...r.steps, { phase: 'auth', hop: 0, status: 'fail', ms: 5, detail: 'opsjump@gw-secret.corp.invalid refused' }];
+    const { files } = await buildBundle(input, { anonymise: true });
+    const all = files.map((f) => f.text).join('\n');
+    expect(all).not.toMatch(/gw-secret|proxy-secret|opsjump|proxyme/);
+    const report = JSON.parse(files.find((f) => f.name === 'report.json')!.text);
+    expect(ReportSchema.safeParse(report).success).toBe(true);
+    expect(report.rounds[0].steps.some((s: { hop?: number }) => s.hop === 0)).toBe(true);
+  });
+});

@@ -127,6 +127,14 @@ function prepareAnonymiser(input: BundleInput, parts: Parts): Anonymiser {
     a.addUser(result.facts.input?.user);
     a.addUser(result.request.user);
     for (const s of result.facts.dns?.suggestions ?? []) a.addHost(s);
+    // The path: jump hosts (and their users) and the proxy are names of the scenario too.
+    for (const h of result.facts.path?.hops ?? []) {
+      a.addHost(h.host);
+      a.addUser(h.user);
+    }
+    if (result.facts.proxy) a.addHost(result.facts.proxy.host);
+    for (const j of result.request.jumpHosts ?? []) a.addHostField(j);
+    if (result.request.proxy) a.addHostField(result.request.proxy.replace(/^[a-z0-9]+:\/\//i, ''));
   }
   for (const l of input.knownHostsLines ?? []) {
     const fields = l.text.trim().split(/\s+/);
