@@ -149,7 +149,7 @@ export class Transport {
     this.tapProtocol();
     // A socket that came through a proxy handshake may be paused with bytes put back (the server's
     // first bytes, read along with the proxy's answer): let them flow to the listeners above.
-    socket.resume();
+    if (socket.isPaused()) socket.resume();
   }
 
   /**
