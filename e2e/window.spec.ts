@@ -281,3 +281,25 @@ test('a timeout keeps its progress through the port scan; the red marker sits on
     await Promise.all([trap.stop(), s2222.stop()]);
   }
 });
+
+test('the log reads like an admin tool: levels, clock times, a filter, copy and save', async ({ appPage }) => {
+  await appPage.setViewportSize(SIZES[0]);
+  await appPage.reload();
+  await appPage.getByRole('treeitem', { name: 'Web server' }).dblclick();
+  await expect(appPage.getByTestId('result-card')).toHaveAttribute('data-code', 'OK');
+  await appPage.locator('details.log-view > summary').click();
+  const log = appPage.getByTestId('log');
+  // Normal: what the engine did, with clock times; no raw ssh2 lines.
+  await expect(log.locator('.log-line').first()).toContainText(/^\d\d:\d\d:\d\d\.\d{3} engine /);
+  await expect(log.locator('.log-ssh')).toHaveCount(0);
+  await appPage.getByLabel('Logging level').selectOption('debug');
+  expect(await log.locator('.log-ssh').count()).toBeGreaterThan(0);
+  await expectAxeClean(appPage, 'log at the Debug level');
+  await appPage.getByLabel('Show only lines with').fill('SHA256');
+  const shown = await log.locator('.log-line').allTextContents();
+  expect(shown.length).toBeGreaterThan(0);
+  for (const line of shown) expect(line.toLowerCase()).toContain('sha256');
+  const [file] = await Promise.all([appPage.waitForEvent('download'), appPage.getByRole('button', { name: 'Save log…' }).click()]);
+  const saved = await readFile((await file.path())!, 'utf8');
+  expect(saved.trimEnd().split('\n').filter((l) => /^\d\d:\d\d/.test(l))).toHaveLength(shown.length);
+});
