@@ -4,6 +4,7 @@
  * IPC and the `sftp-doctor ui` WebSocket) carry exactly these, through one handler table.
  */
 import type { CheckEvent, CheckSelection, CheckStarted } from './check';
+import type { FixId, FixKind, RiskLevel } from './fixes';
 import type { KeyInspection, KeyTargetFormat } from './keys';
 import type { ImportPreview, ImportSource, Site, SiteDraft, SiteSettings } from './sites';
 import type { AppInfo, ConnectionRequest, PromptAnswer, PromptRequest, RunEvent } from './types';
@@ -67,22 +68,20 @@ export interface RepairInput {
 
 /** A fix's dry run: exactly what applying it would change. */
 export interface RepairPlan {
-  fixId: string;
+  fixId: FixId;
   label: string;
-  risk: 'safe' | 'confirm' | 'dangerous';
-  kind: 'form' | 'local' | 'server' | 'admin';
+  risk: RiskLevel;
+  kind: FixKind;
   /** Each change, concretely (file and line, remote path and mode, form field and value). */
   changes: string[];
   /** What the user must give before it can be applied. */
   needs: ('confirmation' | 'fingerprint' | 'new-password' | 'folder' | 'password')[];
   /** What the user should weigh before agreeing (security risks, what cannot be undone). */
   notes?: string[];
-  /** For fixes only an administrator can make: a ready-to-send message. */
-  adminMessage?: string;
 }
 
 export interface RepairOutcome {
-  fixId: string;
+  fixId: FixId;
   applied: boolean;
   /** What was changed, in plain words. */
   changes: string[];
@@ -92,7 +91,6 @@ export interface RepairOutcome {
   settings?: Partial<SiteSettings>;
   /** The run that re-checks the connection after the fix (its events stream as usual); null if none. */
   runId: string | null;
-  adminMessage?: string;
   /** One sentence for the user. */
   message: string;
 }

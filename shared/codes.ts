@@ -1,6 +1,6 @@
 /**
  * The single list of phases and diagnosis codes, shared by the engine, the CLI and the UI.
- * Adding a code here forces (at compile time) a text for it in main/diagnose/texts.ts.
+ * Adding a code here forces (at compile time) its texts in shared/texts/en.ts (TEXTS, ADMIN_ASKS).
  */
 
 export const PHASES = ['input', 'dns', 'tcp', 'banner', 'kex', 'hostkey', 'auth', 'sftp', 'write', 'hold', 'speed'] as const;

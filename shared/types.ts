@@ -3,7 +3,9 @@
  * Types only: nothing here runs. Secrets appear ONLY in ConnectionRequest (input);
  * nothing the engine emits (events, diagnosis, evidence) has a field that can hold one.
  */
+import type { Action } from './actions';
 import type { DiagnosisCode, Phase, PhaseStatus } from './codes';
+import type { Fix } from './fixes';
 
 export type Protocol = 'sftp' | 'scp';
 
@@ -118,19 +120,8 @@ export interface RequestSummary {
   keepaliveSeconds?: number;
 }
 
-export type RiskLevel = 'safe' | 'confirm' | 'dangerous';
-export type FixKind = 'form' | 'local' | 'server' | 'admin';
-export type FixParam = string | number | boolean | string[];
-
-/** A repair the user can apply. Data only: main/repair/ knows how to carry it out. */
-export interface Fix {
-  id: string;
-  label: string;
-  description: string;
-  risk: RiskLevel;
-  kind: FixKind;
-  params?: Record<string, FixParam>;
-}
+export type { Fix, FixId, FixKind, RiskLevel } from './fixes';
+export type { Action } from './actions';
 
 /** One line of evidence as the user sees it. */
 export interface EvidenceItem {
@@ -250,8 +241,9 @@ export interface HopFacts {
   explanation?: string;
   nextStep?: string;
   evidence?: EvidenceItem[];
-  /** The jump host's own fixes (they apply to the jump host). */
+  /** The jump host's own fixes (they apply to the jump host), and its actions (the admin message). */
   fixes?: Fix[];
+  actions?: Action[];
   /** Server software and host key seen on this hop. */
   software?: string;
   hostKey?: string;
@@ -512,7 +504,10 @@ export interface Diagnosis {
   /** What to do next. */
   nextStep: string;
   evidence: EvidenceItem[];
+  /** Changes SFTP Doctor can make and re-check (shared/fixes.ts). */
   fixes: Fix[];
+  /** What else to do that is not a repair: ask the admin, type the password... (shared/actions.ts). */
+  actions: Action[];
 }
 
 /** A step as summarised in the result. */

@@ -5,7 +5,7 @@
 import { PHASE_LABELS } from '../../shared/codes';
 import { visibleText } from '../../shared/visible';
 import type { Facts, RunEvent, RunResult } from '../../shared/types';
-import { ADMIN_ASKS } from './admin-texts';
+import { ADMIN_ASKS } from '../../shared/texts/index';
 import { mapStrings } from './anonymise';
 import { REPORT_SCHEMA_VERSION, KeyReportSchema, type Report } from './schema';
 import type { BundleInput } from './types';

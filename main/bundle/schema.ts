@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { DIAGNOSIS_CODES, PHASES, PHASE_STATUSES } from '../../shared/codes';
+import { ActionSchema } from '../../shared/actions';
+import { FixSchema } from '../../shared/fixes';
 import { KEY_FORMATS } from '../../shared/keys';
 import type { KeyInspection } from '../../shared/keys';
 import type { Diagnosis, Facts, RequestSummary, StepSummary } from '../../shared/types';
@@ -39,15 +41,6 @@ export const RequestSummarySchema = z.object({
   keepaliveSeconds: z.number().optional(),
 });
 
-const FixSchema = z.object({
-  id: str,
-  label: str,
-  description: str,
-  risk: z.enum(['safe', 'confirm', 'dangerous']),
-  kind: z.enum(['form', 'local', 'server', 'admin']),
-  params: z.record(str, z.union([str, z.number(), z.boolean(), strList])).optional(),
-});
-
 export const DiagnosisSchema = z.object({
   code: z.enum(DIAGNOSIS_CODES),
   ok: z.boolean(),
@@ -57,6 +50,7 @@ export const DiagnosisSchema = z.object({
   nextStep: str,
   evidence: z.array(z.object({ label: str, value: str, mono: z.boolean().optional(), highlight: z.boolean().optional() })),
   fixes: z.array(FixSchema),
+  actions: z.array(ActionSchema),
 });
 
 export const StepSchema = z.object({ phase: z.enum(PHASES), hop: z.number().int().nonnegative().optional(), status: z.enum(PHASE_STATUSES), ms: z.number(), detail: str });
@@ -101,6 +95,7 @@ export const FactsSchema = z.object({
           nextStep: str.optional(),
           evidence: z.array(EvidenceSchema).optional(),
           fixes: z.array(FixSchema).optional(),
+          actions: z.array(ActionSchema).optional(),
           software: str.optional(),
           hostKey: str.optional(),
         }),

@@ -3,6 +3,8 @@
  * Shaped like what the engine emits: a key-exchange mismatch on the first round, then a
  * successful round after a fix, with a hostile banner and IPv4/IPv6 addresses in the facts.
  */
+import { askAdmin } from '../../shared/actions';
+import { makeFix } from '../../shared/fixes';
 import type { KeyInspection } from '../../shared/keys';
 import type { RunEvent, RunResult } from '../../shared/types';
 import { Secret } from '../common/secret';
@@ -59,7 +61,7 @@ function result(runId: string, ok: boolean): RunResult {
       timeoutMs: 10000,
     },
     diagnosis: ok
-      ? { code: 'OK', ok: true, phase: 'sftp', title: 'Connected: SFTP works', explanation: `Logged in to ${host} as ${user} and listed the home folder.`, nextStep: 'Nothing to do: save the site.', evidence: [], fixes: [] }
+      ? { code: 'OK', ok: true, phase: 'sftp', title: 'Connected: SFTP works', explanation: `Logged in to ${host} as ${user} and listed the home folder.`, nextStep: 'Nothing to do: save the site.', evidence: [], fixes: [], actions: [] }
       : {
           code: 'KEX_NO_COMMON_ALGORITHM',
           ok: false,
@@ -71,7 +73,8 @@ function result(runId: string, ok: boolean): RunResult {
             { label: 'Server offers', value: 'diffie-hellman-group14-sha1', mono: true, highlight: true },
             { label: 'Server greeting', value: SAMPLE.hostileBanner, mono: true },
           ],
-          fixes: [{ id: 'allow-legacy-kex', label: 'Allow diffie-hellman-group14-sha1 for this site', description: 'Only for this site.', risk: 'confirm', kind: 'form' }],
+          fixes: [makeFix('allow-legacy-algorithms', { algorithms: ['diffie-hellman-group14-sha1'], categories: ['kex'] })],
+          actions: [askAdmin('algorithms')],
         },
     steps: [
       { phase: 'input', status: 'ok', ms: 1, detail: `${user}@${host}:2222` },

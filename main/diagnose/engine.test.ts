@@ -72,7 +72,8 @@ describe.skipIf(!sshd.ok)('a real OpenSSH server', () => {
     expect(d.evidence.map((e) => e.value)).toContain(served.sha256);
     expect(result.facts.auth?.methods).toEqual(expect.arrayContaining(['publickey', 'password']));
     expect(d.fixes.map((f) => f.id)).toEqual(['trust-host-key', 'connect-once']);
-    expect(d.fixes[0]?.params?.sha256).toBe(served.sha256);
+    const trust = d.fixes.find((f) => f.id === 'trust-host-key');
+    expect(trust?.id === 'trust-host-key' && trust.params.sha256).toBe(served.sha256);
     expect(JSON.stringify(events)).not.toContain('Sup3r-Secret-Pw');
     expect(JSON.stringify(result)).not.toContain('Sup3r-Secret-Pw');
     // sshd itself saw no password attempt: only the key exchange and the "none" request.
@@ -181,7 +182,8 @@ describe.skipIf(!sshd.ok)('a real OpenSSH server', () => {
       expect(result.diagnosis.code).toBe('PROTOCOL_FTP');
       expect(result.totalMs).toBeLessThan(1000);
       expect(result.facts.banner?.firstBytes).toMatch(/^220 /);
-      expect(result.diagnosis.fixes.map((f) => f.id)).toEqual(['use-port', 'switch-protocol']);
+      expect(result.diagnosis.fixes.map((f) => f.id)).toEqual(['use-port']);
+      expect(result.diagnosis.actions).toMatchObject([{ type: 'other-program', protocol: 'FTP' }]);
       expect(result.diagnosis.fixes[0]?.params).toEqual({ port: 22 });
       expect(result.diagnosis.evidence.some((e) => e.value.includes('Port 21 normally belongs to another protocol'))).toBe(true);
     } finally {
@@ -198,11 +200,12 @@ describe.skipIf(!sshd.ok)('a real OpenSSH server', () => {
         expect(d.code).toBe('KEX_NO_COMMON_ALGORITHM');
         expect(result.facts.kex?.mismatch).toMatchObject({ category: 'kex', server: ['diffie-hellman-group1-sha1'], legacyCandidates: ['diffie-hellman-group1-sha1'] });
         expect(result.facts.kex?.mismatch?.client).toContain('curve25519-sha256');
-        const fix = d.fixes.find((f) => f.id === 'allow-legacy-algorithms')!;
-        expect(fix.params?.algorithms).toEqual(['diffie-hellman-group1-sha1']);
+        const fix = d.fixes.find((f) => f.id === 'allow-legacy-algorithms');
+        if (fix?.id !== 'allow-legacy-algorithms') throw new Error('no legacy fix offered');
+        expect(fix.params.algorithms).toEqual(['diffie-hellman-group1-sha1']);
         expect(fix.description).toContain('diffie-hellman-group1-sha1');
         // Applying the fix's parameters gets through the key exchange.
-        const again = await run({ host: legacy.host, port: legacy.port, legacyAlgorithms: fix.params!.algorithms as string[] });
+        const again = await run({ host: legacy.host, port: legacy.port, legacyAlgorithms: fix.params.algorithms });
         expect(again.result.diagnosis.code).toBe('HOSTKEY_UNKNOWN');
         expect(again.result.steps.find((s) => s.phase === 'kex')?.status).toBe('warn');
       } finally {

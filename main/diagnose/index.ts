@@ -15,14 +15,14 @@ import { tcpPhase } from './phases/tcp';
 import { holdPhase } from './phases/hold';
 import { writePhase } from './phases/write';
 import { speedPhase } from './phases/speed';
-import { diagnoseFacts, type RunEnd } from './rules';
+import { diagnoseFacts, type RunEnd } from './rules/index';
 
 export type { DiagnoseOptions } from './options';
 // Helpers front ends share with the engine (the form's live checks, the CLI's TARGET and --trust-host-key).
 export { checkInput, parseHostField, parsePort } from './phases/input';
 export { fingerprintMatches, describeHostKey } from './phases/hostkey';
-export { FIX_CATALOG, FIX_IDS, makeFix, type FixId } from './fixes';
-export { TEXTS, FIX_TEXTS } from './texts';
+export { FIX_META, FIX_IDS, makeFix, type FixId } from '../../shared/fixes';
+export { TEXTS, FIX_TEXTS } from '../../shared/texts/index';
 export { clientAlgorithms, ssh2AlgorithmOption } from './algorithms';
 
 /**
@@ -218,7 +218,7 @@ export async function diagnose(request: ConnectionRequest, options: DiagnoseOpti
       const hopFactsOut = facts.path!.hops[i]!;
       if (stopped || abort.signal.aborted) {
         const d = diagnoseFacts(hopFacts, { stoppedAt: end.stoppedAt ?? end.lastPhase, lastPhase: end.lastPhase });
-        Object.assign(hopFactsOut, { status: 'failed', code: d.code, phase: d.phase, title: d.title, explanation: d.explanation, nextStep: d.nextStep, evidence: d.evidence, fixes: d.fixes });
+        Object.assign(hopFactsOut, { status: 'failed', code: d.code, phase: d.phase, title: d.title, explanation: d.explanation, nextStep: d.nextStep, evidence: d.evidence, fixes: d.fixes, actions: d.actions });
         facts.path!.failedHop = i;
         if (hopFacts.proxy) facts.proxy = hopFacts.proxy;
         if (hopFacts.forward) facts.forward = hopFacts.forward;

@@ -108,7 +108,8 @@ describe.skipIf(!sshd.ok)('paths: jump hosts and proxies against real servers', 
       expect(result.facts.forward).toMatchObject({ reason: 1, error: 'EPROHIBITED' });
       expect(result.diagnosis.explanation).toMatch(/AllowTcpForwarding no/);
       expect(result.diagnosis.explanation).toMatch(/PermitOpen/);
-      expect(result.diagnosis.fixes.map((f) => f.id)).toEqual(['ask-admin']);
+      expect(result.diagnosis.fixes).toEqual([]);
+      expect(result.diagnosis.actions).toMatchObject([{ type: 'ask-admin', topic: 'forwarding' }]);
       expect(evidenceText(result)).toMatch(/administratively prohibited/i);
     });
 

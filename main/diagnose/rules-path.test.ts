@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Facts, ProxyFacts } from '../../shared/types';
 import { forwardErrorCode, printable } from './phases/path';
-import { diagnoseFacts } from './rules';
-import { VIA_JUMP_TEXTS } from './rules-path';
-import { fillTemplate } from './texts';
+import { diagnoseFacts } from './rules/index';
+import { VIA_JUMP_TEXTS } from './rules/path';
+import { fillTemplate } from '../../shared/texts/index';
 
 const input: NonNullable<Facts['input']> = { host: 'files.internal.invalid', port: 22, user: 'ann', warnings: [] };
 const proxy = (p: Partial<ProxyFacts>): ProxyFacts => ({ type: 'socks5', host: 'proxy.invalid', port: 1080, target: 'files.internal.invalid:22', stage: 'connect', authUsed: false, ...p });

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DIAGNOSIS_CODES } from '../../shared/codes';
 import type { Facts } from '../../shared/types';
-import { FIX_IDS, makeFix } from './fixes';
+import { FIX_IDS, makeFix } from '../../shared/fixes';
 import { nameVariants } from './phases/dns';
 import { checkInput, parseHostField } from './phases/input';
-import { diagnoseFacts } from './rules';
-import { FIX_TEXTS, TEXTS, fillTemplate } from './texts';
+import { diagnoseFacts } from './rules/index';
+import { FIX_TEXTS, TEXTS, fillTemplate } from '../../shared/texts/index';
 import { MAX_RECORD, WireRecorder, parseKexinit } from './wire';
 
-/** What the path rules always fill in (rules-path.ts): the proxy, the jump host and its own diagnosis, the reasons. */
+/** What the path rules always fill in (rules/path.ts): the proxy, the jump host and its own diagnosis, the reasons. */
 const PATH_VARS = { proxy: 'socks5://p:1080', how: 'it refused', why: 'not allowed', jump: 'j:22', jumpTitle: 't', jumpExplanation: 'e.', jumpNextStep: 'n.', via: 'j:22' };
 
 describe('texts', () => {
@@ -25,9 +25,9 @@ describe('texts', () => {
 
   it('every fix id has texts, and building a fix fills its parameters', () => {
     for (const id of FIX_IDS) expect(FIX_TEXTS[id].label.length).toBeGreaterThan(3);
-    const fix = makeFix('allow-legacy-algorithms', { algorithms: ['diffie-hellman-group1-sha1', 'ssh-dss'], category: 'kex' });
+    const fix = makeFix('allow-legacy-algorithms', { algorithms: ['diffie-hellman-group1-sha1', 'ssh-dss'], categories: ['kex', 'serverHostKey'] });
     expect(fix.description).toContain('diffie-hellman-group1-sha1, ssh-dss');
-    expect(fix).toMatchObject({ risk: 'confirm', kind: 'form', params: { category: 'kex' } });
+    expect(fix).toMatchObject({ risk: 'confirm', kind: 'form', params: { categories: ['kex', 'serverHostKey'] } });
   });
 });
 

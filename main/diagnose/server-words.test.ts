@@ -52,7 +52,8 @@ async function logged(server: SshdServer, pattern: RegExp | string | ((log: stri
 }
 
 const evidenceText = (r: RunResult) => r.diagnosis.evidence.map((e) => `${e.label}: ${e.value}`).join('\n');
-const fixIds = (r: RunResult) => r.diagnosis.fixes.map((f) => f.id);
+/** What the diagnosis offers: its fixes, and its actions by name (enter-password, ask-admin...). */
+const fixIds = (r: RunResult) => [...r.diagnosis.fixes.map((f) => f.id as string), ...r.diagnosis.actions.map((a) => (a.type === 'enter' ? `enter-${a.field}` : a.type))];
 
 describe('server words made safe', () => {
   it('control characters, direction overrides and invisible characters become visible; length is bounded', () => {
@@ -183,14 +184,14 @@ describe.skipIf(!sshd.ok)("the server's own words, from real servers", () => {
 
   describe('"Permission denied": every candidate, ranked, with its log line', () => {
     it('for a wrong password, an unknown user, DenyUsers, a locked and an expired account: the same answer on the wire, a distinct line in the log', async () => {
-      const cases: [string, string, keyof typeof import('./rules-words').LOG_LINES][] = [
+      const cases: [string, string, keyof typeof import('./rules/words').LOG_LINES][] = [
         ['sd16ok', 'Not-the-password-2', 'wrongPassword'],
         ['sd16nosuchuser', PW, 'invalidUser'],
         ['sd16deny', PW, 'notAllowed'],
         ['sd16lockL', PW, 'locked'],
         ['sd16expP', PW, 'expired'],
       ];
-      const { LOG_LINES } = await import('./rules-words');
+      const { LOG_LINES } = await import('./rules/words');
       for (const [user, password, line] of cases) {
         const r = await run(plain, { user, password });
         expect(r.diagnosis.code, user).toBe('AUTH_PASSWORD_REJECTED');

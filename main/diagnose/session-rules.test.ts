@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { ClientChannel } from 'ssh2';
 import { describe, expect, it } from 'vitest';
 import type { Facts } from '../../shared/types';
-import { diagnoseFacts } from './rules';
+import { diagnoseFacts } from './rules/index';
 import { lengthAsText, printable, SftpWire } from './sftp-wire';
 
 /** A stand-in for ssh2's channel: what the server sends is pushed in by the test. */

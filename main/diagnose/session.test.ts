@@ -28,6 +28,9 @@ import {
 import { buildCorpus, PASS, WRONG, type Corpus } from '../keys/test-corpus';
 import { diagnose } from './index';
 import type { DiagnoseOptions } from './options';
+import type { Action } from '../../shared/actions';
+
+const actionName = (a: Action): string => (a.type === 'enter' ? `enter-${a.field}` : a.type);
 
 const sshd = sshdAvailable();
 const dropbear = dropbearAvailable();
@@ -171,14 +174,15 @@ describe.skipIf(!sshd.ok)('login and SFTP session against real servers', () => {
     it('AUTH_NO_CREDENTIALS with no password, no key and no agent', async () => {
       const { result } = await run(s1, { user: 'sd4pw' });
       expect(result.diagnosis.code).toBe('AUTH_NO_CREDENTIALS');
-      expect(result.diagnosis.fixes.map((f) => f.id)).toEqual(['enter-password', 'choose-private-key']);
+      expect(result.diagnosis.fixes).toEqual([]);
+      expect(result.diagnosis.actions.map(actionName)).toEqual(['enter-password', 'enter-privateKey']);
     });
 
     it('AUTH_PASSWORD_NOT_ALLOWED when the server takes keys only (PasswordAuthentication no)', async () => {
       const { result } = await run(s2, { user: 'sd4keyonly', password: PW });
       expect(result.diagnosis.code).toBe('AUTH_PASSWORD_NOT_ALLOWED');
       expect(result.facts.auth?.methods).toEqual(['publickey']);
-      expect(result.diagnosis.fixes[0]?.id).toBe('choose-private-key');
+      expect(result.diagnosis.actions.map(actionName)).toEqual(['enter-privateKey']);
     });
 
     it('AUTH_NO_SUPPORTED_METHOD when the server only offers hostbased login', async () => {
@@ -242,8 +246,8 @@ describe.skipIf(!sshd.ok)('login and SFTP session against real servers', () => {
         [{ privateKey: { path: `${listedKey.path}.pub` } }, 'KEY_IS_PUBLIC', 'choose-private-key'],
         [{ privateKey: { path: enc } }, 'KEY_NEEDS_PASSPHRASE', 'enter-passphrase'],
         [{ privateKey: { path: enc }, passphrase: WRONG }, 'KEY_WRONG_PASSPHRASE', 'enter-passphrase'],
-        [{ privateKey: { path: cut } }, 'KEY_CORRUPT', 'choose-private-key'],
-        [{ privateKey: { path: path.join(dir, 'no-such-key') } }, 'KEY_NOT_FOUND', 'choose-private-key'],
+        [{ privateKey: { path: cut } }, 'KEY_CORRUPT', 'enter-privateKey'],
+        [{ privateKey: { path: path.join(dir, 'no-such-key') } }, 'KEY_NOT_FOUND', 'enter-privateKey'],
         [{ privateKey: { path: notKey } }, 'KEY_UNSUPPORTED_FORMAT', 'generate-ed25519-key'],
       ];
       for (const [req, code, fix] of cases) {
@@ -252,10 +256,10 @@ describe.skipIf(!sshd.ok)('login and SFTP session against real servers', () => {
         expect(result.diagnosis.phase).toBe('input');
         expect(result.steps.find((s) => s.phase === 'dns')?.status).toBe('skipped');
         expect(result.totalMs).toBeLessThan(1000);
-        expect(result.diagnosis.fixes.map((f) => f.id)).toContain(fix);
+        expect([...result.diagnosis.fixes.map((f) => f.id), ...result.diagnosis.actions.map(actionName)]).toContain(fix);
       }
       const pub = await run(nowhere, { privateKey: { path: `${listedKey.path}.pub` } });
-      expect(pub.result.diagnosis.fixes[0]?.params).toEqual({ path: listedKey.path });
+      expect(pub.result.diagnosis.fixes[0]).toMatchObject({ id: 'choose-private-key', params: { path: listedKey.path } });
     });
 
     it('AUTH_KEY_REJECTED: the password gets in, the server side shows the key is not listed', async () => {
@@ -280,7 +284,8 @@ describe.skipIf(!sshd.ok)('login and SFTP session against real servers', () => {
       const { result } = await run(s1, { user: 'sd4nokey', privateKey: { path: listedKey.path } });
       expect(result.diagnosis.code).toBe('AUTH_KEY_REJECTED');
       expect(evidenceText(result)).toContain(`Public key line to give the administrator: ${listedKey.publicKey}`);
-      expect(result.diagnosis.fixes.map((f) => f.id)).toEqual(['ask-admin']);
+      expect(result.diagnosis.fixes).toEqual([]);
+      expect(result.diagnosis.actions.map(actionName)).toEqual(['ask-admin']);
     });
 
     it('AUTH_KEY_ALGORITHM_REJECTED for a DSA key (OpenSSH 9.2 turned DSA off), though it is listed', async () => {
@@ -295,7 +300,7 @@ describe.skipIf(!sshd.ok)('login and SFTP session against real servers', () => {
       const { result } = await run(s2, { user: 'sd4partial', privateKey: { path: listedKey.path } });
       expect(result.diagnosis.code).toBe('AUTH_PARTIAL');
       expect(evidenceText(result)).toMatch(/Still required: password/);
-      expect(result.diagnosis.fixes.map((f) => f.id)).toEqual(['enter-password']);
+      expect(result.diagnosis.actions.map(actionName)).toEqual(['enter-password']);
       const both = await run(s2, { user: 'sd4partial', privateKey: { path: listedKey.path }, password: PW });
       expect(both.result.diagnosis.code).toBe('OK');
       expect(both.result.facts.auth?.attempts.map((a) => a.result)).toEqual(['failure', 'partial', 'success']);

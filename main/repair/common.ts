@@ -1,27 +1,33 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { ConnectionRequest, Fix, FixParam } from '../../shared/types';
+import type { ConnectionRequest, Fix } from '../../shared/types';
+
+type Params = Fix['params'] | undefined;
+
+function param(params: Params, name: string): unknown {
+  return params ? (params as Record<string, unknown>)[name] : undefined;
+}
 import { parseHostField, parsePort } from '../diagnose/index';
 import { appendFileLocked, FileWriteError } from '../store/atomic-file';
 import { RepairError, type RepairContext } from './types';
 
-export function str(params: Fix['params'], name: string): string | undefined {
-  const v = params?.[name];
+export function str(params: Params, name: string): string | undefined {
+  const v = param(params, name);
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return String(v);
   return undefined;
 }
 
-export function num(params: Fix['params'], name: string): number | undefined {
-  const v = params?.[name];
+export function num(params: Params, name: string): number | undefined {
+  const v = param(params, name);
   if (typeof v === 'number' && Number.isFinite(v)) return v;
   if (typeof v === 'string' && /^\d+$/.test(v.trim())) return Number(v.trim());
   return undefined;
 }
 
-export function list(params: Fix['params'], name: string): string[] {
-  const v: FixParam | undefined = params?.[name];
-  if (Array.isArray(v)) return v.filter((s) => typeof s === 'string' && s !== '');
+export function list(params: Params, name: string): string[] {
+  const v = param(params, name);
+  if (Array.isArray(v)) return v.filter((s): s is string => typeof s === 'string' && s !== '');
   if (typeof v === 'string' && v.trim()) return v.split(/[\s,]+/).filter(Boolean);
   return [];
 }

@@ -110,7 +110,7 @@ describe.skipIf(!sshd.ok)('form fixes against real servers', () => {
       const before = await check(request, kh());
       expect(before.diagnosis.code).toBe('BANNER_TIMEOUT');
       const plan = await planRepair({ request, result: before, defaultKnownHostsPath: kh() }, 'increase-timeout');
-      expect(plan.changes).toEqual(['Time allowed: 1 s → 2 s']);
+      expect(plan.changes[0]).toBe('Time allowed: 1 s → 2 s');
       const r = await repairOnce(request, kh(), 'increase-timeout', { confirmed: false });
       expect(r.applied.nextRequest?.timeoutMs).toBe(2000);
       expect(r.after?.diagnosis.code).toBe('BANNER_TIMEOUT');
@@ -121,19 +121,19 @@ describe.skipIf(!sshd.ok)('form fixes against real servers', () => {
   });
 });
 
-describe('switch-protocol on an FTP server', () => {
-  it('changes nothing, says plainly that FTP is unencrypted and that we cannot check it', async () => {
+describe('an FTP server', () => {
+  it('is not repaired: the diagnosis says to use an FTP program, warns that FTP is unencrypted, and offers no fix', async () => {
     const ftp = await startFakeServer('ftp');
     try {
       const request = { protocol: 'sftp' as const, host: ftp.host, port: ftp.port, user: 'u' };
       const before = await check(request, kh());
       expect(before.diagnosis.code).toBe('PROTOCOL_FTP');
-      const plan = await planRepair({ request, result: before, defaultKnownHostsPath: kh() }, 'switch-protocol');
-      expect(plan.notes?.join(' ')).toMatch(/unencrypted/);
-      expect(plan.notes?.join(' ')).toMatch(/FTPS/);
-      const r = await repairOnce(request, kh(), 'switch-protocol', { confirmed: true });
-      expect(r.applied).toMatchObject({ applied: false, nextRequest: null, changes: [] });
-      expect(r.applied.message).toMatch(/FTP program/);
+      expect(before.diagnosis.fixes).toEqual([]);
+      const other = before.diagnosis.actions.find((a) => a.type === 'other-program');
+      expect(other?.label).toBe('Use an FTP program');
+      expect(other?.description).toMatch(/unencrypted/);
+      expect(other?.description).toMatch(/FTPS/);
+      await expect(repairOnce(request, kh(), 'switch-protocol', { confirmed: true })).rejects.toMatchObject({ code: 'NOT_OFFERED' });
     } finally {
       await ftp.stop();
     }

@@ -90,7 +90,7 @@ function sha256OfEntry(b64: string): string {
   }
 }
 
-export const hostKeyFixes: Record<string, FixHandler> = {
+export const hostKeyFixes: { [I in 'trust-host-key' | 'replace-host-key']: FixHandler<I> } = {
   'trust-host-key': {
     async plan(fix, ctx) {
       const t = keyTarget(fix, ctx);

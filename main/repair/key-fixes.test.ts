@@ -4,8 +4,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureUser, generateKey, sshdAvailable, startSshd, SSH_KEYGEN_PATH, type SshdServer } from '../../e2e/harness/index';
+import { makeFix, type Fix } from '../../shared/fixes';
 import type { ConnectionRequest, RunResult } from '../../shared/types';
-import { makeFix } from '../diagnose/index';
 import { addHostKey } from '../store/known-hosts';
 import { applyRepair, planRepair, type RepairContext } from './index';
 import { check, ENGINE_HAS_AUTH, modeOf, tempDir, WORKING } from './test-helpers';
@@ -51,7 +51,7 @@ describe.skipIf(!sshd.ok)('key fixes against a real sshd', () => {
     const request: ConnectionRequest = { protocol: 'sftp', host: server.host, port: server.port, user: USER, password: PASSWORD, privateKey: { path: bad }, passphrase: 'pp-secret', timeoutMs: 4000 };
     const before = await check(request, kh);
     if (ENGINE_HAS_AUTH) expect(before.diagnosis.code).toBe('KEY_UNSUPPORTED_FORMAT');
-    const ctx: RepairContext = { request, result: withFix(before, 'generate-ed25519-key'), defaultKnownHostsPath: kh, homeDir: dir };
+    const ctx: RepairContext = { request, result: withFix(before, makeFix('generate-ed25519-key')), defaultKnownHostsPath: kh, homeDir: dir };
 
     if (before.diagnosis.fixes.some((f) => f.id === 'convert-key')) {
       await expect(applyRepair(ctx, 'convert-key', { confirmed: true })).rejects.toMatchObject({ message: expect.stringMatching(/new Ed25519 key/) });
@@ -102,7 +102,7 @@ describe.skipIf(!sshd.ok)('key fixes against a real sshd', () => {
     const before = await check(request, kh);
     // The engine reads PuTTY keys itself, so this diagnosis does not offer convert-key; a user of
     // another program that needs OpenSSH keys still asks for it. It is added here for that reason.
-    const ctx: RepairContext = { request, result: withFix(before, 'convert-key', { from: 'ppk-v3', to: 'openssh', path: ppk }), defaultKnownHostsPath: kh };
+    const ctx: RepairContext = { request, result: withFix(before, makeFix('convert-key', { from: 'ppk-v3', to: 'openssh', path: ppk })), defaultKnownHostsPath: kh };
     const plan = await planRepair(ctx, 'convert-key');
     expect(plan.changes.join('\n')).toContain('is not changed');
     const done = await applyRepair(ctx, 'convert-key', { confirmed: true });
@@ -118,7 +118,7 @@ describe.skipIf(!sshd.ok)('key fixes against a real sshd', () => {
 });
 
 /** The fix as offered (or added when this diagnosis does not list it: the reason is given at each use). */
-function withFix(result: RunResult, id: 'generate-ed25519-key' | 'convert-key', params: Record<string, string> = {}): RunResult {
-  if (result.diagnosis.fixes.some((f) => f.id === id)) return result;
-  return { ...result, diagnosis: { ...result.diagnosis, fixes: [...result.diagnosis.fixes, makeFix(id, params)] } };
+function withFix(result: RunResult, fix: Fix): RunResult {
+  if (result.diagnosis.fixes.some((f) => f.id === fix.id)) return result;
+  return { ...result, diagnosis: { ...result.diagnosis, fixes: [...result.diagnosis.fixes, fix] } };
 }

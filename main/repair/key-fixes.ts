@@ -80,7 +80,7 @@ function newKeyComment(ctx: RepairContext): string {
   return `${ctx.request.user || 'key'}@${host} (made by SFTP Doctor ${new Date().toISOString().slice(0, 10)})`;
 }
 
-export const keyFixes: Record<string, FixHandler> = {
+export const keyFixes: { [I in 'convert-key' | 'generate-ed25519-key']: FixHandler<I> } = {
   'convert-key': {
     async plan(fix, ctx) {
       const to = targetFormat(str(fix.params, 'to'));

@@ -7,7 +7,7 @@ import { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureUser, generateKey, sshdAvailable, startSshd, type GeneratedKey, type SshdServer } from '../../e2e/harness/index';
 import type { ConnectionRequest, RunResult } from '../../shared/types';
-import { makeFix, type FixId } from '../diagnose/index';
+import { makeFix, type Fix } from '../../shared/fixes';
 import { addHostKey } from '../store/known-hosts';
 import { applyRepair, planRepair, type RepairContext } from './index';
 import { check, ENGINE_HAS_AUTH, modeOf, tempDir } from './test-helpers';
@@ -20,9 +20,9 @@ const sshd = sshdAvailable();
  * fix is added to the real diagnosis here; what the tests assert is the server's real state
  * (logins tried with ssh2 as the oracle) and the engine's re-check.
  */
-function offered(result: RunResult, id: FixId): RunResult {
-  if (result.diagnosis.fixes.some((f) => f.id === id)) return result;
-  return { ...result, diagnosis: { ...result.diagnosis, fixes: [...result.diagnosis.fixes, makeFix(id)] } };
+function offered(result: RunResult, fix: Fix): RunResult {
+  if (result.diagnosis.fixes.some((f) => f.id === fix.id)) return result;
+  return { ...result, diagnosis: { ...result.diagnosis, fixes: [...result.diagnosis.fixes, fix] } };
 }
 
 /** Logs in with ssh2 (the oracle): "ok" when the login and an SFTP listing work, else what failed. */
@@ -101,7 +101,7 @@ describe.skipIf(!sshd.ok)('server-side fixes against a real sshd (StrictModes ye
       expect(before.diagnosis.code).toBe('AUTH_KEY_REJECTED');
       expect(before.diagnosis.fixes.map((f) => f.id)).toContain('install-public-key');
     }
-    const ctx = ctxFor(request, offered(before, 'install-public-key'));
+    const ctx = ctxFor(request, offered(before, makeFix('install-public-key', { publicKey: '', fingerprint: '' })));
     const { password: _pw, ...keyOnly } = request;
     const blindCtx = { ...ctx, request: keyOnly };
 
@@ -136,7 +136,7 @@ describe.skipIf(!sshd.ok)('server-side fixes against a real sshd (StrictModes ye
     const home = await resetHome(user);
     const request: ConnectionRequest = { protocol: 'sftp', host: server.host, port: server.port, user, privateKey: { path: key.path }, timeoutMs: 4000 };
     const before = await check(request, kh);
-    const applied = await applyRepair(ctxFor(request, offered(before, 'install-public-key')), 'install-public-key', { confirmed: true, password });
+    const applied = await applyRepair(ctxFor(request, offered(before, makeFix('install-public-key', { publicKey: '', fingerprint: '' }))), 'install-public-key', { confirmed: true, password });
     expect(applied.changes).toEqual([`Created ${home}/.ssh (mode 700) on the server`, `Created ${home}/.ssh/authorized_keys (mode 600) on the server with the key`]);
     expect(await modeOf(path.join(home, '.ssh'))).toBe('700');
     expect(await modeOf(path.join(home, '.ssh', 'authorized_keys'))).toBe('600');
@@ -149,8 +149,8 @@ describe.skipIf(!sshd.ok)('server-side fixes against a real sshd (StrictModes ye
     const empty = path.join(dir, 'empty_known_hosts');
     const before = await check(request, empty);
     expect(before.diagnosis.code).toBe('HOSTKEY_UNKNOWN');
-    await expect(applyRepair({ request, result: offered(before, 'install-public-key'), defaultKnownHostsPath: empty }, 'install-public-key', { confirmed: true })).rejects.toMatchObject({ code: 'FAILED' });
-    await expect(applyRepair({ request: { ...request, privateKey: { path: key.path } }, result: offered(before, 'install-public-key'), defaultKnownHostsPath: empty }, 'install-public-key', { confirmed: true })).rejects.toMatchObject({ code: 'REFUSED' });
+    await expect(applyRepair({ request, result: offered(before, makeFix('install-public-key', { publicKey: '', fingerprint: '' })), defaultKnownHostsPath: empty }, 'install-public-key', { confirmed: true })).rejects.toMatchObject({ code: 'FAILED' });
+    await expect(applyRepair({ request: { ...request, privateKey: { path: key.path } }, result: offered(before, makeFix('install-public-key', { publicKey: '', fingerprint: '' })), defaultKnownHostsPath: empty }, 'install-public-key', { confirmed: true })).rejects.toMatchObject({ code: 'REFUSED' });
   });
 
   it('fix-authorized-keys-permissions: home 777, ~/.ssh 755, authorized_keys 644 → 755, 700, 600; then the key works', async () => {
@@ -172,7 +172,7 @@ describe.skipIf(!sshd.ok)('server-side fixes against a real sshd (StrictModes ye
       expect(before.diagnosis.code).toBe('AUTH_KEY_REJECTED');
       expect(before.diagnosis.fixes.map((f) => f.id)).toContain('fix-authorized-keys-permissions');
     }
-    const ctx = ctxFor({ ...request, password }, offered(before, 'fix-authorized-keys-permissions'));
+    const ctx = ctxFor({ ...request, password }, offered(before, makeFix('fix-authorized-keys-permissions', { path: '~/.ssh', mode: '700' })));
     const plan = await planRepair(ctx, 'fix-authorized-keys-permissions');
     expect(plan.changes).toEqual([
       `${home} (home folder (writable by others: SSH refuses keys then)): mode 777 → 755`,
@@ -204,7 +204,7 @@ describe.skipIf(!sshd.ok)('server-side fixes against a real sshd (StrictModes ye
       expect(before.diagnosis.code).toBe('SFTP_LOGIN_SCRIPT_OUTPUT');
       expect(before.diagnosis.fixes.map((f) => f.id)).toContain('silence-login-script');
     }
-    const ctx = ctxFor(request, offered(before, 'silence-login-script'));
+    const ctx = ctxFor(request, offered(before, makeFix('silence-login-script', { file: '~/.bashrc', guard: 'case $- in *i*) ;; *) return ;; esac', shell: 'bash' })));
     const plan = await planRepair(ctx, 'silence-login-script');
     expect(plan.changes[0]).toBe(`Insert these lines at the top of ${rc} on the server (your shell is /bin/bash):`);
     expect(plan.notes).toContain('line 3: echo "Welcome to the file server"');
@@ -241,7 +241,7 @@ describe.skipIf(!sshd.ok)('change-expired-password against sshd with PAM', () =>
         expect(before.diagnosis.code).toBe('AUTH_PASSWORD_EXPIRED');
         expect(before.diagnosis.fixes.map((f) => f.id)).toContain('change-expired-password');
       }
-      const ctx: RepairContext = { request, result: offered(before, 'change-expired-password'), defaultKnownHostsPath: kh };
+      const ctx: RepairContext = { request, result: offered(before, makeFix('change-expired-password', { via: 'pam' })), defaultKnownHostsPath: kh };
       expect((await planRepair(ctx, 'change-expired-password')).needs).toEqual(['confirmation', 'new-password']);
       await expect(applyRepair(ctx, 'change-expired-password', { confirmed: true })).rejects.toMatchObject({ code: 'NEEDS_INPUT' });
       const applied = await applyRepair(ctx, 'change-expired-password', { confirmed: true, newPassword: newPw });

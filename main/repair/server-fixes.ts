@@ -366,7 +366,7 @@ const silenceLoginScript: FixHandler = {
   },
 };
 
-export const serverFixes: Record<string, FixHandler> = {
+export const serverFixes: { [I in 'install-public-key' | 'fix-authorized-keys-permissions' | 'change-expired-password' | 'silence-login-script']: FixHandler<I> } = {
   'install-public-key': installPublicKey,
   'fix-authorized-keys-permissions': fixPermissions,
   'change-expired-password': changeExpiredPassword,

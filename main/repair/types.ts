@@ -1,6 +1,7 @@
 import type { RepairInput, RepairOutcome, RepairPlan } from '../../shared/api';
 import type { SiteSettings } from '../../shared/sites';
-import type { ConnectionRequest, Fix, RunResult } from '../../shared/types';
+import type { FixFor, FixId } from '../../shared/fixes';
+import type { ConnectionRequest, RunResult } from '../../shared/types';
 import type { SiteStore } from '../store/sites';
 
 /** Everything a repair may use: the attempt it repairs (request with its secrets, main only) and where things live. */
@@ -24,7 +25,6 @@ export interface PlanBody {
   changes: string[];
   needs: RepairPlan['needs'];
   notes?: string[];
-  adminMessage?: string;
 }
 
 /** What applying a fix did, before the re-check run is started. */
@@ -33,9 +33,10 @@ export interface RepairApplied extends Omit<RepairOutcome, 'runId'> {
   nextRequest: ConnectionRequest | null;
 }
 
-export interface FixHandler {
-  plan(fix: Fix, ctx: RepairContext): Promise<PlanBody>;
-  apply(fix: Fix, ctx: RepairContext, input: RepairInput): Promise<Omit<RepairApplied, 'fixId'>>;
+/** Carries out the fixes with the ids I (typed params: fix.params matches the catalog). */
+export interface FixHandler<I extends FixId = FixId> {
+  plan(fix: FixFor<I>, ctx: RepairContext): Promise<PlanBody>;
+  apply(fix: FixFor<I>, ctx: RepairContext, input: RepairInput): Promise<Omit<RepairApplied, 'fixId'>>;
 }
 
 export type RepairErrorCode = 'NOT_OFFERED' | 'NEEDS_CONFIRMATION' | 'NEEDS_INPUT' | 'REFUSED' | 'FAILED';

@@ -109,7 +109,8 @@ describe.skipIf(!sshd.ok)('write test and hold against real servers', () => {
     expect(evidence(r)).toContain(`Folder owner and mode: uid ${uid}, gid ${uid}, mode 555`);
     expect(evidence(r)).toMatch(/creating the file \(OPEN\): SFTP status 3 \(permission denied\), "Permission denied"/);
     expect(evidence(r)).toMatch(/permission mistake/);
-    expect(r.diagnosis.fixes.map((f) => f.id)).toEqual(['ask-admin']);
+    expect(r.diagnosis.fixes).toEqual([]);
+    expect(r.diagnosis.actions).toMatchObject([{ type: 'ask-admin', topic: 'folder-access' }]);
     expect(await testFiles('/home/sd14ro')).toEqual([]);
   });
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureUser, sshdAvailable, startSshd, type SshdServer } from '../../e2e/harness/index';
+import { adminMessage } from '../../shared/admin-message';
 import type { RepairOutcome, RepairPlan } from '../../shared/api';
 import type { RunEvent, RunResult } from '../../shared/types';
 import { diagnose, ENGINE_PHASES } from '../diagnose/index';
@@ -82,16 +83,17 @@ describe.skipIf(!sshdAvailable().ok)('repair:plan and repair:apply through the h
     expect(JSON.stringify(outcome)).not.toContain(PASSWORD);
   });
 
-  it('ask-admin returns a ready-to-send message with the evidence and starts no run', async () => {
+  it('a message for the admin is an action, not a repair: repair:apply refuses it; the message is built from the result', async () => {
     const c = client(() => services);
     const ctx = { client: c };
     const { runId } = (await services.dispatch('diagnose:start', [{ protocol: 'sftp', host: server.host, port: 1, user: USER, timeoutMs: 1500 }], ctx)) as { runId: string };
     const first = await c.done(runId);
     expect(first.diagnosis.ok).toBe(false);
-    const outcome = (await services.dispatch('repair:apply', [runId, 'ask-admin', { confirmed: false }], ctx)) as RepairOutcome;
-    expect(outcome).toMatchObject({ applied: false, runId: null });
-    expect(outcome.adminMessage).toContain(`${server.host} port 1`);
-    expect(outcome.adminMessage).toContain(first.diagnosis.title);
-    expect(outcome.adminMessage).toContain('Evidence:');
+    await expect(services.dispatch('repair:apply', [runId, 'ask-admin', { confirmed: false }], ctx)).rejects.toThrow(/no fix called "ask-admin"/);
+    const message = adminMessage(first, 'firewall');
+    expect(message).toContain(`${server.host} port 1`);
+    expect(message).toContain(first.diagnosis.title);
+    expect(message).toContain('Evidence:');
+    expect(message).toContain('firewall');
   });
 });

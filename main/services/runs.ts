@@ -192,6 +192,7 @@ function internalErrorResult(runId: string, request: ConnectionRequest, message:
       nextStep: 'Try again. If it happens again, export a support bundle and report it to the SFTP Doctor team.',
       evidence: [{ label: 'Error', value: message, mono: true }],
       fixes: [],
+      actions: [],
     },
     steps: [],
     facts: {},

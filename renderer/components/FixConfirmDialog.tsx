@@ -11,7 +11,6 @@ import { describeParams, missingInput, repairCommand, RISK_TEXT } from '../logic
 import { applyFixAndFollow, planFix } from '../stores/actions';
 import { useRun } from '../stores/runStore';
 import { Dialog } from './Dialog';
-import { copyText } from './clipboard';
 
 export function FixConfirmDialog({ fix, request, onClose }: { fix: Fix; request: RequestSummary | null; onClose(): void }) {
   const hostKey = useRun((s) => s.result?.facts.hostkey?.key ?? null);
@@ -23,8 +22,7 @@ export function FixConfirmDialog({ fix, request, onClose }: { fix: Fix; request:
   const [newPasswordAgain, setNewPasswordAgain] = useState('');
   const [folder, setFolder] = useState('');
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ message: string; adminMessage?: string } | null>(null);
-  const [copied, setCopied] = useState<string | null>(null);
+  const [result, setResult] = useState<{ message: string } | null>(null);
   const command = repairCommand(fix, request);
   const params = describeParams(fix.params);
   const risk = RISK_TEXT[fix.risk];
@@ -42,7 +40,6 @@ export function FixConfirmDialog({ fix, request, onClose }: { fix: Fix; request:
 
   const missing = plan ? missingInput(plan, { fingerprint, password, newPassword, newPasswordAgain }) : 'Loading what this fix would change…';
   const match = plan?.needs.includes('fingerprint') && hostKey && fingerprint.trim() ? compareFingerprint(fingerprint, hostKey) : null;
-  const isAdmin = fix.kind === 'admin';
 
   const apply = async () => {
     setBusy(true);
@@ -56,10 +53,9 @@ export function FixConfirmDialog({ fix, request, onClose }: { fix: Fix; request:
     });
     setBusy(false);
     if (out.applied) onClose();
-    else setResult({ message: out.message, ...(out.outcome?.adminMessage ? { adminMessage: out.outcome.adminMessage } : {}) });
+    else setResult({ message: out.message });
   };
 
-  const adminText = result?.adminMessage ?? plan?.adminMessage;
   return (
     <Dialog title={fix.label} onCancel={onClose} tone={fix.risk === 'dangerous' ? 'danger' : fix.risk === 'confirm' ? 'warn' : 'normal'} initialFocus="#fix-first" testId="fix-confirm">
       <p>
@@ -138,14 +134,6 @@ export function FixConfirmDialog({ fix, request, onClose }: { fix: Fix; request:
         </label>
       )}
 
-      {adminText && (
-        <>
-          <h3 className="dialog-subtitle">Message for the administrator</h3>
-          <pre className="command mono" aria-label="Message for the administrator" data-testid="admin-message">
-            {adminText}
-          </pre>
-        </>
-      )}
       {result && (
         <p className="note note-warn" role="alert">
           {result.message}
@@ -161,19 +149,13 @@ export function FixConfirmDialog({ fix, request, onClose }: { fix: Fix; request:
 
       <div className="buttons dialog-buttons">
         <span aria-live="polite" className="muted">
-          {copied ?? (plan && !isAdmin && missing && plan.needs.length > 0 ? missing : null)}
+          {plan && missing && plan.needs.length > 0 ? missing : null}
         </span>
         <span className="spacer" />
-        {adminText && (
-          <button type="button" onClick={() => void copyText(adminText).then((ok) => setCopied(ok ? 'Copied.' : 'Copying is blocked here; select the message and copy it.'))}>
-            Copy message
-          </button>
-        )}
         <button type="button" onClick={onClose}>
-          {isAdmin ? 'Close' : 'Cancel'}
+          Cancel
         </button>
-        {!isAdmin && (
-          <button
+        <button
             id={plan?.needs.some((n) => n !== 'confirmation') ? undefined : 'fix-first'}
             type="button"
             className={fix.risk === 'dangerous' ? 'danger' : 'primary'}
@@ -182,7 +164,6 @@ export function FixConfirmDialog({ fix, request, onClose }: { fix: Fix; request:
           >
             {busy ? 'Applying…' : fix.risk === 'safe' ? 'Apply and connect again' : 'I agree: apply and connect again'}
           </button>
-        )}
       </div>
     </Dialog>
   );

@@ -1,9 +1,11 @@
 /** The diagnosis of the last run: title, what happened, what to do next, evidence, fixes. */
 import { useState } from 'react';
+import type { Action, AdminTopic } from '../../shared/actions';
 import type { Fix, RunResult } from '../../shared/types';
 import { formatMs } from '../logic/run';
 import { canApplyInWindow, RISK_TEXT } from '../logic/repair';
-import { applyFormFixAndReconnect, connect, measureSpeed } from '../stores/actions';
+import { applyFormFixAndReconnect, connect, focusField, measureSpeed } from '../stores/actions';
+import { AdminMessageDialog } from './AdminMessageDialog';
 import { type AppliedFix, useRun } from '../stores/runStore';
 import { BundleButton } from './BundleButton';
 import { EvidenceList, MismatchView } from './Evidence';
@@ -49,11 +51,36 @@ function FixButton({ fix, onPick }: { fix: Fix; onPick(fix: Fix): void }) {
   );
 }
 
+/** An action is not a repair: no risk badge; it opens a message, focuses a field, or says what to use. */
+function ActionItem({ action, onAdmin }: { action: Action; onAdmin(topic: AdminTopic): void }) {
+  const run = () => {
+    if (action.type === 'ask-admin') onAdmin(action.topic);
+    else if (action.type === 'enter') {
+      // The engine asks for a key's passphrase itself when it opens the key: connect again.
+      if (action.field === 'passphrase') connect();
+      else focusField(action.field, action.description);
+    }
+  };
+  return (
+    <li className="action">
+      {action.type === 'other-program' ? (
+        <strong className="action-label">{action.label}</strong>
+      ) : (
+        <button type="button" className="action-button" onClick={run} data-action={action.type === 'enter' ? `enter-${action.field}` : action.type}>
+          {action.label}
+        </button>
+      )}
+      <p className="note muted">{action.description}</p>
+    </li>
+  );
+}
+
 export function ResultCard() {
   const result = useRun((s) => s.result);
   const state = useRun((s) => s.state);
   const applied = useRun((s) => s.appliedFix);
   const [confirming, setConfirming] = useState<Fix | null>(null);
+  const [adminTopic, setAdminTopic] = useState<AdminTopic | null>(null);
   const [fixError, setFixError] = useState<{ runId: string; message: string } | null>(null);
   if (state !== 'done' || !result) return null;
   const d = result.diagnosis;
@@ -101,6 +128,17 @@ export function ResultCard() {
         </section>
       )}
 
+      {d.actions.length > 0 && (
+        <section aria-labelledby="actions-title" className="actions">
+          <h4 id="actions-title">{d.fixes.length ? 'Or' : 'What to do'}</h4>
+          <ul className="action-list">
+            {d.actions.map((a, i) => (
+              <ActionItem key={`${a.type}-${i}`} action={a} onAdmin={setAdminTopic} />
+            ))}
+          </ul>
+        </section>
+      )}
+
       {hasEvidence && (
         <details className="evidence" open={mismatch !== undefined}>
           <summary>Evidence{d.evidence.length ? ` (${d.evidence.length})` : ''}</summary>
@@ -120,6 +158,7 @@ export function ResultCard() {
         )}
         <BundleButton />
       </div>
+      {adminTopic && <AdminMessageDialog result={result} topic={adminTopic} onClose={() => setAdminTopic(null)} />}
       {confirming && <FixConfirmDialog fix={confirming} request={result.request} onClose={() => setConfirming(null)} />}
     </article>
   );

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Fix } from '../../shared/types';
+import { makeFix } from '../../shared/fixes';
 import { emptyForm } from './form';
 import { canApplyInWindow, cliTarget, missingInput, repairCommand, settingsToForm } from './repair';
 
-const fix = (over: Partial<Fix>): Fix => ({ id: 'allow-legacy', label: 'x', description: '', risk: 'confirm', kind: 'local', ...over });
+const legacy = makeFix('allow-legacy-algorithms', { algorithms: ['ssh-dss'], categories: ['serverHostKey'] });
+const hostKey = { host: 'h', port: 22, type: 'ssh-ed25519', sha256: 'SHA256:abc/def+g', md5: 'MD5:00', publicKey: 'ssh-ed25519 AAAA', file: '/kh' };
 
 describe('repair from the CLI', () => {
   it('builds the target like the CLI takes it', () => {
@@ -13,17 +14,18 @@ describe('repair from the CLI', () => {
   });
 
   it('names the fix, the host key to trust, and quotes what a shell would split', () => {
-    expect(repairCommand(fix({}), { host: 'h', port: 22, user: 'bob' })).toBe('sftp-doctor repair --fix allow-legacy bob@h');
-    expect(repairCommand(fix({ id: 'trust-host-key', params: { fingerprint: 'SHA256:abc/def+g' } }), { host: 'h', port: 2222, user: "o'neil" })).toBe(
+    expect(repairCommand(legacy, { host: 'h', port: 22, user: 'bob' })).toBe('sftp-doctor repair --fix allow-legacy-algorithms bob@h');
+    expect(repairCommand(makeFix('trust-host-key', hostKey), { host: 'h', port: 2222, user: "o'neil" })).toBe(
       `sftp-doctor repair --fix trust-host-key --trust-host-key SHA256:abc/def+g 'o'\\''neil@h:2222'`,
     );
   });
 
-  it('applies only the field fixes in the window; the rest go to the repair service', () => {
-    expect(canApplyInWindow(fix({ id: 'use-port', kind: 'form' }))).toBe(true);
-    expect(canApplyInWindow(fix({ id: 'connect-once', kind: 'form' }))).toBe(false);
-    expect(canApplyInWindow(fix({ id: 'allow-legacy-algorithms', kind: 'form' }))).toBe(false);
-    expect(canApplyInWindow(fix({ id: 'install-public-key', kind: 'server' }))).toBe(false);
+  it('applies the safe form fixes in the window at once; the rest show their changes first (repair service)', () => {
+    expect(canApplyInWindow(makeFix('use-port', { port: 2222 }))).toBe(true);
+    expect(canApplyInWindow(makeFix('choose-private-key', { path: '/k' }))).toBe(true);
+    expect(canApplyInWindow(makeFix('connect-once', { sha256: 'SHA256:x' }))).toBe(false);
+    expect(canApplyInWindow(legacy)).toBe(false);
+    expect(canApplyInWindow(makeFix('install-public-key', { publicKey: 'ssh-ed25519 AAAA', fingerprint: 'SHA256:y' }))).toBe(false);
   });
 
   it('says what is still missing before a fix can be applied', () => {

@@ -5,7 +5,7 @@
  */
 import type { RepairPlan } from '../../shared/api';
 import type { SiteSettings } from '../../shared/sites';
-import type { Fix, FixParam, RequestSummary, RiskLevel } from '../../shared/types';
+import type { Fix, RequestSummary, RiskLevel } from '../../shared/types';
 import type { FormValues } from './form';
 
 export const RISK_TEXT: Record<RiskLevel, { badge: string; explain: string }> = {
@@ -27,36 +27,34 @@ export function cliTarget(r: Pick<RequestSummary, 'host' | 'port' | 'user'>): st
   return `${user}${h}${port}`;
 }
 
-function fingerprintParam(params: Record<string, FixParam> | undefined): string | null {
-  if (!params) return null;
-  for (const k of ['fingerprint', 'sha256', 'hostKey']) {
-    const v = params[k];
-    if (typeof v === 'string' && /^(SHA256|MD5):/.test(v)) return v;
-  }
-  return null;
+/** The fingerprint a host-key fix names (the CLI asks for the provider's copy of it). */
+function fingerprintParam(fix: Fix): string | null {
+  return fix.id === 'trust-host-key' || fix.id === 'replace-host-key' || fix.id === 'connect-once' ? fix.params.sha256 : null;
 }
 
 /** The command that applies this fix from a terminal. */
 export function repairCommand(fix: Fix, request: Pick<RequestSummary, 'host' | 'port' | 'user'> | null): string {
   const parts = ['sftp-doctor', 'repair', '--fix', shellQuote(fix.id)];
-  const fp = fingerprintParam(fix.params);
+  const fp = fingerprintParam(fix);
   if (fp) parts.push('--trust-host-key', shellQuote(fp));
   parts.push(request && typeof request.host === 'string' && request.host.trim() ? shellQuote(cliTarget(request)) : '<user@host:port>');
   return parts.join(' ');
 }
 
 /** Human-readable parameter lines for the confirmation dialog. */
-export function describeParams(params: Record<string, FixParam> | undefined): { name: string; value: string }[] {
-  if (!params) return [];
-  return Object.entries(params).map(([name, v]) => ({ name, value: Array.isArray(v) ? v.join(', ') : String(v) }));
+export function describeParams(params: Fix['params']): { name: string; value: string }[] {
+  return Object.entries(params as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([name, v]) => ({ name, value: Array.isArray(v) ? v.join(', ') : String(v) }));
 }
 
-/** Form fixes the window applies itself (they only change fields it shows); the rest go to main/repair. */
-const WINDOW_FORM_FIXES = new Set(['split-host-field', 'trim-whitespace', 'use-port', 'use-dns-suggestion', 'fix-pasted-password', 'use-user', 'use-sftp']);
-
-/** Whether this window applies the fix itself, without the repair service. */
+/**
+ * Whether this window applies the fix itself (shared/form-fix.ts, at once): safe form fixes. The
+ * others show their exact changes first and are carried out by main/repair (the same function for
+ * form fixes), which also stores them with a saved site.
+ */
 export function canApplyInWindow(fix: Fix): boolean {
-  return fix.kind === 'form' && WINDOW_FORM_FIXES.has(fix.id);
+  return fix.kind === 'form' && fix.risk === 'safe';
 }
 
 /** What the user still has to give before "Apply" can be pressed. Null when everything is there. */

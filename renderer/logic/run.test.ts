@@ -16,7 +16,7 @@ const phase = (runId: string, p: Phase, status: PhaseStatus, ms = 0, extra: { de
 const result = (runId: string, ok: boolean, failPhase: Phase, steps: RunResult['steps'] = []): RunResult => ({
   runId,
   request: {} as RunResult['request'],
-  diagnosis: { code: ok ? 'OK' : 'TCP_REFUSED', ok, phase: failPhase, title: 't', explanation: 'e', nextStep: 'n', evidence: [], fixes: [] },
+  diagnosis: { code: ok ? 'OK' : 'TCP_REFUSED', ok, phase: failPhase, title: 't', explanation: 'e', nextStep: 'n', evidence: [], fixes: [], actions: [] },
   steps,
   facts: {},
   startedAt: '2026-01-01T00:00:00Z',

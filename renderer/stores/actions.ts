@@ -51,16 +51,21 @@ export function measureSpeed(): void {
   void run.store.getState().start({ ...form.getState().request(), speedTest: true });
 }
 
+/** An 'enter' action: put the focus in that field of the form, with the hint beside it. */
+export function focusField(field: 'password' | 'privateKey', hint: string): void {
+  form.setState({ notice: hint });
+  const el = document.getElementById(field === 'password' ? 'f-password' : 'f-key');
+  if (el instanceof HTMLElement) {
+    el.scrollIntoView?.({ block: 'center' });
+    el.focus();
+  }
+}
+
 export type FixStart = { applied: true } | { applied: false; message: string };
 
 /** A form fix: change the form and connect again at once. */
 export function applyFormFixAndReconnect(fix: Fix): FixStart {
   return reconnectAfter(fix, () => form.getState().applyFix(fix));
-}
-
-/** A legacy-algorithm fix, confirmed by the user: allow them in the form and connect again. */
-export function allowLegacyAndReconnect(fix: Fix, algorithms: string[]): FixStart {
-  return reconnectAfter(fix, () => form.getState().allowLegacy(fix, algorithms));
 }
 
 /** The dry run of a fix for the last attempt: exactly what it would change, and what it needs. */

@@ -13,7 +13,7 @@ import {
   withPort,
   withProtocol,
 } from '../logic/form';
-import { applyFormFix, type FormFixOutcome, withLegacyAlgorithms } from '../logic/formFixes';
+import { applyFormFix, type FormFixOutcome } from '../logic/formFixes';
 import { splitHostInput } from '../logic/hostInput';
 import { keyChoiceFromBytes } from '../logic/keyFile';
 
@@ -48,7 +48,6 @@ export interface FormState {
   /** The request to send; the site id only when the form still targets that site. */
   request(): ConnectionRequest;
   applyFix(fix: Fix): FormFixOutcome;
-  allowLegacy(fix: Fix, algorithms: string[]): FormFixOutcome;
 }
 
 export function createFormStore() {
@@ -138,11 +137,6 @@ export function createFormStore() {
     applyFix(fix) {
       const out = applyFormFix(get().values, fix);
       if (out.ok) set({ values: out.values, notice: `Applied "${fix.label}": ${out.changes.join('; ')}.` });
-      return out;
-    },
-    allowLegacy(fix, algorithms) {
-      const out = withLegacyAlgorithms(get().values, algorithms);
-      if (out.ok) set({ values: out.values, notice: `Applied "${fix.label}" to this form: ${out.changes.join('; ')}. Press Save to keep it for the site.` });
       return out;
     },
   }));

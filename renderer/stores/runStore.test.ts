@@ -6,7 +6,7 @@ import { testApi } from './testApi';
 const done = (runId: string, code: 'OK' | 'CANCELLED' | 'AUTH_PASSWORD_REJECTED'): RunResult => ({
   runId,
   request: { protocol: 'sftp', host: 'h', port: 22, user: 'u', passwordGiven: true, keyGiven: false, keyPath: null, passphraseGiven: false, useAgent: true, identitiesOnly: false, legacyAlgorithms: [], knownHostsPath: null, startPath: null, timeoutMs: 10000 },
-  diagnosis: { code, ok: code === 'OK', phase: 'auth', title: code, explanation: '', nextStep: '', evidence: [], fixes: [] },
+  diagnosis: { code, ok: code === 'OK', phase: 'auth', title: code, explanation: '', nextStep: '', evidence: [], fixes: [], actions: [] },
   steps: [],
   facts: {},
   startedAt: '',

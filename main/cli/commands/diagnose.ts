@@ -1,3 +1,5 @@
+import type { Action, EnterField } from '../../../shared/actions';
+import { adminMessage } from '../../../shared/admin-message';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -251,6 +253,7 @@ async function siteFor(target: string, io: CliIO): Promise<ConnectionRequest | n
 /** The --json document: the contract scripts rely on. */
 export function jsonReport(result: RunResult): Record<string, unknown> {
   const d = result.diagnosis;
+  const admin = adminAction(result);
   return {
     ok: d.ok,
     code: d.code,
@@ -259,7 +262,9 @@ export function jsonReport(result: RunResult): Record<string, unknown> {
     explanation: d.explanation,
     nextStep: d.nextStep,
     evidence: d.evidence,
-    fixes: d.fixes.map((f) => ({ id: f.id, label: f.label, description: f.description, risk: f.risk, kind: f.kind, ...(f.params ? { params: f.params } : {}) })),
+    fixes: d.fixes.map((f) => ({ id: f.id, label: f.label, description: f.description, risk: f.risk, kind: f.kind, params: f.params })),
+    actions: d.actions,
+    ...(admin ? { adminMessage: adminMessage(result, admin.topic) } : {}),
     steps: result.steps.map((s) => ({ phase: s.phase, ...(s.hop !== undefined ? { hop: s.hop } : {}), status: s.status, ms: s.ms, detail: s.detail })),
     server: { banner: result.facts.server?.banner ?? null, software: result.facts.server?.software ?? null, algorithms: result.facts.server?.algorithms ?? null },
     facts: result.facts,
@@ -282,6 +287,13 @@ function wrap(text: string, width = 78, indent = '  '): string {
   return lines.join('\n');
 }
 
+/** On the command line, the form's fields are these options. */
+const ENTER_FLAGS: Record<EnterField, string> = { password: '--password-env VAR or --password-stdin', passphrase: '--passphrase-env VAR', privateKey: '--key FILE' };
+
+function adminAction(result: RunResult): Extract<Action, { type: 'ask-admin' }> | undefined {
+  return result.diagnosis.actions.find((a): a is Extract<Action, { type: 'ask-admin' }> => a.type === 'ask-admin');
+}
+
 export function humanReport(result: RunResult): string {
   // Evidence quotes the server (banners, messages) and files: shown, never obeyed by the terminal.
   const d = visibleDeep(result.diagnosis);
@@ -295,6 +307,13 @@ export function humanReport(result: RunResult): string {
     out.push('', 'Fixes:');
     for (const f of d.fixes) out.push(`  - ${f.label} (${f.id}, ${f.risk})`, wrap(f.description, 78, '      '));
   }
+  const other = d.actions.filter((a) => a.type !== 'ask-admin');
+  if (other.length) {
+    out.push('', 'Also:');
+    for (const a of other) out.push(`  - ${a.label}`, wrap(a.type === 'enter' ? `${a.description} (${ENTER_FLAGS[a.field]})` : a.description, 78, '      '));
+  }
+  const admin = adminAction(result);
+  if (admin) out.push('', 'Message for the administrator (only they can change this):', '', adminMessage(result, admin.topic));
   out.push('', `Total ${result.totalMs} ms.`, '');
   return out.join('\n');
 }

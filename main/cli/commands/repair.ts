@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { RepairInput, RepairPlan } from '../../../shared/api';
+import { isFixId } from '../../../shared/fixes';
 import type { ConnectionRequest, Fix, RunResult } from '../../../shared/types';
 import { diagnose } from '../../diagnose/index';
 import { applyRepair, findFix, isAutoApplicable, planRepair, RepairError, REPAIRABLE_FIX_IDS, type RepairApplied, type RepairContext } from '../../repair/index';
@@ -49,7 +50,6 @@ interface AppliedFixReport {
   backups: string[];
   message: string;
   plan?: RepairPlan;
-  adminMessage?: string;
   settings?: RepairApplied['settings'];
 }
 
@@ -72,7 +72,6 @@ function planText(rawPlan: RepairPlan): string {
   const plan = visibleDeep(rawPlan);
   const out = [`${plan.label} (${plan.fixId}, ${plan.risk}) would:`, ...plan.changes.map((c) => `  - ${c}`)];
   if (plan.notes?.length) out.push('Before you agree:', ...plan.notes.map((n) => `  ! ${n}`));
-  if (plan.adminMessage) out.push('Message for the administrator:', '', plan.adminMessage, '');
   return `${out.join('\n')}\n`;
 }
 
@@ -90,7 +89,10 @@ export const repairCommand: CliCommand = {
       extra: { fix: { type: 'string', multiple: true }, yes: { type: 'boolean' }, 'new-password-env': { type: 'string' }, 'key-folder': { type: 'string' } },
     });
     const wanted = (extraValues.fix as string[] | undefined) ?? [];
-    for (const id of wanted) if (!REPAIRABLE_FIX_IDS.includes(id)) throw new UsageError(`--fix: there is no fix "${id}". Fixes: ${REPAIRABLE_FIX_IDS.join(', ')}`);
+    for (const id of wanted) {
+      if (id === 'ask-admin') throw new UsageError('--fix ask-admin: a message for the administrator is not a repair; "sftp-doctor diagnose" prints it with the diagnosis');
+      if (!isFixId(id)) throw new UsageError(`--fix: there is no fix "${id}". Fixes: ${REPAIRABLE_FIX_IDS.join(', ')}`);
+    }
     const yes = extraValues.yes === true;
     const newPasswordVar = extraValues['new-password-env'] as string | undefined;
     if (newPasswordVar !== undefined && io.env[newPasswordVar] === undefined) throw new UsageError(`--new-password-env: the environment variable ${newPasswordVar} is not set`);
@@ -162,10 +164,9 @@ export const repairCommand: CliCommand = {
         say(`  ${err.message}\n`);
         break;
       }
-      Object.assign(report, { applied: done.applied, changes: done.changes, backups: done.backups, message: done.message, ...(done.adminMessage ? { adminMessage: done.adminMessage } : {}), ...(done.settings ? { settings: done.settings } : {}) });
+      Object.assign(report, { applied: done.applied, changes: done.changes, backups: done.backups, message: done.message, ...(done.settings ? { settings: done.settings } : {}) });
       for (const c of done.changes) say(`  - ${c}\n`);
       for (const b of done.backups) say(`  Backup: ${b}\n`);
-      if (done.adminMessage) say(`\nMessage for the administrator:\n\n${done.adminMessage}\n\n`);
       if (!done.nextRequest) {
         say(`  ${done.message}\n`);
         break;

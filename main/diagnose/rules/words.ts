@@ -1,8 +1,9 @@
-import { PASSWORD_IDEA_WORDS } from '../../shared/password-variants';
-import type { EvidenceItem, Facts, Fix } from '../../shared/types';
-import { makeFix } from './fixes';
-import type { SessionVerdict } from './rules-session';
-import { exitEvidence, firstKnown, serverWords, wordsEvidence, type Said } from './server-words';
+import { askAdmin } from '../../../shared/actions';
+import { makeFix } from '../../../shared/fixes';
+import { PASSWORD_IDEA_WORDS } from '../../../shared/password-variants';
+import type { EvidenceItem, Facts } from '../../../shared/types';
+import { exitEvidence, firstKnown, serverWords, wordsEvidence, type Said } from '../server-words';
+import { ev, type Verdict } from './verdict';
 
 /**
  * Rules that read the server's own words (pure, like rules.ts): a known text decides the
@@ -14,10 +15,6 @@ const AUTH_WHERE: Said['where'][] = ['auth-banner', 'kbd-text', 'disconnect'];
 const SESSION_WHERE: Said['where'][] = ['session-output', 'session-stderr', 'exec-output', 'exec-stderr'];
 /** Words of a keyboard-interactive dialog that only ask for something: not a reason for a refusal. */
 const ASKING = /\b(password|passcode|code|token|pin|otp|enter|verification)\b/i;
-
-function ev(label: string, value: string, extra: Partial<EvidenceItem> = {}): EvidenceItem {
-  return { label, value, ...extra };
-}
 
 /** One possible cause of a refusal, with what tells it apart (the server's log line). */
 export interface Candidate {
@@ -72,19 +69,19 @@ export function candidatesEvidence(candidates: Candidate[]): EvidenceItem[] {
 }
 
 /** A known account message in the login (expired, locked): it decides the diagnosis. */
-export function decideKnownAuthText(f: Facts): SessionVerdict | null {
+export function decideKnownAuthText(f: Facts): Verdict | null {
   const words = serverWords(f);
   const k = firstKnown(words, AUTH_WHERE);
   if (!k || (k.known.entry.code !== 'AUTH_ACCOUNT_EXPIRED' && k.known.entry.code !== 'AUTH_ACCOUNT_LOCKED')) return null;
   const evidence = [...wordsEvidence(words, k), ev('User name', f.input?.user ?? '', { mono: true })];
-  return { code: k.known.entry.code, phase: 'auth', evidence, fixes: [makeFix('ask-admin', { topic: 'account' })] };
+  return { code: k.known.entry.code, phase: 'auth', evidence, actions: [askAdmin('account')] };
 }
 
 /**
  * The password was checked, then the account refused: the connection closed while the password
  * waited for its answer (OpenSSH's PAM account check), or the server explained after the attempt.
  */
-export function decideAccountRefused(f: Facts): SessionVerdict | null {
+export function decideAccountRefused(f: Facts): Verdict | null {
   const auth = f.auth;
   if (!auth || auth.success) return null;
   const words = serverWords(f);
@@ -105,11 +102,11 @@ export function decideAccountRefused(f: Facts): SessionVerdict | null {
   ].map((c) => ({ ...c, logLine: fill(c.logLine, user) }));
   if (!closedOnPassword) candidates.forEach((c) => (c.logLine = fill(LOG_LINES.pamAccountKbd, user)));
   evidence.push(...candidatesEvidence(candidates));
-  return { code: 'AUTH_ACCOUNT_REFUSED', phase: 'auth', evidence, fixes: [makeFix('ask-admin', { topic: 'account' })] };
+  return { code: 'AUTH_ACCOUNT_REFUSED', phase: 'auth', evidence, actions: [askAdmin('account')] };
 }
 
 /** Known texts and forced commands in the session (the run stopped in the sftp phase). */
-export function decideSessionWords(f: Facts): SessionVerdict | null {
+export function decideSessionWords(f: Facts): Verdict | null {
   const s = f.sftp;
   if (!s) return null;
   const words = serverWords(f);
@@ -121,28 +118,27 @@ export function decideSessionWords(f: Facts): SessionVerdict | null {
     if (code === 'SESSION_WRONG_USER') {
       const loginAs = k.known.groups[0] ?? '';
       if (loginAs && loginAs !== user) {
-        const fixes: Fix[] = [makeFix('use-user', { user: loginAs }), makeFix('ask-admin', { topic: 'session' })];
-        return { code, phase: 'sftp', evidence: [ev('User to log in as', loginAs, { mono: true, highlight: true }), ...evidence], fixes, vars: { loginAs } };
+        return { code, phase: 'sftp', evidence: [ev('User to log in as', loginAs, { mono: true, highlight: true }), ...evidence], fixes: [makeFix('use-user', { user: loginAs })], actions: [askAdmin('session')], vars: { loginAs } };
       }
     }
-    if (code === 'SESSION_SFTP_ONLY' && s.stage === 'scp') return { code, phase: 'sftp', evidence, fixes: [makeFix('use-sftp'), makeFix('ask-admin', { topic: 'scp' })] };
-    if (code === 'SESSION_FORCED_COMMAND') return { code, phase: 'sftp', evidence, fixes: [makeFix('ask-admin', { topic: 'session' })] };
+    if (code === 'SESSION_SFTP_ONLY' && s.stage === 'scp') return { code, phase: 'sftp', evidence, fixes: [makeFix('use-sftp')], actions: [askAdmin('scp')] };
+    if (code === 'SESSION_FORCED_COMMAND') return { code, phase: 'sftp', evidence, actions: [askAdmin('session')] };
   }
   // Text, and our plain command never ran: a forced command or restricted shell printed it, not a start-up file.
   if (s.commandRan === false && (s.output || s.shellOutput) && !k) {
-    return { code: 'SESSION_FORCED_COMMAND', phase: 'sftp', evidence: [...wordsEvidence(words, words[0]), ...exitEvidence(f)], fixes: [makeFix('ask-admin', { topic: 'session' })] };
+    return { code: 'SESSION_FORCED_COMMAND', phase: 'sftp', evidence: [...wordsEvidence(words, words[0]), ...exitEvidence(f)], actions: [askAdmin('session')] };
   }
   return null;
 }
 
 /** Every phase passed, but the server said it could not enter the home folder. */
-export function decideHomeMissing(f: Facts): SessionVerdict | null {
+export function decideHomeMissing(f: Facts): Verdict | null {
   const words = serverWords(f);
   const k = firstKnown(words, ['exec-stderr', 'session-stderr']);
   if (!k || k.known.entry.code !== 'SFTP_HOME_MISSING') return null;
   const home = k.known.groups[0] ?? '';
   const evidence = [ev('Home folder set for the account', home, { mono: true, highlight: true }), ev('Why it cannot be used', k.known.groups[1] ?? '', { mono: true }), ev('Where sessions start instead', f.sftp?.path ?? '/', { mono: true }), ...wordsEvidence(words, k)];
-  return { code: 'SFTP_HOME_MISSING', phase: 'sftp', evidence, fixes: [makeFix('ask-admin', { topic: 'home' })], vars: { home } };
+  return { code: 'SFTP_HOME_MISSING', phase: 'sftp', evidence, actions: [askAdmin('home')], vars: { home } };
 }
 
 /** What the one extra password try showed (evidence for a refusal). */
@@ -153,7 +149,7 @@ export function secondLookEvidence(f: Facts): EvidenceItem[] {
 }
 
 /** The password worked once corrected: the slip was in the typing or the pasting. */
-export function decidePasswordCorrected(f: Facts): SessionVerdict | null {
+export function decidePasswordCorrected(f: Facts): Verdict | null {
   const look = f.auth?.secondLook;
   if (!look || look.result !== 'accepted' || !f.auth?.success) return null;
   return { code: 'INPUT_PASSWORD_CHARACTERS', phase: 'auth', evidence: [...secondLookEvidence(f), ev('User name', f.input?.user ?? '', { mono: true })], fixes: [makeFix('fix-pasted-password', { idea: look.idea, what: PASSWORD_IDEA_WORDS[look.idea] })] };

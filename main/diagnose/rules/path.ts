@@ -1,24 +1,14 @@
-import type { DiagnosisCode, Phase } from '../../shared/codes';
-import type { EvidenceItem, Facts, Fix, FixParam, ProxyFacts } from '../../shared/types';
-import { makeFix, type FixId } from './fixes';
-import type { CodeText } from './texts';
+import { askAdmin, type Action } from '../../../shared/actions';
+import type { DiagnosisCode, Phase } from '../../../shared/codes';
+import type { FixId } from '../../../shared/fixes';
+import type { CodeText, TemplateValue } from '../../../shared/texts/index';
+import type { EvidenceItem, Facts, ProxyFacts } from '../../../shared/types';
+import { ev, type PhaseRules, type Verdict } from './verdict';
 
 /**
  * The path before the target (a proxy, jump hosts): which of its parts failed, as one verdict.
  * Pure, like the other rules: facts in, verdict out.
  */
-
-export interface PathVerdict {
-  code: DiagnosisCode;
-  phase: Phase;
-  evidence: EvidenceItem[];
-  fixes: Fix[];
-  vars?: Record<string, FixParam>;
-}
-
-function ev(label: string, value: string, extra: Partial<EvidenceItem> = {}): EvidenceItem {
-  return { label, value, ...extra };
-}
 
 function hp(host: string, port: number): string {
   return `${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -63,9 +53,9 @@ const NET_WORDS: Record<string, string> = {
   EAI_AGAIN: 'the name lookup failed',
 };
 
-function decideProxy(p: ProxyFacts): PathVerdict {
+function decideProxy(p: ProxyFacts): Verdict {
   const evidence: EvidenceItem[] = [ev('Proxy', `${p.type}://${hp(p.host, p.port)}`, { mono: true })];
-  const vars: Record<string, FixParam> = { proxy: `${p.type}://${hp(p.host, p.port)}` };
+  const vars: Record<string, TemplateValue> = { proxy: `${p.type}://${hp(p.host, p.port)}` };
   if (p.stage === 'dns' || p.stage === 'tcp') {
     if (p.stage === 'dns') evidence.push(ev('Name looked up', p.host, { mono: true }), ev('Answer', NET_WORDS[p.error ?? ''] ?? p.error ?? 'none', { mono: true, highlight: true }));
     else evidence.push(ev('Connection attempts', (p.attempts ?? []).map((a) => `${a.address}: ${a.result} after ${a.ms} ms`).join('; ') || 'none', { mono: true, highlight: true }));
@@ -93,7 +83,7 @@ function decideProxy(p: ProxyFacts): PathVerdict {
   if (why) {
     evidence.push(ev('Proxy\'s answer', why, { highlight: true }));
     if (p.httpReason) evidence.push(ev('Proxy\'s words', p.httpReason, { mono: true }));
-    return { code: 'PROXY_DENIED_TARGET', phase: 'tcp', evidence, fixes: [makeFix('ask-admin', { topic: 'proxy' })], vars: { ...vars, why } };
+    return { code: 'PROXY_DENIED_TARGET', phase: 'tcp', evidence, actions: [askAdmin('proxy')], vars: { ...vars, why } };
   }
   // The proxy accepted the connection, then said nothing usable (closed, timed out, not a proxy).
   evidence.push(ev('What happened', p.message ?? 'no answer', { mono: true, highlight: true }));
@@ -101,10 +91,11 @@ function decideProxy(p: ProxyFacts): PathVerdict {
 }
 
 /** Fixes of a jump host's own diagnosis that can be carried out for the jump host (they name it in their params or apply to every hop). */
-const HOP_FIXES = new Set<FixId>(['trust-host-key', 'replace-host-key', 'allow-legacy-algorithms', 'identities-only', 'ask-admin']);
+const HOP_FIXES = new Set<FixId>(['trust-host-key', 'replace-host-key', 'allow-legacy-algorithms', 'identities-only']);
 
-/** A verdict for the path, or null when the path is not what failed. */
-export function decidePath(f: Facts, stop: Phase | null): PathVerdict | null {
+/** A verdict for the path (proxy, jump hosts), or null when the path is not what failed. */
+export const decidePath: PhaseRules = (f, end) => {
+  const stop = end.stoppedAt;
   if (f.proxy && f.proxy.stage !== 'done') return decideProxy(f.proxy);
 
   const fwd = f.forward;
@@ -114,7 +105,7 @@ export function decidePath(f: Facts, stop: Phase | null): PathVerdict | null {
       const evidence = [ev('Jump host', fwd.via, { mono: true }), ev('Asked to connect to', fwd.target, { mono: true }), ev('Jump host\'s answer', why, { mono: true, highlight: true })];
       if (fwd.reason !== undefined) evidence.push(ev('Channel refusal code', `${fwd.reason}${fwd.reason === 1 ? ' (administratively prohibited)' : ''}`, { mono: true }));
       const [host, port] = splitTarget(fwd.target);
-      return { code: 'JUMP_FORWARDING_DENIED', phase: 'tcp', evidence, fixes: [makeFix('ask-admin', { topic: 'forwarding' })], vars: { jump: fwd.via, why, host, port } };
+      return { code: 'JUMP_FORWARDING_DENIED', phase: 'tcp', evidence, actions: [askAdmin('forwarding')], vars: { jump: fwd.via, why, host, port } };
     }
   }
 
@@ -127,12 +118,14 @@ export function decidePath(f: Facts, stop: Phase | null): PathVerdict | null {
       ev('What failed there', `${hop.title ?? 'unknown'} (${hop.code ?? 'INTERNAL_ERROR'})`, { highlight: true }),
       ...(hop.evidence ?? []).map((e) => ({ ...e, label: `Jump host: ${e.label}` })),
     ];
-    const fixes = (hop.fixes ?? []).filter((x) => HOP_FIXES.has(x.id as FixId));
+    const fixes = (hop.fixes ?? []).filter((x) => HOP_FIXES.has(x.id));
+    const actions: Action[] = (hop.actions ?? []).filter((a) => a.type === 'ask-admin');
     return {
       code: 'JUMP_HOST_FAILED',
       phase: hop.phase ?? 'tcp',
       evidence,
       fixes,
+      actions,
       vars: { jump: label, jumpCode: hop.code ?? '', jumpTitle: hop.title ?? '', jumpExplanation: hop.explanation ?? '', jumpNextStep: hop.nextStep ?? '' },
     };
   }
@@ -155,7 +148,7 @@ export function decidePath(f: Facts, stop: Phase | null): PathVerdict | null {
     return { code, phase, evidence, fixes: [], vars: { via: fwd.via } };
   }
   return null;
-}
+};
 
 function splitTarget(target: string): [string, number] {
   const m = /^\[?(.*?)\]?:(\d+)$/.exec(target);

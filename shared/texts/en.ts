@@ -1,13 +1,14 @@
-import type { DiagnosisCode } from '../../shared/codes';
-import type { FixParam } from '../../shared/types';
-import type { FixId } from './fixes';
-
 /**
- * Every sentence a diagnosis shows, as data keyed by code (for review and translation). Typed as a
- * Record over all codes: adding a code to shared/codes.ts without its text does not compile.
- * Placeholders in {braces} are filled from the run (host, port, ...); fillTemplate removes none
- * silently: an unknown placeholder is left as written so a test can catch it.
+ * Every sentence SFTP Doctor shows for a diagnosis, a fix or an action, in English, as data keyed
+ * by code or id (for review and translation: a second language is a sibling file with the same
+ * types). Typed as Records over all codes and ids: adding a code to shared/codes.ts or a fix to
+ * shared/fixes.ts without its texts does not compile. Placeholders in {braces} are filled from the
+ * run or the fix's params; fillTemplate leaves an unknown placeholder as written so a test catches it.
  */
+import type { DiagnosisCode } from '../codes';
+import type { AdminTopic } from '../actions';
+import type { FixId } from '../fixes';
+
 export interface CodeText {
   title: string;
   /** What happened and why, in plain words. */
@@ -365,16 +366,6 @@ export const WRITE_CAUSES = {
   oursSlower: 'SFTP Doctor\'s own transfer is well below OpenSSH\'s on the same link, so these figures say more about SFTP Doctor than about the connection; trust OpenSSH\'s figure.',
 } as const;
 
-/** The start-up files each shell reads for non-interactive sessions, and the guard that keeps them quiet. */
-export const SHELL_GUARDS: Record<string, { files: string[]; guard: string }> = {
-  bash: { files: ['~/.bashrc', '/etc/bash.bashrc'], guard: 'case $- in *i*) ;; *) return ;; esac' },
-  zsh: { files: ['~/.zshenv', '/etc/zsh/zshenv'], guard: '[[ -o interactive ]] || return' },
-  csh: { files: ['~/.cshrc', '/etc/csh.cshrc'], guard: 'if ( ! $?prompt ) exit' },
-  tcsh: { files: ['~/.tcshrc', '~/.cshrc', '/etc/csh.cshrc'], guard: 'if ( ! $?prompt ) exit' },
-  fish: { files: ['~/.config/fish/config.fish'], guard: 'status is-interactive; or exit' },
-  sh: { files: ['~/.profile', '/etc/profile', 'the file named by $ENV'], guard: 'case $- in *i*) ;; *) return ;; esac' },
-};
-
 export interface FixText {
   label: string;
   description: string;
@@ -386,14 +377,11 @@ export const FIX_TEXTS: Record<FixId, FixText> = {
   'use-port': { label: 'Use port {port}', description: 'An SSH server answered on port {port} of the same host. Sets the port to {port}.' },
   'use-dns-suggestion': { label: 'Use {host}', description: 'This similar name exists: {host}. Sets the host field to it.' },
   'increase-timeout': { label: 'Wait longer', description: 'Runs the check again allowing {seconds} seconds, for slow or distant servers.' },
-  'switch-protocol': { label: 'Use {protocol} instead', description: 'This server speaks {protocol}. SFTP Doctor checks SFTP and SCP only: use a program set to {protocol} for it.' },
   'allow-legacy-algorithms': { label: 'Allow weak methods for this site only', description: 'Enables, for this site only: {algorithms}. These are old and weaker; ask the administrator to switch to modern ones.' },
   'trust-host-key': { label: 'Trust this key', description: 'Saves the server key {sha256} in {file}, so it is checked automatically next time. Only do this if the fingerprint matches what your provider publishes.' },
   'connect-once': { label: 'Connect once without saving', description: 'Accepts the key {sha256} for this connection only.' },
   'replace-host-key': { label: 'Replace the recorded key', description: 'Removes the old key {oldSha256} ({file}, line {line}) and saves the new one {sha256}. A backup is kept. Only do this once the administrator confirmed the change.' },
-  'enter-password': { label: 'Enter the password', description: 'Type the password for this account.' },
-  'choose-private-key': { label: 'Choose the private key', description: 'Pick the private key file that matches this public key.' },
-  'enter-passphrase': { label: 'Enter the passphrase', description: 'Type the passphrase that protects the key.' },
+  'choose-private-key': { label: 'Use the private key {path}', description: 'The file given is the public half of a key; its private half is beside it: {path}. Uses that file for this attempt.' },
   'convert-key': { label: 'Convert the key', description: 'Writes a copy of the key in a format that works; the original file stays as it is.' },
   'generate-ed25519-key': { label: 'Make a new Ed25519 key', description: 'Creates a new modern key pair; give its public half to the administrator.' },
   'identities-only': { label: 'Use only the selected key', description: 'Stops offering the other keys of the key agent for this site.' },
@@ -402,19 +390,107 @@ export const FIX_TEXTS: Record<FixId, FixText> = {
   'install-public-key': { label: 'Put the public key on the server', description: 'Logs in with the password and adds the public key {fingerprint} to ~/.ssh/authorized_keys for this user.' },
   'use-scp': { label: 'Use SCP for this site', description: 'Transfers files with SCP, which this server supports.' },
   'silence-login-script': { label: 'Stop the start-up file from printing', description: 'Adds this line at the top of {file} so it prints only in interactive sessions: {guard}' },
-  'ask-admin': { label: 'Ask the administrator', description: 'Copies a short message with the evidence, to send to the server\'s administrator.' },
   'use-remote-folder': { label: 'Use the folder {path}', description: 'A test file could be created in {path}. Sets it as this site\'s remote folder and checks again.' },
   'fix-pasted-password': { label: 'Correct the password', description: 'Uses the password with {what} (the form only; the password is never shown).' },
   'use-user': { label: 'Log in as {user}', description: 'Sets the user name to {user}, as the server asks, and checks again.' },
   'use-sftp': { label: 'Use SFTP for this site', description: 'Switches this site from SCP to SFTP, the only service this account allows, and checks again.' },
-  keepalive: { label: 'Keep the connection alive', description: 'Sends a small keepalive message every {seconds} seconds for this site, so idle connections are not cut by a firewall or router.' },
+  keepalive: { label: 'Keep the connection alive', description: 'Sends a small keepalive message every {seconds} s for this site, so idle connections are not cut by a firewall or router.' },
 };
 
-/** Fills {name} placeholders from params (arrays joined with ", "); unknown names stay as written. */
-export function fillTemplate(template: string, params: Record<string, FixParam | undefined>): string {
-  return template.replace(/\{([a-zA-Z0-9]+)\}/g, (whole, name: string) => {
-    const v = params[name];
-    if (v === undefined) return whole;
-    return Array.isArray(v) ? v.join(', ') : String(v);
-  });
+export const ACTION_TEXTS = {
+  'ask-admin': { label: 'Ask the administrator', description: 'Only the server\'s administrator can change this. Shows a short message with the evidence, ready to copy and send.' },
+  'enter-password': { label: 'Enter the password', description: 'Type the password of this account in the Password field (it is case-sensitive), then connect again.' },
+  'enter-passphrase': { label: 'Enter the passphrase', description: 'Type the passphrase that protects the key in the Key passphrase field, then connect again.' },
+  'enter-privateKey': { label: 'Choose the private key', description: 'Pick your private key file (not the .pub file) in the Private key field, then connect again.' },
+  'other-program': {
+    label: 'Use an {protocol} program',
+    description:
+      'This server speaks {protocol}. SFTP Doctor checks SFTP and SCP only, so it cannot connect to it for you or check it: open it with a program set to {protocol} (WinSCP and FileZilla both can). Plain FTP sends your password and files unencrypted; choose "FTP with explicit TLS" (FTPS), and ask your provider whether the account also offers SFTP, which is safer.',
+  },
+} as const satisfies Record<string, { label: string; description: string }>;
+
+/** What the admin message asks for, by the topic of the action (more precise than the code's ask). */
+export const ADMIN_TOPIC_ASKS: Partial<Record<AdminTopic, string>> = {
+  algorithms: 'Please enable at least one current algorithm from the list I offer (in the evidence) on the SSH server; a software update usually does this.',
+  ssh2: 'Please enable SSH protocol version 2 on the server; version 1 is unsafe and modern programs refuse it.',
+  hostkey: 'Please confirm whether the server key was changed on purpose, and send me its fingerprint (ssh-keygen -l -f /etc/ssh/ssh_host_ed25519_key.pub shows it) so I can compare.',
+  firewall: 'Please check that a firewall lets my address through to the SSH port.',
+  proxy: 'Please allow connections through the proxy to the SFTP server\'s host and port (the proxy\'s answer is in the evidence), or tell me which proxy I should use.',
+  forwarding: 'Please allow TCP forwarding on the jump host for my account to the SFTP server\'s host and port: sshd_config AllowTcpForwarding (and PermitOpen, if used), or the restrict / no-port-forwarding / permitopen options of my key in authorized_keys.',
+};
+
+/**
+ * What the ready-to-send admin message asks of the server's administrator, per diagnosis code.
+ * Plain words, one request each; the rest of the message (what happened, the evidence) is built
+ * from the run itself.
+ */
+export interface AdminAsk {
+  /** Whether the problem is most likely on the user's side (the message then says so). */
+  userSide: boolean;
+  ask: string;
 }
+
+export const ADMIN_ASKS: Record<DiagnosisCode, AdminAsk> = {
+  OK: { userSide: false, ask: 'The connection works now. No action is needed; this report is for your records.' },
+  OK_READ_ONLY: { userSide: false, ask: 'I can log in and list my folder. Uploading was not checked; no action is needed unless I report an upload problem.' },
+  OK_TRANSPORT: { userSide: false, ask: 'The server answers and its identity checks out. No action is needed unless I report a login or file problem later.' },
+  INPUT_HOST_FIELD: { userSide: true, ask: 'The host field on my side held more than a server name. I am fixing that; please just confirm the exact host name and port I should use.' },
+  INPUT_WHITESPACE: { userSide: true, ask: 'My settings had stray spaces in them. I am correcting that; please confirm the host name, port and user name I should use.' },
+  INPUT_PASSWORD_CHARACTERS: { userSide: true, ask: 'My password had look-alike characters from copying it (or Caps Lock); corrected, it works. Nothing is needed on your side.' },
+  INPUT_PORT_INVALID: { userSide: true, ask: 'The port number in my settings is not valid. Please tell me which port the SFTP service listens on.' },
+  INPUT_HOST_EMPTY: { userSide: true, ask: 'My settings had no server name. Please send me the host name and port of the SFTP service.' },
+  DNS_NOT_FOUND: { userSide: false, ask: 'The host name does not resolve for me. Please confirm the exact name, and whether it only exists on an internal network or VPN.' },
+  DNS_FAILED: { userSide: false, ask: 'Name lookup failed on my side. Please confirm the host name, and send me the IP address so I can try it directly.' },
+  TCP_REFUSED: { userSide: false, ask: 'Nothing accepts connections on that port. Please check that the SSH/SFTP service is running and listening on this address and port, and that no firewall rejects it.' },
+  TCP_TIMEOUT: { userSide: false, ask: 'The connection attempt got no answer at all, which usually means a firewall drops it. Please check that my address is allowed through to the SSH port.' },
+  TCP_UNREACHABLE: { userSide: false, ask: 'There is no network route to the server from my side. Please confirm the address, and whether a VPN or allow-list is needed.' },
+  TCP_RESET: { userSide: false, ask: 'The server (or something in front of it) cut the connection right away. Please check firewall, fail2ban or similar blocks for my address, and the SSH service limits.' },
+  BANNER_CLOSED: { userSide: false, ask: 'The server closed the connection before greeting. Please check the SSH service log for my attempt (MaxStartups, tcp-wrappers or an IP block are common causes).' },
+  BANNER_RESET: { userSide: false, ask: 'The connection was reset before the SSH greeting. Please check the SSH service log and any firewall or IPS in front of it for my address.' },
+  BANNER_TIMEOUT: { userSide: false, ask: 'The server accepted the connection but never sent its SSH greeting. Please check whether the SSH service is overloaded or hanging (a slow DNS reverse lookup is a classic cause).' },
+  PROTOCOL_FTP: { userSide: false, ask: 'This port answers with FTP, not SSH. Please tell me whether you offer SFTP (and on which port), or whether I should use FTP/FTPS instead.' },
+  PROTOCOL_NOT_SSH: { userSide: false, ask: 'This port answers, but not with SSH. Please tell me which port the SFTP service listens on.' },
+  SSH1_ONLY: { userSide: false, ask: 'The server only speaks the obsolete SSH-1 protocol. Please enable SSH-2 on it; SSH-1 is unsafe and modern clients refuse it.' },
+  KEX_NO_COMMON_ALGORITHM: { userSide: false, ask: 'My client and the server share no algorithm in the category marked in the report. Please enable at least one current algorithm from my list on the server (a software update usually does this).' },
+  KEX_FAILED: { userSide: false, ask: 'The encryption set-up failed after both sides agreed on algorithms. Please check the SSH service log for my attempt at the time in the report.' },
+  HOSTKEY_UNKNOWN: { userSide: false, ask: 'I have not connected to this server before. Please confirm that the host key fingerprint in this report is really your server\'s, so I can trust it.' },
+  HOSTKEY_CHANGED: { userSide: false, ask: 'The server\'s identity key is not the one I saved earlier. Please confirm whether the key was changed on purpose (reinstall, new server, migration) and that the new fingerprint in this report is correct. Until then I will not log in.' },
+  PROXY_UNREACHABLE: { userSide: true, ask: 'I could not reach the proxy I am told to use. Please confirm the proxy\'s address and port, and whether it is running.' },
+  PROXY_AUTH_FAILED: { userSide: true, ask: 'The proxy refused my user name or password. Please confirm which credentials the proxy expects, or reset them.' },
+  PROXY_DENIED_TARGET: { userSide: false, ask: 'The proxy would not (or could not) connect me on to the SFTP server. Please allow the server\'s host and port in the proxy\'s rules, or check that the proxy can reach it.' },
+  JUMP_HOST_FAILED: { userSide: false, ask: 'The jump host in front of the SFTP server failed (see its own diagnosis in the evidence). Please check the jump host for the problem named there.' },
+  JUMP_FORWARDING_DENIED: { userSide: false, ask: 'The jump host refuses to forward my connection to the SFTP server. Please allow TCP forwarding for my account to that host and port (sshd_config AllowTcpForwarding / PermitOpen, or the restrict / no-port-forwarding / permitopen options of my key in authorized_keys).' },
+  KEY_IS_PUBLIC: { userSide: true, ask: 'I selected my public key where the private key belongs. I am fixing that; nothing is needed on the server unless my key is not yet installed.' },
+  KEY_NEEDS_PASSPHRASE: { userSide: true, ask: 'My key needs its passphrase and none was given. Nothing is needed on the server.' },
+  KEY_WRONG_PASSPHRASE: { userSide: true, ask: 'The passphrase I gave for my key was wrong. Nothing is needed on the server.' },
+  KEY_UNSUPPORTED_FORMAT: { userSide: true, ask: 'My key file is in a format the client cannot use. I will convert it; nothing is needed on the server.' },
+  KEY_CORRUPT: { userSide: true, ask: 'My key file is damaged. If I send you a new public key, please install it for my account.' },
+  KEY_NOT_FOUND: { userSide: true, ask: 'The key file named in my settings does not exist on my machine. Nothing is needed on the server yet.' },
+  AUTH_PASSWORD_REJECTED: { userSide: false, ask: 'The server refused my password. Please check that the account exists, is not locked or expired, and reset the password if needed.' },
+  AUTH_ROOT_DENIED: { userSide: false, ask: 'Logging in as root is refused, which is a sensible default. Please give me a personal account for file transfers instead.' },
+  AUTH_PASSWORD_NOT_ALLOWED: { userSide: false, ask: 'The server does not accept passwords for this account. Please install my public key (in key.json when attached) for my account, or tell me which login method to use.' },
+  AUTH_KEY_REJECTED: { userSide: false, ask: 'The server did not accept my key. Please add the public key line from key.json to ~/.ssh/authorized_keys of my account, and check that the .ssh folder and file are not writable by others.' },
+  AUTH_KEY_ALGORITHM_REJECTED: { userSide: false, ask: 'The server refused the signature algorithm of my key. Please allow rsa-sha2-256/512 (or tell me which key types you accept) so I can use a suitable key.' },
+  AUTH_TOO_MANY_FAILURES: { userSide: false, ask: 'The server stopped after too many login attempts. Please check MaxAuthTries, and tell me which key or method I should use so I can offer only that one.' },
+  AUTH_PASSWORD_EXPIRED: { userSide: false, ask: 'The server says my password has expired. Please reset it, or tell me how to change it.' },
+  AUTH_PARTIAL: { userSide: false, ask: 'The server wants a second login step after the first one succeeded. Please tell me which second factor it expects and how to set it up.' },
+  AUTH_NO_SUPPORTED_METHOD: { userSide: false, ask: 'The server offers no login method that I can use. Please tell me how accounts are meant to log in (password, key, one-time code).' },
+  AUTH_NO_CREDENTIALS: { userSide: true, ask: 'I did not give a password or key. Please tell me which login method this account uses.' },
+  SFTP_SUBSYSTEM_UNAVAILABLE: { userSide: false, ask: 'Login works, but the SFTP service is not available. Please enable the sftp subsystem in the SSH server configuration (Subsystem sftp ...) for my account.' },
+  SFTP_LOGIN_SCRIPT_OUTPUT: { userSide: false, ask: 'A login script prints text for non-interactive sessions, which breaks SFTP. Please make the shell start-up files of my account print nothing unless the session is interactive.' },
+  AUTH_ACCOUNT_EXPIRED: { userSide: false, ask: 'The server says my account has expired (its message is in the report). Please extend the account\'s expiry date (chage -E / usermod -e).' },
+  AUTH_ACCOUNT_LOCKED: { userSide: false, ask: 'The server says my account is locked after failed logins (its message is in the report). Please unlock it (for pam_faillock: faillock --reset --user <name>); I will then log in once with the right password.' },
+  AUTH_ACCOUNT_REFUSED: { userSide: false, ask: 'The server checked my password and then refused the account itself. Please look in the SSH service log at the time of my attempt for the line quoted in the report (for PAM: "Access denied for user ... by PAM account configuration") and the rule behind it (pam_access, pam_time, pam_nologin, an expiry date).' },
+  SESSION_WRONG_USER: { userSide: true, ask: 'The server asks me to log in as another user (its message is in the report). I am switching to that user; please tell me if I should use a different account.' },
+  SESSION_FORCED_COMMAND: { userSide: false, ask: 'After login, my account runs a program of its own instead of SFTP (a forced command or restricted shell; its output is in the report). Please tell me which service the account is for, or allow SFTP for it (e.g. ForceCommand internal-sftp).' },
+  SESSION_SFTP_ONLY: { userSide: true, ask: 'The server says my account allows SFTP only. I am switching to SFTP; nothing is needed unless I should have SCP or shell access.' },
+  SFTP_HOME_MISSING: { userSide: false, ask: 'The server cannot enter my account\'s home folder (its message is in the report), so my sessions start in "/". Please create the home folder (owned by my account) or set the right one.' },
+  SESSION_CLOSED_AFTER_AUTH: { userSide: false, ask: 'The server closes the session right after login. Please check the account\'s shell, a ForceCommand or chroot setting, and the SSH service log for my attempt.' },
+  SFTP_WRITE_DENIED: { userSide: false, ask: 'I can log in and list files, but I cannot create a file in the folder shown in the report. Please give my account write access there, or tell me which folder I should upload to.' },
+  SFTP_DISK_FULL: { userSide: false, ask: 'Uploads fail because the file system (or my quota) is full, as the report shows. Please free space or raise my quota.' },
+  SFTP_WRITE_FAILED: { userSide: false, ask: 'I can log in and list files, but writing a file fails at the step shown in the report. Please check the server log (journalctl -u ssh or /var/log/auth.log) at that time.' },
+  SESSION_DROPPED_IDLE: { userSide: false, ask: 'Idle SFTP connections are cut after the time shown in the report. If a firewall or NAT gateway on your side times connections out, please raise its idle timeout, or set ClientAliveInterval on the SSH server.' },
+  SFTP_PERMISSION_DENIED: { userSide: false, ask: 'I can log in, but I may not read the folder shown in the report. Please check the folder permissions (or chroot set-up) for my account.' },
+  CANCELLED: { userSide: true, ask: 'I stopped the check before it finished; the report shows how far it got.' },
+  INTERNAL_ERROR: { userSide: true, ask: 'The checking tool itself failed. The report is attached in case the details help; no action may be needed on your side.' },
+};

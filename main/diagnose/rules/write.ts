@@ -1,17 +1,15 @@
-import type { DiagnosisCode } from '../../shared/codes';
-import type { EvidenceItem, Facts, Fix, HoldFacts, WriteFacts } from '../../shared/types';
-import { makeFix } from './fixes';
-import type { SessionVerdict } from './rules-session';
-import { WRITE_CAUSES } from './texts';
+import { askAdmin } from '../../../shared/actions';
+import type { DiagnosisCode } from '../../../shared/codes';
+import { makeFix, type Fix } from '../../../shared/fixes';
+import { WRITE_CAUSES } from '../../../shared/texts/index';
+import type { EvidenceItem, Facts, HoldFacts, WriteFacts } from '../../../shared/types';
+import { ev, type PhaseRules, type Verdict } from './verdict';
+import { decideHomeMissing } from './words';
 
 /**
  * The rules of the write test and the hold (after the listing). Pure, like the other rules: facts
  * in, a verdict out, texts from texts.ts.
  */
-
-function ev(label: string, value: string, extra: Partial<EvidenceItem> = {}): EvidenceItem {
-  return { label, value, ...extra };
-}
 
 const octal = (mode: number) => (mode & 0o7777).toString(8).padStart(3, '0');
 const NO_SPACE_TEXT = /no space|disk full|quota|ENOSPC|EDQUOT|insufficient (disk )?space|storage/i;
@@ -80,33 +78,32 @@ function deniedCause(w: WriteFacts, user: string): string {
 }
 
 /** The write test stopped the run. */
-export function decideWrite(f: Facts): SessionVerdict | null {
+function writeVerdict(f: Facts): Verdict | null {
   const w = f.write;
   if (!w || w.skipped || w.stage === 'done') return null;
   const user = f.input?.user ?? '';
   const evidence = baseEvidence(w, user);
   const r = w.refusal;
-  const ask = makeFix('ask-admin', {});
+  const ask = askAdmin('general');
   if (w.error) {
-    return { code: 'SFTP_WRITE_FAILED', phase: 'write', evidence: [...evidence, ev('What happened', w.error, { mono: true, highlight: true }), ...tail(w)], fixes: [], vars: { problem: WRITE_CAUSES.broke } };
+    return { code: 'SFTP_WRITE_FAILED', phase: 'write', evidence: [...evidence, ev('What happened', w.error, { mono: true, highlight: true }), ...tail(w)], vars: { problem: WRITE_CAUSES.broke } };
   }
   if (r && (r.request === 'open' || r.request === 'write' || r.request === 'close')) {
     if (r.code === 3 || w.space?.readOnly) {
       const fixes: Fix[] = [];
       const nearby = w.writableNearby ?? [];
       for (const path of nearby.slice(0, 3)) fixes.push(makeFix('use-remote-folder', { path }));
-      fixes.push(ask);
       const cause = deniedCause(w, user);
       const extra = [ev('What this looks like', cause, { highlight: true })];
       if (nearby.length) extra.push(ev('Writable folder nearby', nearby.join(', '), { mono: true, highlight: true }));
       else extra.push(ev('Writable folder nearby', 'none found among the subfolders of this folder'));
-      return { code: 'SFTP_WRITE_DENIED', phase: 'write', evidence: [...evidence, ...extra, ...spaceEvidence(w, false), ...tail(w)], fixes, vars: { folder: w.folder ?? '' } };
+      return { code: 'SFTP_WRITE_DENIED', phase: 'write', evidence: [...evidence, ...extra, ...spaceEvidence(w, false), ...tail(w)], fixes, actions: [askAdmin('folder-access')], vars: { folder: w.folder ?? '' } };
     }
     if (outOfSpace(w)) {
-      return { code: 'SFTP_DISK_FULL', phase: 'write', evidence: [...evidence, ...spaceEvidence(w, true), ...tail(w)], fixes: [ask], vars: { folder: w.folder ?? '' } };
+      return { code: 'SFTP_DISK_FULL', phase: 'write', evidence: [...evidence, ...spaceEvidence(w, true), ...tail(w)], actions: [ask], vars: { folder: w.folder ?? '' } };
     }
     const problem = w.statvfs === false || w.space === null ? WRITE_CAUSES.failureNoSpaceInfo : WRITE_CAUSES.failureWithSpace;
-    return { code: 'SFTP_WRITE_FAILED', phase: 'write', evidence: [...evidence, ...spaceEvidence(w, false), ...tail(w)], fixes: [ask], vars: { problem } };
+    return { code: 'SFTP_WRITE_FAILED', phase: 'write', evidence: [...evidence, ...spaceEvidence(w, false), ...tail(w)], actions: [ask], vars: { problem } };
   }
   let problem: string;
   const extra: EvidenceItem[] = [];
@@ -116,7 +113,7 @@ export function decideWrite(f: Facts): SessionVerdict | null {
   } else if (w.stage === 'rename') problem = r?.code === 2 ? WRITE_CAUSES.vanished : WRITE_CAUSES.renameRefused;
   else if (w.stage === 'remove') problem = WRITE_CAUSES.removeRefused;
   else problem = WRITE_CAUSES.readFailed;
-  return { code: 'SFTP_WRITE_FAILED', phase: 'write', evidence: [...evidence, ...extra, ...tail(w)], fixes: [ask], vars: { problem } };
+  return { code: 'SFTP_WRITE_FAILED', phase: 'write', evidence: [...evidence, ...extra, ...tail(w)], actions: [ask], vars: { problem } };
 }
 
 /** The keepalive interval for a connection that survived `hold` (seconds, at least 1, at most 30). */
@@ -132,7 +129,8 @@ export function keepaliveFor(hold: HoldFacts): number | null {
 }
 
 /** The hold stopped the run. */
-export function decideHold(f: Facts): SessionVerdict | null {
+export const decideHold: PhaseRules = (f, end) => {
+  if (end.stoppedAt !== 'hold') return null;
   const h = f.hold;
   if (!h || h.outcome === 'alive') return null;
   const survived = h.exact ? `${(h.survivedMs / 1000).toFixed(1)} s idle` : `less than ${h.seconds} s idle (${WRITE_CAUSES.silentDrop})`;
@@ -146,9 +144,17 @@ export function decideHold(f: Facts): SessionVerdict | null {
   evidence.push(ev('Keepalive', h.keepaliveSeconds ? `every ${h.keepaliveSeconds} s` : 'off', { mono: true }));
   const seconds = keepaliveFor(h);
   const fixes: Fix[] = seconds ? [makeFix('keepalive', { seconds })] : [];
-  fixes.push(makeFix('ask-admin', {}));
-  return { code: 'SESSION_DROPPED_IDLE', phase: 'hold', evidence, fixes, vars: { survived } };
-}
+  return { code: 'SESSION_DROPPED_IDLE', phase: 'hold', evidence, fixes, actions: [askAdmin('general')], vars: { survived } };
+};
+
+/** The write test stopped the run; a missing home makes sessions start in "/", where writing fails: that is the cause. */
+export const decideWrite: PhaseRules = (f, end) => {
+  if (end.stoppedAt !== 'write') return null;
+  const home = decideHomeMissing(f);
+  const v = writeVerdict(f);
+  if (home) return { ...home, evidence: [...home.evidence, ...(v ? v.evidence.filter((e) => e.label === 'Server answer').map((e) => ({ ...e, label: 'Write test there', highlight: false })) : [])] };
+  return v;
+};
 
 /** Evidence lines for a successful run: the write test and the hold. */
 export function writeHoldSuccessEvidence(f: Facts): EvidenceItem[] {
