@@ -95,13 +95,14 @@ describe('damaged keys give a precise message, never a crash', () => {
     expect(p.message).toContain('"*"');
   });
 
-  it('a bad PPK MAC: corrupt without a passphrase, wrong passphrase with one', async () => {
+  it('a bad PPK MAC: corrupt without a passphrase; with the right one too (the key inside still opens), wrong passphrase with a wrong one', async () => {
     const t = await text('ppk3-ed25519');
     const tampered = t.replace(/Private-MAC: (.)/, (_m, c: string) => `Private-MAC: ${c === 'a' ? 'b' : 'a'}`);
     expect(await problemOf(tampered)).toMatchObject({ code: 'KEY_CORRUPT', reason: 'bad-mac' });
     const enc = await text('ppk3-ecdsa256-enc');
     const tamperedEnc = enc.replace(/Private-MAC: (.)/, (_m, c: string) => `Private-MAC: ${c === 'a' ? 'b' : 'a'}`);
-    expect((await problemOf(tamperedEnc, PASS)).code).toBe('KEY_WRONG_PASSPHRASE');
+    expect(await problemOf(tamperedEnc, PASS)).toMatchObject({ code: 'KEY_CORRUPT', reason: 'bad-mac' });
+    expect((await problemOf(tamperedEnc, 'not the passphrase')).code).toBe('KEY_WRONG_PASSPHRASE');
   });
 
   it('a PPK whose comment was edited fails the MAC (the MAC covers it)', async () => {

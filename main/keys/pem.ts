@@ -144,6 +144,27 @@ function cbcDecrypt(node: string, key: Buffer, iv: Buffer, data: Buffer): Buffer
   return Buffer.concat([d.update(data), d.final()]);
 }
 
+/**
+ * Does the decrypted data start with a DER SEQUENCE header whose length ends in the last block?
+ * Then the passphrase was right (noise does that about once in 50,000 tries) and only the end
+ * of the data was damaged.
+ */
+function derHeaderFits(dec: Buffer, block: number): boolean {
+  if (dec.length < 4 || dec[0] !== 0x30) return false;
+  let len: number;
+  let hdr: number;
+  if (dec[1]! < 0x80) [len, hdr] = [dec[1]!, 2];
+  else if (dec[1] === 0x81) [len, hdr] = [dec[2]!, 3];
+  else if (dec[1] === 0x82) [len, hdr] = [(dec[2]! << 8) | dec[3]!, 4];
+  else return false;
+  const total = hdr + len;
+  return total >= dec.length - Math.max(block, 1) && total < dec.length;
+}
+
+function damagedAfterDecrypt(): KeyError {
+  return corrupt('The passphrase is right, but the encrypted part of this PEM key was changed or damaged after it was saved.', 'malformed');
+}
+
 /** Is this the start of a DER SEQUENCE that spans exactly `len` bytes (sign of a correct decryption)? */
 function looksLikeDer(b: Buffer): boolean {
   try {
@@ -265,6 +286,7 @@ export function parsePemPrivate(text: string, repairs: string[]): ParsedKeyFile 
           if (p.data.length === 0 || (block > 0 && p.data.length % block !== 0)) throw corrupt('The encrypted part of this PEM key has a wrong length: it is damaged or cut short.', 'truncated');
           const dec = pbes1Decrypt(p.scheme, passphrase, p.salt, p.iterations, p.data);
           const unpadded = block > 0 ? unpad(dec, block) : dec;
+          if (!unpadded && derHeaderFits(dec, block)) throw damagedAfterDecrypt();
           if (!unpadded) throw wrongPassphrase(what, 'the decrypted data does not end the way it must');
           if (!looksLikeDer(unpadded)) {
             if (dec[0] !== 0x30) throw wrongPassphrase(what, 'the decrypted data is not a key');
@@ -307,6 +329,7 @@ export function parsePemPrivate(text: string, repairs: string[]): ParsedKeyFile 
             throw corrupt('The encryption settings of this PEM key are damaged.', 'malformed');
           }
           const unpadded = unpad(dec, block);
+          if (!unpadded && derHeaderFits(dec, block)) throw damagedAfterDecrypt();
           if (!unpadded) throw wrongPassphrase(what, 'the decrypted data does not end the way it must');
           if (!looksLikeDer(unpadded)) {
             // Correct padding by chance (about 1 in 256) or real damage: the first block tells.

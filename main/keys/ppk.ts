@@ -3,7 +3,7 @@ import { argon2d, argon2i, argon2id } from 'hash-wasm';
 import type { KeyEncryption } from '../../shared/keys';
 import { rawDecrypt, rawEncrypt, sha1 } from './ciphers';
 import { type ParsedKeyFile, parseOrCorrupt } from './codec';
-import { type PrivateKeyData, type PrivateKeyWithComment, isEcdsaCurve, publicBlobOf, rsaFromParts } from './model';
+import { type PrivateKeyData, type PrivateKeyWithComment, checkConsistency, isEcdsaCurve, publicBlobOf, rsaFromParts } from './model';
 import { KeyError, corrupt, needsPassphrase, problem, truncated, unsupported, wrongPassphrase } from './problems';
 import { decodeBase64 } from './text';
 import { SshReader, SshWriter } from './wire';
@@ -154,6 +154,23 @@ async function argon2(kdf: NonNullable<PpkFields['kdf']>, pass: Buffer): Promise
   return Buffer.from(out);
 }
 
+/** Does the decrypted private part read as a key that belongs to the public part? */
+function opensToMatchingKey(algorithm: string, pub: Buffer, priv: Buffer): boolean {
+  try {
+    const key = readPrivateBlob(algorithm, pub, priv);
+    return checkConsistency(key) === null && publicBlobOf(key).equals(pub);
+  } catch {
+    return false;
+  }
+}
+
+/** The private part starts with a length that fits in it (noise does so about once in 10^7). */
+function looksLikePrivateBlob(priv: Buffer): boolean {
+  if (priv.length < 8) return false;
+  const n = priv.readUInt32BE(0);
+  return n > 0 && n <= priv.length - 4;
+}
+
 function readPrivateBlob(algorithm: string, pub: Buffer, priv: Buffer): PrivateKeyData {
   const pr = new SshReader(pub);
   const type = pr.text();
@@ -247,6 +264,11 @@ export function parsePpk(text: string, repairs: string[]): ParsedKeyFile {
       }
       const mac = createHmac(f.version === 3 ? 'sha256' : 'sha1', macKey).update(macData(f, plain)).digest();
       if (mac.length !== f.mac.length || !timingSafeEqual(mac, f.mac)) {
+        if (encrypted && (opensToMatchingKey(f.algorithm, f.publicBlob, plain) || looksLikePrivateBlob(plain))) {
+          // A wrong passphrase decrypts to noise; a private part that still reads as a key (or
+          // starts like one) means the passphrase is right and the file was changed.
+          throw corrupt('The PuTTY key opens with this passphrase, but its integrity check (Private-MAC) fails: the file was changed or damaged after it was saved.', 'bad-mac');
+        }
         if (encrypted) throw wrongPassphrase('PuTTY key', 'its Private-MAC check fails; if you are sure of the passphrase, the file was changed');
         throw corrupt('The PuTTY key fails its own integrity check (Private-MAC): the file was changed or damaged after it was saved.', 'bad-mac');
       }
