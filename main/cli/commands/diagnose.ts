@@ -7,7 +7,8 @@ import { PHASE_LABELS } from '../../../shared/codes';
 import { parseJumpList, parseProxyUrl } from '../../../shared/path';
 import type { ConnectionRequest, JumpHost, PromptAnswer, PromptRequest, RunEvent, RunResult } from '../../../shared/types';
 import { assembleBundleInput, BundleSecretError, secretsOfRequest, writeBundleFile } from '../../bundle/index';
-import { diagnose, fingerprintMatches, parseHostField, parsePort } from '../../diagnose/index';
+import { diagnose, parseHostField, parsePort } from '../../diagnose/index';
+import { matchFingerprint } from '../../repair/fingerprint';
 import { inspectKey, readKeyFile } from '../../keys/index';
 import { visibleDeep, visibleLine, visibleText } from '../../../shared/visible';
 import { appKnownHostsPath, defaultDataDir } from '../../store/paths';
@@ -38,8 +39,9 @@ Options:
   --proxy-password-env VAR  Read the proxy's password from environment variable VAR
   --known-hosts FILE      known_hosts file to check the server key against
                           (default: SFTP Doctor's own, in its data folder)
-  --trust-host-key FP     Trust the server key with this fingerprint (SHA256:... or MD5:...)
-                          and save it in the known_hosts file when it matches
+  --trust-host-key FP     Trust the server key with this fingerprint (SHA256:..., MD5:... or a
+                          whole ssh-keygen -l line) and save it in the known_hosts file when
+                          it matches; one that does not match is said so, and nothing trusted
   --timeout SECONDS       Time budget for the whole check (default 10)
   --no-write-test         Do not write a test file (for read-only accounts); the result
                           then says uploading was not checked
@@ -90,12 +92,12 @@ export type ExtraOptions = Record<string, { type: 'string' | 'boolean'; multiple
 /**
  * Builds the request from the connection flags (shared by `diagnose` and `repair`). Throws
  * UsageError for anything inconsistent. `extra` adds a command's own options; their values come
- * back in `extraValues`. `looseFingerprint` leaves checking --trust-host-key to the caller.
+ * back in `extraValues`. Text that is no fingerprint at all (--trust-host-key) is a usage error for both.
  */
 export async function requestFromArgs(
   argv: string[],
   io: CliIO,
-  more: { extra?: ExtraOptions; looseFingerprint?: boolean } = {},
+  more: { extra?: ExtraOptions } = {},
 ): Promise<{ request: ConnectionRequest; json: boolean; trustFingerprint?: string; extraValues: Record<string, string | boolean | string[] | undefined> }> {
   const secretFlag = argv.find((a) => /^--(password|passphrase|pass|pw)(=|$)/.test(a));
   if (secretFlag) throw new UsageError(`secrets are never accepted as arguments (other users can read them in the process list): use --password-env VAR, --password-stdin or --passphrase-env VAR instead of ${secretFlag.split('=')[0]}`);
@@ -225,13 +227,21 @@ function applyPathFlags(request: ConnectionRequest, values: FlagValues, io: CliI
   }
 }
 
-function finishRequest(request: ConnectionRequest, values: FlagValues, more: { extra?: ExtraOptions; looseFingerprint?: boolean }) {
+function finishRequest(request: ConnectionRequest, values: FlagValues, more: { extra?: ExtraOptions }) {
   const fp = typeof values['trust-host-key'] === 'string' ? values['trust-host-key'] : undefined;
-  if (fp !== undefined && !more.looseFingerprint && !/^(SHA256:[A-Za-z0-9+/]{43}=?|(MD5:)?([0-9a-fA-F]{2}:){15}[0-9a-fA-F]{2})$/.test(fp.trim())) {
-    throw new UsageError(`--trust-host-key: "${fp}" is not a fingerprint (SHA256:... or MD5:aa:bb:...)`);
+  // Every form `ssh-keygen -l` prints is taken ("256 SHA256:... root@host (ED25519)", MD5:aa:bb...).
+  if (fp !== undefined && !isFingerprint(fp)) {
+    throw new UsageError(`--trust-host-key: "${visibleLine(fp)}" is not a fingerprint (SHA256:..., MD5:aa:bb:... or a line of ssh-keygen -l)`);
   }
   const extraValues = Object.fromEntries(Object.keys(more.extra ?? {}).map((k) => [k, values[k]]));
   return { request, json: values.json === true, ...(fp !== undefined ? { trustFingerprint: fp.trim() } : {}), extraValues };
+}
+
+/** A key nothing matches: to tell whether --trust-host-key is a fingerprint at all. */
+const NO_KEY = { sha256: 'SHA256:', md5: 'MD5:', publicKey: '' };
+function isFingerprint(text: string): boolean {
+  const check = matchFingerprint(text, NO_KEY);
+  return check.ok || check.reason === 'mismatch';
 }
 
 function dataDirOf(io: CliIO): string {
@@ -470,7 +480,14 @@ export const diagnoseCommand: CliCommand = {
         if (given) answers.push(...given.filter((a) => a !== ''));
         return { promptId: p.promptId, kind: 'secret', answers: given };
       }
-      if (trustFingerprint && fingerprintMatches(trustFingerprint, p.key)) return { promptId: p.promptId, kind: 'hostkey', decision: 'trust' };
+      if (trustFingerprint) {
+        const check = matchFingerprint(trustFingerprint, p.key);
+        if (check.ok) return { promptId: p.promptId, kind: 'hostkey', decision: 'trust' };
+        // A fingerprint that names another key is said plainly, and nothing is trusted.
+        if (tty) io.stdout.write('\r\x1b[K');
+        io.stderr.write(`--trust-host-key: ${check.message}\n`);
+        return { promptId: p.promptId, kind: 'hostkey', decision: 'cancel' };
+      }
       if (!interactive) return { promptId: p.promptId, kind: 'hostkey', decision: 'cancel' };
       if (tty) io.stdout.write('\r\x1b[K');
       return { promptId: p.promptId, kind: 'hostkey', decision: await askHostKey(io, p) };

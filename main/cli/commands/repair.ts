@@ -85,7 +85,6 @@ export const repairCommand: CliCommand = {
   usage: USAGE,
   async run(argv, io) {
     const { request: first, json, trustFingerprint, extraValues } = await requestFromArgs(argv, io, {
-      looseFingerprint: true,
       extra: { fix: { type: 'string', multiple: true }, yes: { type: 'boolean' }, 'new-password-env': { type: 'string' }, 'key-folder': { type: 'string' } },
     });
     const wanted = (extraValues.fix as string[] | undefined) ?? [];

@@ -2,7 +2,7 @@
  * The built CLI (dist/cli.cjs) as a user runs it, on a real terminal (a pseudo-terminal from
  * util-linux's `script`) and without one, against a real sshd.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,5 +89,65 @@ describe.skipIf(!sshd.ok || !hasScript)('asking for what is missing on a termina
     expect(r.out).toContain('The user name is empty');
     expect(r.out).toContain('AUTH_NO_CREDENTIALS');
     expect(r.code).toBe(1);
+  });
+});
+
+describe.skipIf(!sshd.ok)('--trust-host-key takes what ssh-keygen -l prints, and says when it does not match', () => {
+  /** The key this server presents to us, from a first run that is not trusted yet. */
+  async function presented(): Promise<{ sha256: string; publicKey: string }> {
+    const r = await run(['diagnose', '--json', '--known-hosts', path.join(home, 'kh-probe'), `sd4term@${server.host}:${server.port}`]);
+    return (JSON.parse(r.out.slice(r.out.indexOf('{'))) as { facts: { hostkey: { key: { sha256: string; publicKey: string } } } }).facts.hostkey.key;
+  }
+  /** What `ssh-keygen -l` itself prints for that key (the oracle), in SHA256 or MD5. */
+  async function keygenLine(publicKey: string, hash: 'sha256' | 'md5'): Promise<string> {
+    const pub = path.join(home, `presented-${hash}.pub`);
+    await fs.writeFile(pub, `${publicKey} root@server.invalid\n`);
+    return execFileSync('ssh-keygen', ['-l', '-E', hash, '-f', pub]).toString().trim();
+  }
+
+  it('diagnose: a whole "256 SHA256:... comment (ED25519)" line trusts and saves the key; an MD5 line works too', async () => {
+    const key = await presented();
+    const line = await keygenLine(key.publicKey, 'sha256');
+    expect(line).toMatch(/^\d+ SHA256:\S+ root@server\.invalid \(\w+\)$/);
+    const own = path.join(home, 'kh-sha');
+    const r = await run(['diagnose', '--known-hosts', own, '--trust-host-key', line, `sd4term@${server.host}:${server.port}`]);
+    expect(r.out).not.toContain('is not a fingerprint');
+    expect(await fs.readFile(own, 'utf8')).toContain(key.publicKey.split(' ')[1]);
+    const md5 = await keygenLine(key.publicKey, 'md5');
+    expect(md5).toMatch(/^\d+ MD5:([0-9a-f]{2}:){15}[0-9a-f]{2} /);
+    const own2 = path.join(home, 'kh-md5');
+    await run(['diagnose', '--known-hosts', own2, '--trust-host-key', md5.split(' ')[1]!, `sd4term@${server.host}:${server.port}`]);
+    expect(await fs.readFile(own2, 'utf8')).toContain(key.publicKey.split(' ')[1]);
+  });
+
+  it('diagnose: a fingerprint of another key is said not to match, and nothing is trusted or saved', async () => {
+    const key = await presented();
+    const wrong = server.hostKeys.find((k) => k.sha256 !== key.sha256)?.sha256 ?? 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+    const own = path.join(home, 'kh-wrong');
+    const r = await run(['diagnose', '--known-hosts', own, '--trust-host-key', `256 ${wrong} root@server.invalid (ED25519)`, `sd4term@${server.host}:${server.port}`]);
+    expect(r.out).toContain('--trust-host-key: The fingerprint given does not match the key this server presented');
+    expect(r.out).toContain(key.sha256);
+    expect(r.out).toContain('HOSTKEY_UNKNOWN');
+    expect(r.code).toBe(1);
+    expect(existsSync(own)).toBe(false);
+  });
+
+  it('diagnose and repair refuse text that is no fingerprint as a usage error', async () => {
+    for (const cmd of ['diagnose', 'repair']) {
+      const r = await run([cmd, '--trust-host-key', 'yes I checked', '--fix', 'trust-host-key', 'h.invalid'].filter((a) => cmd === 'repair' || (a !== '--fix' && a !== 'trust-host-key')));
+      expect([cmd, r.code]).toEqual([cmd, 2]);
+      expect(r.out).toContain('not a fingerprint');
+    }
+  });
+
+  it('repair --fix trust-host-key takes the ssh-keygen -l line and says when it does not match', async () => {
+    const key = await presented();
+    const line = await keygenLine(key.publicKey, 'sha256');
+    const own = path.join(home, 'kh-repair');
+    const bad = await run(['repair', '--yes', '--fix', 'trust-host-key', '--known-hosts', own, '--trust-host-key', `256 SHA256:${'A'.repeat(43)} x (ED25519)`, `sd4term@${server.host}:${server.port}`]);
+    expect(bad.out).toMatch(/does not match/);
+    expect(existsSync(own)).toBe(false);
+    await run(['repair', '--yes', '--fix', 'trust-host-key', '--known-hosts', own, '--trust-host-key', line, `sd4term@${server.host}:${server.port}`]);
+    expect(await fs.readFile(own, 'utf8')).toContain(key.publicKey.split(' ')[1]);
   });
 });
