@@ -24,6 +24,11 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** Not a mistake in the call but a target we do not handle (e.g. ftp://): guidance, exit code 1, no usage. */
+export class GuidanceError extends Error {
+  override readonly name = 'GuidanceError';
+}
+
 export const EXIT_OK = 0;
 export const EXIT_PROBLEM = 1;
 export const EXIT_USAGE = 2;

@@ -169,7 +169,6 @@ describe('sftp-doctor diagnose: usage and problems', () => {
     [['--password-env', 'NOPE_NOT_SET', 'h.invalid'], 'NOPE_NOT_SET is not set'],
     [['--password-env', 'X', '--password-stdin', 'h.invalid'], 'not both'],
     [['--host', 'a.invalid', 'b.invalid'], 'not both'],
-    [['ftp://h.invalid'], 'not supported'],
     [['--trust-host-key', 'yes', 'h.invalid'], 'not a fingerprint'],
     [['--user', 'x', 'y@h.invalid'], 'given twice'],
   ])('usage error (exit 2): %j', async (args, message) => {

@@ -13,7 +13,7 @@ import { inspectKey, readKeyFile } from '../../keys/index';
 import { visibleDeep, visibleLine, visibleText } from '../../../shared/visible';
 import { appKnownHostsPath, defaultDataDir } from '../../store/paths';
 import { resolveSiteTarget, SiteStore } from '../../store/sites';
-import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliCommand, type CliIO } from '../command';
+import { EXIT_OK, EXIT_PROBLEM, GuidanceError, UsageError, type CliCommand, type CliIO } from '../command';
 
 const USAGE = `Usage: sftp-doctor diagnose [options] [TARGET]
 
@@ -148,6 +148,9 @@ export async function requestFromArgs(
   }
   if (target !== undefined) {
     const t = parseHostField(target);
+    if (t.scheme === 'ftp' || t.scheme === 'ftps' || t.scheme === 'ftpes') {
+      throw new GuidanceError(`${t.scheme}:// is FTP, not SFTP. FTP${t.scheme === 'ftp' ? '' : 'S'} is another protocol (usually port 21) that SFTP Doctor does not check. If the server also offers SFTP (SSH, usually port 22), try: sftp-doctor diagnose sftp://${t.user ? `${visibleLine(t.user)}@` : ''}${visibleLine(t.host)}; otherwise use an FTP client such as FileZilla or WinSCP.`);
+    }
     if (t.scheme && !['sftp', 'ssh', 'scp'].includes(t.scheme)) throw new UsageError(`TARGET: "${t.scheme}://" is not supported; use sftp://`);
     if (t.scheme === 'scp') protocol = 'scp';
     if (t.badPort !== undefined) throw new UsageError(`TARGET: "${t.badPort}" is not a port number`);

@@ -151,3 +151,31 @@ describe.skipIf(!sshd.ok)('--trust-host-key takes what ssh-keygen -l prints, and
     expect(await fs.readFile(own, 'utf8')).toContain(key.publicKey.split(' ')[1]);
   });
 });
+
+describe('usage errors of the built CLI', () => {
+  it('guesses a mistyped command and option, prints the short usage line, not the whole help', async () => {
+    const cmd = await run(['diagnos', 'h.invalid']);
+    expect(cmd.code).toBe(2);
+    expect(cmd.out).toContain('unknown command "diagnos". Did you mean "diagnose"?');
+    expect(cmd.out).not.toContain('Commands:');
+    const opt = await run(['diagnose', '--tiemout', '5', 'h.invalid']);
+    expect(opt.code).toBe(2);
+    expect(opt.out).toContain('unknown option "--tiemout". Did you mean "--timeout"?');
+    expect(opt.out).toContain('Usage: sftp-doctor diagnose [options] [TARGET]');
+    expect(opt.out).not.toContain('--anonymise');
+  });
+
+  it('with --json the usage error is one JSON object on stdout', async () => {
+    const r = await run(['repair', '--json', '--yse', 'h.invalid']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.out)).toMatchObject({ ok: false, error: { kind: 'usage', didYouMean: '--yes' } });
+  });
+
+  it('an ftp:// target gets "FTP, not SFTP" guidance, not a usage error', async () => {
+    const r = await run(['diagnose', 'ftp://bob@files.invalid']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('ftp:// is FTP, not SFTP');
+    expect(r.out).toContain('sftp://bob@files.invalid');
+    expect(r.out).not.toContain('Usage:');
+  });
+});
