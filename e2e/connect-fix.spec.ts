@@ -82,7 +82,7 @@ test.describe('connect, diagnose, fix', () => {
     await expect(appPage.getByLabel('File protocol')).toHaveValue('sftp');
     await expect(appPage.locator('.form-notice')).toContainText('split into its fields');
     await appPage.getByRole('button', { name: /^Advanced/ }).click();
-    await expect(appPage.getByLabel('Remote folder')).toHaveValue(home);
+    await expect(appPage.getByLabel('Remote directory')).toHaveValue(home);
 
     // The split fields connect: only the password is missing from a URL.
     await appPage.getByLabel('Password', { exact: true }).fill(E2E_USER.password);

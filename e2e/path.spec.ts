@@ -68,7 +68,7 @@ test.describe('jump hosts in the window', () => {
     expect(await resultCode(appPage)).toBe('JUMP_FORWARDING_DENIED');
     const card = appPage.getByTestId('result-card');
     await expect(card).toContainText('AllowTcpForwarding no');
-    await expect(card.locator('.fix-button[data-fix-id="ask-admin"]')).toBeVisible();
+    await expect(card.locator('.action-button[data-action="ask-admin"]')).toBeVisible();
     await expectAccessible(appPage, 'JUMP_FORWARDING_DENIED card');
     await saveScreenshot(appPage, testInfo, 'card-jump-forwarding-denied');
   });

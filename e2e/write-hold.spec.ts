@@ -53,10 +53,10 @@ test.describe('write test and hold in the window', () => {
     await expectAccessible(appPage, 'SFTP_WRITE_DENIED card');
     await saveScreenshot(appPage, testInfo, 'card-write-denied');
 
-    await card.locator('.fix-button[data-fix-id="use-remote-folder"]').click();
-    const confirm = appPage.getByTestId('fix-confirm');
-    await expect(confirm).toContainText('/upload');
-    await confirm.getByRole('button', { name: /apply and connect again/i }).click();
+    // A safe change to the form: the window applies it itself and checks again (no confirmation).
+    const useFolder = card.locator('.fix-button[data-fix-id="use-remote-folder"]');
+    await expect(useFolder).toContainText('/upload');
+    await useFolder.click();
     expect(await resultCode(appPage)).toBe('OK');
     await expect(appPage.locator('li[data-phase="write"]')).toHaveAttribute('data-status', 'ok');
     await expect(card).toContainText('Everything works');
@@ -91,10 +91,10 @@ test.describe('write test and hold in the window', () => {
     await expectAccessible(appPage, 'SESSION_DROPPED_IDLE card');
     await saveScreenshot(appPage, testInfo, 'card-dropped-idle');
 
-    await card.locator('.fix-button[data-fix-id="keepalive"]').click();
-    const confirm = appPage.getByTestId('fix-confirm');
-    await expect(confirm).toContainText('every 1 second');
-    await confirm.getByRole('button', { name: /apply and connect again/i }).click();
+    // A safe change to the form: the window applies it itself and checks again (no confirmation).
+    const keepalive = card.locator('.fix-button[data-fix-id="keepalive"]');
+    await expect(keepalive.locator('xpath=ancestor::li[1]')).toContainText('every 1 s');
+    await keepalive.click();
     const again = appPage.getByTestId('hostkey-new');
     await again.locator('#hk-paste').fill(server.hostKeys[0]!.sha256);
     await again.getByRole('button', { name: 'Connect once' }).click();
