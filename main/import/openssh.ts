@@ -15,6 +15,7 @@ import type { SiteSettings } from '../../shared/sites';
 import type { JumpHostSpec } from '../../shared/types';
 import { emptyResult, limitProblems, makeCandidate, parsePort, pushAll, type ImportProblem, type ParsedSource } from './common';
 import { mapProxyCommand } from './path';
+import { sshPatternMatch } from '../../shared/wildcard';
 
 export interface IncludedFile {
   file: string;
@@ -90,35 +91,6 @@ export const MAX_SSH_CONFIG_BYTES = 256 * 1024;
 /** Work bound for applying wildcard Host blocks: aliases x wildcard blocks. */
 const MAX_WILDCARD_CHECKS = 2_000_000;
 
-/**
- * ssh_config PATTERNS: "*" any run, "?" exactly one character, case-insensitive. Iterative with
- * one backtrack point (the last "*"), so a pattern like "*a*a*a*b" costs O(n x m), never the
- * exponential time a regular expression built from it can take.
- */
-export function sshPatternMatch(name: string, pattern: string): boolean {
-  const n = name.toLowerCase();
-  const p = pattern.toLowerCase();
-  let i = 0;
-  let j = 0;
-  let star = -1;
-  let mark = 0;
-  while (i < n.length) {
-    if (j < p.length && (p[j] === '?' || p[j] === n[i])) {
-      i++;
-      j++;
-    } else if (j < p.length && p[j] === '*') {
-      star = j++;
-      mark = i;
-    } else if (star >= 0) {
-      j = star + 1;
-      i = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (j < p.length && p[j] === '*') j++;
-  return j === p.length;
-}
 
 /** A Host line's pattern list against a name: any positive match and no negated match. */
 function hostPatternsMatch(patterns: string[], name: string): boolean {

@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { updateFileAtomic } from './atomic-file';
+import { sshPatternMatch } from '../../shared/wildcard';
 
 /**
  * OpenSSH known_hosts files: read, match, add, replace and remove host keys.
@@ -135,32 +136,6 @@ export async function readKnownHosts(path: string): Promise<KnownHostsFile> {
   return parseKnownHosts(text, path);
 }
 
-/** OpenSSH-style wildcard match ("*" any run, "?" one character), case-insensitive. */
-function wildcardMatch(name: string, pattern: string): boolean {
-  const n = name.toLowerCase();
-  const p = pattern.toLowerCase();
-  // Iterative matcher with backtracking on the last "*": linear-ish, no regex built from input.
-  let i = 0;
-  let j = 0;
-  let star = -1;
-  let mark = 0;
-  while (i < n.length) {
-    if (j < p.length && (p[j] === '?' || p[j] === n[i])) {
-      i++;
-      j++;
-    } else if (j < p.length && p[j] === '*') {
-      star = j++;
-      mark = i;
-    } else if (star !== -1) {
-      j = star + 1;
-      i = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (j < p.length && p[j] === '*') j++;
-  return j === p.length;
-}
 
 function hashedMatch(field: string, name: string): boolean {
   const parts = field.split('|');
@@ -179,7 +154,7 @@ export function entryMatches(entry: Pick<KnownHostsEntry, 'hosts' | 'hashed'>, n
     if (pattern === '') continue;
     const negated = pattern.startsWith('!');
     const pat = negated ? pattern.slice(1) : pattern;
-    if (names.some((n) => wildcardMatch(n, pat))) {
+    if (names.some((n) => sshPatternMatch(n, pat))) {
       if (negated) return false;
       positive = true;
     }
@@ -385,7 +360,7 @@ function withoutHost(file: KnownHostsFile, host: string, port: number, keyType: 
     }
     const patterns = e.hosts.split(',');
     const rest = patterns.filter((p) => p.toLowerCase() !== name);
-    if (rest.length === patterns.length || rest.some((p) => !p.startsWith('!') && wildcardMatch(name, p))) {
+    if (rest.length === patterns.length || rest.some((p) => !p.startsWith('!') && sshPatternMatch(name, p))) {
       // Matched only through a wildcard: changing it would change other hosts too.
       unresolvedLines.push(e.line);
       lines.push(out);
