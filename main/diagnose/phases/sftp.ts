@@ -223,7 +223,8 @@ export const sftpPhase: PhaseModule = {
       failedTransport,
     );
     if (wire.version === null && !wire.closed) await until(wire, () => wire.closed || !!transport.failure, Math.min(CLOSE_GRACE_MS, ctx.remaining()), ctx.signal, failedTransport);
-    else if (wire.closed) await until(wire, () => wire.exitCode !== null || wire.exitSignal !== null, Math.min(100, ctx.remaining()), ctx.signal);
+    // A closed session's exit status can trail its close (and the wait just above): give it a moment.
+    if (wire.closed && wire.exitCode === null && wire.exitSignal === null) await until(wire, () => wire.exitCode !== null || wire.exitSignal !== null, Math.min(300, ctx.remaining()), ctx.signal);
 
     const sftp: SftpFacts = { stage: 'init' };
     if (wire.version !== null) sftp.version = wire.version;
