@@ -219,8 +219,11 @@ async function lockAndRun<T>(target: string, mine: ReadonlySet<string> | undefin
         },
       });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED' || Date.now() - started > LOCK_WAIT_MS) throw toWriteError(err, target);
-      if (await takeOverDeadOwner(`${target}.lock`)) continue;
+      const code = (err as NodeJS.ErrnoException).code;
+      // ENOENT: the lock folder we had just made vanished under us (a waiter moved it aside for a
+      // moment to check a dead owner); proper-lockfile has let go of it, so simply try again.
+      if ((code !== 'ELOCKED' && code !== 'ENOENT') || Date.now() - started > LOCK_WAIT_MS) throw toWriteError(err, target);
+      if (code === 'ELOCKED' && (await takeOverDeadOwner(`${target}.lock`))) continue;
       const delay = Math.min(300, 15 * 1.3 ** attempt) * (0.5 + Math.random());
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
