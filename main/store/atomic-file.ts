@@ -2,8 +2,8 @@
  * How every file we share with other programs (or other SFTP Doctor processes) is rewritten:
  *
  * - locked: a cross-process lock (proper-lockfile: a `<file>.lock` folder next to the real file,
- *   kept fresh while held, taken over when its holder died) around the whole read-modify-write,
- *   so the CLI, the window and a second CLI never lose each other's changes;
+ *   kept fresh while held, taken over by exactly one waiter when its holder died) around the whole
+ *   read-modify-write, so the CLI, the window and a second CLI never lose each other's changes;
  * - atomic: the new content goes to a temporary file in the same folder, is flushed, and is
  *   renamed over the target, so a reader (or a crash, or kill -9) sees the old file or the new one;
  * - backed up atomically: `<file>.bak` is itself written through a temporary file and a rename;
@@ -15,7 +15,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import fsCallbacks, { constants, promises as fs } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -48,7 +48,11 @@ export class FileWriteError extends Error {
   }
 }
 
-/** How long a lock holder may go without refreshing its lock before others take it over (ms). */
+/**
+ * How long a lock whose holder cannot be checked (another machine, no owner file) may go without
+ * being refreshed before others take it over (ms). A holder of this machine that still runs is
+ * never taken over; one that died is taken over at once.
+ */
 const LOCK_STALE_MS = 3000;
 /** Waiting for the lock: about 30 s in all, then a FileWriteError('locked'). */
 const LOCK_WAIT_MS = 30_000;
@@ -125,16 +129,21 @@ export async function resolveWriteTarget(file: string): Promise<string> {
 
 const held = new AsyncLocalStorage<ReadonlySet<string>>();
 
+/** This process's mark in a lock folder's `owner` file: host, pid and a nonce naming this one lock. */
+function ownerText(): string {
+  return `${os.hostname()} ${process.pid} n${randomBytes(6).toString('hex')}`;
+}
+
 /**
  * The file system proper-lockfile uses, with one addition: the lock folder holds an `owner` file
- * ("host pid"), written before proper-lockfile stamps the folder's time, so a lock left by a
+ * ("host pid nonce"), written before proper-lockfile stamps the folder's time, so a lock left by a
  * process that was killed can be taken over at once instead of after the stale time.
  */
 const lockFs = {
   mkdir: (dir: string, cb: (err: NodeJS.ErrnoException | null) => void) =>
     fsCallbacks.mkdir(dir, (err) => {
       if (err) return cb(err);
-      fsCallbacks.writeFile(path.join(dir, 'owner'), `${os.hostname()} ${process.pid}`, () => cb(null));
+      fsCallbacks.writeFile(path.join(dir, 'owner'), ownerText(), () => cb(null));
     }),
   rmdir: (dir: string, cb: (err: NodeJS.ErrnoException | null) => void) => fsCallbacks.rm(dir, { recursive: true, force: true }, cb),
   rmdirSync: (dir: string) => fsCallbacks.rmSync(dir, { recursive: true, force: true }),
@@ -144,32 +153,103 @@ const lockFs = {
 };
 
 /**
- * When the lock's owner is a process of this machine that no longer runs, removes the lock and
- * says so (true). The lock folder is first renamed away (only one taker can), then its owner is
- * checked again: a fresh lock moved by mistake is put back.
+ * proper-lockfile's own stale handling removes a lock folder whose time is old and then makes its
+ * own; two waiters doing that at once can remove each other's fresh lock. So it never judges a
+ * lock stale here (a day), and every takeover goes through `takeOverStaleLock` below.
  */
-async function takeOverDeadOwner(lockDir: string): Promise<boolean> {
-  let owner: string;
+const LIBRARY_STALE_MS = 24 * 60 * 60 * 1000;
+
+let takeovers = 0;
+/** How many lock folders this process has taken over from owners that died (for tests and logs). */
+export function lockTakeoverCount(): number {
+  return takeovers;
+}
+
+interface LockSnapshot {
+  ino: number;
+  mtimeMs: number;
+  owner: string | null;
+}
+
+async function snapshotLock(lockDir: string): Promise<LockSnapshot | null> {
+  let st;
   try {
-    owner = await fs.readFile(path.join(lockDir, 'owner'), 'utf8');
+    st = await fs.stat(lockDir);
   } catch {
-    return false; // no owner yet (being created) or gone: wait as usual
+    return null;
   }
-  const m = /^(.*) (\d+)$/.exec(owner);
-  if (!m || m[1] !== os.hostname() || processAlive(Number(m[2]))) return false;
-  const grave = `${lockDir}.dead-${randomBytes(6).toString('hex')}`;
+  const owner = await fs.readFile(path.join(lockDir, 'owner'), 'utf8').catch(() => null);
+  return { ino: st.ino, mtimeMs: st.mtimeMs, owner };
+}
+
+/** A process of this machine that no longer runs holds it (true), or it cannot be told (null). */
+function ownerIsDead(owner: string): boolean | null {
+  const m = /^(.*) (\d+)(?: n[0-9a-f]+)?$/.exec(owner);
+  if (!m || m[1] !== os.hostname()) return null;
+  return !processAlive(Number(m[2]));
+}
+
+/**
+ * Which lock this is: its folder's inode and owner line (host, pid, nonce), and its time when the
+ * owner cannot be checked (the time is all that shows such an owner is still there).
+ */
+function lockIdentity(s: LockSnapshot, byTime: boolean): string {
+  return `${s.ino}|${s.owner ?? ''}|${byTime ? s.mtimeMs : ''}`;
+}
+
+/**
+ * Removes the lock folder when its holder is gone, race-free among any number of waiters:
+ * - gone means: its owner is a process of this machine that no longer runs; or the owner cannot be
+ *   checked (another machine, no owner file) and the lock was not refreshed for the stale time;
+ * - a waiter first claims exactly the lock it judged (a claim file named after that lock's
+ *   identity, created exclusively: only one waiter can), then checks the folder is still that
+ *   lock, and only then moves it aside. A live lock is never moved, not even for a moment, so no
+ *   two writers can ever both hold the lock.
+ * True when the caller should try to lock again at once (taken over, or already gone).
+ */
+async function takeOverStaleLock(lockDir: string): Promise<boolean> {
+  const seen = await snapshotLock(lockDir);
+  if (!seen) return true;
+  const dead = seen.owner === null ? null : ownerIsDead(seen.owner);
+  const byTime = dead === null;
+  if (dead === false) return false;
+  if (byTime && Date.now() - seen.mtimeMs < LOCK_STALE_MS) return false;
+  const identity = lockIdentity(seen, byTime);
+  const claim = `${lockDir}.takeover-${createHash('sha256').update(identity).digest('hex').slice(0, 16)}`;
   try {
+    await fs.writeFile(claim, `${os.hostname()} ${process.pid}`, { flag: 'wx', mode: 0o600 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') await clearAbandonedClaim(claim);
+    return false; // another waiter is taking this lock over: wait as usual
+  }
+  try {
+    const now = await snapshotLock(lockDir);
+    if (!now) return true;
+    // Not the lock we judged any more (it was taken over and locked again by someone else).
+    if (lockIdentity(now, byTime) !== identity) return false;
+    const grave = `${lockDir}.dead-${randomBytes(6).toString('hex')}`;
     await fs.rename(lockDir, grave);
+    takeovers++;
+    await fs.rm(grave, { recursive: true, force: true });
+    return true;
   } catch {
-    return true; // another waiter took it over first: try again now
-  }
-  const moved = await fs.readFile(path.join(grave, 'owner'), 'utf8').catch(() => '');
-  if (moved !== owner) {
-    await fs.rename(grave, lockDir).catch(() => undefined);
     return false;
+  } finally {
+    await fs.rm(claim, { force: true }).catch(() => undefined);
   }
-  await fs.rm(grave, { recursive: true, force: true });
-  return true;
+}
+
+/**
+ * A claim whose taker was itself killed in the few moments it held it: removed once old, so the
+ * lock does not stay stuck. (Only this double failure relies on time.)
+ */
+async function clearAbandonedClaim(claim: string): Promise<void> {
+  try {
+    const [text, st] = await Promise.all([fs.readFile(claim, 'utf8'), fs.stat(claim)]);
+    if (Date.now() - st.mtimeMs > LOCK_STALE_MS && ownerIsDead(text) !== false) await fs.rm(claim, { force: true });
+  } catch {
+    // gone meanwhile
+  }
 }
 const inProcess = new Map<string, Promise<unknown>>();
 
@@ -213,17 +293,17 @@ async function lockAndRun<T>(target: string, mine: ReadonlySet<string> | undefin
       release = await lockfile.lock(target, {
         realpath: false,
         fs: lockFs,
-        stale: LOCK_STALE_MS,
+        stale: LIBRARY_STALE_MS,
+        update: LOCK_STALE_MS / 2,
         onCompromised: (err) => {
           compromised = err;
         },
       });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      // ENOENT: the lock folder we had just made vanished under us (a waiter moved it aside for a
-      // moment to check a dead owner); proper-lockfile has let go of it, so simply try again.
+      // ENOENT: the lock folder vanished between proper-lockfile's mkdir and stat: try again.
       if ((code !== 'ELOCKED' && code !== 'ENOENT') || Date.now() - started > LOCK_WAIT_MS) throw toWriteError(err, target);
-      if (code === 'ELOCKED' && (await takeOverDeadOwner(`${target}.lock`))) continue;
+      if (code === 'ELOCKED' && (await takeOverStaleLock(`${target}.lock`))) continue;
       const delay = Math.min(300, 15 * 1.3 ** attempt) * (0.5 + Math.random());
       await new Promise((resolve) => setTimeout(resolve, delay));
     }

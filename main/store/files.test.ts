@@ -56,13 +56,14 @@ function child(args: string[]): ChildProcess & { out: () => string; err: () => s
 }
 
 /** Starts every writer, waits until all are loaded, then lets them write at the same moment. */
-async function allAtOnce(argsList: string[][]): Promise<void> {
+async function allAtOnce(argsList: string[][]): Promise<string[]> {
   const go = path.join(dir, `go-${Math.random().toString(36).slice(2)}`);
   const children = argsList.map((a) => child([go, ...a]));
   await Promise.all(children.map((c) => c.ready));
   await fs.writeFile(go, '');
   const codes = await Promise.all(children.map((c) => c.done));
   children.forEach((c, i) => expect(codes[i], `writer ${i}: ${c.err()}`).toBe(0));
+  return children.map((c) => c.out());
 }
 
 describe('many writers in separate processes', () => {
@@ -133,6 +134,29 @@ describe('the lock itself', () => {
     expect(await fs.readFile(file, 'latin1')).toMatch(/\nafter\.example ssh-ed25519 \S+\n$/);
     expect((await fs.readdir(dir)).filter((f) => f.startsWith('locked_known_hosts.lock'))).toEqual([]);
   });
+});
+
+describe('taking over the lock of a writer that died', () => {
+  it('12 processes meeting a dead process’s lock at once: exactly one takes it over, every write is kept (2 rounds)', async () => {
+    const file = path.join(dir, 'takeover_known_hosts');
+    await fs.writeFile(file, '# mine\n');
+    const written: string[] = [];
+    for (let round = 0; round < 2; round++) {
+      const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+      await fs.mkdir(`${file}.lock`);
+      await fs.writeFile(path.join(`${file}.lock`, 'owner'), `${os.hostname()} ${dead}`);
+      const keys = Array.from({ length: 12 }, () => ed25519());
+      const outs = await allAtOnce(keys.map((k, i) => ['trust', file, `r${round}-${i}.example`, '22', k]));
+      const taken = outs.map((o) => Number(/takeovers (\d+)/.exec(o)?.[1] ?? NaN));
+      expect(taken.reduce((a, b) => a + b, 0), `takeovers per writer: ${taken.join(' ')}`).toBe(1);
+      keys.forEach((k, i) => written.push(`r${round}-${i}.example ${k}`));
+      const text = await fs.readFile(file, 'latin1');
+      for (const line of written) expect(text).toContain(`${line}\n`);
+      expect(text.startsWith('# mine\n')).toBe(true);
+    }
+    // No lock, claim or moved-aside folder is left behind.
+    expect((await fs.readdir(dir)).filter((f) => f.startsWith('takeover_known_hosts.lock'))).toEqual([]);
+  }, 120_000);
 });
 
 describe('line endings', () => {
