@@ -63,7 +63,9 @@ const test = base.extend<object, { importHome: string }>({
       await mkdir(path.join(home, '.config', 'filezilla'), { recursive: true });
       await writeFile(path.join(home, '.config', 'filezilla', 'sitemanager.xml'), SITEMANAGER);
       await mkdir(path.join(home, 'exports'));
-      await writeFile(path.join(home, 'exports', 'from work.xml'), SITEMANAGER.replace(/<Folder[\s\S]*<\/Folder>/, ''));
+      // The export also holds an FTP site: a valid file, so it is "skipped: FTP", not a reading problem.
+      const ftp = server('Old FTP', 'ftp.example.invalid', 'ftpuser').replace('<Protocol>1</Protocol>', '<Protocol>0</Protocol>');
+      await writeFile(path.join(home, 'exports', 'from work.xml'), SITEMANAGER.replace(/<Folder[\s\S]*<\/Folder>/, ftp));
       await use(home);
       await rm(home, { recursive: true, force: true });
     },
@@ -215,6 +217,8 @@ test('import two OpenSSH hosts with the keyboard: preview, notes, problems, then
   await fileField.fill(path.join(importHome, 'exports', 'from work.xml'));
   await fileField.press('Enter');
   await expect(dialog.locator('#import-summary')).toHaveText(`1 site found in ${path.join(importHome, 'exports', 'from work.xml')}. Tick the ones to import.`);
+  await expect(dialog.getByRole('region', { name: 'One site is not SFTP and was skipped' })).toContainText('Old FTP: skipped: FTP');
+  await expect(dialog.getByRole('region', { name: /could not be read/ })).toHaveCount(0);
 
   await appPage.keyboard.press('Escape');
   await expect(dialog).toBeHidden();

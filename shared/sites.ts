@@ -65,10 +65,22 @@ export interface ImportCandidate {
   hostKeys?: ImportHostKey[];
 }
 
+/** A site of a valid file that is left out on purpose (another protocol), not a reading problem. */
+export interface ImportSkipped {
+  file: string;
+  line?: number;
+  /** The site's name (with its folder) in the other program. */
+  name: string;
+  /** Why, in one or two words: "FTP", "FTPS", "WebDAV", "telnet"... shown as "skipped: FTP". */
+  reason: string;
+}
+
 export interface ImportPreview {
   source: ImportSource;
   files: string[];
   candidates: ImportCandidate[];
+  /** Sites left out on purpose because they are not SFTP or SCP (absent in older previews: none). */
+  skipped?: ImportSkipped[];
   /** Problems found while reading, with file and line, that did not stop the rest. */
   problems: { file: string; line?: number; message: string }[];
   /** Every usable host key found (each for one literal host and port); only those of imported sites are trusted. */

@@ -3,7 +3,7 @@
  * stays in main), text decoding of files written by Windows tools, and small helpers.
  */
 import { createHash } from 'node:crypto';
-import type { ImportCandidate, ImportHostKey, ImportPreview, ImportSource, Site, SiteOrigin, SiteSettings } from '../../shared/sites';
+import type { ImportCandidate, ImportHostKey, ImportPreview, ImportSkipped, ImportSource, Site, SiteOrigin, SiteSettings } from '../../shared/sites';
 import type { Secret } from '../common/secret';
 import { hostNameProblem } from '../store/known-hosts';
 import type { ConvertedHostKey } from './hostkeys';
@@ -25,12 +25,14 @@ export interface ParsedSource {
   files: string[];
   candidates: ParsedCandidate[];
   problems: ImportProblem[];
+  /** Sites of another protocol (FTP, FTPS, telnet...): left out on purpose, listed as "skipped: FTP". */
+  skipped: ImportSkipped[];
   /** Host keys the program trusted, each for one literal host and port (patterns are refused when read). */
   hostKeys: ConvertedHostKey[];
 }
 
 export function emptyResult(source: ImportSource): ParsedSource {
-  return { source, files: [], candidates: [], problems: [], hostKeys: [] };
+  return { source, files: [], candidates: [], problems: [], skipped: [], hostKeys: [] };
 }
 
 /**
@@ -75,6 +77,7 @@ export function limitProblems(problems: ImportProblem[]): ImportProblem[] {
 export function mergeInto(target: ParsedSource, part: ParsedSource): void {
   for (const f of part.files) if (!target.files.includes(f)) target.files.push(f);
   pushAll(target.problems, part.problems);
+  pushAll(target.skipped, part.skipped);
   for (const k of part.hostKeys) addHostKey(target, k);
   const keys = new Set(target.candidates.map((c) => c.key));
   for (const c of part.candidates) {
@@ -131,6 +134,7 @@ export function toPreview(parsed: ParsedSource): ImportPreview {
       return c;
     }),
     problems: parsed.problems.map((p) => ({ ...p })),
+    skipped: parsed.skipped.map((p) => ({ ...p })),
     hostKeys: parsed.hostKeys.map(shown),
   };
 }

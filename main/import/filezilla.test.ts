@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFileZillaSiteManager } from './filezilla';
-import { readSource, type ImportEnvironment } from './index';
+import { previewImport, readSource, type ImportEnvironment } from './index';
+import type { SiteStore } from '../store/sites';
 import { parseXml } from './xml';
 
 const fixtures = path.join(__dirname, 'fixtures');
@@ -33,11 +34,26 @@ describe('FileZilla sitemanager.xml import', () => {
 
   it('reports what it left out with the line of the <Server> element', async () => {
     const parsed = await readSource('filezilla', undefined, env);
+    expect(parsed.skipped).toEqual([{ file: siteManager, line: 30, name: 'Work/Clients - Ünïcode/Old FTP', reason: 'FTP' }]);
     expect(parsed.problems).toEqual([
-      { file: siteManager, line: 30, message: expect.stringMatching(/"Work\/Clients - Ünïcode\/Old FTP" uses FTP, not SFTP/) },
       { file: siteManager, line: 48, message: expect.stringMatching(/"Work\/Ask each time" has port "not-a-port"/) },
       { file: siteManager, line: 53, message: expect.stringMatching(/"Work\/No host here" has no host name/) },
     ]);
+  });
+
+  it('lists FTP and FTPS sites of a valid file as "skipped", never as a problem with the file', async () => {
+    const file = path.join(fixtures, 'filezilla', 'mixed-protocols.xml');
+    const preview = await previewImport('filezilla', { file, store: { list: async () => [] } as unknown as SiteStore, environment: env });
+    expect(preview.candidates.map((c) => [c.site.folder, c.site.name, c.site.settings.host])).toEqual([
+      ['', 'Files over SFTP', 'sftp.example.com'],
+      ['Legacy', 'Second SFTP', 'sftp2.example.com'],
+    ]);
+    expect(preview.skipped).toEqual([
+      { file, line: 14, name: 'Legacy/Plain FTP', reason: 'FTP' },
+      { file, line: 23, name: 'Legacy/Implicit FTPS', reason: 'FTPS' },
+      { file, line: 32, name: 'Legacy/Explicit FTPS', reason: 'FTPS' },
+    ]);
+    expect(preview.problems).toEqual([]);
   });
 
   it('keeps the sites before the damage in a truncated file and reports the line (CRLF)', async () => {

@@ -3,7 +3,7 @@
  *
  * <FileZilla3><Servers> holds <Server> entries and <Folder> elements (the folder's name is the
  * text directly inside it) nested to any depth. Only SFTP sites (<Protocol>1</Protocol>) are
- * imported. Passwords are base64 (encoding="base64"), plain text in old versions, or encrypted
+ * imported; the others are listed as skipped ("skipped: FTP"), not as problems. Passwords are base64 (encoding="base64"), plain text in old versions, or encrypted
  * with FileZilla's master password (encoding="crypt", which we cannot read).
  */
 import type { SiteSettings } from '../../shared/sites';
@@ -11,11 +11,14 @@ import { Secret } from '../common/secret';
 import { emptyResult, limitProblems, makeCandidate, parsePort, windowsPathNote, type ParsedSource } from './common';
 import { childElements, childText, ownText, parseXml, type XmlElement } from './xml';
 
+/** FileZilla's protocol numbers (ServerProtocol) for what is not SFTP, as the preview names them. */
 const PROTOCOL_NAMES: Record<string, string> = {
   '0': 'FTP',
+  '2': 'HTTP',
   '3': 'FTPS',
-  '4': 'FTP over TLS',
-  '6': 'plain FTP',
+  '4': 'FTPS',
+  '5': 'HTTPS',
+  '6': 'FTP',
   '7': 'Amazon S3',
   '8': 'Storj',
   '9': 'WebDAV',
@@ -46,7 +49,8 @@ function serverToCandidate(server: XmlElement, folder: string[], file: string, r
   }
   const proto = text('Protocol') ?? '0';
   if (proto !== '1') {
-    result.problems.push({ file, line: server.line, message: `The site "${label}" uses ${PROTOCOL_NAMES[proto] ?? `protocol number ${proto}`}, not SFTP, so it was not imported.` });
+    // Not a reading problem: the file is fine, the site is simply not SFTP.
+    result.skipped.push({ file, line: server.line, name: label || text('Host') || 'without a name', reason: PROTOCOL_NAMES[proto] ?? `protocol ${proto}` });
     return;
   }
   const host = text('Host') ?? '';

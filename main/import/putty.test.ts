@@ -45,12 +45,13 @@ describe('PuTTY import from "reg query" output (CRLF)', () => {
     expect(parsed.problems).toEqual(
       expect.arrayContaining([
         { file, line: lineOf('this line was damaged'), message: expect.stringMatching(/not in the form of reg query output/) },
-        { file, line: lineOf('Sessions\\router%20console'), message: expect.stringMatching(/"router console" uses telnet, not SSH/) },
         { file, line: lineOf('Sessions\\empty%20one'), message: expect.stringMatching(/"empty one" has no host name/) },
         { file, line: lineOf('damaged.example.com'), message: expect.stringMatching(/"ssh-ed25519@22:damaged\.example\.com" was not imported: .*not on the curve/) },
       ]),
     );
-    expect(parsed.problems).toHaveLength(4);
+    expect(parsed.problems).toHaveLength(3);
+    // A telnet session is not a problem with the file: it is listed as skipped.
+    expect(parsed.skipped).toEqual([{ file, line: lineOf('Sessions\\router%20console'), name: 'router console', reason: 'telnet' }]);
   });
 
   it('converts the cached host keys to the exact known_hosts lines', async () => {
@@ -92,9 +93,9 @@ describe('PuTTY import from ~/.putty on Linux', () => {
     const sessions = path.join(home, '.putty', 'sessions');
     expect(parsed.problems).toEqual([
       { file: path.join(sessions, 'broken'), line: 2, message: expect.stringMatching(/not a name=value setting/) },
-      { file: path.join(sessions, 'serial%20console'), line: 1, message: expect.stringMatching(/"serial console" uses serial, not SSH/) },
       { file: path.join(home, '.putty', 'sshhostkeys'), line: 3, message: expect.stringMatching(/not "type@port:host value"/) },
     ]);
+    expect(parsed.skipped).toEqual([{ file: path.join(sessions, 'serial%20console'), line: 1, name: 'serial console', reason: 'serial' }]);
     expect(parsed.hostKeys.map((k) => k.line)).toEqual([expectedLine('web.example.com', 'ed25519.pub'), expectedLine('[web.example.com]:2200', 'rsa.pub')]);
   });
 

@@ -34,7 +34,7 @@ function sessionToCandidate(key: RegKey, munged: string, file: string, result: P
   if (name === 'Default Settings') return; // PuTTY's template for new sessions, not a site
   const protocol = (getValue(key, 'Protocol') ?? 'ssh').toLowerCase();
   if (protocol !== 'ssh') {
-    result.problems.push({ file, line: key.line, message: `The session "${name}" uses ${protocol}, not SSH, so it was not imported.` });
+    result.skipped.push({ file, line: key.line, name, reason: protocol });
     return;
   }
   let host = (getValue(key, 'HostName') ?? '').trim();
@@ -124,7 +124,7 @@ export function parsePuttyRegistry(text: string, file: string, opts: PuttyParseO
   }
   const result = puttyFromRegistryKeys(keys, file, opts);
   result.problems = problems.concat(result.problems);
-  if (result.candidates.length === 0 && result.hostKeys.length === 0 && result.problems.length === 0) {
+  if (result.candidates.length === 0 && result.hostKeys.length === 0 && result.problems.length === 0 && result.skipped.length === 0) {
     result.problems.push({
       file,
       message: keys.some((k) => /SimonTatham\\PuTTY/i.test(k.path))

@@ -106,7 +106,9 @@ function sessionToCandidate(key: RegKey, munged: string, file: string, fromIni: 
   const protoCode = value('FSProtocol') ?? '1';
   const protocol = PROTOCOLS[protoCode] ?? `protocol number ${protoCode}`;
   if (protocol !== 'sftp' && protocol !== 'scp') {
-    result.problems.push({ file, line: key.line, message: `The site "${fullName}" uses ${protocol}, not SFTP or SCP, so it was not imported.` });
+    // FSProtocol 5 is FTP; its Ftps setting (1 implicit, 2/3 explicit TLS) makes it FTPS.
+    const reason = protoCode === '5' && (value('Ftps') ?? '0') !== '0' ? 'FTPS' : protocol;
+    result.skipped.push({ file, line: key.line, name: fullName, reason });
     return;
   }
   let host = (value('HostName') ?? '').trim();

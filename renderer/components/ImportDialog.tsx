@@ -210,7 +210,7 @@ function PreviewStep() {
         {total > 0 && <span className="mono">{from}</span>}
         {total > 0 && '. Tick the ones to import.'}
       </p>
-      {total === 0 && <p className="note">{preview.problems.length > 0 ? 'See below for why. ' : ''}Press Back to choose another tool or give the file’s path.</p>}
+      {total === 0 && <p className="note">{preview.problems.length > 0 || (preview.skipped ?? []).length > 0 ? 'See below for why. ' : ''}Press Back to choose another tool or give the file’s path.</p>}
       {total > 0 && (
         <>
           <div className="buttons import-select">
@@ -246,6 +246,21 @@ function PreviewStep() {
             )}
           </div>
         </>
+      )}
+      {(preview.skipped ?? []).length > 0 && (
+        <section aria-labelledby="import-skipped-title" className="import-problems import-skipped">
+          <h3 id="import-skipped-title" className="dialog-subtitle">
+            {(preview.skipped ?? []).length === 1 ? 'One site is not SFTP and was skipped' : `${(preview.skipped ?? []).length} sites are not SFTP and were skipped`}
+          </h3>
+          <ul>
+            {(preview.skipped ?? []).map((p, i) => (
+              <li key={i}>
+                <span className="mono">{p.name}</span>: skipped: {p.reason}
+              </li>
+            ))}
+          </ul>
+          <p className="note muted">SFTP Doctor checks SFTP and SCP only; these sites stay in {label}.</p>
+        </section>
       )}
       {preview.problems.length > 0 && (
         <section aria-labelledby="import-problems-title" className="import-problems">

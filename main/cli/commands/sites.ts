@@ -110,6 +110,11 @@ function printPreview(io: CliIO, preview: ImportPreview, existing: Site[]): void
     io.stdout.write(`\n${preview.hostKeys.length} host key(s) found. Importing a site trusts the keys listed under it ("will trust"), each for exactly that host and port`);
     io.stdout.write(alone > 0 ? `; ${alone} key(s) belong to no site listed and are not added.\n` : '.\n');
   }
+  const skipped = preview.skipped ?? [];
+  if (skipped.length > 0) {
+    io.stdout.write(`\nNot imported, because SFTP Doctor checks SFTP and SCP only:\n`);
+    for (const s of skipped) io.stdout.write(`  skipped: ${visibleLine(s.reason)}  ${visibleLine(s.name)}\n`);
+  }
   printProblems(io, preview.problems);
 }
 
