@@ -1,5 +1,4 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { argon2d, argon2i, argon2id } from 'hash-wasm';
 import type { KeyEncryption } from '../../shared/keys';
 import { rawDecrypt, rawEncrypt, sha1 } from './ciphers';
 import { type ParsedKeyFile, parseOrCorrupt } from './codec';
@@ -149,9 +148,9 @@ async function argon2(kdf: NonNullable<PpkFields['kdf']>, pass: Buffer): Promise
     );
   }
   if (kdf.memoryKiB < 8 * kdf.parallelism || kdf.passes < 1 || kdf.parallelism < 1 || kdf.salt.length < 8) throw corrupt('The Argon2 settings in this PuTTY key are invalid.', 'malformed');
-  const fn = kdf.variant === 'Argon2id' ? argon2id : kdf.variant === 'Argon2i' ? argon2i : argon2d;
-  const out = await fn({ password: pass, salt: kdf.salt, iterations: kdf.passes, memorySize: kdf.memoryKiB, parallelism: kdf.parallelism, hashLength: 80, outputType: 'binary' });
-  return Buffer.from(out);
+  // Loaded here, not at the top: only a PPK v3 with a passphrase needs Argon2.
+  const { argon2Raw } = await import('./argon2');
+  return argon2Raw(kdf, pass, 80);
 }
 
 /** Does the decrypted private part read as a key that belongs to the public part? */
@@ -302,12 +301,15 @@ let calibratedPasses: number | undefined;
 
 /**
  * PuTTYgen picks the number of Argon2 passes so that deriving takes about 100 ms on the machine
- * that saves the key; we do the same (measured once per process), within 1..64.
+ * that saves the key; we do the same (measured once per process), within 1..64. Measured with the
+ * WebAssembly Argon2, which runs at about PuTTY's own speed: the native one is several times
+ * faster and would give a key that takes PuTTY, WinSCP or FileZilla half a second to open.
  */
 async function defaultPasses(memoryKiB: number): Promise<number> {
   if (calibratedPasses !== undefined) return calibratedPasses;
+  const { argon2Raw } = await import('./argon2');
   const t0 = performance.now();
-  await argon2id({ password: 'calibrate', salt: randomBytes(16), iterations: 2, memorySize: memoryKiB, parallelism: 1, hashLength: 80, outputType: 'binary' });
+  await argon2Raw({ variant: 'Argon2id', memoryKiB, passes: 2, parallelism: 1, salt: randomBytes(16) }, Buffer.from('calibrate'), 80, 'wasm');
   const perPass = Math.max(0.5, (performance.now() - t0) / 2);
   calibratedPasses = Math.min(64, Math.max(1, Math.round(100 / perPass)));
   return calibratedPasses;
