@@ -5,24 +5,14 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedEndpoint, generateKey, setupAccount, sshdAvailable, startSshd, type SshdServer } from '../../../e2e/harness/index';
 import { SiteStore } from '../../store/sites';
-import { runCli } from '../index';
+import { cliRunner } from '../test-cli';
 
 let home: string;
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runCli(argv, { stdout, stderr, stdin: Readable.from([]), env: { SFTP_DOCTOR_HOME: home } });
-  return { code, stdout: out, stderr: err };
-}
+const cli = cliRunner(() => ({ SFTP_DOCTOR_HOME: home }));
 
 const sshd = sshdAvailable();
 
@@ -73,6 +63,18 @@ describe.skipIf(!sshd.ok)('sftp-doctor check: many saved sites, one row each', (
     expect(one.stdout).toMatch(/^ +Site\s+Result\s+Time\s+First fix$/m);
     expect(one.stdout).toMatch(/✓ {2}Prod\/good +OK +\d+ ms/);
     expect(one.stdout).toContain('The site works.');
+  });
+
+  it('--log FILE: one log for all the sites, each line with its time, level and site (mode 0600)', async () => {
+    const file = path.join(home, 'check.log');
+    const r = await cli(['check', '--folder', 'Prod', '--log', file, '--log-level', 'debug']);
+    expect(r.code).toBe(1);
+    const text = await fs.readFile(file, 'utf8');
+    expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
+    expect(text).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} normal +\[Prod\/good\] Result: works \[OK\]/m);
+    expect(text).toMatch(/ normal +\[Prod\/refused\] Result: FAILED \[TCP_REFUSED\]/);
+    expect(text).toMatch(/ debug +\[Prod\/good\] /);
+    expect(text).not.toMatch(/ raw /);
   });
 
   it('says what is wrong with the call: no selection, two selections, a site that does not exist', async () => {

@@ -11,6 +11,8 @@ import { appKnownHostsPath, defaultDataDir } from '../../store/paths';
 import { SiteStore } from '../../store/sites';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliCommand, type CliIO } from '../command';
 import { visibleDeep } from '../../../shared/visible';
+import { logSettingsFrom, RunLog } from '../run-log';
+import { agentOption } from './diagnose';
 
 const USAGE = `Usage: sftp-doctor check [--all | --folder FOLDER | SITE...] [--json | --csv] [--jobs N]
 
@@ -24,6 +26,10 @@ the site, its result code, how long it took and the first fix offered.
   --timeout SECONDS  Time budget of each site's check (default: the site's own, else 10)
   --json             Print one JSON object for scripts
   --csv              Print the table as CSV (a header line, then one line per site)
+  -v, --verbose      Print a log of the checks on standard error, each line starting with
+                     its site (-v: debug level, -vv: raw, with the SSH protocol lines)
+  --log FILE         Write that log to FILE (mode 0600; emptied first)
+  --log-level LEVEL  normal (default for --log), debug or raw
   -h, --help         Show this help
 
 Nobody is asked anything during a check: a server whose key is not trusted yet, or a key that
@@ -74,6 +80,9 @@ export const checkCommand: CliCommand = {
         timeout: { type: 'string' },
         json: { type: 'boolean', default: false },
         csv: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', short: 'v', multiple: true },
+        log: { type: 'string' },
+        'log-level': { type: 'string' },
       },
     });
     const ways = [values.all, values.folder !== undefined, positionals.length > 0].filter(Boolean).length;
@@ -92,6 +101,7 @@ export const checkCommand: CliCommand = {
       timeoutMs = Math.round(s * 1000);
     }
 
+    const logSettings = logSettingsFrom(values);
     const dataDir = dataDirOf(io);
     const store = new SiteStore({ dataDir });
     let sites;
@@ -117,6 +127,9 @@ export const checkCommand: CliCommand = {
     const progress = !values.json && !values.csv && !!io.stderr.isTTY;
     let finished = 0;
     let rows: CheckRow[];
+    // Passwords the store hands out for sites are collected as they are used, to keep them out of the log.
+    const secrets: string[] = [];
+    const log = logSettings ? RunLog.open(logSettings, io, () => secrets, () => progress && io.stderr.write('\r\x1b[K')) : null;
     try {
       rows = await checkSites(sites, {
         jobs,
@@ -124,7 +137,10 @@ export const checkCommand: CliCommand = {
         run: async (site, signal) => {
           const request = await requestForSite(store, site);
           if (timeoutMs !== undefined) request.timeoutMs = timeoutMs;
-          return diagnose(request, { defaultKnownHostsPath: appKnownHostsPath(dataDir), signal });
+          for (const v of [request.password, request.passphrase, request.proxy?.password, ...(request.jumpHosts ?? []).map((h) => h.password)]) if (v) secrets.push(v);
+          const prefix = `[${site.folder ? `${site.folder}/` : ''}${site.name}] `;
+          log?.note('checking', prefix);
+          return diagnose(request, { defaultKnownHostsPath: appKnownHostsPath(dataDir), signal, ...agentOption(io), ...(log ? { onEvent: (e) => log.event(e, prefix) } : {}) });
         },
         onRow: (_index, row) => {
           if (row.state !== 'done' || !progress) return;
@@ -135,6 +151,7 @@ export const checkCommand: CliCommand = {
     } finally {
       if (ownProcess) process.off('SIGINT', onSigint);
       if (progress) io.stderr.write('\r\x1b[K');
+      log?.close();
     }
     const failed = rows.filter((r) => r.state !== 'done' || !r.ok).length;
     if (values.json) io.stdout.write(`${JSON.stringify(checkRowsToJson(rows), null, 2)}\n`);

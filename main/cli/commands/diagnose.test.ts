@@ -1,30 +1,17 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedEndpoint, generateKey, setupAccount, sshdAvailable, startSshd, type GeneratedKey, type SshdServer } from '../../../e2e/harness/index';
 import { SiteStore } from '../../store/sites';
 import { runCli } from '../index';
+import { cliRunner } from '../test-cli';
 
 const CLI_PW = 'Cli-Pw-4-correct';
 
-interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
-async function cli(argv: string[], env: NodeJS.ProcessEnv = {}, stdinText = ''): Promise<Captured> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runCli(argv, { stdout, stderr, stdin: Readable.from([Buffer.from(stdinText)]), env: { SFTP_DOCTOR_HOME: home, ...env } });
-  return { code, stdout: out, stderr: err };
-}
+const cli = cliRunner(() => ({ SFTP_DOCTOR_HOME: home }));
 
 let home: string;
 beforeAll(async () => {

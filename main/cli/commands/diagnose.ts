@@ -14,6 +14,9 @@ import { visibleDeep, visibleLine, visibleText } from '../../../shared/visible';
 import { appKnownHostsPath, defaultDataDir } from '../../store/paths';
 import { resolveSiteTarget, SiteStore } from '../../store/sites';
 import { EXIT_OK, EXIT_PROBLEM, GuidanceError, UsageError, type CliCommand, type CliIO } from '../command';
+import { LEGACY_ALGORITHMS, DEFAULT_ALGORITHMS } from '../../diagnose/algorithms';
+import { logSettingsFrom, RunLog, type LogSettings } from '../run-log';
+import { APP_VERSION } from '../../common/version';
 
 const USAGE = `Usage: sftp-doctor diagnose [options] [TARGET]
 
@@ -43,6 +46,16 @@ Options:
                           whole ssh-keygen -l line) and save it in the known_hosts file when
                           it matches; one that does not match is said so, and nothing trusted
   --timeout SECONDS       Time budget for the whole check (default 10)
+  --remote-folder PATH    The folder to open and list once logged in (WinSCP's "Remote
+                          directory"; default: the home folder)
+  --keepalive SECONDS     Send a keepalive this often once connected (0: off; at most 3600)
+  --no-agent              Do not use a running ssh-agent's keys
+  --identities-only       Only try the key given with --key (OpenSSH's IdentitiesOnly)
+  --legacy-algorithms LIST|auto
+                          Weak algorithms this server may use, comma-separated (e.g.
+                          diffie-hellman-group1-sha1,aes128-cbc); "auto" allows every weak
+                          one SFTP Doctor knows, offered after the strong ones, and the
+                          result names those the server needed
   --no-write-test         Do not write a test file (for read-only accounts); the result
                           then says uploading was not checked
   --hold SECONDS          After the listing, stay connected and idle this long, then check
@@ -53,6 +66,12 @@ Options:
   --bundle OUT.zip        Also write a support bundle (every secret redacted) to OUT.zip
                           (or into the folder OUT/)
   --anonymise             In the bundle, replace host names, addresses and user names
+  -v, --verbose           Print a log of the check on standard error (-v: debug level,
+                          -vv: raw, with the SSH protocol lines)
+  --log FILE              Write the log to FILE (created with mode 0600; emptied first)
+  --log-level LEVEL       normal (each step and the result; the default for --log), debug
+                          (also the engine's lines) or raw (also the raw SSH lines). Lines
+                          carry the time and their level; secrets are never written
   -h, --help              Show this help
 
 On a terminal, the password is asked (without echo) when neither a password nor a key was
@@ -98,7 +117,7 @@ export async function requestFromArgs(
   argv: string[],
   io: CliIO,
   more: { extra?: ExtraOptions } = {},
-): Promise<{ request: ConnectionRequest; json: boolean; trustFingerprint?: string; extraValues: Record<string, string | boolean | string[] | undefined> }> {
+): Promise<{ request: ConnectionRequest; json: boolean; trustFingerprint?: string; log: LogSettings | null; extraValues: Record<string, string | boolean | (string | boolean)[] | undefined> }> {
   const secretFlag = argv.find((a) => /^--(password|passphrase|pass|pw)(=|$)/.test(a));
   if (secretFlag) throw new UsageError(`secrets are never accepted as arguments (other users can read them in the process list): use --password-env VAR, --password-stdin or --passphrase-env VAR instead of ${secretFlag.split('=')[0]}`);
   const { values, positionals } = parseArgs({
@@ -125,6 +144,14 @@ export async function requestFromArgs(
       'no-write-test': { type: 'boolean', default: false },
       hold: { type: 'string' },
       speed: { type: 'boolean', default: false },
+      'remote-folder': { type: 'string' },
+      keepalive: { type: 'string' },
+      'no-agent': { type: 'boolean', default: false },
+      'identities-only': { type: 'boolean', default: false },
+      'legacy-algorithms': { type: 'string' },
+      verbose: { type: 'boolean', short: 'v', multiple: true },
+      log: { type: 'string' },
+      'log-level': { type: 'string' },
     },
   });
   if (positionals.length > 1) throw new UsageError(`expected one TARGET, got ${positionals.length}: ${positionals.join(' ')}`);
@@ -164,6 +191,8 @@ export async function requestFromArgs(
       port = t.port;
     }
     startPath = t.path;
+    const folder = values['remote-folder'];
+    if (startPath !== undefined && folder !== undefined && folder !== startPath) throw new UsageError(`the remote folder is given twice: "${visibleLine(startPath)}" in TARGET and "${visibleLine(folder)}" with --remote-folder`);
   }
   if (values['password-env'] !== undefined && values['password-stdin']) throw new UsageError('use either --password-env or --password-stdin, not both');
 
@@ -174,7 +203,7 @@ export async function requestFromArgs(
   return finishRequest(request, values, more);
 }
 
-type FlagValues = Record<string, string | boolean | string[] | undefined>;
+type FlagValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
 /** The flags that complete a request whichever way the server was named (secrets only from env or stdin). */
 async function applyFlags(request: ConnectionRequest, values: FlagValues, io: CliIO): Promise<void> {
@@ -196,12 +225,56 @@ async function applyFlags(request: ConnectionRequest, values: FlagValues, io: Cl
   if (typeof values['passphrase-env'] === 'string') request.passphrase = envSecret(io, values['passphrase-env'], '--passphrase-env');
   if (typeof values.key === 'string') request.privateKey = { path: values.key };
   if (typeof values['known-hosts'] === 'string') request.knownHostsPath = values['known-hosts'];
+  applyAdvancedFlags(request, values);
   applyPathFlags(request, values, io);
+}
+
+/** Every weak algorithm the engine can enable (what --legacy-algorithms auto allows), compression aside. */
+const LEGACY_NAMES: string[] = [...LEGACY_ALGORITHMS.kex, ...LEGACY_ALGORITHMS.serverHostKey, ...LEGACY_ALGORITHMS.cipher, ...LEGACY_ALGORITHMS.mac];
+const DEFAULT_NAMES = new Set<string>([...DEFAULT_ALGORITHMS.kex, ...DEFAULT_ALGORITHMS.serverHostKey, ...DEFAULT_ALGORITHMS.cipher, ...DEFAULT_ALGORITHMS.mac]);
+
+/** The window's Advanced panel as flags: remote folder, keepalive, agent use, weak algorithms. */
+function applyAdvancedFlags(request: ConnectionRequest, values: FlagValues): void {
+  const folder = values['remote-folder'];
+  if (typeof folder === 'string') {
+    if (folder.trim() === '') throw new UsageError('--remote-folder: give a folder, e.g. /var/www or uploads (leave the option out for the home folder)');
+    if (folder.length > 4096) throw new UsageError('--remote-folder: the path is longer than 4096 characters');
+    // eslint-disable-next-line no-control-regex
+    const control = /[\u0000-\u001f\u007f]/.exec(folder);
+    if (control) throw new UsageError(`--remote-folder: "${visibleLine(folder)}" holds a control character (${visibleLine(control[0])}); type the folder's name as the server shows it`);
+    request.startPath = folder;
+  }
+  const keepalive = values.keepalive;
+  if (typeof keepalive === 'string') {
+    const s = /^\s*\d{1,5}\s*$/.test(keepalive) ? Number(keepalive) : NaN;
+    if (!Number.isInteger(s) || s > 3600) throw new UsageError(`--keepalive: "${visibleLine(keepalive)}" is not a number of seconds; give a whole number from 1 to 3600 (0 turns keepalives off)`);
+    if (s === 0) delete request.keepaliveSeconds;
+    else request.keepaliveSeconds = s;
+  }
+  if (values['no-agent'] === true) request.useAgent = false;
+  if (values['identities-only'] === true) {
+    request.identitiesOnly = true;
+    if (!request.privateKey) throw new UsageError('--identities-only means "try only the key given": add --key FILE');
+  }
+  const legacy = values['legacy-algorithms'];
+  if (typeof legacy === 'string') {
+    if (legacy.trim().toLowerCase() === 'auto') {
+      request.legacyAlgorithms = [...LEGACY_NAMES];
+      return;
+    }
+    const names = legacy.split(/[\s,]+/).filter(Boolean);
+    if (names.length === 0) throw new UsageError(`--legacy-algorithms: give algorithm names separated by commas, or "auto". Weak ones SFTP Doctor can allow: ${LEGACY_NAMES.join(', ')}`);
+    if (names.length > 64) throw new UsageError('--legacy-algorithms: at most 64 names');
+    for (const n of names) {
+      if (!LEGACY_NAMES.includes(n) && !DEFAULT_NAMES.has(n)) throw new UsageError(`--legacy-algorithms: "${visibleLine(n)}" is not an algorithm SFTP Doctor can use. Weak ones it can allow: ${LEGACY_NAMES.join(', ')} (or "auto" for all of them)`);
+    }
+    request.legacyAlgorithms = [...new Set(names.filter((n) => LEGACY_NAMES.includes(n)))];
+  }
 }
 
 /** --jump, --proxy and their passwords (flags replace a saved site's path; passwords only from the environment). */
 function applyPathFlags(request: ConnectionRequest, values: FlagValues, io: CliIO): void {
-  const jumps = Array.isArray(values.jump) ? values.jump : [];
+  const jumps = Array.isArray(values.jump) ? values.jump.filter((j): j is string => typeof j === 'string') : [];
   if (jumps.length) {
     const hops: JumpHost[] = [];
     for (const j of jumps) {
@@ -237,7 +310,8 @@ function finishRequest(request: ConnectionRequest, values: FlagValues, more: { e
     throw new UsageError(`--trust-host-key: "${visibleLine(fp)}" is not a fingerprint (SHA256:..., MD5:aa:bb:... or a line of ssh-keygen -l)`);
   }
   const extraValues = Object.fromEntries(Object.keys(more.extra ?? {}).map((k) => [k, values[k]]));
-  return { request, json: values.json === true, ...(fp !== undefined ? { trustFingerprint: fp.trim() } : {}), extraValues };
+  const log = logSettingsFrom(values);
+  return { request, json: values.json === true, ...(fp !== undefined ? { trustFingerprint: fp.trim() } : {}), log, extraValues };
 }
 
 /** A key nothing matches: to tell whether --trust-host-key is a fingerprint at all. */
@@ -261,6 +335,23 @@ async function siteFor(target: string, io: CliIO): Promise<ConnectionRequest | n
   }
   if (found.kind === 'ambiguous') throw new UsageError(found.message);
   return found.kind === 'site' ? found.request : null;
+}
+
+/** The ssh-agent of the command's own environment (none when SSH_AUTH_SOCK is unset); Windows asks Pageant. */
+export function agentOption(io: CliIO): { agentSocket?: string } {
+  return process.platform === 'win32' ? {} : { agentSocket: io.env.SSH_AUTH_SOCK ?? '' };
+}
+
+/** Every secret of a run (what the log must never hold): the request's and what was typed at a prompt. */
+export function secretsOf(request: ConnectionRequest, typed: readonly string[] = []): string[] {
+  const values = [request.password, request.passphrase, request.privateKey?.text, request.privateKey?.base64, request.proxy?.password, ...(request.jumpHosts ?? []).map((h) => h.password), ...typed];
+  return values.filter((v): v is string => typeof v === 'string' && v !== '');
+}
+
+/** "user@host:port/path" for the log's first line (no secret). */
+export function describeTarget(request: ConnectionRequest): string {
+  const port = request.port !== undefined && String(request.port) !== '' ? `:${String(request.port)}` : '';
+  return `${request.user ? `${request.user}@` : ''}${request.host}${port}${request.startPath ? ` (folder ${request.startPath})` : ''}`;
 }
 
 /** The --json document: the contract scripts rely on. */
@@ -437,26 +528,52 @@ export const diagnoseCommand: CliCommand = {
   summary: 'Check a connection phase by phase and explain what is wrong',
   usage: USAGE,
   async run(argv, io) {
-    const { request, json, trustFingerprint, extraValues } = await requestFromArgs(argv, io, { extra: { bundle: { type: 'string' }, anonymise: { type: 'boolean' } } });
+    const { request, json, trustFingerprint, log: logSettings, extraValues } = await requestFromArgs(argv, io, { extra: { bundle: { type: 'string' }, anonymise: { type: 'boolean' } } });
     const bundleOut = typeof extraValues.bundle === 'string' ? extraValues.bundle : undefined;
     if (extraValues.anonymise === true && bundleOut === undefined) throw new UsageError('--anonymise only applies to a bundle: add --bundle OUT.zip');
     const events: RunEvent[] = [];
     const answers: string[] = [];
     const interactive = !json && !!io.stdin.isTTY && !!io.stderr.isTTY && !argv.includes('--password-stdin');
     const tty = !json && !!io.stdout.isTTY;
-    if (!(await askLoginOnTerminal(request, io, interactive, json))) return EXIT_PROBLEM;
     let spinnerTimer: NodeJS.Timeout | undefined;
     let running: Extract<RunEvent, { type: 'phase' }> | null = null;
     let lastSection: string | null = null;
     let hadHop = false;
     let frame = 0;
-    const drawRunning = () => {
-      if (running) io.stdout.write(`\r\x1b[K${SPINNER[frame++ % SPINNER.length]} ${PHASE_LABELS[running.phase].padEnd(28)} ${visibleLine(running.detail)}`);
+    // While a question waits on the terminal, the spinner neither draws nor redraws: its "\r\x1b[K"
+    // would wipe the question's line (stdout and stderr share the terminal).
+    let asking = false;
+    let spinnerShown = false;
+    const clearSpinner = () => {
+      if (tty && spinnerShown) io.stdout.write('\r\x1b[K');
+      spinnerShown = false;
     };
+    const drawRunning = () => {
+      if (!running || asking) return;
+      io.stdout.write(`\r\x1b[K${SPINNER[frame++ % SPINNER.length]} ${PHASE_LABELS[running.phase].padEnd(28)} ${visibleLine(running.detail)}`);
+      spinnerShown = true;
+    };
+    /** Runs a terminal question with the spinner stopped and its line cleared; it comes back afterwards. */
+    const withoutSpinner = async <T,>(ask: () => Promise<T>): Promise<T> => {
+      asking = true;
+      clearSpinner();
+      try {
+        return await ask();
+      } finally {
+        asking = false;
+      }
+    };
+    const log = logSettings ? RunLog.open(logSettings, io, () => secretsOf(request, answers), clearSpinner) : null;
+    log?.note(`SFTP Doctor ${APP_VERSION}, diagnose ${describeTarget(request)}`);
+    if (!(await askLoginOnTerminal(request, io, interactive, json))) {
+      log?.close();
+      return EXIT_PROBLEM;
+    }
     if (tty) spinnerTimer = setInterval(drawRunning, 100);
 
     const onEvent = (e: RunEvent) => {
       if (bundleOut !== undefined) events.push(e);
+      log?.event(e);
       if (json || e.type !== 'phase') return;
       if (e.status === 'running') {
         running = e;
@@ -465,6 +582,7 @@ export const diagnoseCommand: CliCommand = {
       }
       running = null;
       if (e.status === 'skipped') return;
+      spinnerShown = false;
       // A heading each time the path moves on to the next hop (jump hosts, then the server itself).
       const section = e.hop !== undefined ? (e.hopLabel ?? `Jump host ${e.hop + 1}`) : hadHop ? 'Server' : null;
       if (section && section !== lastSection) {
@@ -478,8 +596,7 @@ export const diagnoseCommand: CliCommand = {
     const prompt = async (p: PromptRequest): Promise<PromptAnswer> => {
       if (p.kind !== 'hostkey') {
         if (!interactive) return { promptId: p.promptId, kind: 'secret', answers: null };
-        if (tty) io.stdout.write('\r\x1b[K');
-        const given = await askSecret(io, p);
+        const given = await withoutSpinner(() => askSecret(io, p));
         if (given) answers.push(...given.filter((a) => a !== ''));
         return { promptId: p.promptId, kind: 'secret', answers: given };
       }
@@ -487,13 +604,12 @@ export const diagnoseCommand: CliCommand = {
         const check = matchFingerprint(trustFingerprint, p.key);
         if (check.ok) return { promptId: p.promptId, kind: 'hostkey', decision: 'trust' };
         // A fingerprint that names another key is said plainly, and nothing is trusted.
-        if (tty) io.stdout.write('\r\x1b[K');
+        clearSpinner();
         io.stderr.write(`--trust-host-key: ${check.message}\n`);
         return { promptId: p.promptId, kind: 'hostkey', decision: 'cancel' };
       }
       if (!interactive) return { promptId: p.promptId, kind: 'hostkey', decision: 'cancel' };
-      if (tty) io.stdout.write('\r\x1b[K');
-      return { promptId: p.promptId, kind: 'hostkey', decision: await askHostKey(io, p) };
+      return { promptId: p.promptId, kind: 'hostkey', decision: await withoutSpinner(() => askHostKey(io, p)) };
     };
 
     const abort = new AbortController();
@@ -504,13 +620,16 @@ export const diagnoseCommand: CliCommand = {
     try {
       result = await diagnose(request, {
         defaultKnownHostsPath: appKnownHostsPath(dataDirOf(io)),
+        ...agentOption(io),
         onEvent,
         prompt,
         signal: abort.signal,
       });
     } finally {
       if (spinnerTimer) clearInterval(spinnerTimer);
+      clearSpinner();
       if (ownProcess) process.off('SIGINT', onSigint);
+      log?.close();
     }
     if (json) io.stdout.write(`${JSON.stringify(jsonReport(result), null, 2)}\n`);
     else io.stdout.write(humanReport(result));

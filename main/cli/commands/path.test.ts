@@ -6,11 +6,10 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dantedAvailable, setupAccount, sshdAvailable, startDanted, startSshd, type ProxyServer, type SshdServer } from '../../../e2e/harness/index';
 import { SiteStore } from '../../store/sites';
-import { runCli } from '../index';
+import { cliRunner } from '../test-cli';
 
 const USER = 'sdclipath';
 const PW = 'Cli-Path-Pw-7';
@@ -18,16 +17,7 @@ const SOCKS_USER = 'sdclisocks';
 const SOCKS_PW = 'Cli-Socks-Pw-2';
 
 let home: string;
-async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runCli(argv, { stdout, stderr, stdin: Readable.from([]), env: { SFTP_DOCTOR_HOME: home, PW, JPW: PW, SPW: SOCKS_PW, ...env } });
-  return { code, stdout: out, stderr: err };
-}
+const cli = cliRunner(() => ({ SFTP_DOCTOR_HOME: home, PW, JPW: PW, SPW: SOCKS_PW }));
 
 describe('path flags: usage errors', () => {
   beforeAll(async () => {

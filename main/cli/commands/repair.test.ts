@@ -1,27 +1,17 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureUser, sshdAvailable, startSshd, type SshdServer } from '../../../e2e/harness/index';
 import { ENGINE_PHASES } from '../../diagnose/index';
-import { runCli } from '../index';
+import { cliRunner } from '../test-cli';
 
 const WORKING = ENGINE_PHASES.some((p) => p.phase === 'sftp') ? 'OK' : 'OK_TRANSPORT';
 const USER = 'sdrepcli';
 const PASSWORD = 'cli-repair-pw-1';
 
 let home: string;
-async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runCli(argv, { stdout, stderr, stdin: Readable.from([]), env: { SFTP_DOCTOR_HOME: home, PW: PASSWORD, ...env } });
-  return { code, stdout: out, stderr: err };
-}
+const cli = cliRunner(() => ({ SFTP_DOCTOR_HOME: home, PW: PASSWORD }));
 
 beforeAll(async () => {
   home = await fs.mkdtemp(path.join(os.tmpdir(), 'cli-repair-'));
@@ -49,7 +39,7 @@ describe.skipIf(!sshdAvailable().ok)('sftp-doctor repair against a real sshd', (
 
   it('--json --yes --fix trust-host-key: splits the pasted URL (safe), trusts the key whose fingerprint matches, ends OK', async () => {
     const kh = path.join(home, 'kh1');
-    const r = await cli(['repair', '--json', '--yes', '--fix', 'trust-host-key', '--trust-host-key', `256 ${fp} root@box (ED25519)`, '--known-hosts', kh, '--password-env', 'PW', '--timeout', '4', '--host', `sftp://${USER}@${server.host}:${server.port}`]);
+    const r = await cli(['repair', '--json', '--yes', '--fix', 'trust-host-key', '--trust-host-key', `256 ${fp} root@box (ED25519)`, '--known-hosts', kh, '--password-env', 'PW', '--timeout', '4', '--log', path.join(home, 'repair.log'), '--host', `sftp://${USER}@${server.host}:${server.port}`]);
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout) as JsonOut;
     expect(out.rounds.map((x) => [x.diagnosis.code, x.appliedFix?.id, x.result?.code])).toEqual([
@@ -58,6 +48,12 @@ describe.skipIf(!sshdAvailable().ok)('sftp-doctor repair against a real sshd', (
     ]);
     expect(out).toMatchObject({ ok: true, code: WORKING });
     expect(r.code).toBe(0);
+    // The log has each check and each fix applied, and never the password.
+    const runLog = await fs.readFile(path.join(home, 'repair.log'), 'utf8');
+    expect(runLog).toMatch(/ normal +Fix split-host-field: applied/);
+    expect(runLog).toMatch(/ normal +Fix trust-host-key: applied/);
+    expect(runLog.match(/ normal +Result: /g)).toHaveLength(3);
+    expect(runLog).not.toContain(PASSWORD);
     expect(await fs.readFile(kh, 'utf8')).toBe(`[${server.host}]:${server.port} ${server.hostKeys[0]!.publicKey}\n`);
     expect(r.stdout).not.toContain(PASSWORD);
     const log = await fs.readFile(path.join(home, 'repairs.log'), 'utf8');

@@ -8,7 +8,9 @@ import { applyRepair, findFix, isAutoApplicable, planRepair, RepairError, REPAIR
 import { appKnownHostsPath, defaultDataDir } from '../../store/paths';
 import { SiteStore } from '../../store/sites';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliCommand, type CliIO } from '../command';
-import { humanReport, jsonReport, requestFromArgs } from './diagnose';
+import { agentOption, describeTarget, humanReport, jsonReport, requestFromArgs, secretsOf } from './diagnose';
+import { RunLog } from '../run-log';
+import { APP_VERSION } from '../../common/version';
 import { visibleDeep } from '../../../shared/visible';
 
 const USAGE = `Usage: sftp-doctor repair [--json] [connection options] [--fix ID]... [--yes] [TARGET]
@@ -18,7 +20,9 @@ works or no fix is left to apply.
 
 Connection options are the same as for "sftp-doctor diagnose" (TARGET, --host, --port, --user,
 --password-env, --password-stdin, --key, --passphrase-env, --known-hosts, --timeout,
---no-write-test, --hold).
+--no-write-test, --hold, --remote-folder, --keepalive, --no-agent, --identities-only,
+--legacy-algorithms, --jump, --proxy), and so is the log (-v/--verbose, --log FILE,
+--log-level normal|debug|raw: each check, and each fix applied).
   --fix ID                Apply this fix when a diagnosis offers it (repeatable, in this order)
   --yes                   Apply the safe fixes on their own, and confirm the --fix ones
                           without asking
@@ -84,7 +88,7 @@ export const repairCommand: CliCommand = {
   summary: 'Diagnose, apply fixes and check again until the connection works',
   usage: USAGE,
   async run(argv, io) {
-    const { request: first, json, trustFingerprint, extraValues } = await requestFromArgs(argv, io, {
+    const { request: first, json, trustFingerprint, log: logSettings, extraValues } = await requestFromArgs(argv, io, {
       extra: { fix: { type: 'string', multiple: true }, yes: { type: 'boolean' }, 'new-password-env': { type: 'string' }, 'key-folder': { type: 'string' } },
     });
     const wanted = (extraValues.fix as string[] | undefined) ?? [];
@@ -105,88 +109,100 @@ export const repairCommand: CliCommand = {
     const say = (text: string) => {
       if (!json) io.stdout.write(text);
     };
-    const check = (request: ConnectionRequest) => diagnose(request, { defaultKnownHostsPath });
+    const log = logSettings ? RunLog.open(logSettings, io, () => [...secretsOf(first), ...(newPasswordVar ? [io.env[newPasswordVar]!] : [])]) : null;
+    log?.note(`SFTP Doctor ${APP_VERSION}, repair ${describeTarget(first)}`);
+    const check = (request: ConnectionRequest) => diagnose(request, { defaultKnownHostsPath, ...agentOption(io), ...(log ? { onEvent: (e) => log.event(e) } : {}) });
+    try {
+      return await repairRounds();
+    } finally {
+      log?.close();
+    }
 
-    const rounds: Round[] = [];
-    const applied = new Set<string>();
-    let request = first;
-    let current: RunResult = await check(request);
-    let fixedAny = false;
+    async function repairRounds(): Promise<number> {
 
-    for (let round = 0; round < MAX_ROUNDS && !current.diagnosis.ok; round++) {
+      const rounds: Round[] = [];
+      const applied = new Set<string>();
+      let request = first;
+      let current: RunResult = await check(request);
+      let fixedAny = false;
+
+      for (let round = 0; round < MAX_ROUNDS && !current.diagnosis.ok; round++) {
+        const d = current.diagnosis;
+        const candidates = [...wanted.map((id) => findFix(current, id)).filter((f): f is Fix => f !== null), ...(yes ? d.fixes.filter(isAutoApplicable) : [])];
+        const fix = candidates.find((f) => !applied.has(f.id));
+        if (!fix) break;
+        applied.add(fix.id);
+        log?.note(`Fix offered for [${d.code}]: ${fix.label} (${fix.id}, ${fix.risk})`);
+        say(`\n✗ ${d.title}  [${d.code}]\n→ ${fix.label} (${fix.id})\n`);
+        const ctx: RepairContext = { request, result: current, defaultKnownHostsPath, sites, logFile: path.join(dataDir, 'repairs.log') };
+        const report: AppliedFixReport = { id: fix.id, label: fix.label, risk: fix.risk, kind: fix.kind, applied: false, changes: [], backups: [], message: '' };
+        const entry: Round = { diagnosis: jsonReport(current), appliedFix: report, result: null };
+        rounds.push(entry);
+
+        let plan: RepairPlan;
+        try {
+          plan = await planRepair(ctx, fix.id);
+        } catch (err) {
+          if (!(err instanceof RepairError)) throw err;
+          report.message = err.message;
+          say(`  ${err.message}\n`);
+          break;
+        }
+        report.plan = plan;
+        let confirmed = fix.risk === 'safe' || yes;
+        if (!confirmed && interactive) {
+          io.stderr.write(planText(plan));
+          confirmed = await askYesNo(io, 'Apply this change? [y/N]: ');
+        }
+        if (!confirmed) {
+          report.message = `Not applied: this fix changes more than the attempt. This is what it would do; run again with --yes to apply it.`;
+          say(planText(plan) + `  ${report.message}\n`);
+          break;
+        }
+        if (HOST_KEY_FIXES.has(fix.id) && !trustFingerprint) {
+          report.message = 'Not applied: give the fingerprint your provider published with --trust-host-key FP; the key is only trusted when it matches.';
+          say(planText(plan) + `  ${report.message}\n`);
+          break;
+        }
+        const input: RepairInput = { confirmed: true };
+        if (trustFingerprint) input.fingerprint = trustFingerprint;
+        if (newPasswordVar) input.newPassword = io.env[newPasswordVar]!;
+        if (keyFolder) input.folder = path.resolve(keyFolder);
+        let done: RepairApplied;
+        try {
+          done = await applyRepair(ctx, fix.id, input);
+        } catch (err) {
+          if (!(err instanceof RepairError)) throw err;
+          report.message = err.message;
+          say(`  ${err.message}\n`);
+          break;
+        }
+        log?.note(`Fix ${fix.id}: ${done.applied ? 'applied' : 'not applied'}${done.changes.length ? `: ${done.changes.join('; ')}` : ''}`);
+        Object.assign(report, { applied: done.applied, changes: done.changes, backups: done.backups, message: done.message, ...(done.settings ? { settings: done.settings } : {}) });
+        for (const c of done.changes) say(`  - ${c}\n`);
+        for (const b of done.backups) say(`  Backup: ${b}\n`);
+        if (!done.nextRequest) {
+          say(`  ${done.message}\n`);
+          break;
+        }
+        fixedAny = true;
+        request = done.nextRequest;
+        current = await check(request);
+        entry.result = jsonReport(current);
+      }
+
+      if (rounds.length === 0) rounds.push({ diagnosis: jsonReport(current), appliedFix: null, result: null });
       const d = current.diagnosis;
-      const candidates = [...wanted.map((id) => findFix(current, id)).filter((f): f is Fix => f !== null), ...(yes ? d.fixes.filter(isAutoApplicable) : [])];
-      const fix = candidates.find((f) => !applied.has(f.id));
-      if (!fix) break;
-      applied.add(fix.id);
-      say(`\n✗ ${d.title}  [${d.code}]\n→ ${fix.label} (${fix.id})\n`);
-      const ctx: RepairContext = { request, result: current, defaultKnownHostsPath, sites, logFile: path.join(dataDir, 'repairs.log') };
-      const report: AppliedFixReport = { id: fix.id, label: fix.label, risk: fix.risk, kind: fix.kind, applied: false, changes: [], backups: [], message: '' };
-      const entry: Round = { diagnosis: jsonReport(current), appliedFix: report, result: null };
-      rounds.push(entry);
-
-      let plan: RepairPlan;
-      try {
-        plan = await planRepair(ctx, fix.id);
-      } catch (err) {
-        if (!(err instanceof RepairError)) throw err;
-        report.message = err.message;
-        say(`  ${err.message}\n`);
-        break;
+      if (json) {
+        io.stdout.write(`${JSON.stringify({ rounds, ok: d.ok, code: d.code }, null, 2)}\n`);
+      } else if (d.ok) {
+        io.stdout.write(fixedAny ? `\nFixed: connected in ${seconds(current.totalMs)}. [${d.code}]\n` : humanReport(current));
+      } else {
+        io.stdout.write(`${fixedAny ? '\nNext problem:' : ''}${humanReport(current)}`);
+        const left = d.fixes.filter((f) => !applied.has(f.id));
+        if (left.length) io.stdout.write(`To apply one of these fixes: sftp-doctor repair --fix ID ${left.some((f) => HOST_KEY_FIXES.has(f.id)) ? '--trust-host-key FP ' : ''}[same connection options]\n`);
       }
-      report.plan = plan;
-      let confirmed = fix.risk === 'safe' || yes;
-      if (!confirmed && interactive) {
-        io.stderr.write(planText(plan));
-        confirmed = await askYesNo(io, 'Apply this change? [y/N]: ');
-      }
-      if (!confirmed) {
-        report.message = `Not applied: this fix changes more than the attempt. This is what it would do; run again with --yes to apply it.`;
-        say(planText(plan) + `  ${report.message}\n`);
-        break;
-      }
-      if (HOST_KEY_FIXES.has(fix.id) && !trustFingerprint) {
-        report.message = 'Not applied: give the fingerprint your provider published with --trust-host-key FP; the key is only trusted when it matches.';
-        say(planText(plan) + `  ${report.message}\n`);
-        break;
-      }
-      const input: RepairInput = { confirmed: true };
-      if (trustFingerprint) input.fingerprint = trustFingerprint;
-      if (newPasswordVar) input.newPassword = io.env[newPasswordVar]!;
-      if (keyFolder) input.folder = path.resolve(keyFolder);
-      let done: RepairApplied;
-      try {
-        done = await applyRepair(ctx, fix.id, input);
-      } catch (err) {
-        if (!(err instanceof RepairError)) throw err;
-        report.message = err.message;
-        say(`  ${err.message}\n`);
-        break;
-      }
-      Object.assign(report, { applied: done.applied, changes: done.changes, backups: done.backups, message: done.message, ...(done.settings ? { settings: done.settings } : {}) });
-      for (const c of done.changes) say(`  - ${c}\n`);
-      for (const b of done.backups) say(`  Backup: ${b}\n`);
-      if (!done.nextRequest) {
-        say(`  ${done.message}\n`);
-        break;
-      }
-      fixedAny = true;
-      request = done.nextRequest;
-      current = await check(request);
-      entry.result = jsonReport(current);
+      return d.ok ? EXIT_OK : EXIT_PROBLEM;
     }
-
-    if (rounds.length === 0) rounds.push({ diagnosis: jsonReport(current), appliedFix: null, result: null });
-    const d = current.diagnosis;
-    if (json) {
-      io.stdout.write(`${JSON.stringify({ rounds, ok: d.ok, code: d.code }, null, 2)}\n`);
-    } else if (d.ok) {
-      io.stdout.write(fixedAny ? `\nFixed: connected in ${seconds(current.totalMs)}. [${d.code}]\n` : humanReport(current));
-    } else {
-      io.stdout.write(`${fixedAny ? '\nNext problem:' : ''}${humanReport(current)}`);
-      const left = d.fixes.filter((f) => !applied.has(f.id));
-      if (left.length) io.stdout.write(`To apply one of these fixes: sftp-doctor repair --fix ID ${left.some((f) => HOST_KEY_FIXES.has(f.id)) ? '--trust-host-key FP ' : ''}[same connection options]\n`);
-    }
-    return d.ok ? EXIT_OK : EXIT_PROBLEM;
   },
 };

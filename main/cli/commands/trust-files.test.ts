@@ -12,28 +12,18 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sshdAvailable, startSshd, type SshdServer } from '../../../e2e/harness/index';
 import { puttyForm } from '../../import/fixtures/putty-form';
-import { runCli } from '../index';
+import { runCaptured } from '../test-cli';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 let home: string;
 let server: SshdServer;
 let cliBundle: string;
 
-async function cli(argv: string[], dataDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runCli(argv, { stdout, stderr, stdin: Readable.from([]), env: { SFTP_DOCTOR_HOME: dataDir, HOME: home, SD_PW: 'not-the-password' } });
-  return { code, stdout: out, stderr: err };
-}
+const cli = (argv: string[], dataDir: string) => runCaptured(argv, { env: { SFTP_DOCTOR_HOME: dataDir, HOME: home, SD_PW: 'not-the-password' } });
 
 /** The CLI as its own process, run as the unprivileged user "nobody" (root may write anywhere). */
 async function cliAsNobody(argv: string[], dataDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
