@@ -15,6 +15,7 @@ import type { SiteSettings } from '../../shared/sites';
 import type { JumpHostSpec } from '../../shared/types';
 import { emptyResult, limitProblems, makeCandidate, parsePort, pushAll, type ImportProblem, type ParsedSource } from './common';
 import { mapProxyCommand } from './path';
+import { LEGACY_ALGORITHMS } from '../diagnose/algorithms';
 import { sshPatternMatch } from '../../shared/wildcard';
 
 export interface IncludedFile {
@@ -177,6 +178,7 @@ class ConfigIndex {
   }
 }
 
+const ALL_LEGACY = new Set(Object.values(LEGACY_ALGORITHMS).flat());
 const LEGACY_ALGORITHM_OPTIONS = ['hostkeyalgorithms', 'kexalgorithms', 'ciphers', 'macs', 'pubkeyacceptedalgorithms', 'pubkeyacceptedkeytypes'];
 
 class OpenSshReader {
@@ -415,7 +417,14 @@ export async function parseOpenSshConfig(opts: OpenSshParseOptions): Promise<Par
     const legacy = new Set<string>();
     for (const opt of LEGACY_ALGORITHM_OPTIONS) {
       const v = first(c[opt]);
-      if (v?.startsWith('+')) for (const alg of v.slice(1).split(',')) if (alg.trim()) legacy.add(alg.trim());
+      // "+list" adds to ssh's defaults and "^list" puts them first: every name is allowed. A whole
+      // list replaces the defaults: its weak names are allowed. "-list" only removes.
+      if (v === undefined || v.startsWith('-')) continue;
+      const added = v.startsWith('+') || v.startsWith('^');
+      for (const raw of (added ? v.slice(1) : v).split(',')) {
+        const alg = raw.trim();
+        if (alg && (added || ALL_LEGACY.has(alg))) legacy.add(alg);
+      }
     }
     if (legacy.size > 0) settings.legacyAlgorithms = [...legacy];
 

@@ -8,6 +8,7 @@
  * %-escaped in both places.
  */
 import type { SiteSettings } from '../../shared/sites';
+import { mapToolAlgorithms } from './algorithms';
 import { mapProxyMethod } from './path';
 import { MAX_HOST_KEYS_PER_FILE, addHostKey, emptyResult, limitProblems, makeCandidate, parsePort, percentDecode, splitLines, tooManyHostKeys, windowsPathNote, type ImportProblem, type ParsedSource } from './common';
 import { HostKeyFormatError, puttyHostKeyToKnownHosts } from './hostkeys';
@@ -74,6 +75,9 @@ function sessionToCandidate(key: RegKey, munged: string, file: string, result: P
   if (path.proxy) settings.proxy = path.proxy;
   if (path.jump) settings.jumpHosts = path.jump;
   if (path.note) notes.push(path.note);
+  const algorithms = mapToolAlgorithms('PuTTY', { hostKey: getValue(key, 'HostKey'), kex: getValue(key, 'KEX'), cipher: getValue(key, 'Cipher') });
+  if (algorithms.legacy.length > 0) settings.legacyAlgorithms = algorithms.legacy;
+  for (const n of algorithms.notes) notes.push(n);
   if (getValue(key, 'SshProt') === '0') notes.push('This session was set to SSH-1 only, which is obsolete; SFTP Doctor uses SSH-2.');
 
   result.candidates.push(makeCandidate({ origin: { tool: 'putty', file, name }, name, settings, notes }));

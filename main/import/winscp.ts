@@ -8,6 +8,7 @@
  * it only when the user asks for it, and then store it encrypted (or not at all).
  */
 import type { SiteSettings } from '../../shared/sites';
+import { mapToolAlgorithms } from './algorithms';
 import { mapProxyMethod } from './path';
 import { Secret } from '../common/secret';
 import { MAX_HOST_KEYS_PER_FILE, addHostKey, decodeBytes, emptyResult, limitProblems, makeCandidate, parsePort, percentDecode, tooManyHostKeys, windowsPathNote, type ImportProblem, type ParsedSource } from './common';
@@ -143,6 +144,9 @@ function sessionToCandidate(key: RegKey, munged: string, file: string, fromIni: 
   if (Number.isInteger(ping) && ping > 0) settings.keepaliveSeconds = ping;
   const remoteDir = (value('RemoteDirectory') ?? '').trim();
   if (remoteDir !== '') settings.startPath = remoteDir;
+  const algorithms = mapToolAlgorithms('WinSCP', { hostKey: value('HostKey'), kex: value('KEX'), cipher: value('Cipher') });
+  if (algorithms.legacy.length > 0) settings.legacyAlgorithms = algorithms.legacy;
+  for (const n of algorithms.notes) notes.push(n);
   // The proxy is how the first connection is made: to the tunnel's jump host when there is one.
   const path = mapProxyMethod('WinSCP', value('ProxyMethod'), value('ProxyHost'), value('ProxyPort'), value('ProxyUsername'), !!(value('ProxyPassword') || value('ProxyPasswordEnc')));
   if (path.proxy) settings.proxy = path.proxy;
