@@ -398,6 +398,8 @@ export interface Facts {
     scp?: { works: boolean; detail: string };
     /** Server-side look at ~/.ssh when the key was refused but a password got in. */
     keyCheck?: ServerKeyCheck;
+    /** After the start folder was refused: the folder and its parent as the server reports them, and whether the account is chrooted. */
+    folderLook?: FolderLook;
   };
   /** The write test in the start folder (after the listing). */
   write?: WriteFacts;
@@ -481,6 +483,38 @@ export interface SpeedFacts {
 }
 
 /** What we found on the server about a refused key (read over SFTP after a password login). */
+/** A folder as the server reports it (SFTP LSTAT, and the long name of a parent's listing). */
+export interface FolderEntry {
+  path: string;
+  /** uid, gid and permission bits (with the file type bits: 0o040000 a folder); absent when the server sent none. */
+  uid?: number;
+  gid?: number;
+  mode?: number;
+  /** Owner and group names from the parent's listing (the "ls -l" line servers send), when given. */
+  owner?: string;
+  group?: string;
+  longname?: string;
+  /** The server refused to look at it: SFTP status code and message. */
+  status?: { code: number; message: string };
+}
+
+export interface FolderLook {
+  /** The start folder as an absolute path on the server (as the account sees it). */
+  folder: FolderEntry;
+  /** Its parent folder (absent for "/"). */
+  parent?: FolderEntry;
+  /** The account's start (home) folder, and its uid (the account's own unless it belongs to root). */
+  home?: string;
+  homeUid?: number;
+  /**
+   * Whether the account sees a root of its own (ChrootDirectory): 'yes' when "/" holds none of the
+   * system's folders (etc, usr, bin), 'no' when it does, 'unknown' when "/" could not be listed.
+   */
+  chroot: 'yes' | 'no' | 'unknown';
+  /** A few names of what "/" holds, as the account sees it (bounded). */
+  rootNames?: string[];
+}
+
 export interface ServerKeyCheck {
   home?: { path: string; mode: number; uid: number };
   sshDir?: { mode: number; uid: number } | null;

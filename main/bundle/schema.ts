@@ -16,6 +16,16 @@ export const REPORT_SCHEMA_VERSION = 1;
 const str = z.string();
 const strList = z.array(str);
 
+const FolderEntrySchema = z.object({
+  path: str,
+  uid: z.number().optional(),
+  gid: z.number().optional(),
+  mode: z.number().optional(),
+  owner: str.optional(),
+  group: str.optional(),
+  longname: str.optional(),
+  status: z.object({ code: z.number(), message: str }).optional(),
+});
 const AlgorithmListsSchema = z.object({ kex: strList, serverHostKey: strList, cipher: strList, mac: strList, compression: strList });
 const CategorySchema = z.enum(['kex', 'serverHostKey', 'cipher', 'mac', 'compression']);
 
@@ -236,6 +246,16 @@ export const FactsSchema = z.object({
           keyListed: z.boolean().optional(),
           problems: strList,
           error: str.optional(),
+        })
+        .optional(),
+      folderLook: z
+        .object({
+          folder: FolderEntrySchema,
+          parent: FolderEntrySchema.optional(),
+          home: str.optional(),
+          homeUid: z.number().optional(),
+          chroot: z.enum(['yes', 'no', 'unknown']),
+          rootNames: strList.optional(),
         })
         .optional(),
     })

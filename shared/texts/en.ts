@@ -274,8 +274,8 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
     nextStep: 'Send the evidence to the administrator and ask them to look at the server log (for OpenSSH: journalctl -u ssh, or /var/log/auth.log) at the time of this login.',
   },
   SFTP_PERMISSION_DENIED: {
-    title: 'Connected, but the start folder cannot be opened',
-    explanation: 'The SFTP session works, but the folder it should start in cannot be listed: the server says it does not exist or that this account may not read it (its answer is in the evidence).',
+    title: 'Connected, but the start folder {folder} cannot be opened',
+    explanation: 'The SFTP session works, but the folder it should start in cannot be listed: the server says it does not exist or that this account may not read it. The evidence shows the folder and the folder above it as the server reports them (owner, group, mode), and whether the account is locked in a folder of its own (chroot).',
     nextStep: 'Choose another start folder, or ask the administrator to give your account access to this one.',
   },
   SESSION_WRONG_USER: {
@@ -341,6 +341,21 @@ export const SESSION_CAUSES = {
   forceCommand: 'A forced command (ForceCommand in sshd_config, or command="..." in front of the key in authorized_keys) fails or is not an SFTP server. Check it; for SFTP-only accounts it should be "ForceCommand internal-sftp".',
   sftpServerMissing: 'The SFTP program named in the server configuration (Subsystem sftp ...) does not exist at that path. Check the path, or use "Subsystem sftp internal-sftp".',
   passwordChange: 'The password must be changed first: the server refuses sessions until then, and this cannot be done without a terminal.',
+} as const;
+
+/** Why the start folder was refused, picked by what the server showed of it and its parent. */
+export const FOLDER_CAUSES = {
+  missingInChroot: 'The folder {folder} does not exist as this account sees the server. The account is locked in a folder of its own (chroot): its "/" is that folder, so a path of the whole server (such as /home/... or /srv/...) means something else here. Pick a folder that exists inside it.',
+  missing: 'The folder {folder} does not exist on the server (the folder above it, {parent}, does). A typing mistake in the path, or the folder was moved or removed.',
+  missingParent: 'Neither {folder} nor the folder above it, {parent}, exists on the server, as this account sees it.',
+  parentClosed: 'Your account may not pass through the folder above it, {parent}: its mode {mode} gives other accounts no "x" (search) permission, so nothing inside it can be opened, whatever the start folder\'s own mode.',
+  ownNoRead: 'The folder belongs to your account, but its mode {mode} takes away your own read or search permission ("r" and "x" for its owner). chmod u+rx on it fixes it.',
+  otherOwner: 'The folder belongs to {owner} and its mode {mode} does not let other accounts list it (no "r" and "x" for others). If your account should use it, the administrator has to give it access (through its group, or a folder of its own).',
+  serverRule: 'The folder\'s mode {mode} lets other accounts read it, yet the server refused: a rule beyond the mode (an access control list, a security module such as SELinux or AppArmor, or the SFTP server\'s own settings) forbids it, or your account is not in a group that is needed.',
+  unknown: 'The server did not say who owns the folder or what its mode is, so the reason cannot be narrowed down from here.',
+  chrootYes: 'yes: this account sees a folder of its own as "/" (it holds only: {names}), so paths start there',
+  chrootNo: 'no: "/" is the server\'s own (it holds {names})',
+  chrootUnknown: 'unknown: "/" could not be listed',
 } as const;
 
 /** Sentences the write-test and hold rules pick from, by what the evidence shows. */

@@ -2,6 +2,7 @@ import type { Client, ClientChannel } from 'ssh2';
 import type { Facts, ServerKeyCheck } from '../../../shared/types';
 import type { PhaseModule, PhaseOutcome, RunContext } from '../context';
 import { checkScp, runExec } from '../exec';
+import { lookAtFolder } from '../folder-look';
 import { lengthAsText, printable, SftpClosedError, SftpStatusError, SftpWire, type SftpNameEntry } from '../sftp-wire';
 
 type SftpFacts = NonNullable<Facts['sftp']>;
@@ -64,6 +65,21 @@ function until(wire: SftpWire, check: () => boolean, ms: number, signal: AbortSi
     const unextra = extra?.(evaluate);
     signal.addEventListener('abort', onAbort, { once: true });
     evaluate();
+  });
+}
+
+/** A promise's value, or undefined once the time is up or the run aborts. */
+function within<T>(p: Promise<T>, ms: number, signal: AbortSignal): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const done = (v: T | undefined) => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      resolve(v);
+    };
+    const onAbort = () => done(undefined);
+    const timer = setTimeout(onAbort, Math.max(1, ms));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(done, () => done(undefined));
   });
 }
 
@@ -283,6 +299,11 @@ export const sftpPhase: PhaseModule = {
       if (err instanceof SftpStatusError) {
         sftp.status = { code: err.code, message: err.message.slice(0, 300) };
         sftp.path ??= path;
+        if (!transport.failure && !wire.closed) {
+          ctx.progress('The start folder was refused; looking at its owner and mode…');
+          const look = await within(lookAtFolder(wire, path, sftp.path === path ? undefined : sftp.path), Math.min(3000, ctx.remaining()), ctx.signal);
+          if (look) sftp.folderLook = look;
+        }
         return { status: 'fail', detail: `The start folder ${sftp.path} cannot be listed: ${err.message}`, facts: { sftp }, stop: true };
       }
       sftp.error = err instanceof SftpClosedError ? 'the server closed the SFTP session' : (err as Error).message;

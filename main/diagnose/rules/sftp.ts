@@ -4,6 +4,7 @@ import { makeFix } from '../../../shared/fixes';
 import { SESSION_CAUSES } from '../../../shared/texts/index';
 import type { EvidenceItem, Facts } from '../../../shared/types';
 import { attemptsEvidence, describeAttempt, keyRejectedVerdict } from './auth';
+import { folderVerdict } from './folder';
 import { decideHomeMissing, decidePasswordCorrected, decideSessionWords } from './words';
 import { successCode, writeHoldSuccessEvidence } from './write';
 import { ev, type PhaseRules, type Verdict } from './verdict';
@@ -83,10 +84,7 @@ export const decideSftp: PhaseRules = (f, end) => {
     }
     return loginScriptVerdict(f);
   }
-  if (s.status) {
-    const what = s.status.code === 2 ? 'does not exist' : s.status.code === 3 ? 'permission denied' : `refused (SFTP status ${s.status.code})`;
-    return { code: 'SFTP_PERMISSION_DENIED', phase: 'sftp', evidence: [ev('Start folder', s.path ?? '.', { mono: true }), ev('Server answer', `${what}${s.status.message ? `: ${s.status.message}` : ''}`, { mono: true, highlight: true })], actions: [askAdmin('folder-access')] };
-  }
+  if (s.status) return folderVerdict(f);
   // Closed: order the causes by what the evidence points at.
   let causes: (keyof typeof SESSION_CAUSES)[];
   const stderr = s.stderr ?? '';
