@@ -50,10 +50,11 @@ test('an FTP server on the port: PROTOCOL_FTP says so and does not send the pass
   }
 });
 
-test('an old server (diffie-hellman-group1-sha1 only): the mismatch side by side, and the legacy fix connects', async ({ appPage }, testInfo) => {
+test('an old server (diffie-hellman-group1-sha1 and CBC ciphers only): the mismatch side by side, and one legacy fix connects', async ({ appPage }, testInfo) => {
   test.skip(!sshdAvailable().ok, sshdAvailable().reason);
   await ensureUser(E2E_USER);
-  const legacy = await startSshd({ hostKeyTypes: ['ed25519'], config: { KexAlgorithms: 'diffie-hellman-group1-sha1' } });
+  // Weak in two categories: one fix, applied once, must allow both (the least weak cipher only).
+  const legacy = await startSshd({ hostKeyTypes: ['ed25519'], config: { KexAlgorithms: 'diffie-hellman-group1-sha1', Ciphers: '3des-cbc,aes128-cbc' } });
   try {
     await typeSession(appPage, { host: legacy.host, port: legacy.port, user: E2E_USER.name, password: E2E_USER.password });
     await appPage.keyboard.press('Enter');
@@ -70,7 +71,10 @@ test('an old server (diffie-hellman-group1-sha1 only): the mismatch side by side
     await card.locator('.fix-button[data-fix-id="allow-legacy-algorithms"]').click();
     const confirm = appPage.getByTestId('fix-confirm');
     await expect(confirm).toBeVisible();
-    await expect(confirm).toContainText('diffie-hellman-group1-sha1');
+    await expect(confirm).toContainText('diffie-hellman-group1-sha1 (key exchange), aes128-cbc (encryption)');
+    // Each with its risk, before anything is applied; 3des-cbc is not needed, so not offered.
+    await expect(confirm.locator('.plan-notes')).toContainText('aes128-cbc: CBC mode');
+    await expect(confirm).not.toContainText('3des-cbc');
     await expectAccessible(appPage, 'legacy algorithm confirmation');
     await confirm.getByRole('button', { name: /apply and connect again|Allow for this attempt/ }).click();
 

@@ -40,11 +40,13 @@ export const FIX_PARAMS = {
   'use-port': z.strictObject({ port }),
   'use-dns-suggestion': z.strictObject({ host: text(255) }),
   'increase-timeout': z.strictObject({ seconds: z.number().int().min(1).max(120) }),
-  /** Only what the server's offer needs: the least weak name per category it failed on. */
+  /** Only what the server's offer needs: the least weak name per category that had nothing in common. */
   'allow-legacy-algorithms': z.strictObject({
     algorithms: z.array(text(128)).min(1).max(16),
-    /** The categories that had no common algorithm, one per algorithm name above (same order). */
+    /** The category each algorithm above is for (same order). */
     categories: z.array(z.enum(['kex', 'serverHostKey', 'cipher', 'mac', 'compression'])).max(16),
+    /** Why each algorithm above is weak, in plain words (same order). */
+    risks: z.array(text(512)).max(16),
   }),
   'trust-host-key': z.strictObject({ host: text(), port, type: text(64), sha256: text(128), md5: text(128), publicKey: text(16384), file: text() }),
   'connect-once': z.strictObject({ sha256: text(128) }),

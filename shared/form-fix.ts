@@ -99,14 +99,18 @@ function longerTimeout(fix: FixOf<'increase-timeout'>, s: FormState): Step {
   return { patch: { timeoutMs }, changes: [`Time allowed: ${Math.round(current / 1000)} s → ${Math.round(timeoutMs / 1000)} s`] };
 }
 
+const CATEGORY_WORDS: Record<string, string> = { kex: 'key exchange', serverHostKey: 'server key type', cipher: 'encryption', mac: 'integrity check', compression: 'compression' };
+
 function legacy(fix: FixOf<'allow-legacy-algorithms'>, s: FormState): Step {
   const current = s.legacyAlgorithms ?? [];
-  const added = fix.params.algorithms.filter((a) => !current.includes(a));
+  const { algorithms, categories, risks } = fix.params;
+  const added = algorithms.map((a, i) => ({ a, category: categories[i], risk: risks[i] || algorithmRisk(a) })).filter((x) => !current.includes(x.a));
   if (!added.length) return 'These algorithms are already allowed for this attempt. The server still refused; read the evidence for what else differs.';
+  const named = (x: (typeof added)[number]) => (x.category ? `${x.a} (${CATEGORY_WORDS[x.category] ?? x.category})` : x.a);
   return {
-    patch: { legacyAlgorithms: [...current, ...added] },
-    changes: [`Allow these weak algorithms for this site only: ${added.join(', ')}`],
-    notes: [...added.map((a) => `${a}: ${algorithmRisk(a)}`), 'Every other site keeps the modern defaults. Best: ask the administrator to enable modern algorithms, then remove these from the site.'],
+    patch: { legacyAlgorithms: [...current, ...added.map((x) => x.a)] },
+    changes: [`Allow ${added.length === 1 ? 'this weak algorithm' : 'these weak algorithms'} for this site only: ${added.map(named).join(', ')}`],
+    notes: [...added.map((x) => `${x.a}: ${x.risk}`), 'Each is the least weak one the server accepts; every other site keeps the modern defaults. Best: ask the administrator to enable modern algorithms, then remove these from the site.'],
   };
 }
 

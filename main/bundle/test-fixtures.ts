@@ -73,7 +73,7 @@ function result(runId: string, ok: boolean): RunResult {
             { label: 'Server offers', value: 'diffie-hellman-group14-sha1', mono: true, highlight: true },
             { label: 'Server greeting', value: SAMPLE.hostileBanner, mono: true },
           ],
-          fixes: [makeFix('allow-legacy-algorithms', { algorithms: ['diffie-hellman-group14-sha1'], categories: ['kex'] })],
+          fixes: [makeFix('allow-legacy-algorithms', { algorithms: ['diffie-hellman-group14-sha1'], categories: ['kex'], risks: ['SHA-1'] })],
           actions: [askAdmin('algorithms')],
         },
     steps: [

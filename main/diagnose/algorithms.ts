@@ -102,6 +102,67 @@ export function findMismatch(client: AlgorithmLists, server: AlgorithmLists, ser
   return null;
 }
 
+/**
+ * The weak algorithms ssh2 can enable, least weak first. A fixed group of 2048 bits beats a group
+ * the server picks (old servers pick 1024 bits) and both beat the 1024-bit group1; an AEAD cipher
+ * (which also needs no MAC) beats CBC, and AES beats triple DES; a truncated SHA-2 MAC beats SHA-1
+ * and MD5. Names ssh2 adds later and this list does not know come after these, in ssh2's order.
+ */
+const LEAST_WEAK_FIRST: AlgorithmLists = {
+  kex: ['diffie-hellman-group14-sha1', 'diffie-hellman-group-exchange-sha1', 'diffie-hellman-group1-sha1'],
+  serverHostKey: ['ssh-dss'],
+  cipher: ['aes256-gcm', 'aes128-gcm', 'aes256-cbc', 'aes192-cbc', 'aes128-cbc', '3des-cbc'],
+  mac: ['hmac-sha2-512-96', 'hmac-sha2-256-96', 'hmac-ripemd160', 'hmac-sha1-96', 'hmac-md5', 'hmac-md5-96'],
+  compression: [],
+};
+
+function byWeakness(cat: AlgorithmCategory): string[] {
+  const rank = (a: string) => {
+    const i = LEAST_WEAK_FIRST[cat].indexOf(a);
+    return i < 0 ? LEAST_WEAK_FIRST[cat].length : i;
+  };
+  return [...LEGACY_ALGORITHMS[cat]].sort((a, b) => rank(a) - rank(b));
+}
+
+/** One weak algorithm to allow, and the category it is for. */
+export interface LegacyChoice {
+  category: AlgorithmCategory;
+  algorithm: string;
+}
+
+/**
+ * What a site must allow so that the whole key exchange with this server succeeds in one go: for
+ * each category where nothing we offer is in the server's offer, the least weak algorithm that
+ * ssh2 supports and the server offers (in both directions when the server's lists differ).
+ * `missing`: categories where no such algorithm exists (then allowing the others would not help).
+ * A weak cipher that carries its own integrity check (AEAD) makes a weak MAC unnecessary.
+ */
+export function legacyPlan(client: AlgorithmLists, server: AlgorithmLists, serverToClient?: { cipher: string[]; mac: string[] }): { choices: LegacyChoice[]; missing: AlgorithmCategory[] } {
+  const offer: AlgorithmLists = { ...client };
+  const serverLists: AlgorithmLists = { ...server, kex: server.kex.filter((a) => !PSEUDO_KEX.test(a)) };
+  const choices: LegacyChoice[] = [];
+  const missing: AlgorithmCategory[] = [];
+  for (const cat of CATEGORIES) {
+    if (cat === 'mac') {
+      const cipher = pick(offer.cipher, serverLists.cipher);
+      if (cipher && isAead(cipher)) continue;
+    }
+    const lists = serverToClient && (cat === 'cipher' || cat === 'mac') ? [serverLists[cat], serverToClient[cat]] : [serverLists[cat]];
+    for (const list of lists) {
+      if (pick(offer[cat], list) !== undefined) continue;
+      const choice = byWeakness(cat).find((a) => list.includes(a));
+      if (!choice) {
+        if (!missing.includes(cat)) missing.push(cat);
+        continue;
+      }
+      choices.push({ category: cat, algorithm: choice });
+      // ssh2 offers allowed weak names after its defaults, so the choice is what gets negotiated.
+      offer[cat] = [...offer[cat], choice];
+    }
+  }
+  return { choices, missing };
+}
+
 /** Options for ssh2's Client `algorithms` setting, or undefined to keep its defaults. */
 export function ssh2AlgorithmOption(lists: AlgorithmLists): Record<string, string[]> | undefined {
   const same = CATEGORIES.every((c) => lists[c].length === DEFAULT_ALGORITHMS[c].length && lists[c].every((a, i) => a === DEFAULT_ALGORITHMS[c][i]));

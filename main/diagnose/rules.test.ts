@@ -25,7 +25,7 @@ describe('texts', () => {
 
   it('every fix id has texts, and building a fix fills its parameters', () => {
     for (const id of FIX_IDS) expect(FIX_TEXTS[id].label.length).toBeGreaterThan(3);
-    const fix = makeFix('allow-legacy-algorithms', { algorithms: ['diffie-hellman-group1-sha1', 'ssh-dss'], categories: ['kex', 'serverHostKey'] });
+    const fix = makeFix('allow-legacy-algorithms', { algorithms: ['diffie-hellman-group1-sha1', 'ssh-dss'], categories: ['kex', 'serverHostKey'], risks: ['Logjam', 'DSA'] });
     expect(fix.description).toContain('diffie-hellman-group1-sha1, ssh-dss');
     expect(fix).toMatchObject({ risk: 'confirm', kind: 'form', params: { categories: ['kex', 'serverHostKey'] } });
   });

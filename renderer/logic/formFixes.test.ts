@@ -44,7 +44,7 @@ describe('form fixes in the window (shared applyFormFix on the form)', () => {
 
   it('allow-legacy-algorithms adds only the missing names; use-scp and identities-only set their fields', () => {
     const v = { ...emptyForm(), host: 'h', legacyAlgorithms: ['ssh-dss'] };
-    const out = applyFormFix(v, makeFix('allow-legacy-algorithms', { algorithms: ['diffie-hellman-group14-sha1', 'ssh-dss'], categories: ['kex', 'serverHostKey'] }));
+    const out = applyFormFix(v, makeFix('allow-legacy-algorithms', { algorithms: ['diffie-hellman-group14-sha1', 'ssh-dss'], categories: ['kex', 'serverHostKey'], risks: ['', ''] }));
     expect(out).toMatchObject({ ok: true, values: { legacyAlgorithms: ['ssh-dss', 'diffie-hellman-group14-sha1'] } });
     expect(applyFormFix(v, makeFix('use-scp'))).toMatchObject({ ok: true, values: { protocol: 'scp' } });
     expect(applyFormFix(v, makeFix('identities-only'))).toMatchObject({ ok: true, values: { identitiesOnly: true, useAgent: false } });

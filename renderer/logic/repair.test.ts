@@ -3,7 +3,7 @@ import { makeFix } from '../../shared/fixes';
 import { emptyForm } from './form';
 import { canApplyInWindow, cliTarget, missingInput, repairCommand, settingsToForm } from './repair';
 
-const legacy = makeFix('allow-legacy-algorithms', { algorithms: ['ssh-dss'], categories: ['serverHostKey'] });
+const legacy = makeFix('allow-legacy-algorithms', { algorithms: ['ssh-dss'], categories: ['serverHostKey'], risks: ['DSA'] });
 const hostKey = { host: 'h', port: 22, type: 'ssh-ed25519', sha256: 'SHA256:abc/def+g', md5: 'MD5:00', publicKey: 'ssh-ed25519 AAAA', file: '/kh' };
 
 describe('repair from the CLI', () => {

@@ -1,6 +1,8 @@
 /** Rules of the kex phase: no common algorithm, or the key exchange failed. */
 import { askAdmin } from '../../../shared/actions';
 import { makeFix } from '../../../shared/fixes';
+import { algorithmRisk } from '../../../shared/form-fix';
+import { legacyPlan } from '../algorithms';
 import { ev, serverEvidence, type PhaseRules } from './verdict';
 
 export const CATEGORY_NAMES: Record<string, string> = {
@@ -24,10 +26,24 @@ export const decideKex: PhaseRules = (f, end) => {
       ev('We offer', m.client.join(', '), { mono: true }),
     ];
     const vars = { category: CATEGORY_NAMES[m.category] ?? m.category };
-    if (m.legacyCandidates.length) {
-      return { code: 'KEX_NO_COMMON_ALGORITHM', phase: 'kex', evidence, fixes: [makeFix('allow-legacy-algorithms', { algorithms: m.legacyCandidates, categories: m.legacyCandidates.map(() => m.category) })], actions: [askAdmin('algorithms')], vars };
+    // Every category at once (not only the first that failed), so one fix reaches the login.
+    // The list that failed may be the server-to-client one (a server may offer each direction its own).
+    const srv = f.server?.algorithms;
+    const plan = srv
+      ? legacyPlan(kex.client, srv, { cipher: m.category === 'cipher' ? m.server : srv.cipher, mac: m.category === 'mac' ? m.server : srv.mac })
+      : { choices: [], missing: [m.category] };
+    if (plan.missing.length) {
+      evidence.push(ev('Nothing SFTP Doctor can use for', plan.missing.map((c) => CATEGORY_NAMES[c] ?? c).join(', '), { highlight: true }));
+      return { code: 'KEX_NO_COMMON_ALGORITHM', phase: 'kex', evidence, actions: [askAdmin('algorithms')], vars };
     }
-    return { code: 'KEX_NO_COMMON_ALGORITHM', phase: 'kex', evidence, actions: [askAdmin('algorithms')], vars };
+    if (!plan.choices.length) return { code: 'KEX_NO_COMMON_ALGORITHM', phase: 'kex', evidence, actions: [askAdmin('algorithms')], vars };
+    evidence.push(ev('Least weak choice the server accepts', plan.choices.map((c) => `${c.algorithm} (${CATEGORY_NAMES[c.category] ?? c.category})`).join(', '), { mono: true }));
+    const fix = makeFix('allow-legacy-algorithms', {
+      algorithms: plan.choices.map((c) => c.algorithm),
+      categories: plan.choices.map((c) => c.category),
+      risks: plan.choices.map((c) => algorithmRisk(c.algorithm)),
+    });
+    return { code: 'KEX_NO_COMMON_ALGORITHM', phase: 'kex', evidence, fixes: [fix], actions: [askAdmin('algorithms')], vars };
   }
   const hk = f.hostkey?.status;
   if (stop === 'kex' || (stop === 'hostkey' && kex?.error && hk !== 'changed' && hk !== 'revoked' && hk !== 'unknown')) {
