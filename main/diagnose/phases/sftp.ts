@@ -271,6 +271,13 @@ export const sftpPhase: PhaseModule = {
         ctx.progress('The session closed; asking the server what it says to a plain command…');
         addShellReport(sftp, await shellReport(client, ctx));
       }
+      // Exit status 127: the SFTP server program is missing. SCP may still work, as when the
+      // subsystem is refused outright.
+      if (wire.exitCode === 127 && !transport.failure && ctx.remaining() > 0) {
+        ctx.progress('The SFTP server program is missing; checking whether SCP works…');
+        const scp = await checkScp(client, Math.min(3000, ctx.remaining()), ctx.signal);
+        sftp.scp = { works: scp.works, detail: scp.detail };
+      }
       const how = wire.exitCode !== null ? ` (exit status ${wire.exitCode})` : '';
       return { status: 'fail', detail: `The server closed the session right after login${how}`, facts: { sftp }, stop: true };
     }

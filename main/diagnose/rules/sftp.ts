@@ -92,7 +92,9 @@ export const decideSftp: PhaseRules = (f, end) => {
   else if (s.exitCode !== undefined && s.exitCode !== 0 && !stderr) causes = ['shell', 'forceCommand', 'chroot'];
   else if (s.exitCode !== undefined) causes = ['forceCommand', 'shell', 'chroot'];
   else causes = ['chroot', 'shell', 'forceCommand'];
-  return { code: 'SESSION_CLOSED_AFTER_AUTH', phase: 'sftp', evidence: [...sessionFacts(f), ...causesEvidence(causes)], actions: [askAdmin('session')] };
+  const evidence = [...sessionFacts(f), ...causesEvidence(causes)];
+  if (s.scp) evidence.push(ev('SCP instead', s.scp.works ? `works (${s.scp.detail})` : `does not work either: ${s.scp.detail}`, { highlight: s.scp.works }));
+  return { code: 'SESSION_CLOSED_AFTER_AUTH', phase: 'sftp', evidence, fixes: s.scp?.works ? [makeFix('use-scp')] : [], actions: [askAdmin('session')] };
 };
 
 /** Every phase passed, SFTP included (and the write test and hold when asked): OK, unless the key given was refused (a password got in instead). */
