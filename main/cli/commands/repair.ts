@@ -6,12 +6,13 @@ import type { ConnectionRequest, Fix, RunResult } from '../../../shared/types';
 import { diagnose } from '../../diagnose/index';
 import { applyRepair, findFix, isAutoApplicable, planRepair, RepairError, REPAIRABLE_FIX_IDS, type RepairApplied, type RepairContext } from '../../repair/index';
 import { appKnownHostsPath, defaultDataDir } from '../../store/paths';
-import { SiteStore } from '../../store/sites';
+import { saveRepairedSite } from '../../repair/save-site';
+import { SiteStore, siteFullName } from '../../store/sites';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliCommand, type CliIO } from '../command';
 import { agentOption, describeTarget, humanReport, jsonReport, requestFromArgs, secretsOf } from './diagnose';
 import { RunLog } from '../run-log';
 import { APP_VERSION } from '../../common/version';
-import { visibleDeep } from '../../../shared/visible';
+import { visibleDeep, visibleText } from '../../../shared/visible';
 
 const USAGE = `Usage: sftp-doctor repair [--json] [connection options] [--fix ID]... [--yes] [TARGET]
 
@@ -32,12 +33,15 @@ Connection options are the same as for "sftp-doctor diagnose" (TARGET, --host, -
   --new-password-env VAR  New password for change-expired-password, from environment variable VAR
   --key-folder DIR        Folder for generate-ed25519-key and convert-key (default ~/.ssh or
                           the key's own folder)
+  --save-site NAME        Keep what the fixes changed (weak algorithms, port, SCP...) as the
+                          saved site NAME ("Folder/Name"; made when it does not exist). A saved
+                          site given as TARGET keeps its changes without this option
   --json                  Print one JSON object: {rounds:[{diagnosis, appliedFix, result}], ok, code}
   -h, --help              Show this help
 
 Fixes that change files or the server, trust a key or weaken security are never applied by --yes
 alone: name them with --fix. Without --yes (and without a terminal to ask on) such a fix is only
-shown (a dry run). Every change is logged in repairs.log in SFTP Doctor's data folder.
+shown (a dry run); with it, its exact changes and their risks are printed before it is applied. Every change is logged in repairs.log in SFTP Doctor's data folder.
 Exit status: 0 the connection works, 1 a problem remains, 2 usage error.`;
 
 /** Rounds at most (each applies one fix): bounded whatever the server does. */
@@ -83,13 +87,37 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/**
+ * Where the changes of this run are kept: the site named by --save-site, the saved site that was
+ * the target (the form fixes stored them there as they were applied), or nowhere (this run only).
+ */
+async function keepChanges(o: { sites: SiteStore; saveSite: string | undefined; request: ConnectionRequest; fixedAny: boolean; settingsChanged: boolean }): Promise<{ site: { id: string; name: string; created: boolean } | null; text: string | null }> {
+  if (o.saveSite !== undefined) {
+    if (!o.fixedAny) return { site: null, text: `Nothing was fixed, so the site "${o.saveSite}" was not saved.` };
+    try {
+      const saved = await saveRepairedSite(o.sites, o.saveSite, o.request);
+      const name = siteFullName(saved.site);
+      return {
+        site: { id: saved.site.id, name, created: saved.created },
+        text: `Saved to site "${name}"${saved.created ? ' (new)' : ''}: the next "sftp-doctor diagnose '${name}'" connects this way.${saved.backup ? ` The site list as it was: ${saved.backup}` : ''}`,
+      };
+    } catch (err) {
+      return { site: null, text: `The fixes worked for this run, but the site "${o.saveSite}" was not saved: ${(err as Error).message}` };
+    }
+  }
+  if (!o.settingsChanged) return { site: null, text: null };
+  const site = o.request.siteId ? await o.sites.get(o.request.siteId) : undefined;
+  if (site) return { site: { id: site.id, name: siteFullName(site), created: false }, text: `Saved to site "${siteFullName(site)}": its next check connects this way.` };
+  return { site: null, text: 'These changes were for this run only. To keep them, run again with --save-site NAME (or save the site in the window).' };
+}
+
 export const repairCommand: CliCommand = {
   name: 'repair',
   summary: 'Diagnose, apply fixes and check again until the connection works',
   usage: USAGE,
   async run(argv, io) {
     const { request: first, json, trustFingerprint, log: logSettings, extraValues } = await requestFromArgs(argv, io, {
-      extra: { fix: { type: 'string', multiple: true }, yes: { type: 'boolean' }, 'new-password-env': { type: 'string' }, 'key-folder': { type: 'string' } },
+      extra: { fix: { type: 'string', multiple: true }, yes: { type: 'boolean' }, 'new-password-env': { type: 'string' }, 'key-folder': { type: 'string' }, 'save-site': { type: 'string' } },
     });
     const wanted = (extraValues.fix as string[] | undefined) ?? [];
     for (const id of wanted) {
@@ -101,10 +129,13 @@ export const repairCommand: CliCommand = {
     if (newPasswordVar !== undefined && io.env[newPasswordVar] === undefined) throw new UsageError(`--new-password-env: the environment variable ${newPasswordVar} is not set`);
     const keyFolder = extraValues['key-folder'] as string | undefined;
     if (!yes && wanted.length === 0) throw new UsageError('say which fixes to apply: --fix ID (repeatable), or --yes for the safe ones');
+    const saveSite = extraValues['save-site'] as string | undefined;
+    if (saveSite !== undefined && !/[^\s/]/.test(saveSite)) throw new UsageError('--save-site: give the name of the site to keep the fixes in, e.g. --save-site "Work/Old server"');
 
     const dataDir = io.env.SFTP_DOCTOR_HOME ? path.resolve(io.env.SFTP_DOCTOR_HOME) : defaultDataDir();
     const defaultKnownHostsPath = appKnownHostsPath(dataDir);
     const sites = new SiteStore({ dataDir });
+    if (saveSite !== undefined && (await sites.findByName(saveSite)).length > 1) throw new UsageError(`--save-site: "${saveSite}" matches several saved sites; give the full name with its folder ("Folder/Name")`);
     const interactive = !json && !!io.stdin.isTTY && !!io.stderr.isTTY && !argv.includes('--password-stdin');
     const say = (text: string) => {
       if (!json) io.stdout.write(text);
@@ -125,6 +156,7 @@ export const repairCommand: CliCommand = {
       let request = first;
       let current: RunResult = await check(request);
       let fixedAny = false;
+      let settingsChanged = false;
 
       for (let round = 0; round < MAX_ROUNDS && !current.diagnosis.ok; round++) {
         const d = current.diagnosis;
@@ -153,6 +185,9 @@ export const repairCommand: CliCommand = {
         if (!confirmed && interactive) {
           io.stderr.write(planText(plan));
           confirmed = await askYesNo(io, 'Apply this change? [y/N]: ');
+        } else if (confirmed && fix.risk !== 'safe') {
+          // --yes: the exact changes and their risks are still said before they are made.
+          say(planText(plan));
         }
         if (!confirmed) {
           report.message = `Not applied: this fix changes more than the attempt. This is what it would do; run again with --yes to apply it.`;
@@ -186,15 +221,18 @@ export const repairCommand: CliCommand = {
           break;
         }
         fixedAny = true;
+        if (done.settings && Object.keys(done.settings).length) settingsChanged = true;
         request = done.nextRequest;
         current = await check(request);
         entry.result = jsonReport(current);
       }
 
       if (rounds.length === 0) rounds.push({ diagnosis: jsonReport(current), appliedFix: null, result: null });
+      const kept = await keepChanges({ sites, saveSite, request, fixedAny, settingsChanged });
+      if (kept.text) log?.note(kept.text);
       const d = current.diagnosis;
       if (json) {
-        io.stdout.write(`${JSON.stringify({ rounds, ok: d.ok, code: d.code }, null, 2)}\n`);
+        io.stdout.write(`${JSON.stringify({ rounds, ok: d.ok, code: d.code, savedSite: kept.site }, null, 2)}\n`);
       } else if (d.ok) {
         io.stdout.write(fixedAny ? `\nFixed: connected in ${seconds(current.totalMs)}. [${d.code}]\n` : humanReport(current));
       } else {
@@ -202,6 +240,7 @@ export const repairCommand: CliCommand = {
         const left = d.fixes.filter((f) => !applied.has(f.id));
         if (left.length) io.stdout.write(`To apply one of these fixes: sftp-doctor repair --fix ID ${left.some((f) => HOST_KEY_FIXES.has(f.id)) ? '--trust-host-key FP ' : ''}[same connection options]\n`);
       }
+      if (!json && kept.text) io.stdout.write(`${visibleText(kept.text)}\n`);
       return d.ok ? EXIT_OK : EXIT_PROBLEM;
     }
   },
