@@ -219,6 +219,20 @@ export async function resultCode(page: Page): Promise<string> {
   return (await card.getAttribute('data-code')) ?? '';
 }
 
+/** axe on the window as it is, light and dark, with WCAG 2.2's target-size rule as well (serious and critical findings). */
+export async function expectAxeClean(page: Page, screen: string): Promise<void> {
+  const found: string[] = [];
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
+    for (const v of results.violations) {
+      if (v.impact === 'serious' || v.impact === 'critical') found.push(`${scheme}: ${v.id} (${v.help}) at ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', ')}`);
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  baseExpect(found, `axe on "${screen}"`).toEqual([]);
+}
+
 /** Asserts axe finds no serious or critical violation on this screen, light and dark. */
 export async function expectAccessible(page: Page, screen: string): Promise<void> {
   baseExpect(await seriousA11yViolations(page), `axe: serious/critical violations on "${screen}"`).toEqual([]);

@@ -1,7 +1,7 @@
 /**
  * Key inspector: a passphrase-protected PPK v3 key made by puttygen is dropped on the window,
- * unlocked, described (format, fingerprint = ssh-keygen's) and converted to OpenSSH; ssh-keygen
- * accepts the result as the same key. Oracles: ssh-keygen and puttygen.
+ * unlocked, described (format, fingerprint = ssh-keygen's) and converted to OpenSSH with the same
+ * passphrase; ssh-keygen accepts the result as the same key. Oracles: ssh-keygen and puttygen.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
@@ -83,9 +83,10 @@ test.describe('key inspector', () => {
     }
     const out = path.join(dir, 'converted_openssh');
     await fs.writeFile(out, saved, { mode: 0o600 });
-    // ssh-keygen reads it without a passphrase (none was set) and finds the same key.
-    expect(await keygen(['-y', '-P', '', '-f', out])).toBe(`${key.publicKey} e2e key`); // the comment travels too
+    // The key keeps its passphrase (as PuTTYgen): ssh-keygen needs it, and finds the same key.
+    expect(await keygen(['-y', '-P', PASSPHRASE, '-f', out])).toBe(`${key.publicKey} e2e key`); // the comment travels too
     expect((await keygen(['-l', '-E', 'sha256', '-f', out])).split(/\s+/)[1]).toBe(key.sha256);
+    await expect(keygen(['-y', '-P', '', '-f', out])).rejects.toThrow();
   });
 
   test('a dropped public key says where its private key probably is', async ({ appPage }) => {

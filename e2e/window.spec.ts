@@ -8,9 +8,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { E2E_USER, expect, saveScreenshot, startUiHostProcess, stopUiHostProcess, test as base, type UiHostProcess } from './fixtures';
+import { E2E_USER, expect, expectAxeClean, saveScreenshot, startUiHostProcess, stopUiHostProcess, test as base, type UiHostProcess } from './fixtures';
 import { closedEndpoint, createNetworkTrap, ensureUser, freeLoopbackAddress, generateKey, networkTrapAvailable, setupAccount, sshdAvailable, startSshd, type SshdServer } from './harness';
 
 const SIZES = [
@@ -65,20 +64,6 @@ const test = base.extend<object, { servers: Servers; uiHost: UiHostProcess }>({
     { scope: 'worker' },
   ],
 });
-
-/** axe on the window as it is, light and dark, with WCAG 2.2's target-size rule as well. */
-async function expectAxeClean(page: Page, screen: string): Promise<void> {
-  const found: string[] = [];
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
-    for (const v of results.violations) {
-      if (v.impact === 'serious' || v.impact === 'critical') found.push(`${scheme}: ${v.id} (${v.help}) at ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', ')}`);
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  expect(found, `axe on "${screen}"`).toEqual([]);
-}
 
 /** The element is entirely inside the window (not cut off, not below the fold). */
 async function expectInViewport(page: Page, selector: string): Promise<void> {

@@ -26,6 +26,11 @@ export interface KeyConvertResult {
   /** Suggested file name, e.g. "id_ed25519.ppk". */
   fileName: string;
   inspection: KeyInspection;
+  /**
+   * How a converted private key is protected: with the passphrase it had (the default), a new
+   * one, or none (only when asked for). Null for a public key.
+   */
+  protection: 'same-passphrase' | 'new-passphrase' | 'none' | null;
 }
 
 /** One file of a support bundle, as the preview lists it. */
@@ -122,7 +127,8 @@ export interface ApiRequests {
   'bundle:export': { args: [runId: string, options: BundleOptions]; result: BundleExportResult };
   'keys:inspect': { args: [key: KeyInput, passphrase?: string]; result: KeyInspection };
   'keys:convert': {
-    args: [key: KeyInput, to: KeyTargetFormat, options: { passphrase?: string; newPassphrase?: string }];
+    /** Without newPassphrase or noPassphrase, an encrypted key keeps its passphrase. */
+    args: [key: KeyInput, to: KeyTargetFormat, options: { passphrase?: string; newPassphrase?: string; noPassphrase?: boolean }];
     result: KeyConvertResult;
   };
   'check:start': { args: [selection: CheckSelection]; result: CheckStarted };

@@ -131,6 +131,8 @@ export interface EvidenceItem {
   mono?: boolean;
   /** Mark as the part that is wrong. */
   highlight?: boolean;
+  /** Offer a Copy button for the value; names what is copied ("public key line"). */
+  copy?: string;
 }
 
 export interface AlgorithmLists {

@@ -20,7 +20,7 @@ afterAll(async () => {
 let counter = 0;
 async function convertToFile(k: CorpusKey, to: KeyTargetFormat, newPassphrase?: string, opensshRounds = 4): Promise<string> {
   // Cheaper KDF settings keep the suite fast; the defaults are tested once each below.
-  const res = await convertKey(await readFile(k.file), { to, passphrase: k.encrypted ? PASS : undefined, newPassphrase, ppkArgon2: { passes: 2 }, opensshRounds });
+  const res = await convertKey(await readFile(k.file), { to, passphrase: k.encrypted ? PASS : undefined, newPassphrase, noPassphrase: newPassphrase === undefined, ppkArgon2: { passes: 2 }, opensshRounds });
   expect(res.inspection.fingerprint_sha256, `${k.name} -> ${to}`).toBe(k.sha256);
   const out = path.join(corpus.dir, `out-${counter++}-${k.name}.${to}`);
   await writeKeyFile(out, res.bytes);
@@ -39,7 +39,7 @@ function blobOf(k: CorpusKey): Promise<string> {
 
 /** puttygen must decrypt (MAC check included) to write the OpenSSH copy; ssh-keygen then reads it. */
 async function puttygenDecryptsTo(file: string, pass?: string): Promise<string> {
-  const passFile = path.join(corpus.dir, pass ? 'newpass.txt' : 'empty.txt');
+  const passFile = pass === PASS ? corpus.passFile : path.join(corpus.dir, pass ? 'newpass.txt' : 'empty.txt');
   const out = `${file}.via-puttygen`;
   await must('puttygen', [file, '--old-passphrase', passFile, '--new-passphrase', path.join(corpus.dir, 'empty.txt'), '-O', 'private-openssh', '-o', out]);
   return sshKeygenPublicBlob(out);
@@ -128,6 +128,41 @@ describe('convertKey: every output accepted by the real tools with the same key'
     expect(r.text()).toBe('ssh-rsa');
     expect(r.mpint().toString()).toBe(numbers[1]);
     expect(r.mpint().toString()).toBe(numbers[2]);
+  });
+
+  it('keeps the protection unless told otherwise: an encrypted key converts with the same passphrase (ssh-keygen and puttygen need it), a plain one stays plain', async () => {
+    const enc = corpus.byName('ppk3-ecdsa256-enc');
+    const kept = await convertKey(await readFile(enc.file), { to: 'openssh', passphrase: PASS, opensshRounds: 4 });
+    expect(kept.protection).toBe('same-passphrase');
+    expect(kept.inspection.encrypted).toBe(true);
+    expect(kept.notes.join(' ')).not.toContain('no passphrase');
+    const out = path.join(corpus.dir, 'kept-openssh');
+    await writeKeyFile(out, kept.bytes);
+    expect(await sshKeygenPublicBlob(out, PASS)).toBe(await blobOf(enc));
+    // Without the passphrase ssh-keygen cannot read it: the protection really is there.
+    await expect(must('ssh-keygen', ['-y', '-P', '', '-f', out])).rejects.toThrow();
+
+    const keptPpk = await convertKey(await readFile(corpus.byName('ossh-ed25519-enc').file), { to: 'ppk-v2', passphrase: PASS });
+    expect(keptPpk.protection).toBe('same-passphrase');
+    const ppk = path.join(corpus.dir, 'kept.ppk');
+    await writeKeyFile(ppk, keptPpk.bytes);
+    expect(await readFile(ppk, 'utf8')).toContain('Encryption: aes256-cbc');
+    expect(await puttygenDecryptsTo(ppk, PASS)).toBe(await blobOf(corpus.byName('ossh-ed25519-enc')));
+
+    // Only an explicit choice removes it.
+    const bare = await convertKey(await readFile(enc.file), { to: 'openssh', passphrase: PASS, noPassphrase: true });
+    expect(bare.protection).toBe('none');
+    expect(bare.inspection.encrypted).toBe(false);
+    expect(bare.notes.join(' ')).toContain('no passphrase');
+    const fresh = await convertKey(await readFile(enc.file), { to: 'pem', passphrase: PASS, newPassphrase: NEW_PASS });
+    expect(fresh.protection).toBe('new-passphrase');
+    await expect(convertKey(await readFile(enc.file), { to: 'pem', passphrase: PASS, newPassphrase: NEW_PASS, noPassphrase: true })).rejects.toThrow(TypeError);
+
+    const plain = await convertKey(await readFile(corpus.byName('ossh-ed25519').file), { to: 'ppk-v3' });
+    expect(plain.protection).toBe('none');
+    expect(plain.inspection.encrypted).toBe(false);
+    const pub = await convertKey(await readFile(enc.file), { to: 'openssh-public' });
+    expect(pub.protection).toBeNull();
   });
 
   it('refuses to convert without the passphrase or with a wrong one', async () => {

@@ -14,8 +14,14 @@ export interface ConvertOptions {
   to: KeyTargetFormat;
   /** Passphrase of the input key, when it is encrypted. */
   passphrase?: Secret | string | null;
-  /** Passphrase for the new file (private targets); none = unencrypted. */
+  /**
+   * Passphrase for the new file (private targets). Without one the new file keeps the input's
+   * protection, as PuTTYgen does: an encrypted key is written with the same passphrase, a plain
+   * key stays plain.
+   */
   newPassphrase?: Secret | string | null;
+  /** Write the private key with no passphrase even though the input had one: only when the user chose it. */
+  noPassphrase?: boolean;
   /** Comment for the new file (default: the input's comment). */
   comment?: string;
   /** Argon2 settings for ppk-v3 (default PuTTYgen's: Argon2id, 8192 KiB, parallelism 1, passes for ~100 ms). */
@@ -34,7 +40,12 @@ export interface ConvertResult {
   source: KeyInspection;
   /** Things the user should know about the new file (e.g. which tools cannot read it). */
   notes: string[];
+  /** How the new private file is protected: the input's passphrase, a new one, or none. Null for a public target. */
+  protection: KeyProtection | null;
 }
+
+/** How a converted private key is protected. */
+export type KeyProtection = 'same-passphrase' | 'new-passphrase' | 'none';
 
 const PUBLIC_TARGETS: KeyTargetFormat[] = ['openssh-public', 'rfc4716-public'];
 
@@ -53,7 +64,11 @@ export async function convertKey(input: Buffer | string, opts: ConvertOptions): 
   const source = opened.inspection;
   const isPublicTarget = PUBLIC_TARGETS.includes(opts.to);
   let text: string;
-  const newPass = reveal(opts.newPassphrase);
+  const typed = reveal(opts.newPassphrase);
+  if (typed !== null && opts.noPassphrase) throw new TypeError('convertKey: a new passphrase and noPassphrase exclude each other');
+  const kept = typed === null && !opts.noPassphrase && source.encrypted ? reveal(opts.passphrase) : null;
+  const newPass = typed ?? kept;
+  const protection: KeyProtection | null = isPublicTarget ? null : typed !== null ? 'new-passphrase' : kept !== null ? 'same-passphrase' : 'none';
   const newPassBuf = newPass === null ? null : Buffer.from(newPass, 'utf8');
   if (isPublicTarget && !opened.key) {
     // A public key (or a private key whose public half is readable without a passphrase).
@@ -101,7 +116,7 @@ export async function convertKey(input: Buffer | string, opts: ConvertOptions): 
     notes.push('PPK version 2 files with ECDSA or Ed25519 keys need PuTTY 0.68 or later (2017).');
   }
   if (!isPublicTarget && !newPass) notes.push('The new file has no passphrase: keep it private, or convert again with a new passphrase.');
-  return { text, bytes: Buffer.from(text, 'utf8'), inspection: check.inspection, source, notes };
+  return { text, bytes: Buffer.from(text, 'utf8'), inspection: check.inspection, source, notes, protection };
 }
 
 export class KeyFileExistsError extends Error {

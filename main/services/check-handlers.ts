@@ -5,6 +5,7 @@ import type { SiteStore } from '../store/sites';
 import { ApiError } from './errors';
 import { CheckSelectionError, checkSites, requestForSite, selectSites, waitingRow } from './check';
 import type { RunClient, RunManager } from './runs';
+import type { UnlockedKeys } from './unlocked-keys';
 
 interface CallContext {
   client: RunClient;
@@ -13,7 +14,7 @@ interface CallContext {
 type Args<K extends keyof ApiRequests> = ApiRequests[K]['args'];
 type Result<K extends keyof ApiRequests> = Promise<ApiRequests[K]['result']>;
 
-export function checkHandlers(deps: { runs: RunManager; sites: SiteStore }) {
+export function checkHandlers(deps: { runs: RunManager; sites: SiteStore; unlocked?: UnlockedKeys<RunClient> }) {
   const active = new Map<string, { client: RunClient; controller: AbortController }>();
   const handlers = {
     'check:start': async ([selection]: Args<'check:start'>, ctx: CallContext): Result<'check:start'> => {
@@ -34,7 +35,10 @@ export function checkHandlers(deps: { runs: RunManager; sites: SiteStore }) {
         void checkSites(picked, {
           ...(selection.jobs !== undefined ? { jobs: selection.jobs } : {}),
           signal: controller.signal,
-          run: async (site, signal) => deps.runs.runQuietly(await requestForSite(deps.sites, site), ctx.client, signal),
+          run: async (site, signal) => {
+            const request = await requestForSite(deps.sites, site);
+            return deps.runs.runQuietly(deps.unlocked ? await deps.unlocked.fillPassphrase(ctx.client, request) : request, ctx.client, signal);
+          },
           onRow: (index, row, result) => send({ checkId, index, row, ...(result ? { result } : {}), finished: false }),
         })
           .then((rows) => send({ checkId, index: rows.length - 1, row: rows[rows.length - 1]!, finished: true }))

@@ -16,6 +16,7 @@ import { checkHandlers } from './check-handlers';
 import { keyHandlers } from './key-handlers';
 import { repairHandlers } from './repair-handlers';
 import { RunManager, type DiagnoseFn, type RunClient } from './runs';
+import { UnlockedKeys } from './unlocked-keys';
 import { argSchemas, describeIssues } from './schemas';
 
 export interface ServiceDeps {
@@ -47,7 +48,8 @@ export interface Services {
 export function createServices(deps: ServiceDeps, extra: Partial<Handlers> = {}): Services {
   const sites = new SiteStore({ dataDir: deps.dataDir, vault: deps.vault });
   const runs = new RunManager(deps.diagnose, () => appKnownHostsPath(deps.dataDir));
-  const checks = checkHandlers({ runs, sites });
+  const unlocked = new UnlockedKeys<RunClient>();
+  const checks = checkHandlers({ runs, sites, unlocked });
   const versions = { node: process.versions.node, ...readLibraryVersions(), ...deps.versions };
 
   const handlers: Handlers = {
@@ -58,6 +60,8 @@ export function createServices(deps: ServiceDeps, extra: Partial<Handlers> = {})
         const saved = await sites.getPassword(request.siteId).catch(() => undefined);
         if (saved) request = { ...request, password: saved.reveal() };
       }
+      // A key this window unlocked in the key inspector is not asked for again.
+      request = await unlocked.fillPassphrase(ctx.client, request);
       return { runId: runs.start(request, ctx.client) };
     },
     'diagnose:cancel': async ([runId], ctx) => ({ cancelled: runs.cancel(runId, ctx.client) }),
@@ -65,7 +69,7 @@ export function createServices(deps: ServiceDeps, extra: Partial<Handlers> = {})
     ...siteHandlers(sites),
     ...repairHandlers({ runs, sites, dataDir: deps.dataDir, knownHostsPath: () => appKnownHostsPath(deps.dataDir) }),
     ...bundleHandlers({ runs, versions, ...(deps.chooseSavePath ? { chooseSavePath: deps.chooseSavePath } : {}) }),
-    ...keyHandlers({ allowPaths: deps.host !== 'browser' }),
+    ...keyHandlers({ allowPaths: deps.host !== 'browser', unlocked }),
     ...checks.handlers,
     ...extra,
   };
@@ -84,6 +88,7 @@ export function createServices(deps: ServiceDeps, extra: Partial<Handlers> = {})
   return { dispatch, runs, sites, dropClient: (client) => {
       checks.dropClient(client);
       runs.dropClient(client);
+      unlocked.forget(client);
     },
   };
 }

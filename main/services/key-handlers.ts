@@ -4,9 +4,11 @@ import type { ApiRequests, KeyInput } from '../../shared/api';
 import { Secret } from '../common/secret';
 import { convertKey, inspectKey, KeyError, MAX_KEY_FILE_BYTES, readKeyFile } from '../keys/index';
 import { ApiError } from './errors';
+import type { RunClient } from './runs';
+import type { UnlockedKeys } from './unlocked-keys';
 
 type KeyChannel = 'keys:inspect' | 'keys:convert';
-export type KeyHandlers = { [K in KeyChannel]: (args: ApiRequests[K]['args']) => Promise<ApiRequests[K]['result']> };
+export type KeyHandlers = { [K in KeyChannel]: (args: ApiRequests[K]['args'], ctx: { client: RunClient }) => Promise<ApiRequests[K]['result']> };
 
 const EXTENSIONS: Record<ApiRequests['keys:convert']['args'][1], string> = {
   openssh: '',
@@ -48,13 +50,20 @@ export function suggestedFileName(inputName: string | undefined, to: keyof typeo
 export interface KeyHandlerOptions {
   /** Whether keys may be named by a path on this computer (the desktop app); false in the browser host. */
   allowPaths: boolean;
+  /** Where a passphrase the inspector checked is kept for the window's runs. */
+  unlocked: UnlockedKeys<RunClient>;
 }
 
-export function keyHandlers({ allowPaths }: KeyHandlerOptions): KeyHandlers {
+export function keyHandlers({ allowPaths, unlocked }: KeyHandlerOptions): KeyHandlers {
   return {
-    'keys:inspect': async ([key, passphrase]) => {
+    'keys:inspect': async ([key, passphrase], ctx) => {
       const fileName = key.name ?? key.path;
-      return inspectKey(await keyBytes(key, allowPaths), { passphrase: Secret.from(passphrase) ?? null, ...(fileName ? { fileName } : {}) });
+      const bytes = await keyBytes(key, allowPaths);
+      const secret = Secret.from(passphrase);
+      const inspection = await inspectKey(bytes, { passphrase: secret ?? null, ...(fileName ? { fileName } : {}) });
+      // Unlocked here: the window's next run with this key is not asked for it again.
+      if (secret && inspection.passphraseChecked) unlocked.remember(ctx.client, bytes, secret);
+      return inspection;
     },
     'keys:convert': async ([key, to, options]) => {
       const fileName = key.name ?? key.path;
@@ -63,9 +72,10 @@ export function keyHandlers({ allowPaths }: KeyHandlerOptions): KeyHandlers {
           to,
           passphrase: Secret.from(options.passphrase) ?? null,
           newPassphrase: Secret.from(options.newPassphrase) ?? null,
+          noPassphrase: options.noPassphrase === true,
           ...(fileName ? { fileName } : {}),
         });
-        return { text: result.text, fileName: suggestedFileName(fileName, to, result.inspection.type), inspection: result.inspection };
+        return { text: result.text, fileName: suggestedFileName(fileName, to, result.inspection.type), inspection: result.inspection, protection: result.protection };
       } catch (err) {
         if (err instanceof KeyError) throw new ApiError('FAILED', `${err.message} ${err.fix}`);
         throw err;

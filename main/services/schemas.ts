@@ -97,7 +97,7 @@ export const argSchemas: { [K in RequestChannel]: z.ZodType<ApiRequests[K]['args
   'bundle:preview': z.tuple([id, z.strictObject({ anonymise: z.boolean() })]),
   'bundle:export': z.tuple([id, z.strictObject({ anonymise: z.boolean() })]),
   'keys:inspect': z.union([z.tuple([keyInputSchema]), z.tuple([keyInputSchema, text()])]),
-  'keys:convert': z.tuple([keyInputSchema, z.enum(KEY_TARGET_FORMATS), z.strictObject({ passphrase: text().optional(), newPassphrase: text().optional() })]),
+  'keys:convert': z.tuple([keyInputSchema, z.enum(KEY_TARGET_FORMATS), z.strictObject({ passphrase: text().optional(), newPassphrase: text().optional(), noPassphrase: z.boolean().optional() })]),
   'check:start': z.tuple([
     z.strictObject({ folder: text(1024).optional(), siteIds: z.array(id).max(10_000).optional(), jobs: z.number().int().min(1).max(MAX_CHECK_JOBS).optional() }),
   ]),

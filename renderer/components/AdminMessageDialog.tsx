@@ -1,13 +1,11 @@
 /** The 'ask-admin' action: a ready-to-send message for the server's administrator, to copy. */
-import { useState } from 'react';
 import type { AdminTopic } from '../../shared/actions';
 import { adminMessage } from '../../shared/admin-message';
 import type { RunResult } from '../../shared/types';
 import { Dialog } from './Dialog';
-import { copyText } from './clipboard';
+import { CopyButton } from './CopyButton';
 
 export function AdminMessageDialog({ result, topic, onClose }: { result: RunResult; topic: AdminTopic; onClose(): void }) {
-  const [copied, setCopied] = useState<string | null>(null);
   const text = adminMessage(result, topic);
   return (
     <Dialog title="Message for the administrator" onCancel={onClose} initialFocus="#admin-copy" testId="admin-message-dialog">
@@ -16,15 +14,10 @@ export function AdminMessageDialog({ result, topic, onClose }: { result: RunResu
         {text}
       </pre>
       <div className="buttons dialog-buttons">
-        <span aria-live="polite" className="muted">
-          {copied}
-        </span>
+        <CopyButton id="admin-copy" className="primary" text={text} label="Copy message" what="message" />
         <span className="spacer" />
         <button type="button" onClick={onClose}>
           Close
-        </button>
-        <button id="admin-copy" type="button" className="primary" onClick={() => void copyText(text).then((ok) => setCopied(ok ? 'Copied.' : 'Copying is blocked here; select the message and copy it.'))}>
-          Copy message
         </button>
       </div>
     </Dialog>

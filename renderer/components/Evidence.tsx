@@ -1,5 +1,6 @@
 /** The evidence of a diagnosis: labelled items (mono / highlighted) and, for an algorithm mismatch, both lists side by side. */
 import type { AlgorithmCategory, AlgorithmMismatch, EvidenceItem } from '../../shared/types';
+import { CopyButton } from './CopyButton';
 
 const CATEGORY: Record<AlgorithmCategory, string> = {
   kex: 'key exchange methods',
@@ -53,7 +54,14 @@ export function EvidenceList({ items }: { items: EvidenceItem[] }) {
             {item.label}
             {item.highlight && <span className="visually-hidden"> (the part that is wrong)</span>}
           </dt>
-          <dd className={item.mono ? 'mono' : undefined}>{item.value}</dd>
+          <dd className={item.mono ? 'mono' : undefined}>
+            {item.value}
+            {item.copy && (
+              <div className="buttons evidence-copy">
+                <CopyButton text={item.value} label={`Copy ${item.copy}`} what={item.copy} className="small" />
+              </div>
+            )}
+          </dd>
         </div>
       ))}
     </dl>

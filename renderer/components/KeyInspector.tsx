@@ -1,11 +1,12 @@
 /** Tools > key inspector: what a key file is, its problems, and conversions to other formats. */
-import { useRef, useState } from 'react';
-import type { KeyInspection } from '../../shared/keys';
+import { useEffect, useRef, useState } from 'react';
+import type { KeyConvertResult } from '../../shared/api';
+import type { KeyInspection, KeyTargetFormat } from '../../shared/keys';
 import { privateKeyHint } from '../logic/keyFile';
 import { encryptionText, FORMAT_NAMES, TARGETS, typeText } from '../logic/keyText';
 import { form } from '../stores/formStore';
-import { keys as keyStore, useKeys } from '../stores/keyStore';
-import { copyText } from './clipboard';
+import { type ConvertProtection, keys as keyStore, useKeys } from '../stores/keyStore';
+import { CopyButton } from './CopyButton';
 import { Dialog } from './Dialog';
 import { downloadText } from './download';
 import { Fingerprint } from './HostKeyDialog';
@@ -126,95 +127,171 @@ function Facts({ ins, name }: { ins: KeyInspection; name: string }) {
 }
 
 function PublicLine({ line }: { line: string }) {
-  const [copied, setCopied] = useState<string | null>(null);
   return (
     <div className="field">
       <label htmlFor="ki-pubkey">Public key line (for ~/.ssh/authorized_keys on the server)</label>
       <textarea id="ki-pubkey" readOnly rows={3} value={line} onFocus={(e) => e.target.select()} />
       <div className="buttons">
-        <button type="button" onClick={() => void copyText(line).then((ok) => setCopied(ok ? 'Copied.' : 'Copying is blocked here; select the text and copy it.'))}>
-          Copy public key line
-        </button>
-        <span aria-live="polite" className="muted">
-          {copied}
-        </span>
+        <CopyButton text={line} label="Copy public key line" what="public key line" />
       </div>
     </div>
   );
 }
 
-function Converter({ ins }: { ins: KeyInspection }) {
+type Choice = ConvertProtection['kind'];
+
+/** How the converted private key is protected, in words (from the key library's answer). */
+function protectionText(p: KeyConvertResult['protection'], source: string): string | null {
+  if (p === 'same-passphrase') return `Protected by the same passphrase as ${source}.`;
+  if (p === 'new-passphrase') return 'Protected by the new passphrase you typed.';
+  if (p === 'none') return 'Not protected by a passphrase.';
+  return null;
+}
+
+function Protection({ encrypted, choice, onChoice, pass, onPass, again, onAgain }: { encrypted: boolean; choice: Choice; onChoice(c: Choice): void; pass: string; onPass(p: string): void; again: string; onAgain(p: string): void }) {
+  const options: { value: Choice; label: string }[] = encrypted
+    ? [
+        { value: 'keep', label: 'Keep the same passphrase' },
+        { value: 'new', label: 'A new passphrase' },
+        { value: 'none', label: 'No passphrase' },
+      ]
+    : [
+        { value: 'keep', label: 'No passphrase, as now' },
+        { value: 'new', label: 'A passphrase' },
+      ];
+  return (
+    <fieldset className="protection" aria-describedby="ki-protection-help">
+      <legend>Passphrase of the converted private key</legend>
+      <div className="protection-choices">
+        {options.map((o) => (
+          <div className="check" key={o.value}>
+            <input type="radio" id={`ki-prot-${o.value}`} name="ki-protection" value={o.value} checked={choice === o.value} onChange={() => onChoice(o.value)} />
+            <label htmlFor={`ki-prot-${o.value}`}>{o.label}</label>
+          </div>
+        ))}
+      </div>
+      <p id="ki-protection-help" className="note muted">
+        {choice === 'keep' && encrypted && 'The converted key opens with the passphrase you checked above, as PuTTYgen does.'}
+        {choice === 'keep' && !encrypted && 'The key has no passphrase now, and the converted key will not have one either.'}
+        {choice === 'new' && 'Type the passphrase the converted key will open with.'}
+        {choice === 'none' && 'Anyone who gets a copy of the converted file can log in with it.'}
+      </p>
+      {choice === 'new' && (
+        <div className="row">
+          <div className="field grow">
+            <label htmlFor="ki-newpass">New passphrase</label>
+            <input id="ki-newpass" type="password" value={pass} autoComplete="new-password" onChange={(e) => onPass(e.target.value)} />
+          </div>
+          <div className="field grow">
+            <label htmlFor="ki-newpass2">Type it again</label>
+            <input id="ki-newpass2" type="password" value={again} autoComplete="new-password" onChange={(e) => onAgain(e.target.value)} aria-describedby="ki-newpass-check" />
+          </div>
+        </div>
+      )}
+      <div aria-live="polite" id="ki-newpass-check">
+        {choice === 'new' && again !== '' && again !== pass && <p className="note note-warn">The two passphrases differ.</p>}
+      </div>
+    </fieldset>
+  );
+}
+
+function ConvertedResult({ converted, source }: { converted: KeyConvertResult & { to: KeyTargetFormat }; source: string }) {
+  const boxRef = useRef<HTMLDivElement>(null);
+  const saveRef = useRef<HTMLButtonElement>(null);
+  const target = TARGETS.find((t) => t.to === converted.to);
+  const isPrivate = target?.private ?? false;
+  const protection = protectionText(converted.protection, source);
+  // The answer comes to the user: the result in view, the Save button focused.
+  useEffect(() => {
+    boxRef.current?.scrollIntoView({ block: 'nearest' });
+    saveRef.current?.focus({ preventScroll: true });
+  }, [converted]);
+  return (
+    <div className="converted" data-testid="converted" ref={boxRef} data-protection={converted.protection ?? 'public'}>
+      <div className="field">
+        <label htmlFor="ki-converted">
+          Converted to {target?.label ?? converted.to}: <span className="mono">{converted.fileName}</span>
+        </label>
+        <textarea id="ki-converted" readOnly rows={5} value={converted.text} aria-describedby={protection ? 'ki-converted-protection' : undefined} />
+      </div>
+      {protection && (
+        <p id="ki-converted-protection" className={`note ${converted.protection === 'none' ? 'note-warn' : 'note-ok'}`}>
+          {protection}
+        </p>
+      )}
+      <div className="buttons">
+        <button type="button" className="primary" ref={saveRef} onClick={() => downloadText(converted.fileName, converted.text)}>
+          Save as {converted.fileName}
+        </button>
+        <CopyButton text={converted.text} label={isPrivate ? 'Copy key text' : 'Copy public key'} what="text" />
+      </div>
+      {isPrivate && (
+        <p className="note note-warn">
+          This is a private key: keep it to yourself. A browser download cannot set file permissions, so after saving run <code>chmod 600 {converted.fileName}</code> (Linux, macOS); OpenSSH
+          refuses keys that others can read.
+        </p>
+      )}
+    </div>
+  );
+}
+
+function Converter({ ins, source }: { ins: KeyInspection; source: string }) {
   const converting = useKeys((s) => s.converting);
   const converted = useKeys((s) => s.converted);
   const convertError = useKeys((s) => s.convertError);
-  const [newPassphrase, setNewPassphrase] = useState('');
-  const [copied, setCopied] = useState<string | null>(null);
+  const [choice, setChoice] = useState<Choice>('keep');
+  const [pass, setPass] = useState('');
+  const [again, setAgain] = useState('');
+  const [lastTo, setLastTo] = useState<KeyTargetFormat | null>(null);
   const isPrivate = ins.kind === 'private';
   const locked = isPrivate && ins.encrypted && !ins.passphraseChecked;
+  const newNotReady = choice === 'new' && (pass === '' || pass !== again);
   const k = keyStore.getState();
-  const convertedIsPrivate = converted ? (TARGETS.find((t) => t.to === converted.to)?.private ?? false) : false;
+  const protection = (): ConvertProtection => (choice === 'new' ? { kind: 'new', passphrase: pass } : choice === 'none' ? { kind: 'none' } : { kind: 'keep' });
 
   return (
     <section aria-labelledby="ki-convert-title" className="converter">
       <h3 id="ki-convert-title" className="dialog-subtitle">
         Convert
       </h3>
-      {isPrivate && (
-        <div className="field">
-          <label htmlFor="ki-newpass">Passphrase for the converted private key (optional)</label>
-          <input id="ki-newpass" type="password" value={newPassphrase} autoComplete="new-password" onChange={(e) => setNewPassphrase(e.target.value)} aria-describedby="ki-newpass-help" />
-          <p id="ki-newpass-help" className="note muted">
-            Empty: the converted key has no passphrase. Anyone who gets the file can then use it.
-          </p>
-        </div>
-      )}
+      {isPrivate && <Protection encrypted={ins.encrypted} choice={choice} onChoice={setChoice} pass={pass} onPass={setPass} again={again} onAgain={setAgain} />}
       {locked && <p className="note note-warn">Type the key’s passphrase above and check it first; private formats need the unlocked key.</p>}
       <ul className="convert-list">
         {TARGETS.map((t) => {
-          const disabled = converting !== null || (t.private && (!isPrivate || locked)) || ins.kind === 'invalid';
+          const disabled = converting !== null || (t.private && (!isPrivate || locked || newNotReady)) || ins.kind === 'invalid';
           return (
             <li key={t.to}>
-              <button type="button" disabled={disabled} aria-describedby={`ki-hint-${t.to}`} onClick={() => void k.convert(t.to, t.private ? newPassphrase : undefined)} data-target={t.to}>
+              <button
+                type="button"
+                disabled={disabled}
+                aria-describedby={`ki-hint-${t.to}`}
+                onClick={() => {
+                  setLastTo(t.to);
+                  void k.convert(t.to, t.private ? protection() : undefined);
+                }}
+                data-target={t.to}
+              >
                 {converting === t.to ? 'Converting…' : `To ${t.label}`}
               </button>
               <span id={`ki-hint-${t.to}`} className="note muted">
                 {t.private && !isPrivate ? 'Needs the private key. ' : ''}
+                {t.private && isPrivate && newNotReady ? 'Type the new passphrase twice first. ' : ''}
                 {t.hint}
               </span>
+              {lastTo === t.to && convertError && (
+                <p className="note note-fail convert-result" role="alert">
+                  {convertError}
+                </p>
+              )}
+              {converted?.to === t.to && (
+                <div className="convert-result">
+                  <ConvertedResult converted={converted} source={source} />
+                </div>
+              )}
             </li>
           );
         })}
       </ul>
-      <div aria-live="polite">
-        {convertError && <p className="note note-fail">{convertError}</p>}
-        {converted && (
-          <div className="converted" data-testid="converted">
-            <div className="field">
-              <label htmlFor="ki-converted">
-                Converted: <span className="mono">{converted.fileName}</span>
-              </label>
-              <textarea id="ki-converted" readOnly rows={6} value={converted.text} />
-            </div>
-            <div className="buttons">
-              <button type="button" className="primary" onClick={() => downloadText(converted.fileName, converted.text)}>
-                Save as {converted.fileName}
-              </button>
-              <button type="button" onClick={() => void copyText(converted.text).then((ok) => setCopied(ok ? 'Copied.' : 'Copying is blocked here; select the text and copy it.'))}>
-                Copy
-              </button>
-              <span aria-live="polite" className="muted">
-                {copied}
-              </span>
-            </div>
-            {convertedIsPrivate && (
-              <p className="note note-warn">
-                This is a private key: keep it to yourself. A browser download cannot set file permissions, so after saving run <code>chmod 600 {converted.fileName}</code> (Linux, macOS); OpenSSH
-                refuses keys that others can read.
-              </p>
-            )}
-          </div>
-        )}
-      </div>
     </section>
   );
 }
@@ -276,6 +353,11 @@ export function KeyInspector() {
               </div>
             </form>
           )}
+          {ins.encrypted && ins.kind === 'private' && ins.passphraseChecked && (
+            <p className="note note-ok" data-testid="key-unlocked">
+              Unlocked. Connecting with this key file from this window will not ask for its passphrase again: SFTP Doctor keeps it in memory only, until the window closes.
+            </p>
+          )}
           {ins.problems.length > 0 && (
             <section aria-labelledby="ki-problems-title">
               <h3 id="ki-problems-title" className="dialog-subtitle">
@@ -305,7 +387,7 @@ export function KeyInspector() {
               </button>
             </p>
           )}
-          <Converter ins={ins} />
+          <Converter ins={ins} source={name.split(/[\\/]/).pop() || 'the original'} />
         </>
       )}
       <div className="buttons dialog-buttons">

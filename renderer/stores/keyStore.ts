@@ -7,6 +7,9 @@ import { errorMessage } from '../api/errors';
 import type { KeyChoice } from '../logic/form';
 import { keyChoiceFromBytes, keyChoiceFromText, keyInputOf } from '../logic/keyFile';
 
+/** The user's choice for a converted private key: keep what it has, a new passphrase, or none. */
+export type ConvertProtection = { kind: 'keep' } | { kind: 'new'; passphrase: string } | { kind: 'none' };
+
 export interface KeyState {
   open: boolean;
   key: KeyChoice | null;
@@ -27,7 +30,11 @@ export interface KeyState {
   openWithText(text: string): void;
   setPassphrase(p: string): void;
   inspect(): Promise<void>;
-  convert(to: KeyTargetFormat, newPassphrase?: string): Promise<void>;
+  /**
+   * Converts the key. A private target keeps the key's protection (an encrypted key keeps its
+   * passphrase) unless `protection` says a new passphrase or, chosen by the user, none.
+   */
+  convert(to: KeyTargetFormat, protection?: ConvertProtection): Promise<void>;
 }
 
 export function createKeyStore(getApi: () => SftpDoctorApi) {
@@ -75,14 +82,15 @@ export function createKeyStore(getApi: () => SftpDoctorApi) {
           if (gen === generation) set({ inspecting: false, inspection: null, error: errorMessage(err) });
         }
       },
-      async convert(to, newPassphrase) {
+      async convert(to, protection = { kind: 'keep' }) {
         const { key, passphrase } = get();
         if (!key) return;
         const gen = generation;
         set({ converting: to, convertError: null, converted: null });
-        const options: { passphrase?: string; newPassphrase?: string } = {};
+        const options: { passphrase?: string; newPassphrase?: string; noPassphrase?: boolean } = {};
         if (passphrase) options.passphrase = passphrase;
-        if (newPassphrase) options.newPassphrase = newPassphrase;
+        if (protection.kind === 'new' && protection.passphrase) options.newPassphrase = protection.passphrase;
+        if (protection.kind === 'none') options.noPassphrase = true;
         try {
           const result = await getApi().invoke('keys:convert', keyInputOf(key), to, options);
           if (gen === generation) set({ converting: null, converted: { ...result, to } });

@@ -125,6 +125,37 @@ describe('sftp-doctor keys convert', () => {
     expect(line.split(' ')[1]).toBe(ref.split(' ')[1]);
   });
 
+  it('keeps the passphrase by default (typed at the prompt, as PuTTYgen); --no-passphrase drops it only when asked', async () => {
+    const k = corpus.byName('ppk3-ecdsa256-enc');
+    const ref = (await readFile(`${k.file}.ref.pub`, 'utf8')).split(' ')[1];
+    const kept = path.join(corpus.dir, 'cli-kept-openssh');
+    const r = await cli(['keys', 'convert', k.file, '--to', 'openssh', '-o', kept], { tty: true, typed: `${PASS}\r` });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toContain('protected by the same passphrase as');
+    expect(r.stdout).not.toContain('no passphrase');
+    // The oracle needs the old passphrase: without it, ssh-keygen cannot read the new file.
+    expect((await must('ssh-keygen', ['-y', '-P', PASS, '-f', kept])).split(' ')[1]).toBe(ref);
+    await expect(must('ssh-keygen', ['-y', '-P', '', '-f', kept])).rejects.toThrow();
+    // The same for a PuTTY target: puttygen asks for the same passphrase.
+    const keptPpk = path.join(corpus.dir, 'cli-kept.ppk');
+    expect((await cli(['keys', 'convert', kept, '--to', 'ppk-v2', '-o', keptPpk, '--passphrase-env', 'OLD'], { env: { OLD: PASS } })).code).toBe(0);
+    expect(await readFile(keptPpk, 'utf8')).toContain('Encryption: aes256-cbc');
+    const viaPuttygen = path.join(corpus.dir, 'cli-kept.via-puttygen');
+    const empty = path.join(corpus.dir, 'empty.txt');
+    await expect(must('puttygen', [keptPpk, '--old-passphrase', empty, '--new-passphrase', empty, '-O', 'private-openssh', '-o', viaPuttygen])).rejects.toThrow();
+    await must('puttygen', [keptPpk, '--old-passphrase', corpus.passFile, '--new-passphrase', empty, '-O', 'private-openssh', '-o', viaPuttygen]);
+    expect((await must('ssh-keygen', ['-y', '-P', '', '-f', viaPuttygen])).trim().split(' ')[1]).toBe(ref);
+
+    const bare = path.join(corpus.dir, 'cli-bare-openssh');
+    const b = await cli(['keys', 'convert', k.file, '--to', 'openssh', '-o', bare, '--passphrase-env', 'OLD', '--no-passphrase'], { env: { OLD: PASS } });
+    expect(b.code, b.stderr + b.stdout).toBe(0);
+    expect(b.stdout).toContain('with no passphrase');
+    expect((await must('ssh-keygen', ['-y', '-P', '', '-f', bare])).split(' ')[1]).toBe(ref);
+    const both = await cli(['keys', 'convert', k.file, '--to', 'openssh', '-o', path.join(corpus.dir, 'never2'), '--no-passphrase', '--new-passphrase-env', 'OLD'], { env: { OLD: PASS } });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('exclude each other');
+  });
+
   it('writes the authorized_keys line from a Dropbear key and refuses to overwrite without --force', async () => {
     const k = corpus.byName('dropbear-ed25519');
     const out = path.join(corpus.dir, 'cli-out.pub');

@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 
 const USAGE = `Usage:
   sftp-doctor keys inspect [--json] [--passphrase-env VAR] FILE
-  sftp-doctor keys convert FILE --to FORMAT -o OUT [--passphrase-env VAR] [--new-passphrase-env VAR] [--force]
+  sftp-doctor keys convert FILE --to FORMAT -o OUT [--passphrase-env VAR]
+                      [--new-passphrase-env VAR | --no-passphrase] [--force]
 
 inspect   Tell what a key file is (format, type, size, fingerprints, encryption) and what is
           wrong with it. Reads OpenSSH, PEM/PKCS#8, PuTTY .ppk (v2, v3), SSH-1, ssh.com,
@@ -21,12 +22,16 @@ convert   Write the key in another format. FORMAT is one of:
             openssh-public  the line for the server's ~/.ssh/authorized_keys
             rfc4716-public  the "SSH2 PUBLIC KEY" text some servers and appliances ask for
           The new file is checked by reading it back, and written with mode 0600.
+          A key protected by a passphrase stays protected by the same passphrase
+          (as PuTTYgen does), unless you give a new one or ask for none.
 
 Options:
   --json                    Print the inspection as JSON (inspect only)
   --passphrase-env VAR      Take the key's passphrase from environment variable VAR
                             (without it, you are asked when the terminal allows it)
-  --new-passphrase-env VAR  Protect the converted file with the passphrase in VAR
+  --new-passphrase-env VAR  Protect the converted file with the passphrase in VAR instead
+  --no-passphrase           Write the converted private key with no passphrase at all
+                            (anyone who gets the file can then use it)
   -o, --output OUT          Where to write the converted key (never replaced unless --force)
   --force                   Replace OUT if it exists (the old file is kept as OUT.bak)
 
@@ -211,6 +216,7 @@ async function convert(argv: string[], io: CliIO): Promise<number> {
       output: { type: 'string', short: 'o' },
       'passphrase-env': { type: 'string' },
       'new-passphrase-env': { type: 'string' },
+      'no-passphrase': { type: 'boolean' },
       force: { type: 'boolean' },
     },
   });
@@ -223,6 +229,8 @@ async function convert(argv: string[], io: CliIO): Promise<number> {
   const file = positionals[0]!;
   if (path.resolve(out) === path.resolve(file)) throw new UsageError('-o must name a new file, not the key you are converting.');
   const pass = passphraseFromEnv(io, values['passphrase-env'], '--passphrase-env');
+  const noPassphrase = values['no-passphrase'] === true;
+  if (noPassphrase && values['new-passphrase-env'] !== undefined) throw new UsageError('--no-passphrase and --new-passphrase-env exclude each other: choose one.');
   const newPass = passphraseFromEnv(io, values['new-passphrase-env'], '--new-passphrase-env');
 
   let data: Buffer;
@@ -237,10 +245,11 @@ async function convert(argv: string[], io: CliIO): Promise<number> {
   let passphrase = pass;
   if (!publicTarget) passphrase = (await inspectWithPrompt(io, data, file, pass)).passphrase;
   try {
-    const res = await convertKey(data, { to: target, passphrase, newPassphrase: newPass, fileName: file });
+    const res = await convertKey(data, { to: target, passphrase, newPassphrase: newPass, noPassphrase, fileName: file });
     await writeKeyFile(out, res.bytes, { overwrite: values.force === true });
+    const protection = res.protection === 'same-passphrase' ? `, protected by the same passphrase as ${path.basename(file)}` : res.protection === 'new-passphrase' ? ', protected by the new passphrase' : res.protection === 'none' ? ', with no passphrase' : '';
     const lines = [
-      `Wrote ${out}: ${FORMAT_NAMES[res.inspection.format]}${newPass && !publicTarget ? ', protected by the new passphrase' : ''}.`,
+      `Wrote ${out}: ${FORMAT_NAMES[res.inspection.format]}${protection}.`,
       `  Fingerprint: ${res.inspection.fingerprint_sha256} (the same key as ${path.basename(file)}; the new file was read back and checked)`,
       ...res.notes.map((n) => `  Note: ${n}`),
     ];

@@ -78,7 +78,7 @@ export function keyRejectedVerdict(f: Facts, given: AuthAttempt, passwordWorks: 
   } else if (passwordWorks && f.key?.publicKey) {
     fixes.push(makeFix('install-public-key', { publicKey: f.key.publicKey, fingerprint: f.key.fingerprint ?? '' }));
   }
-  if (f.key?.publicKey) evidence.push(ev('Public key line to give the administrator', f.key.publicKey, { mono: true }));
+  if (f.key?.publicKey) evidence.push(ev('Public key line to give the administrator', f.key.publicKey, { mono: true, copy: 'public key line' }));
   if (passwordWorks) evidence.push(ev('Password', 'the login with the password works'));
   evidence.push(...attemptsEvidence(f));
   if (!check && !passwordWorks) evidence.push(...candidatesEvidence(deniedCandidates(f)));
