@@ -2,6 +2,7 @@
 // dist/main/{index,preload}.cjs (Electron main and preload) and dist/renderer (the UI, by Vite).
 // Runs on `npm ci` (prepare) so a fresh clone is ready to use.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,9 @@ try {
       // A sandboxed preload may only require 'electron': everything else is bundled in.
       build({ ...node, external: ['electron'], entryPoints: { 'main/preload': 'main/preload.ts' }, outdir: 'dist' }),
     ]);
+    // V8's code cache for the CLI bundle (main/cli/load-bundle.cjs): saves compiling it on each run.
+    const cache = spawnSync(process.execPath, [path.join(root, 'scripts', 'write-code-cache.cjs'), '--help'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 60_000 });
+    if (cache.status !== 0) console.warn('The CLI code cache was not written (the CLI still works, only starts a little slower).');
   }
   if (want('renderer')) {
     const { build: viteBuild } = await import('vite');

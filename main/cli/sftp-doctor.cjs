@@ -9,4 +9,4 @@ if (!fs.existsSync(built)) {
   process.stderr.write('sftp-doctor is not built yet. Run "npm ci" (or "npm run build") in the project folder first.\n');
   process.exit(2);
 }
-require(built);
+require('./load-bundle.cjs').loadBundle(built);

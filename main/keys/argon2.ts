@@ -8,6 +8,8 @@
  * Where no binary exists for the platform (or it fails to load), hash-wasm computes the same bytes.
  */
 
+import { loadPackage } from '../common/load-package';
+
 export type Argon2Variant = 'Argon2id' | 'Argon2i' | 'Argon2d';
 
 export interface Argon2Params {
@@ -23,7 +25,7 @@ type Derive = (params: Argon2Params, password: Buffer, length: number) => Promis
 export type Argon2Engine = 'native' | 'wasm';
 
 const deriveWasm: Derive = async (p, password, length) => {
-  const { argon2d, argon2i, argon2id } = await import('hash-wasm');
+  const { argon2d, argon2i, argon2id } = await loadPackage<typeof import('hash-wasm')>('hash-wasm');
   const fn = p.variant === 'Argon2id' ? argon2id : p.variant === 'Argon2i' ? argon2i : argon2d;
   const out = await fn({ password, salt: p.salt, iterations: p.passes, memorySize: p.memoryKiB, parallelism: p.parallelism, hashLength: length, outputType: 'binary' });
   return Buffer.from(out);
@@ -34,7 +36,7 @@ const ALGORITHM = { Argon2d: 0, Argon2i: 1, Argon2id: 2 } as const;
 
 async function loadNative(): Promise<Derive | null> {
   try {
-    const native = await import('@node-rs/argon2');
+    const native = await loadPackage<typeof import('@node-rs/argon2')>('@node-rs/argon2');
     return (p, password, length) =>
       native.hashRaw(password, {
         algorithm: ALGORITHM[p.variant],

@@ -18,6 +18,7 @@ import fsCallbacks, { constants, promises as fs } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
+import { loadPackage } from '../common/load-package';
 
 export interface AtomicWriteOptions {
   /** File mode for a new file; an existing file keeps its own mode. Default 0o600. */
@@ -285,7 +286,7 @@ async function lockAndRun<T>(target: string, mine: ReadonlySet<string> | undefin
   }
   // Loaded on the first locked write, not with the module: a command that only reads (keys
   // inspect, --version) does not pay for proper-lockfile and graceful-fs at start-up.
-  const { default: lockfile } = await import('proper-lockfile');
+  const lockfile = await loadPackage<typeof import('proper-lockfile')>('proper-lockfile');
   let compromised: Error | null = null;
   let release: (() => Promise<void>) | null = null;
   // Only "held by another" is worth waiting for; anything else (a read-only folder) is said at once.

@@ -6,7 +6,6 @@ import { parseArgs } from 'node:util';
 import { PHASE_LABELS } from '../../../shared/codes';
 import { parseJumpList, parseProxyUrl } from '../../../shared/path';
 import type { ConnectionRequest, JumpHost, PromptAnswer, PromptRequest, RunEvent, RunResult } from '../../../shared/types';
-import { assembleBundleInput, BundleSecretError, secretsOfRequest, writeBundleFile } from '../../bundle/index';
 import { diagnose, parseHostField, parsePort } from '../../diagnose/index';
 import { matchFingerprint } from '../../repair/fingerprint';
 import { inspectKey, readKeyFile } from '../../keys/index';
@@ -634,6 +633,8 @@ export const diagnoseCommand: CliCommand = {
     if (json) io.stdout.write(`${JSON.stringify(jsonReport(result), null, 2)}\n`);
     else io.stdout.write(humanReport(result));
     if (bundleOut !== undefined) {
+      // The bundle writer (zip, its schema) is loaded only when a bundle was asked for.
+      const { assembleBundleInput, BundleSecretError, secretsOfRequest, writeBundleFile } = await import('../../bundle/index');
       try {
         const input = await assembleBundleInput({ rounds: [result], events, secrets: await secretsOfRequest(request, answers), keyInspection: await keyInspectionOf(request) });
         const saved = await writeBundleFile(input, bundleOut, { anonymise: extraValues.anonymise === true });

@@ -1,9 +1,9 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import { SocksClient } from 'socks';
 import type { ForwardFacts, ProxyFacts, ProxyRequest } from '../../../shared/types';
 import type { PhaseModule, PhaseOutcome, RunContext } from '../context';
+import { loadPackage } from '../../common/load-package';
 import { lookupAll } from './dns';
 import { connectOnce, mainError } from './tcp';
 
@@ -54,6 +54,8 @@ type Handshake = { ok: true } | { ok: false; stage: 'auth' | 'connect'; message:
  */
 async function socksHandshake(socket: net.Socket, address: string, proxy: ProxyRequest, target: { host: string; port: number }, timeoutMs: number): Promise<Handshake> {
   try {
+    // Loaded only when a SOCKS proxy is used (before we send anything, so no byte can be missed).
+    const { SocksClient } = await loadPackage<typeof import('socks')>('socks');
     const client = new SocksClient({
       proxy: { host: address, port: proxy.port, type: 5, ...(proxy.user ? { userId: proxy.user, password: proxy.password ?? '' } : {}) },
       command: 'connect',
