@@ -86,3 +86,13 @@ export interface ImportPreview {
   /** Every usable host key found (each for one literal host and port); only those of imported sites are trusted. */
   hostKeys: ImportHostKey[];
 }
+
+/** A message when the port (as typed) cannot be a TCP port, else null. Used by the window and `sites add|edit`. */
+export function portProblem(port: string): string | null {
+  const t = port.trim();
+  if (t === '') return null;
+  if (!/^\d+$/.test(t)) return 'The port must be a number, usually 22.';
+  const n = Number(t);
+  if (n < 1 || n > 65535) return 'The port must be between 1 and 65535; SFTP usually uses 22.';
+  return null;
+}

@@ -603,7 +603,7 @@ export interface AppInfo {
   name: string;
   version: string;
   /** Which front end is serving the UI. */
-  host: 'electron' | 'browser';
+  host: 'electron' | 'browser' | 'cli';
   /** Whether saved passwords can be encrypted on this machine. */
   canSavePasswords: boolean;
   versions: Record<string, string>;

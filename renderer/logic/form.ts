@@ -132,15 +132,8 @@ export function portOnBlur(v: FormValues): FormValues {
   return v.port.trim() === '' ? { ...v, port: String(DEFAULT_PORTS[v.protocol]), portEdited: false } : v;
 }
 
-/** A message when the port cannot be a TCP port, else null. */
-export function portProblem(port: string): string | null {
-  const t = port.trim();
-  if (t === '') return null;
-  if (!/^\d+$/.test(t)) return 'The port must be a number, usually 22.';
-  const n = Number(t);
-  if (n < 1 || n > 65535) return 'The port must be between 1 and 65535; SFTP usually uses 22.';
-  return null;
-}
+/** A message when the port cannot be a TCP port, else null (shared with the command line's `sites add|edit`). */
+export { portProblem } from '../../shared/sites';
 
 export interface FieldNote {
   id: string;

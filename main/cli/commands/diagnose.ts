@@ -50,11 +50,12 @@ Options:
   --keepalive SECONDS     Send a keepalive this often once connected (0: off; at most 3600)
   --no-agent              Do not use a running ssh-agent's keys
   --identities-only       Only try the key given with --key (OpenSSH's IdentitiesOnly)
-  --legacy-algorithms LIST|auto
+  --legacy-algorithms LIST|auto|none
                           Weak algorithms this server may use, comma-separated (e.g.
                           diffie-hellman-group1-sha1,aes128-cbc); "auto" allows every weak
                           one SFTP Doctor knows, offered after the strong ones, and the
-                          result names those the server needed
+                          result names those the server needed; "none" (for a saved site)
+                          allows none
   --no-write-test         Do not write a test file (for read-only accounts); the result
                           then says uploading was not checked
   --hold SECONDS          After the listing, stay connected and idle this long, then check
@@ -105,7 +106,18 @@ function envSecret(io: CliIO, variable: string, flag: string): string {
 
 /** Builds the request from the arguments. Throws UsageError for anything inconsistent. */
 /** Options a command adds to the connection flags (e.g. `repair`'s --fix and --yes). */
-export type ExtraOptions = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
+export type ExtraOptions = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
+
+export interface RequestArgsOptions {
+  extra?: ExtraOptions;
+  /**
+   * Start from these settings (`sites edit`): TARGET and --host are then optional, and either one
+   * replaces the server; TARGET is never looked up as a saved site.
+   */
+  base?: ConnectionRequest;
+  /** TARGET is always a server, never a saved site's name (`sites add`). */
+  targetIsServer?: boolean;
+}
 
 /**
  * Builds the request from the connection flags (shared by `diagnose` and `repair`). Throws
@@ -115,7 +127,7 @@ export type ExtraOptions = Record<string, { type: 'string' | 'boolean'; multiple
 export async function requestFromArgs(
   argv: string[],
   io: CliIO,
-  more: { extra?: ExtraOptions } = {},
+  more: RequestArgsOptions = {},
 ): Promise<{ request: ConnectionRequest; json: boolean; trustFingerprint?: string; log: LogSettings | null; extraValues: Record<string, string | boolean | (string | boolean)[] | undefined> }> {
   const secretFlag = argv.find((a) => /^--(password|passphrase|pass|pw)(=|$)/.test(a));
   if (secretFlag) throw new UsageError(`secrets are never accepted as arguments (other users can read them in the process list): use --password-env VAR, --password-stdin or --passphrase-env VAR instead of ${secretFlag.split('=')[0]}`);
@@ -156,17 +168,19 @@ export async function requestFromArgs(
   if (positionals.length > 1) throw new UsageError(`expected one TARGET, got ${positionals.length}: ${positionals.join(' ')}`);
   const target = positionals[0];
   if (target !== undefined && values.host !== undefined) throw new UsageError('give the server either as TARGET or with --host, not both');
-  if (target === undefined && values.host === undefined) throw new UsageError('which server? Give a TARGET like sftp://user@host:22 or --host');
+  if (target === undefined && values.host === undefined && !more.base) throw new UsageError('which server? Give a TARGET like sftp://user@host:22 or --host');
 
   let protocol: ConnectionRequest['protocol'] = 'sftp';
   let host = values.host ?? '';
   let user = values.user;
   let port: number | string | undefined = values.port;
   let startPath: string | undefined;
+  let schemeGiven = false;
   // A saved site's name (or id) as TARGET: its settings, with the flags given on top.
-  const site = target !== undefined && !/^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? await siteFor(target, io) : null;
+  const site = more.base && target === undefined ? more.base : target !== undefined && !more.base && !more.targetIsServer && !/^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? await siteFor(target, io) : null;
   if (site) {
     const request: ConnectionRequest = { ...site };
+    if (values.host !== undefined) request.host = values.host;
     if (values.user !== undefined) request.user = values.user;
     if (values.port !== undefined) request.port = values.port;
     await applyFlags(request, values, io);
@@ -179,6 +193,7 @@ export async function requestFromArgs(
     }
     if (t.scheme && !['sftp', 'ssh', 'scp'].includes(t.scheme)) throw new UsageError(`TARGET: "${t.scheme}://" is not supported; use sftp://`);
     if (t.scheme === 'scp') protocol = 'scp';
+    schemeGiven = !!t.scheme;
     if (t.badPort !== undefined) throw new UsageError(`TARGET: "${t.badPort}" is not a port number`);
     host = t.host;
     if (t.user !== undefined) {
@@ -195,7 +210,8 @@ export async function requestFromArgs(
   }
   if (values['password-env'] !== undefined && values['password-stdin']) throw new UsageError('use either --password-env or --password-stdin, not both');
 
-  const request: ConnectionRequest = { protocol, host, user: user ?? '' };
+  // `sites edit` with a new TARGET: the server changes, every other setting stays.
+  const request: ConnectionRequest = more.base ? { ...more.base, protocol: schemeGiven ? protocol : more.base.protocol, host, user: user ?? more.base.user } : { protocol, host, user: user ?? '' };
   if (port !== undefined) request.port = port;
   if (startPath !== undefined) request.startPath = startPath;
   await applyFlags(request, values, io);
@@ -261,6 +277,10 @@ function applyAdvancedFlags(request: ConnectionRequest, values: FlagValues): voi
       request.legacyAlgorithms = [...LEGACY_NAMES];
       return;
     }
+    if (legacy.trim().toLowerCase() === 'none') {
+      delete request.legacyAlgorithms;
+      return;
+    }
     const names = legacy.split(/[\s,]+/).filter(Boolean);
     if (names.length === 0) throw new UsageError(`--legacy-algorithms: give algorithm names separated by commas, or "auto". Weak ones SFTP Doctor can allow: ${LEGACY_NAMES.join(', ')}`);
     if (names.length > 64) throw new UsageError('--legacy-algorithms: at most 64 names');
@@ -302,7 +322,7 @@ function applyPathFlags(request: ConnectionRequest, values: FlagValues, io: CliI
   }
 }
 
-function finishRequest(request: ConnectionRequest, values: FlagValues, more: { extra?: ExtraOptions }) {
+function finishRequest(request: ConnectionRequest, values: FlagValues, more: RequestArgsOptions) {
   const fp = typeof values['trust-host-key'] === 'string' ? values['trust-host-key'] : undefined;
   // Every form `ssh-keygen -l` prints is taken ("256 SHA256:... root@host (ED25519)", MD5:aa:bb...).
   if (fp !== undefined && !isFingerprint(fp)) {
@@ -454,7 +474,7 @@ async function keyInspectionOf(request: ConnectionRequest) {
 }
 
 /** Reads one line from the terminal without echoing it (echo: true shows it, for a visible question). */
-function readHidden(io: CliIO, echo: boolean, question = ''): Promise<string | null> {
+export function readHidden(io: CliIO, echo: boolean, question = ''): Promise<string | null> {
   return new Promise((resolve) => {
     const stdin = io.stdin as NodeJS.ReadStream;
     const raw = typeof stdin.setRawMode === 'function' && stdin.isTTY;

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import type { ImportPreview, ImportSource, Site } from '../../../shared/sites';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliCommand, type CliIO } from '../command';
 import { IMPORT_SOURCES, SOURCE_LABELS, WINSCP_PASSWORD_EXPLANATION, defaultImportEnvironment, importSelected, previewImport, type ImportEnvironment, type ImportOutcome } from '../../import/index';
-import { noVault } from '../../store/password-vault';
+import { noVault, type PasswordVault } from '../../store/password-vault';
 import { defaultDataDir } from '../../store/paths';
 import { SiteStore, siteFullName } from '../../store/sites';
 import { visibleLine, visibleText } from '../../../shared/visible';
@@ -20,9 +20,19 @@ export { resolveSiteTarget, type SiteTarget } from '../../store/sites';
 
 const USAGE = `Usage:
   sftp-doctor sites list [--json]
+  sftp-doctor sites show NAME [--json]
+  sftp-doctor sites add NAME TARGET [site options] [--json]
+  sftp-doctor sites edit NAME [TARGET] [site options] [--rename NEW] [--json]
+  sftp-doctor sites remove NAME [--yes]
   sftp-doctor sites import --from openssh|putty|winscp|filezilla [FILE] [--yes] [--with-passwords] [--json]
 
 sites list      Shows your saved sites (a site name can be used as the TARGET of diagnose).
+sites show      Shows every setting of one site (never a password: only whether one is saved).
+sites add       Saves a new site. NAME is "Name" or "Folder/Name"; TARGET is
+                [sftp://][user@]host[:port][/folder] (or use --host, --user, --port).
+sites edit      Changes a saved site: a new TARGET replaces the server (user, port and folder
+                only when given); the options change only what they name.
+sites remove    Removes a site and its saved password (asks first on a terminal; else --yes).
 sites import    Reads the sites you saved in another program and shows what would be imported.
                 Nothing is changed in the other program's files.
 
@@ -35,7 +45,23 @@ sites import    Reads the sites you saved in another program and shows what woul
   --json             Print the preview (and the result) as JSON
 
 Without --yes, the preview is shown and, in a terminal, you are asked before anything is saved.
-Host keys the other program trusted for the imported sites are added to SFTP Doctor's known_hosts.`;
+Host keys the other program trusted for the imported sites are added to SFTP Doctor's known_hosts.
+
+Site options (add and edit; the same names and checks as "sftp-doctor diagnose"):
+  --host H, --port P, --user U, --key FILE, --known-hosts FILE, --timeout SECONDS,
+  --remote-folder PATH, --keepalive SECONDS, --no-agent, --identities-only,
+  --legacy-algorithms LIST|auto|none, --no-write-test, --hold SECONDS,
+  --jump [USER@]HOST[:PORT], --proxy URL
+  --password-env VAR      Save the password read from environment variable VAR
+  --password-stdin        Save the password read from standard input (one line)
+  --ask-password          Ask for the password on the terminal, without echo
+edit only:
+  --rename NEW            New name ("Name" or "Folder/Name")
+  --forget-password       Forget the saved password
+  --agent, --write-test   Undo --no-agent, --no-write-test
+  --no-key                Forget the private key file
+Passwords are never accepted as arguments, and are only saved where they can be encrypted with
+the system keychain (the desktop app); the command line says so and changes nothing.`;
 
 const CLI_NO_VAULT =
   'the command line cannot reach your system keychain, so it cannot store passwords safely. Import from the SFTP Doctor window to keep them, or enter the password when you connect.';
@@ -44,6 +70,8 @@ export interface SitesCommandDeps {
   /** Default: SFTP_DOCTOR_HOME or the platform's data folder. */
   dataDir?: string;
   environment?: ImportEnvironment;
+  /** Encrypts saved passwords for add/edit; default none (no keychain from the command line). */
+  vault?: PasswordVault;
 }
 
 function dataDirFor(io: CliIO, deps: SitesCommandDeps): string {
@@ -237,13 +265,19 @@ async function runList(argv: string[], io: CliIO, deps: SitesCommandDeps): Promi
 export function makeSitesCommand(deps: SitesCommandDeps = {}): CliCommand {
   return {
     name: 'sites',
-    summary: 'List saved sites, or import them from OpenSSH, PuTTY, WinSCP or FileZilla',
+    summary: 'Saved sites: list, show, add, edit, remove, or import them from OpenSSH, PuTTY, WinSCP or FileZilla',
     usage: USAGE,
     async run(argv, io) {
       const [sub, ...rest] = argv;
       if (sub === 'list') return runList(rest, io, deps);
       if (sub === 'import') return runImport(rest, io, deps);
-      throw new UsageError(sub === undefined ? 'say what to do: "list" or "import".' : `unknown action "${sub}"; use "list" or "import".`);
+      if (sub === 'add' || sub === 'edit' || sub === 'remove' || sub === 'show') {
+        const edit = await import('./site-edit');
+        const editDeps = { ...(deps.dataDir ? { dataDir: deps.dataDir } : {}), ...(deps.vault ? { vault: deps.vault } : {}) };
+        const run = { add: edit.runAdd, edit: edit.runEdit, remove: edit.runRemove, show: edit.runShow }[sub];
+        return run(rest, io, editDeps);
+      }
+      throw new UsageError(sub === undefined ? 'say what to do: list, show, add, edit, remove or import.' : `unknown action "${visibleLine(sub)}"; use list, show, add, edit, remove or import.`);
     },
   };
 }
