@@ -87,6 +87,17 @@ async function main(): Promise<number> {
     budget: `< ${bound.budgetMs} ms CPU per input`,
     ok: bound.ok,
   });
+  // One row per parser: its slowest answer over every worst-case shape (5 MB each).
+  for (const p of bound.perParser) {
+    rows.push({
+      name: `  parser ${p.name}: ${p.cases} inputs of up to 5 MB, slowest on ${p.worstShape}`,
+      ours: `${p.worstMs.toFixed(0)} ms CPU`,
+      reference: '-',
+      ratio: '-',
+      budget: `< ${bound.budgetMs} ms CPU`,
+      ok: p.worstMs < bound.budgetMs,
+    });
+  }
   console.log('Path through a jump host (sftp -J)...');
   const jump = await benchPath(Number(process.env.BENCH_PATH_RUNS ?? 3));
   rows.push({

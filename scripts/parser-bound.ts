@@ -47,8 +47,8 @@ export const GENERIC_UNITS = ['\n', '\r\n', '\r', ' ', '\t \n', 'A', '\0', '\\',
 export const GENERIC_RUNS: [unit: string, suffix: string][] = [[' ', 'x'], ['\t', 'x'], ['\n', 'x'], ['\n ', 'x'], ['=', 'x'], ['-', 'x'], ['\\\n', 'x'], ['0', 'x']];
 
 function fromParsed(p: ParsedSource): Answer {
-  const first = p.problems[0]?.message ?? (p.candidates.length > 0 ? `${p.candidates.length} site(s)` : p.hostKeys.length > 0 ? `${p.hostKeys.length} host key(s)` : '');
-  return { message: first, count: p.problems.length + p.candidates.length + p.hostKeys.length };
+  const first = p.problems[0]?.message ?? (p.candidates.length > 0 ? `${p.candidates.length} site(s)` : p.skipped.length > 0 ? `${p.skipped.length} skipped` : p.hostKeys.length > 0 ? `${p.hostKeys.length} host key(s)` : '');
+  return { message: first, count: p.problems.length + p.candidates.length + p.skipped.length + p.hostKeys.length };
 }
 
 function text(b: Buffer): string {

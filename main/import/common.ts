@@ -53,6 +53,18 @@ export function tooManyHostKeys(file: string): ImportProblem {
   return { file, message: `This file holds more than ${MAX_HOST_KEYS_PER_FILE} cached host keys; the first ${MAX_HOST_KEYS_PER_FILE} were read and the rest skipped. Check that this is the right file.` };
 }
 
+/**
+ * Sites read from one file (sessions, servers or hosts, imported or skipped). Real files hold
+ * tens to a few thousand; reading each costs microseconds, so a 5 MB file of 190,000 sessions
+ * took seconds. The rest of the file is still read for host keys.
+ */
+export const MAX_SITES_PER_FILE = 10_000;
+
+/** Said once per file when it has more sites than MAX_SITES_PER_FILE. */
+export function tooManySites(file: string, noun = 'sessions'): ImportProblem {
+  return { file, message: `This file has more than ${MAX_SITES_PER_FILE} ${noun}; the first ${MAX_SITES_PER_FILE} were read and the rest skipped. Check that this is the right file, or split it.` };
+}
+
 /** Problems kept per file; the rest are counted in one closing line (nobody reads 100,000 lines). */
 export const MAX_PROBLEMS_PER_FILE = 100;
 
@@ -73,13 +85,19 @@ export function limitProblems(problems: ImportProblem[]): ImportProblem[] {
   return out;
 }
 
+const candidateKeys = new WeakMap<ParsedSource, Set<string>>();
+
 /** Adds one parser's result to another (several files of one source). */
 export function mergeInto(target: ParsedSource, part: ParsedSource): void {
   for (const f of part.files) if (!target.files.includes(f)) target.files.push(f);
   pushAll(target.problems, part.problems);
   pushAll(target.skipped, part.skipped);
   for (const k of part.hostKeys) addHostKey(target, k);
-  const keys = new Set(target.candidates.map((c) => c.key));
+  let keys = candidateKeys.get(target);
+  if (!keys || keys.size !== target.candidates.length) {
+    keys = new Set(target.candidates.map((c) => c.key));
+    candidateKeys.set(target, keys);
+  }
   for (const c of part.candidates) {
     if (keys.has(c.key)) continue;
     keys.add(c.key);

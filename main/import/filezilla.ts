@@ -8,7 +8,7 @@
  */
 import type { SiteSettings } from '../../shared/sites';
 import { Secret } from '../common/secret';
-import { emptyResult, limitProblems, makeCandidate, parsePort, windowsPathNote, type ParsedSource } from './common';
+import { MAX_SITES_PER_FILE, emptyResult, limitProblems, makeCandidate, parsePort, tooManySites, windowsPathNote, type ParsedSource } from './common';
 import { childElements, childText, ownText, parseXml, type XmlElement } from './xml';
 
 /** FileZilla's protocol numbers (ServerProtocol) for what is not SFTP, as the preview names them. */
@@ -122,7 +122,9 @@ function walk(el: XmlElement, folder: string[], file: string, result: ParsedSour
 export function parseFileZillaSiteManager(text: string, file: string, opts: FileZillaParseOptions = {}): ParsedSource {
   const result = emptyResult('filezilla');
   result.files.push(file);
-  const { root, error } = parseXml(text);
+  // Reading stops at the first <Server> past the cap: a 5 MB file of tiny servers is not built in full.
+  let servers = 0;
+  const { root, error, stoppedAt } = parseXml(text, { stopBefore: (el) => el.name === 'Server' && ++servers > MAX_SITES_PER_FILE });
   if (error) {
     result.problems.push({
       file,
@@ -135,9 +137,10 @@ export function parseFileZillaSiteManager(text: string, file: string, opts: File
     result.problems.push({ file, line: root.line, message: `This is not a FileZilla site manager file (it starts with <${root.name}>, not <FileZilla3>).` });
     return result;
   }
-  const servers = childElements(root, 'Servers');
-  if (servers.length === 0 && !error) result.problems.push({ file, line: root.line, message: 'The file has no <Servers> section, so there are no sites in it.' });
-  for (const s of servers) walk(s, [], file, result, opts);
+  if (stoppedAt) result.problems.push(tooManySites(file, 'sites'));
+  const serverLists = childElements(root, 'Servers');
+  if (serverLists.length === 0 && !error) result.problems.push({ file, line: root.line, message: 'The file has no <Servers> section, so there are no sites in it.' });
+  for (const s of serverLists) walk(s, [], file, result, opts);
   result.problems = limitProblems(result.problems);
   return result;
 }

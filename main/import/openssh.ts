@@ -13,7 +13,7 @@ import SSHConfig, { LineType, type Line, type Section } from 'ssh-config';
 import { parseJumpList } from '../../shared/path';
 import type { SiteSettings } from '../../shared/sites';
 import type { JumpHostSpec } from '../../shared/types';
-import { emptyResult, limitProblems, makeCandidate, parsePort, pushAll, type ImportProblem, type ParsedSource } from './common';
+import { MAX_SITES_PER_FILE, emptyResult, limitProblems, makeCandidate, parsePort, pushAll, tooManySites, type ImportProblem, type ParsedSource } from './common';
 import { mapProxyCommand } from './path';
 import { LEGACY_ALGORITHMS } from '../diagnose/algorithms';
 import { sshPatternMatch } from '../../shared/wildcard';
@@ -375,6 +375,10 @@ export async function parseOpenSshConfig(opts: OpenSshParseOptions): Promise<Par
     result.problems.push({ file: opts.file, message: 'No hosts were found in this file: it has no "Host" line naming a server (patterns such as "Host *" only hold settings for other hosts).' });
   }
   const index = new ConfigIndex(flat);
+  if (aliases.length > MAX_SITES_PER_FILE) {
+    result.problems.unshift(tooManySites(opts.file, 'hosts'));
+    aliases.length = MAX_SITES_PER_FILE;
+  }
   const maxAliases = Math.max(100, Math.floor(MAX_WILDCARD_CHECKS / Math.max(1, index.wildcardBlocks)));
   if (aliases.length > maxAliases) {
     result.problems.push({

@@ -10,7 +10,7 @@
 import type { SiteSettings } from '../../shared/sites';
 import { mapToolAlgorithms } from './algorithms';
 import { mapProxyMethod } from './path';
-import { MAX_HOST_KEYS_PER_FILE, addHostKey, emptyResult, limitProblems, makeCandidate, parsePort, percentDecode, splitLines, tooManyHostKeys, windowsPathNote, type ImportProblem, type ParsedSource } from './common';
+import { MAX_HOST_KEYS_PER_FILE, MAX_SITES_PER_FILE, addHostKey, emptyResult, limitProblems, makeCandidate, parsePort, percentDecode, splitLines, tooManyHostKeys, tooManySites, windowsPathNote, type ImportProblem, type ParsedSource } from './common';
 import { HostKeyFormatError, puttyHostKeyToKnownHosts } from './hostkeys';
 import { getValue, looksLikeRegExport, looksLikeRegQuery, parseKeyValueLines, parseRegExport, parseRegQuery, type RegKey } from './registry';
 
@@ -103,9 +103,16 @@ function hostKeysFromKey(key: RegKey, file: string, result: ParsedSource): void 
 export function puttyFromRegistryKeys(keys: RegKey[], file: string, opts: PuttyParseOptions = {}): ParsedSource {
   const result = emptyResult('putty');
   result.files.push(file);
+  let sessions = 0;
   for (const key of keys) {
     const session = SESSION_PATH.exec(key.path);
-    if (session) sessionToCandidate(key, session[1]!, file, result, opts);
+    if (session) {
+      if (++sessions > MAX_SITES_PER_FILE) {
+        if (sessions === MAX_SITES_PER_FILE + 1) result.problems.unshift(tooManySites(file));
+        continue;
+      }
+      sessionToCandidate(key, session[1]!, file, result, opts);
+    }
     else if (HOSTKEYS_PATH.test(key.path)) hostKeysFromKey(key, file, result);
   }
   return result;

@@ -186,7 +186,7 @@ export function parseRegQuery(text: string, file: string, problems: ImportProble
 }
 
 /** An INI file: [Section] lines and name=value lines (WinSCP.ini). */
-export function parseIni(text: string, file: string, problems: ImportProblem[]): RegKey[] {
+export function parseIni(text: string, file: string, problems: ImportProblem[], keep: (path: string) => boolean = () => true): RegKey[] {
   const lines = splitLines(text);
   const keys: RegKey[] = [];
   let current: RegKey | null = null;
@@ -200,7 +200,13 @@ export function parseIni(text: string, file: string, problems: ImportProblem[]):
         current = null;
         continue;
       }
-      current = { path: line.slice(1, -1), line: lineNo, values: new Map() };
+      const sectionPath = line.slice(1, -1);
+      // A section the caller does not want (past a cap) is read over, its values not kept.
+      if (!keep(sectionPath)) {
+        current = null;
+        continue;
+      }
+      current = { path: sectionPath, line: lineNo, values: new Map() };
       keys.push(current);
       continue;
     }

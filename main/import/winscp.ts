@@ -11,7 +11,7 @@ import type { SiteSettings } from '../../shared/sites';
 import { mapToolAlgorithms } from './algorithms';
 import { mapProxyMethod } from './path';
 import { Secret } from '../common/secret';
-import { MAX_HOST_KEYS_PER_FILE, addHostKey, decodeBytes, emptyResult, limitProblems, makeCandidate, parsePort, percentDecode, tooManyHostKeys, windowsPathNote, type ImportProblem, type ParsedSource } from './common';
+import { MAX_HOST_KEYS_PER_FILE, MAX_SITES_PER_FILE, addHostKey, decodeBytes, emptyResult, limitProblems, makeCandidate, parsePort, percentDecode, tooManyHostKeys, tooManySites, windowsPathNote, type ImportProblem, type ParsedSource } from './common';
 import { HostKeyFormatError, puttyHostKeyToKnownHosts } from './hostkeys';
 import { getValue, looksLikeRegExport, looksLikeRegQuery, parseIni, parseRegExport, parseRegQuery, type RegKey } from './registry';
 
@@ -208,10 +208,17 @@ function fromKeys(keys: RegKey[], file: string, fromIni: boolean, problems: Impo
   result.problems = problems.slice();
   const security = keys.find((k) => /^Configuration\\Security$/i.test(relativePath(k.path)));
   const masterPassword = security !== undefined && getValue(security, 'UseMasterPassword') === '1';
+  let sessions = 0;
   for (const key of keys) {
     const rel = relativePath(key.path);
     const session = /^Sessions\\(.+)$/i.exec(rel);
-    if (session) sessionToCandidate(key, session[1]!, file, fromIni, masterPassword, result, opts);
+    if (session) {
+      if (++sessions > MAX_SITES_PER_FILE) {
+        if (sessions === MAX_SITES_PER_FILE + 1) result.problems.unshift(tooManySites(file));
+        continue;
+      }
+      sessionToCandidate(key, session[1]!, file, fromIni, masterPassword, result, opts);
+    }
     else if (/^SshHostKeys$/i.test(rel)) hostKeys(key, file, fromIni, result);
   }
   if (!keys.some((k) => /^Sessions\\/i.test(relativePath(k.path))) && result.hostKeys.length === 0) {
@@ -226,5 +233,10 @@ export function parseWinScp(text: string, file: string, opts: WinScpParseOptions
   const problems: ImportProblem[] = [];
   if (looksLikeRegExport(text)) return fromKeys(parseRegExport(text, file, problems), file, false, problems, opts);
   if (looksLikeRegQuery(text)) return fromKeys(parseRegQuery(text, file, problems), file, false, problems, opts);
-  return fromKeys(parseIni(text, file, problems), file, true, problems, opts);
+  // Sessions past the cap are not even kept while reading: a 5 MB file of 190,000 tiny sessions.
+  let sessions = 0;
+  const keys = parseIni(text, file, problems, (p) => !/^Sessions\\/i.test(p) || ++sessions <= MAX_SITES_PER_FILE);
+  const result = fromKeys(keys, file, true, problems, opts);
+  if (sessions > MAX_SITES_PER_FILE) result.problems.unshift(tooManySites(file));
+  return result;
 }

@@ -24,6 +24,16 @@ export type XmlNode = XmlElement | XmlText;
 export interface XmlParseResult {
   root: XmlElement | null;
   error?: { line: number; message: string };
+  /** Reading stopped before this element because `stopBefore` said so (the rest was not read). */
+  stoppedAt?: XmlElement;
+}
+
+export interface XmlParseOptions {
+  /**
+   * Called for each element as it opens; returning true stops reading there (the element is not
+   * added, the elements around it are kept as complete). Bounds the work on a huge file.
+   */
+  stopBefore?: (el: XmlElement, parent: XmlElement | undefined) => boolean;
 }
 
 const NAME = /[A-Za-z_:][-A-Za-z0-9_:.]*/y;
@@ -93,7 +103,7 @@ function decodeEntities(text: string, at: number): string {
   return out.join('');
 }
 
-export function parseXml(input: string): XmlParseResult {
+export function parseXml(input: string, options: XmlParseOptions = {}): XmlParseResult {
   const text = input.replace(/^\uFEFF/, '');
   // Line numbers: offsets of line starts, searched when needed.
   const lineStarts = [0];
@@ -198,6 +208,7 @@ export function parseXml(input: string): XmlParseResult {
           pos = end + 1;
         }
         const parent = stack[stack.length - 1];
+        if (options.stopBefore?.(el, parent)) return { root, stoppedAt: el };
         if (parent) parent.children.push(el);
         else if (root) throw new XmlSyntaxError('there is a second document element', at);
         else root = el;

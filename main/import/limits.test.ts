@@ -1,0 +1,47 @@
+/** A file with more sites than any real one is read up to a cap, and says so; what follows is still read. */
+import { describe, expect, it } from 'vitest';
+import { MAX_SITES_PER_FILE } from './common';
+import { parseFileZillaSiteManager } from './filezilla';
+import { parseOpenSshConfig } from './openssh';
+import { parsePuttyRegistry } from './putty';
+import { parseWinScp } from './winscp';
+
+const N = MAX_SITES_PER_FILE + 5;
+const capMessage = (noun: string) => `This file has more than ${MAX_SITES_PER_FILE} ${noun}; the first ${MAX_SITES_PER_FILE} were read and the rest skipped. Check that this is the right file, or split it.`;
+
+describe(`a file with more than ${MAX_SITES_PER_FILE} sites`, () => {
+  it('WinSCP.ini: the first sessions are imported, the file says how many were read, host keys after them still count', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < N; i++) lines.push(`[Sessions\\s${i}]`, `HostName=h${i}.example.invalid`, 'UserName=u', '');
+    lines.push('[SshHostKeys]', 'ssh-ed25519@22:late.example.invalid=0x561013d2277df1f5f67c62aa0922be126b312cf5e6b6050f21d04ebadaa7388d,0x3e0e1f2686216c697cab5e7eeafc6fb06c407006dcc489868c618156b7e7ff66');
+    const parsed = parseWinScp(lines.join('\r\n'), 'WinSCP.ini');
+    expect(parsed.candidates).toHaveLength(MAX_SITES_PER_FILE);
+    expect(parsed.candidates.at(-1)!.site.settings.host).toBe(`h${MAX_SITES_PER_FILE - 1}.example.invalid`);
+    expect(parsed.problems).toEqual([{ file: 'WinSCP.ini', message: capMessage('sessions') }]);
+    expect(parsed.hostKeys.map((k) => k.host)).toEqual(['late.example.invalid']);
+  });
+
+  it('PuTTY .reg: the same cap and message', () => {
+    const lines = ['Windows Registry Editor Version 5.00', ''];
+    for (let i = 0; i < N; i++) lines.push(`[HKEY_CURRENT_USER\\Software\\SimonTatham\\PuTTY\\Sessions\\s${i}]`, `"HostName"="h${i}.example.invalid"`, '');
+    const parsed = parsePuttyRegistry(lines.join('\r\n'), 'putty.reg');
+    expect(parsed.candidates).toHaveLength(MAX_SITES_PER_FILE);
+    expect(parsed.problems).toEqual([{ file: 'putty.reg', message: capMessage('sessions') }]);
+  });
+
+  it('FileZilla: skipped FTP sites count toward the cap too', () => {
+    const servers: string[] = [];
+    for (let i = 0; i < N; i++) servers.push(`<Server><Host>h${i}.example.invalid</Host><Protocol>${i % 2 === 0 ? 1 : 0}</Protocol><Name>s${i}</Name></Server>`);
+    const parsed = parseFileZillaSiteManager(`<FileZilla3><Servers><Folder>F${servers.join('')}</Folder></Servers></FileZilla3>`, 'sitemanager.xml');
+    expect(parsed.candidates.length + parsed.skipped.length).toBe(MAX_SITES_PER_FILE);
+    expect(parsed.skipped[0]).toEqual({ file: 'sitemanager.xml', line: 1, name: 'F/s1', reason: 'FTP' });
+    expect(parsed.problems).toEqual([{ file: 'sitemanager.xml', message: capMessage('sites') }]);
+  });
+
+  it('ssh config: the same cap for hosts', async () => {
+    const text = Array.from({ length: N }, (_, i) => `Host h${i}\n`).join('');
+    const parsed = await parseOpenSshConfig({ file: '/c', text, home: '/h', localUser: 'me' });
+    expect(parsed.candidates).toHaveLength(MAX_SITES_PER_FILE);
+    expect(parsed.problems[0]).toEqual({ file: '/c', message: capMessage('hosts') });
+  });
+});
