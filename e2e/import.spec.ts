@@ -134,10 +134,13 @@ test('import two OpenSSH hosts with the keyboard: preview, notes, problems, then
   // The source is chosen first (OpenSSH), with where each tool keeps its sites.
   await expect(dialog.getByRole('radio', { name: 'OpenSSH' })).toBeFocused();
   await expect(dialog.getByRole('radio', { name: 'FileZilla' })).toHaveAccessibleDescription(/sitemanager\.xml/);
-  await expect(dialog.getByLabel('OpenSSH file (optional)')).toHaveAttribute('placeholder', '~/.ssh/config');
+  // The browser window takes a file chosen here (its bytes), or reads the tool's usual place.
+  await expect(dialog.getByLabel('OpenSSH file (optional)')).toHaveAttribute('type', 'file');
+  await expect(dialog.getByLabel('OpenSSH file (optional)')).toHaveAccessibleDescription(/leave this empty to read OpenSSH’s usual place/);
   expect(await seriousViolations(appPage, '[data-testid="import-dialog"]'), 'axe on the source step').toEqual([]);
 
-  await dialog.getByLabel('OpenSSH file (optional)').press('Enter');
+  await dialog.getByRole('button', { name: 'Show sites' }).focus();
+  await appPage.keyboard.press('Enter');
   const summary = dialog.locator('#import-summary');
   await expect(summary).toHaveText(`4 sites found in ${path.join(importHome, '.ssh', 'config')}. Tick the ones to import.`);
   await expect(summary).toBeFocused();
@@ -204,19 +207,20 @@ test('import two OpenSSH hosts with the keyboard: preview, notes, problems, then
   await expect(passwords).toBeDisabled();
   await expect(passwords).toHaveAccessibleDescription(/browser window cannot store passwords.*FileZilla only scrambles saved passwords/);
 
-  // A file the user names (on the machine running SFTP Doctor) instead of the usual place.
+  // A file the user chooses in the window instead of the usual place: the browser sends its bytes
+  // (the browser host reads no typed path).
   await dialog.getByRole('button', { name: 'Back' }).click();
   const fileField = dialog.getByLabel('FileZilla file (optional)');
-  await fileField.fill('~/exports/missing.xml');
-  await fileField.press('Enter');
+  await expect(fileField).toHaveAttribute('type', 'file');
+  await fileField.setInputFiles({ name: 'notes.xml', mimeType: 'text/xml', buffer: Buffer.from('<not-filezilla/>') });
+  await dialog.getByRole('button', { name: 'Show sites' }).click();
   await expect(dialog.locator('#import-summary')).toHaveText('No sites were found in FileZilla’s settings.');
-  await expect(dialog.getByRole('region', { name: /could not be read/ })).toContainText(`${path.join(importHome, 'exports', 'missing.xml')} does not exist.`);
   await expect(dialog.getByRole('button', { name: /^Import/ })).toHaveCount(0);
   await dialog.getByRole('button', { name: 'Back' }).click();
-  await expect(fileField).toHaveValue('~/exports/missing.xml');
-  await fileField.fill(path.join(importHome, 'exports', 'from work.xml'));
-  await fileField.press('Enter');
-  await expect(dialog.locator('#import-summary')).toHaveText(`1 site found in ${path.join(importHome, 'exports', 'from work.xml')}. Tick the ones to import.`);
+  await fileField.setInputFiles(path.join(importHome, 'exports', 'from work.xml'));
+  await expect(dialog.getByText('Chosen: from work.xml.')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Show sites' }).click();
+  await expect(dialog.locator('#import-summary')).toHaveText('1 site found in from work.xml. Tick the ones to import.');
   await expect(dialog.getByRole('region', { name: 'One site is not SFTP and was skipped' })).toContainText('Old FTP: skipped: FTP');
   await expect(dialog.getByRole('region', { name: /could not be read/ })).toHaveCount(0);
 
@@ -253,7 +257,8 @@ test('the preview lists each host key that will be trusted, only for its exact s
   await appPage.getByRole('button', { name: 'Import sites…' }).click();
   const dialog = appPage.getByTestId('import-dialog');
   await dialog.getByRole('radio', { name: 'WinSCP' }).check();
-  await dialog.getByLabel('WinSCP file (optional)').fill(ini);
+  await dialog.getByLabel('WinSCP file (optional)').setInputFiles(ini);
+  await expect(dialog.getByText('Chosen: WinSCP.ini.')).toBeVisible();
   await dialog.getByRole('button', { name: 'Show sites' }).click();
   await expect(dialog.locator('#import-summary')).toContainText('2 sites found in');
 

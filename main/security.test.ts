@@ -6,7 +6,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { freeLoopbackAddress, generateKey, sshdAvailable, startSshd, type SshdServer } from '../e2e/harness/index';
 import { BRIDGE_PATH, CLOSE_TOKEN_REFUSED } from '../shared/bridge';
+import { SiteStore } from './store/sites';
 
 const cli = path.resolve(__dirname, '..', 'dist', 'cli.cjs');
 const avail = sshdAvailable();
@@ -81,6 +82,8 @@ describe.skipIf(!avail.ok)('security: the real UI host', () => {
     fifo = path.join(home, 'id_fifo');
     execFileSync('mkfifo', [fifo]);
     keyFile = (await generateKey('ed25519', home, 'id_victim')).path;
+    // A site saved by the desktop app or the CLI may name a key file (here: the FIFO); the browser may use it.
+    await new SiteStore({ dataDir: home }).save({ name: 'Saved with a FIFO', folder: '', settings: { protocol: 'sftp', host: sshd.host, port: sshd.port, user: 'nobody', privateKey: { path: fifo } } });
     ui = runCli(['ui']);
     const m = await ui.waitFor(/http:\/\/127\.0\.0\.1:(\d+)\/#token=([\w-]+)/);
     if (!m) throw new Error(`sftp-doctor ui printed no address:\n${ui.out()}${ui.err()}`);
@@ -189,6 +192,46 @@ describe.skipIf(!avail.ok)('security: the real UI host', () => {
     expect(JSON.stringify(convert)).not.toMatch(/PRIVATE KEY/);
     attack('keys:inspect by path');
     expect(await ask(ws, JSON.stringify({ type: 'invoke', id: 2, channel: 'keys:inspect', args: [{ path: keyFile }] }))).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    ws.close();
+  });
+
+  it('reads and writes no file by a path the page names: only chosen bytes, saved sites’ own settings, files the host wrote', async () => {
+    const ws = await session();
+    let id = 100;
+    const call = (channel: string, args: unknown[]) => ask(ws, JSON.stringify({ type: 'invoke', id: id++, channel, args }));
+    const refused = { ok: false, error: { code: 'FORBIDDEN' } };
+    const target = { protocol: 'sftp', host: sshd.host, port: sshd.port, user: 'nobody', useAgent: false, timeoutMs: 5000 };
+    const rc = path.join(home, 'victim-bashrc');
+    await writeFile(rc, 'echo hello\n');
+
+    attack('diagnose:start with a known_hosts path as a write target (trust writes a line there)');
+    expect(await call('diagnose:start', [{ ...target, knownHostsPath: rc, acceptHostKey: sshd.hostKeys[0]!.sha256 }])).toMatchObject(refused);
+    attack('diagnose:start with a private key path nobody saved');
+    expect(await call('diagnose:start', [{ ...target, privateKey: { path: keyFile } }])).toMatchObject(refused);
+    attack('sites:save naming a key file, to make it a "saved" path');
+    expect(await call('sites:save', [{ name: 'mine now', folder: '', settings: { protocol: 'sftp', host: 'x.invalid', user: 'u', privateKey: { path: keyFile } } }])).toMatchObject(refused);
+    attack('sites:save naming a known_hosts file');
+    expect(await call('sites:save', [{ name: 'mine now', folder: '', settings: { protocol: 'sftp', host: 'x.invalid', user: 'u', knownHostsPath: rc } }])).toMatchObject(refused);
+    attack('sites:import-preview of a typed path');
+    expect(await call('sites:import-preview', ['openssh', '/etc/passwd'])).toMatchObject(refused);
+    attack('sites:import of a typed path');
+    expect(await call('sites:import', ['winscp', ['k'], { file: rc, includePasswords: false }])).toMatchObject(refused);
+    attack('repair:apply writing a key into a folder the page names');
+    expect(await call('repair:apply', ['no-run', 'generate-ed25519-key', { confirmed: true, folder: path.join(home, 'elsewhere') }])).toMatchObject(refused);
+    attack('keys:convert of a path a saved site holds');
+    expect(await call('keys:convert', [{ path: fifo }, 'pem', {}])).toMatchObject(refused);
+    expect(await readFile(rc, 'utf8')).toBe('echo hello\n');
+
+    attack('uploaded ssh config whose Include and IdentityFile name files on the host');
+    const config = `Host web\n  HostName web.example.invalid\n  User anna\n  IdentityFile ${keyFile}\n  UserKnownHostsFile ${rc}\nInclude /etc/passwd\n`;
+    const preview = (await call('sites:import-preview', ['openssh', { name: 'my config', base64: Buffer.from(config).toString('base64') }])) as { ok: boolean; result: { candidates: { site: { settings: Record<string, unknown>; notes?: string[] } }[]; problems: { file: string; message: string }[] } };
+    expect(preview.ok).toBe(true);
+    expect(preview.result.candidates).toHaveLength(1);
+    expect(preview.result.candidates[0]!.site.settings).not.toHaveProperty('privateKey');
+    expect(preview.result.candidates[0]!.site.settings).not.toHaveProperty('knownHostsPath');
+    expect(preview.result.problems.map((p) => p.message).join(' ')).toMatch(/chosen in the browser window is read on its own/);
+    expect(JSON.stringify(preview)).not.toMatch(/root:x:0/);
+    expect(JSON.stringify(preview)).not.toContain(os.tmpdir() + path.sep + 'sftp-doctor-upload-');
     ws.close();
   });
 

@@ -20,6 +20,13 @@ export interface KeyInput {
   base64?: string;
 }
 
+/** A file the user chose in the browser window, sent as its bytes (the browser host reads no typed path). */
+export interface FileUpload {
+  /** The file's name as chosen (for messages; never used as a path). */
+  name: string;
+  base64: string;
+}
+
 export interface KeyConvertResult {
   /** The converted key, as text (all target formats are text). */
   text: string;
@@ -118,8 +125,8 @@ export interface ApiRequests {
   'sites:list': { args: []; result: Site[] };
   'sites:save': { args: [draft: SiteDraft]; result: Site };
   'sites:delete': { args: [id: string]; result: { deleted: boolean } };
-  'sites:import-preview': { args: [source: ImportSource, file?: string]; result: ImportPreview };
-  'sites:import': { args: [source: ImportSource, keys: string[], options: { file?: string; includePasswords: boolean }]; result: Site[] };
+  'sites:import-preview': { args: [source: ImportSource, file?: string | FileUpload]; result: ImportPreview };
+  'sites:import': { args: [source: ImportSource, keys: string[], options: { file?: string | FileUpload; includePasswords: boolean }]; result: Site[] };
   'sites:discover': { args: []; result: DiscoveredImportSource[] };
   'repair:plan': { args: [runId: string, fixId: string]; result: RepairPlan };
   'repair:apply': { args: [runId: string, fixId: string, input: RepairInput]; result: RepairOutcome };

@@ -150,7 +150,10 @@ function notFound(source: ImportSource, message: string, file?: string): ParsedS
 
 // --- one reader per source ---------------------------------------------------------------------
 
-async function readOpenSsh(file: string | undefined, e: ImportEnvironment): Promise<ParsedSource> {
+/** Said for an Include in a file the browser window sent: only the chosen file itself is read. */
+export const UPLOAD_INCLUDE_NOT_READ = 'a file chosen in the browser window is read on its own; choose the included file too, or import from the usual place';
+
+async function readOpenSsh(file: string | undefined, e: ImportEnvironment, uploaded = false): Promise<ParsedSource> {
   const config = file ?? path.join(e.home, '.ssh', 'config');
   const r = await readTextFile(config);
   if (!r.ok) {
@@ -163,7 +166,11 @@ async function readOpenSsh(file: string | undefined, e: ImportEnvironment): Prom
     home: e.home,
     localUser: e.localUser,
     localHost: e.localHost,
-    readIncluded,
+    readIncluded: uploaded
+      ? () => {
+          throw new Error(UPLOAD_INCLUDE_NOT_READ);
+        }
+      : readIncluded,
     ...((await exists(knownHosts)) ? { knownHostsFile: knownHosts } : {}),
   });
   return parsed;
@@ -266,11 +273,30 @@ async function readFileZilla(file: string | undefined, e: ImportEnvironment): Pr
 }
 
 /** Reads one source (from a given file, or from where the tool keeps its settings). */
-export async function readSource(source: ImportSource, file: string | undefined, e: ImportEnvironment = defaultImportEnvironment()): Promise<ParsedSource> {
+export async function readSource(source: ImportSource, file: string | undefined, e: ImportEnvironment = defaultImportEnvironment(), uploaded = false): Promise<ParsedSource> {
+  const parsed = await readSourceFile(source, file, e, uploaded);
+  if (uploaded) for (const c of parsed.candidates) dropNamedPaths(c);
+  return parsed;
+}
+
+/**
+ * A site read from a file the browser window sent keeps no file path of its own (key file,
+ * known_hosts): those paths came from the page, and the browser host uses no path it was given.
+ */
+function dropNamedPaths(c: ParsedCandidate): void {
+  const { privateKey, knownHostsPath, ...rest } = c.site.settings;
+  if (!privateKey && !knownHostsPath) return;
+  const notes = [...(c.site.notes ?? [])];
+  if (privateKey?.path) notes.push(`The key file ${privateKey.path} was not kept (the browser window uses no path from a chosen file): choose the key when you connect.`);
+  if (knownHostsPath) notes.push(`The known_hosts file ${knownHostsPath} was not kept: SFTP Doctor's own list is used.`);
+  c.site = { ...c.site, settings: rest, notes };
+}
+
+async function readSourceFile(source: ImportSource, file: string | undefined, e: ImportEnvironment, uploaded: boolean): Promise<ParsedSource> {
   const f = file ? path.resolve(file.startsWith('~/') ? path.join(e.home, file.slice(2)) : file) : undefined;
   switch (source) {
     case 'openssh':
-      return readOpenSsh(f, e);
+      return readOpenSsh(f, e, uploaded);
     case 'putty':
       return readPutty(f, e);
     case 'winscp':
@@ -282,13 +308,15 @@ export async function readSource(source: ImportSource, file: string | undefined,
 
 export interface ImportOptions {
   file?: string;
+  /** `file` is a copy of bytes the browser window sent: no Include is followed, no path in it is kept. */
+  uploaded?: boolean;
   store: SiteStore;
   environment?: ImportEnvironment;
 }
 
 /** What would be imported, with duplicates of saved sites flagged. Holds no password. */
 export async function previewImport(source: ImportSource, options: ImportOptions): Promise<ImportPreview> {
-  const parsed = await readSource(source, options.file, options.environment);
+  const parsed = await readSource(source, options.file, options.environment, options.uploaded);
   flagDuplicates(parsed.candidates, await options.store.list());
   return toPreview(parsed);
 }
@@ -327,7 +355,7 @@ function uniqueName(candidate: ParsedCandidate, taken: Set<string>): string {
 
 /** Imports the chosen candidates (by key) through the store, in one write. */
 export async function importSelected(source: ImportSource, keys: string[], options: ImportSelectedOptions): Promise<ImportOutcome> {
-  const parsed = await readSource(source, options.file, options.environment);
+  const parsed = await readSource(source, options.file, options.environment, options.uploaded);
   const existing = await options.store.list();
   flagDuplicates(parsed.candidates, existing);
   const wanted = new Set(keys);

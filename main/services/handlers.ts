@@ -10,6 +10,7 @@ import { appKnownHostsPath } from '../store/paths';
 import { siteHandlers } from '../import/site-handlers';
 import type { PasswordVault } from '../store/password-vault';
 import { SiteStore } from '../store/sites';
+import { browserGate, openGate } from './browser-paths';
 import { ApiError } from './errors';
 import { bundleHandlers } from './bundle-handlers';
 import { checkHandlers } from './check-handlers';
@@ -50,11 +51,15 @@ export function createServices(deps: ServiceDeps, extra: Partial<Handlers> = {})
   const runs = new RunManager(deps.diagnose, () => appKnownHostsPath(deps.dataDir));
   const unlocked = new UnlockedKeys<RunClient>();
   const checks = checkHandlers({ runs, sites, unlocked });
+  const gate = deps.host === 'browser' ? browserGate(sites) : openGate;
+  const siteChannels = siteHandlers(sites);
+  const repairChannels = repairHandlers({ runs, sites, dataDir: deps.dataDir, knownHostsPath: () => appKnownHostsPath(deps.dataDir) });
   const versions = { node: process.versions.node, ...readLibraryVersions(), ...deps.versions };
 
   const handlers: Handlers = {
     'app:info': async () => ({ name: APP_NAME, version: APP_VERSION, host: deps.host, canSavePasswords: deps.vault.available, versions }),
     'diagnose:start': async ([request], ctx) => {
+      await gate.connection(request);
       // A saved site's password stays in main: fill it in here when the form sent none.
       if (request.siteId && !request.password) {
         const saved = await sites.getPassword(request.siteId).catch(() => undefined);
@@ -66,10 +71,29 @@ export function createServices(deps: ServiceDeps, extra: Partial<Handlers> = {})
     },
     'diagnose:cancel': async ([runId], ctx) => ({ cancelled: runs.cancel(runId, ctx.client) }),
     'prompt:answer': async ([runId, answer], ctx) => ({ accepted: runs.answer(runId, answer, ctx.client) }),
-    ...siteHandlers(sites),
-    ...repairHandlers({ runs, sites, dataDir: deps.dataDir, knownHostsPath: () => appKnownHostsPath(deps.dataDir) }),
+    ...siteChannels,
+    'sites:save': async (args) => {
+      await gate.draft(args[0]);
+      return siteChannels['sites:save'](args);
+    },
+    'sites:import-preview': async (args) => {
+      gate.importFile(typeof args[1] === 'string' ? args[1] : undefined);
+      return siteChannels['sites:import-preview'](args);
+    },
+    'sites:import': async (args) => {
+      gate.importFile(typeof args[2].file === 'string' ? args[2].file : undefined);
+      return siteChannels['sites:import'](args);
+    },
+    ...repairChannels,
+    'repair:apply': async (args, ctx) => {
+      gate.repairInput(args[2]);
+      const outcome = await repairChannels['repair:apply'](args, ctx);
+      // A key the repair wrote is one the host issued: the window may name it from now on.
+      if (outcome.settings?.privateKey?.path) gate.issued(outcome.settings.privateKey.path);
+      return outcome;
+    },
     ...bundleHandlers({ runs, versions, ...(deps.chooseSavePath ? { chooseSavePath: deps.chooseSavePath } : {}) }),
-    ...keyHandlers({ allowPaths: deps.host !== 'browser', unlocked }),
+    ...keyHandlers({ gate, unlocked }),
     ...checks.handlers,
     ...extra,
   };

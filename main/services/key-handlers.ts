@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ApiRequests, KeyInput } from '../../shared/api';
 import { Secret } from '../common/secret';
 import { convertKey, inspectKey, KeyError, MAX_KEY_FILE_BYTES, readKeyFile } from '../keys/index';
+import type { PathGate } from './browser-paths';
 import { ApiError } from './errors';
 import type { RunClient } from './runs';
 import type { UnlockedKeys } from './unlocked-keys';
@@ -19,15 +20,7 @@ const EXTENSIONS: Record<ApiRequests['keys:convert']['args'][1], string> = {
   'rfc4716-public': '.rfc4716.pub',
 };
 
-/**
- * Said when the browser host is asked to read a key by path. A page (or anything holding its
- * token) must not turn the host into a reader of every private key on the machine: in the
- * browser only the bytes of a file the user picked in that window are inspected or converted.
- */
-export const NO_PATHS_IN_BROWSER =
-  'In the browser window, keys are read only from a file you choose or drop here, not by path. Use "Choose file…" (or drop the key file) instead of typing its path.';
-
-async function keyBytes(key: KeyInput, allowPaths: boolean): Promise<Buffer> {
+async function keyBytes(key: KeyInput, gate: PathGate): Promise<Buffer> {
   if (key.base64 !== undefined) {
     const bytes = Buffer.from(key.base64, 'base64');
     if (bytes.length > MAX_KEY_FILE_BYTES) throw new ApiError('INVALID_ARGUMENT', 'This file is far too large to be an SSH key.');
@@ -35,7 +28,7 @@ async function keyBytes(key: KeyInput, allowPaths: boolean): Promise<Buffer> {
   }
   if (key.text !== undefined) return Buffer.from(key.text, 'utf8');
   if (key.path !== undefined) {
-    if (!allowPaths) throw new ApiError('FORBIDDEN', NO_PATHS_IN_BROWSER);
+    gate.key(key);
     return readKeyFile(key.path);
   }
   throw new ApiError('INVALID_ARGUMENT', 'No key was given.');
@@ -48,17 +41,17 @@ export function suggestedFileName(inputName: string | undefined, to: keyof typeo
 }
 
 export interface KeyHandlerOptions {
-  /** Whether keys may be named by a path on this computer (the desktop app); false in the browser host. */
-  allowPaths: boolean;
+  /** Which key paths may be read: any (desktop app), only those the host issued (browser host). */
+  gate: PathGate;
   /** Where a passphrase the inspector checked is kept for the window's runs. */
   unlocked: UnlockedKeys<RunClient>;
 }
 
-export function keyHandlers({ allowPaths, unlocked }: KeyHandlerOptions): KeyHandlers {
+export function keyHandlers({ gate, unlocked }: KeyHandlerOptions): KeyHandlers {
   return {
     'keys:inspect': async ([key, passphrase], ctx) => {
       const fileName = key.name ?? key.path;
-      const bytes = await keyBytes(key, allowPaths);
+      const bytes = await keyBytes(key, gate);
       const secret = Secret.from(passphrase);
       const inspection = await inspectKey(bytes, { passphrase: secret ?? null, ...(fileName ? { fileName } : {}) });
       // Unlocked here: the window's next run with this key is not asked for it again.
@@ -68,7 +61,7 @@ export function keyHandlers({ allowPaths, unlocked }: KeyHandlerOptions): KeyHan
     'keys:convert': async ([key, to, options]) => {
       const fileName = key.name ?? key.path;
       try {
-        const result = await convertKey(await keyBytes(key, allowPaths), {
+        const result = await convertKey(await keyBytes(key, gate), {
           to,
           passphrase: Secret.from(options.passphrase) ?? null,
           newPassphrase: Secret.from(options.newPassphrase) ?? null,

@@ -3,7 +3,7 @@
  * Each schema is checked at compile time against the shared type it stands for.
  */
 import { z } from 'zod';
-import type { ApiRequests, KeyInput, RequestChannel } from '../../shared/api';
+import type { ApiRequests, FileUpload, KeyInput, RequestChannel } from '../../shared/api';
 import { MAX_CHECK_JOBS } from '../../shared/check';
 import { KEY_TARGET_FORMATS } from '../../shared/keys';
 import type { ImportSource, SiteDraft, SiteSettings } from '../../shared/sites';
@@ -73,6 +73,11 @@ const keyInputSchema = z
   .strictObject({ name: text(1024).optional(), path: text().optional(), text: text(MAX_KEY_TEXT).optional(), base64: text(Math.ceil((MAX_KEY_TEXT * 4) / 3) + 4).optional() })
   .refine((k) => k.path !== undefined || k.text !== undefined || k.base64 !== undefined, 'A key needs its content or a path.') satisfies z.ZodType<KeyInput>;
 
+/** An uploaded settings file: the import reads at most 10 MB. */
+const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+const fileUpload = z.strictObject({ name: text(1024).min(1), base64: text(Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + 4) }) satisfies z.ZodType<FileUpload>;
+const importFile = z.union([text(), fileUpload]);
+
 const importSource = z.enum(['openssh', 'putty', 'winscp', 'filezilla']) satisfies z.ZodType<ImportSource>;
 const id = text(128).min(1);
 
@@ -85,8 +90,8 @@ export const argSchemas: { [K in RequestChannel]: z.ZodType<ApiRequests[K]['args
   'sites:list': z.tuple([]),
   'sites:save': z.tuple([siteDraftSchema]),
   'sites:delete': z.tuple([id]),
-  'sites:import-preview': z.union([z.tuple([importSource]), z.tuple([importSource, text()])]),
-  'sites:import': z.tuple([importSource, z.array(text(256)).max(10_000), z.strictObject({ file: text().optional(), includePasswords: z.boolean() })]),
+  'sites:import-preview': z.union([z.tuple([importSource]), z.tuple([importSource, importFile])]),
+  'sites:import': z.tuple([importSource, z.array(text(256)).max(10_000), z.strictObject({ file: importFile.optional(), includePasswords: z.boolean() })]),
   'sites:discover': z.tuple([]),
   'repair:plan': z.tuple([id, text(64).min(1)]),
   'repair:apply': z.tuple([

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { BRIDGE_PATH, CLOSE_TOKEN_REFUSED } from '../../shared/bridge';
 import { createServices } from '../services/handlers';
-import { NO_PATHS_IN_BROWSER } from '../services/key-handlers';
+import { BROWSER_KEY_PATH_REFUSED } from '../services/browser-paths';
 import { noVault } from '../store/password-vault';
 import { startUiHost, type UiHost } from './server';
 
@@ -213,7 +213,7 @@ describe('sftp-doctor ui host', () => {
       ok: boolean;
       error: { code: string; message: string };
     };
-    expect(convert).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: NO_PATHS_IN_BROWSER } });
+    expect(convert).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: BROWSER_KEY_PATH_REFUSED } });
     expect(JSON.stringify(convert)).not.toContain('PRIVATE KEY');
     expect(await ask(ws, JSON.stringify({ type: 'invoke', id: 6, channel: 'keys:inspect', args: [{ path: keyFile }] }))).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     // The same key as bytes the user picked works.

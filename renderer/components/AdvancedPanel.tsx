@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import { timeoutProblem } from '../logic/form';
+import { useApp } from '../stores/appStore';
 import { form as formStore, useForm } from '../stores/formStore';
 import { JumpHostSection, ProxySection } from './PathSections';
 
@@ -20,6 +21,7 @@ const KNOWN = new Set(LEGACY_ALGORITHMS.flatMap((g) => g.names));
 export function AdvancedPanel() {
   const v = useForm((s) => s.values);
   const f = formStore.getState();
+  const browser = useApp((s) => s.info?.host === 'browser');
   const others = v.legacyAlgorithms.filter((a) => !KNOWN.has(a));
   const [otherText, setOtherText] = useState(others.join(', '));
 
@@ -162,10 +164,13 @@ export function AdvancedPanel() {
             spellCheck={false}
             placeholder="SFTP Doctor's own list"
             aria-describedby="f-known-hosts-help"
+            readOnly={browser}
             onChange={(e) => f.setText('knownHostsPath', e.target.value)}
           />
           <p id="f-known-hosts-help" className="note muted">
-            Where trusted server keys are kept, in OpenSSH format (for example ~/.ssh/known_hosts). Empty: SFTP Doctor keeps its own.
+            {browser
+              ? 'The browser window names no other file: it uses SFTP Doctor’s own list, or the file a saved site already names. The desktop app and the command line can name another file.'
+              : 'Where trusted server keys are kept, in OpenSSH format (for example ~/.ssh/known_hosts). Empty: SFTP Doctor keeps its own.'}
           </p>
         </div>
       </fieldset>

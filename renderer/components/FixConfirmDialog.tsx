@@ -9,6 +9,7 @@ import type { Fix, RequestSummary } from '../../shared/types';
 import { compareFingerprint } from '../logic/fingerprint';
 import { describeParams, missingInput, repairCommand, RISK_TEXT } from '../logic/repair';
 import { applyFixAndFollow, planFix } from '../stores/actions';
+import { useApp } from '../stores/appStore';
 import { useRun } from '../stores/runStore';
 import { Dialog } from './Dialog';
 
@@ -38,6 +39,8 @@ export function FixConfirmDialog({ fix, request, onClose }: { fix: Fix; request:
     };
   }, [fix]);
 
+  // The browser window names no folder on the computer: the key goes to the folder named above.
+  const browser = useApp((s) => s.info?.host === 'browser');
   const missing = plan ? missingInput(plan, { fingerprint, password, newPassword, newPasswordAgain }) : 'Loading what this fix would change…';
   const match = plan?.needs.includes('fingerprint') && hostKey && fingerprint.trim() ? compareFingerprint(fingerprint, hostKey) : null;
 
@@ -127,7 +130,8 @@ export function FixConfirmDialog({ fix, request, onClose }: { fix: Fix; request:
           </label>
         </>
       )}
-      {plan?.needs.includes('folder') && (
+      {plan?.needs.includes('folder') && browser && <p className="note muted">The new key file goes to the folder named above. To choose another folder, use the desktop app or the command line.</p>}
+      {plan?.needs.includes('folder') && !browser && (
         <label className="field">
           <span>Folder for the new key file (leave empty for the one named above)</span>
           <input className="mono" value={folder} onChange={(e) => setFolder(e.target.value)} spellCheck={false} />

@@ -2,6 +2,7 @@
 import { useEffect, useRef } from 'react';
 import type { ImportCandidate, ImportPreview, Site } from '../../shared/sites';
 import { describeTarget, duplicateName, groupByFolder, hostKeyPlace, hostKeysToTrust, IMPORT_SOURCES, passwordsAreObfuscated, problemPlace, selectedWithPasswords, sourceInfo } from '../logic/importSites';
+import { toBase64 } from '../logic/keyFile';
 import { useApp } from '../stores/appStore';
 import { importer, useImport } from '../stores/importStore';
 import { useSites } from '../stores/sitesStore';
@@ -62,10 +63,44 @@ function ErrorLine() {
   );
 }
 
+/** Largest settings file the browser window sends (the host refuses more). */
+const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
+
+/** In the browser window: the file is chosen here and sent as its bytes (the host reads no typed path). */
+function UploadField({ label }: { label: string }) {
+  const upload = useImport((s) => s.upload);
+  const imp = importer.getState();
+  return (
+    <div className="field">
+      <label htmlFor="import-upload">{label} file (optional)</label>
+      <input
+        id="import-upload"
+        type="file"
+        aria-describedby="import-file-help"
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          if (!file) return imp.setUpload(null);
+          if (file.size > MAX_UPLOAD_BYTES) {
+            imp.setUpload(null);
+            importer.setState({ error: `"${file.name}" is ${Math.round(file.size / 1024)} KB, far too large for a settings file. Choose the settings file itself.` });
+            return;
+          }
+          void file.arrayBuffer().then((buf) => imp.setUpload({ name: file.name, base64: toBase64(new Uint8Array(buf)) }));
+        }}
+      />
+      <p id="import-file-help" className="note muted">
+        {upload ? `Chosen: ${upload.name}. ` : ''}
+        Choose a file saved or exported from {label}, or leave this empty to read {label}’s usual place on the computer running SFTP Doctor. The file is only read, never changed.
+      </p>
+    </div>
+  );
+}
+
 function ChooseSource() {
   const source = useImport((s) => s.source);
   const file = useImport((s) => s.file);
   const loading = useImport((s) => s.loading);
+  const browser = useApp((s) => s.info?.host === 'browser');
   const imp = importer.getState();
   const info = sourceInfo(source);
   return (
@@ -90,13 +125,17 @@ function ChooseSource() {
           </div>
         ))}
       </fieldset>
-      <div className="field">
-        <label htmlFor="import-file">{info.label} file (optional)</label>
-        <input id="import-file" type="text" className="mono" spellCheck={false} autoComplete="off" value={file} placeholder={info.placeholder} onChange={(e) => imp.setFile(e.target.value)} aria-describedby="import-file-help" />
-        <p id="import-file-help" className="note muted">
-          {info.fileHint} The path is on the computer running SFTP Doctor. The file is only read, never changed.
-        </p>
-      </div>
+      {browser ? (
+        <UploadField label={info.label} />
+      ) : (
+        <div className="field">
+          <label htmlFor="import-file">{info.label} file (optional)</label>
+          <input id="import-file" type="text" className="mono" spellCheck={false} autoComplete="off" value={file} placeholder={info.placeholder} onChange={(e) => imp.setFile(e.target.value)} aria-describedby="import-file-help" />
+          <p id="import-file-help" className="note muted">
+            {info.fileHint} The path is on the computer running SFTP Doctor. The file is only read, never changed.
+          </p>
+        </div>
+      )}
       <ErrorLine />
       <div className="buttons dialog-buttons">
         <span className="spacer" />

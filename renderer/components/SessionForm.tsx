@@ -4,6 +4,7 @@ import { capsLockFrom, hostNotes, passwordNotes, PROTOCOLS, portProblem, userNot
 import { splitHostInput } from '../logic/hostInput';
 import { keyChoiceFromText } from '../logic/keyFile';
 import { connect } from '../stores/actions';
+import { useApp } from '../stores/appStore';
 import { form as formStore, useForm } from '../stores/formStore';
 import { keys } from '../stores/keyStore';
 import { useRun } from '../stores/runStore';
@@ -26,6 +27,7 @@ function Notes({ id, notes }: { id: string; notes: FieldNote[] }) {
 function KeyField() {
   const key = useForm((s) => s.values.key);
   const keyError = useForm((s) => s.keyError);
+  const browser = useApp((s) => s.info?.host === 'browser');
   const fileRef = useRef<HTMLInputElement>(null);
   const f = formStore.getState();
   const loaded = key?.source === 'content';
@@ -55,7 +57,7 @@ function KeyField() {
           type="text"
           value={value}
           readOnly={loaded}
-          placeholder="Path, or drop / paste a key"
+          placeholder={browser ? 'Drop, paste or choose a key file' : 'Path, or drop / paste a key'}
           aria-describedby="f-key-help f-key-note"
           spellCheck={false}
           autoComplete="off"
@@ -86,7 +88,7 @@ function KeyField() {
         }}
       />
       <p id="f-key-help" className="note muted">
-        Optional. PuTTY (.ppk), OpenSSH and PEM keys all work.{' '}
+        Optional. PuTTY (.ppk), OpenSSH and PEM keys all work.{browser ? ' In the browser window, choose or drop the file: a typed path is not read.' : ''}{' '}
         {key && (
           <button type="button" className="link" onClick={() => keys.getState().openWith(key)}>
             Inspect this key

@@ -3,7 +3,7 @@
  * (sites:discover). The dialog's steps: choose a source, preview it with checkboxes, import.
  */
 import { createStore, useStore } from 'zustand';
-import type { DiscoveredImportSource, SftpDoctorApi } from '../../shared/api';
+import type { DiscoveredImportSource, FileUpload, SftpDoctorApi } from '../../shared/api';
 import type { ImportPreview, ImportSource } from '../../shared/sites';
 import { api } from '../api';
 import { errorMessage } from '../api/errors';
@@ -25,8 +25,10 @@ export interface ImportState {
   /** A path typed by the user; empty: the tool's usual place. */
   file: string;
   preview: ImportPreview | null;
+  /** A file chosen in the browser window (sent as its bytes; the browser host reads no typed path). */
+  upload: FileUpload | null;
   /** The file the preview was read from (what sites:import reads again). */
-  previewFile: string;
+  previewFile: string | FileUpload;
   selected: Set<string>;
   includePasswords: boolean;
   loading: boolean;
@@ -39,6 +41,7 @@ export interface ImportState {
   close(): void;
   setSource(source: ImportSource): void;
   setFile(file: string): void;
+  setUpload(upload: FileUpload | null): void;
   loadPreview(): Promise<void>;
   back(): void;
   toggle(key: string, on: boolean): void;
@@ -80,24 +83,26 @@ export function createImportStore(getApi: () => SftpDoctorApi, sites = sitesStor
     open: false,
     source: 'openssh',
     file: '',
+    upload: null,
     ...fresh,
     offer: null,
     offerChecked: false,
     show(source) {
       generation++;
-      set({ open: true, ...fresh, ...(source ? { source, file: '' } : {}) });
+      set({ open: true, ...fresh, ...(source ? { source, file: '', upload: null } : {}) });
     },
     close() {
       generation++;
       set({ open: false, ...fresh });
     },
     setSource(source) {
-      if (source !== get().source) set({ source, file: '', error: null });
+      if (source !== get().source) set({ source, file: '', upload: null, error: null });
     },
     setFile: (file) => set({ file, error: null }),
+    setUpload: (upload) => set({ upload, error: null }),
     async loadPreview() {
       const { source } = get();
-      const file = get().file.trim();
+      const file = get().upload ?? get().file.trim();
       const gen = ++generation;
       set({ loading: true, error: null });
       try {
