@@ -3,9 +3,11 @@
  *
  * Every concrete alias of a Host line becomes a site; patterns (Host *, Host *.corp) are not
  * sites, but their settings apply to the aliases they match, first value wins, as `ssh -G` does.
- * Include files are read in place (relative to ~/.ssh). Match blocks are skipped with a note
- * (we never run `Match exec` commands), and a line the parser cannot read is reported with its
- * file and line and skipped, so the rest of the file still imports.
+ * Include files are read in place (relative to ~/.ssh, globs, nested up to 16 deep, each file
+ * once). Match blocks are evaluated per host as `ssh -G` does (host, originalhost, user,
+ * localuser, all, canonical, final); `Match exec` commands are never run and such a block is
+ * named in the site's notes. Settings a site cannot hold are listed as "Not carried over". A line
+ * the parser cannot read is reported with its file and line and skipped, so the rest imports.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -89,6 +91,9 @@ function expandTokens(value: string, tokens: Record<string, string | undefined>,
  */
 export const MAX_SSH_CONFIG_BYTES = 256 * 1024;
 
+/** All files of one config together (the main file and every Include). */
+export const MAX_SSH_CONFIG_TOTAL_BYTES = 1024 * 1024;
+
 /** Work bound for applying wildcard Host blocks: aliases x wildcard blocks. */
 const MAX_WILDCARD_CHECKS = 2_000_000;
 
@@ -112,19 +117,81 @@ const COMMAND = new Set(['proxycommand', 'knownhostscommand']);
 
 type Computed = Record<string, string | string[] | undefined>;
 
+/** The local facts `Match` conditions are checked against. */
+export interface MatchContext {
+  /** %u / `Match localuser`. */
+  localUser: string;
+}
+
+/** Match criteria that take no argument. */
+const MATCH_FLAGS = new Set(['all', 'canonical', 'final']);
+
+interface MatchOutcome {
+  matched: boolean;
+  /** Why a block could not be evaluated for this host (e.g. an exec command we never run). */
+  note?: string;
+  /** The block holds `final`: ssh reads the config a second time (the "final pass"). */
+  wantsFinal: boolean;
+}
+
 /**
- * What `ssh -G alias` would use from the (flattened, Match-free) config: every line outside a
- * Host block and every Host block whose patterns match, in file order, first value wins (all
- * values for the repeatable options). Host blocks whose patterns are plain names are looked up
- * in an index, so a config with thousands of hosts costs thousands of steps, not millions.
+ * One `Match` line for one host, the way ssh evaluates it (readconf.c match_cfg_line): every
+ * criterion must hold; `host` is the HostName set so far (else the name given), `originalhost`
+ * the name given, `user` the User set so far (else the local user), `localuser` the local user;
+ * `canonical` and `final` hold only in the final pass. `exec` commands are never run and
+ * `localnetwork` is not checked: such a block counts as not matching, with a note.
+ */
+function evaluateMatch(words: string[], state: { alias: string; hostName: string; user: string; final: boolean }, ctx: MatchContext, where: string): MatchOutcome {
+  let matched = true; // every criterion we can check holds
+  let wantsFinal = false;
+  let blocked: string | undefined; // the first criterion we cannot check
+  for (let i = 0; i < words.length; i++) {
+    const raw = words[i]!;
+    const negate = raw.startsWith('!');
+    const keyword = (negate ? raw.slice(1) : raw).toLowerCase();
+    if (MATCH_FLAGS.has(keyword)) {
+      if (keyword === 'final') wantsFinal = true;
+      const holds = keyword === 'all' ? true : state.final;
+      if (holds === negate) matched = false;
+      continue;
+    }
+    const arg = words[++i];
+    if (arg === undefined) return { matched: false, wantsFinal, note: `The Match line at ${where} has "${keyword}" without a value; ssh refuses it, and its block was not applied.` };
+    const list = arg.split(',');
+    let holds: boolean | undefined;
+    if (keyword === 'host') holds = hostPatternsMatch(list, state.hostName.toLowerCase());
+    else if (keyword === 'originalhost') holds = hostPatternsMatch(list, state.alias.toLowerCase());
+    else if (keyword === 'user') holds = hostPatternsMatch(list, state.user);
+    else if (keyword === 'localuser') holds = hostPatternsMatch(list, ctx.localUser);
+    else if (keyword === 'exec') blocked ??= `Match exec "${arg}" (${where}) was not run: SFTP Doctor never runs commands from a config, so the settings of that block were not applied to this site. Check them after the import.`;
+    else blocked ??= `Match ${keyword} (${where}) cannot be checked here, so the settings of that block were not applied to this site. Check them after the import.`;
+    if (holds !== undefined && holds === negate) matched = false;
+  }
+  // A block we cannot evaluate counts as not matching; worth a note only when the rest held.
+  if (blocked !== undefined) return { matched: false, wantsFinal, ...(matched ? { note: blocked } : {}) };
+  return { matched, wantsFinal };
+}
+
+/**
+ * What `ssh -G alias` would use from the (flattened) config: every line outside a block, every
+ * Host block whose patterns match and every Match block whose conditions hold, in file order,
+ * first value wins (all values for the repeatable options). When a Match block asks for the
+ * final pass (or CanonicalizeHostname is on), the config is applied a second time with `final`
+ * and `canonical` true, as ssh does. Host blocks whose patterns are plain names are looked up in
+ * an index, so a config with thousands of hosts costs thousands of steps, not millions.
  */
 class ConfigIndex {
   readonly #global: { at: number; node: Line }[] = [];
   readonly #literal = new Map<string, number[]>();
   readonly #wildcard: number[] = [];
+  readonly #match: number[] = [];
   readonly #nodes: Line[];
 
-  constructor(flat: Line[]) {
+  constructor(
+    flat: Line[],
+    readonly ctx: MatchContext,
+    readonly whereOf: (node: Line) => string,
+  ) {
     this.#nodes = flat;
     flat.forEach((node, at) => {
       if (node.type !== LineType.DIRECTIVE) return;
@@ -132,7 +199,12 @@ class ConfigIndex {
         this.#global.push({ at, node });
         return;
       }
-      if (node.param.toLowerCase() !== 'host') return;
+      const kind = node.param.toLowerCase();
+      if (kind === 'match') {
+        this.#match.push(at);
+        return;
+      }
+      if (kind !== 'host') return;
       const patterns = lineValues(node);
       if (patterns.some((p) => /[*?!]/.test(p))) {
         this.#wildcard.push(at);
@@ -147,16 +219,21 @@ class ConfigIndex {
   }
 
   get wildcardBlocks(): number {
-    return this.#wildcard.length;
+    return this.#wildcard.length + this.#match.length;
   }
 
   compute(alias: string): Computed {
+    return this.computeWithNotes(alias).values;
+  }
+
+  computeWithNotes(alias: string): { values: Computed; notes: string[] } {
     const out: Computed = {};
+    const notes: string[] = [];
     const set = (param: string, values: string[]): void => {
       const key = param.toLowerCase();
       if (REPEATABLE.has(key)) {
         const list = (out[key] as string[] | undefined) ?? [];
-        pushAll(list, values);
+        for (const v of values) if (!list.includes(v)) list.push(v);
         out[key] = list;
       } else if (out[key] === undefined && values.length > 0) {
         out[key] = COMMAND.has(key) ? values.join(' ') : values.length === 1 ? values[0] : values;
@@ -164,17 +241,31 @@ class ConfigIndex {
     };
     const blocks = [...(this.#literal.get(alias.toLowerCase()) ?? [])];
     for (const at of this.#wildcard) if (hostPatternsMatch(lineValues(this.#nodes[at]!), alias)) blocks.push(at);
-    const steps: number[] = [...this.#global.map((g) => g.at), ...blocks].sort((a, b) => a - b);
-    for (const at of steps) {
-      const node = this.#nodes[at]!;
-      if (node.type !== LineType.DIRECTIVE) continue;
-      if (!isSection(node)) {
-        set(node.param, lineValues(node));
-        continue;
+    const steps: number[] = [...this.#global.map((g) => g.at), ...blocks, ...this.#match].sort((a, b) => a - b);
+    let wantsFinal = false;
+    const pass = (final: boolean) => {
+      for (const at of steps) {
+        const node = this.#nodes[at]!;
+        if (node.type !== LineType.DIRECTIVE) continue;
+        if (!isSection(node)) {
+          set(node.param, lineValues(node));
+          continue;
+        }
+        if (node.param.toLowerCase() === 'match') {
+          const hostName = first(out.hostname);
+          const state = { alias, hostName: hostName ? hostName.replace(/%h/g, alias) : alias, user: first(out.user) ?? this.ctx.localUser, final };
+          const r = evaluateMatch(lineValues(node), state, this.ctx, this.whereOf(node));
+          if (r.wantsFinal) wantsFinal = true;
+          if (r.note && !notes.includes(r.note)) notes.push(r.note);
+          if (!r.matched) continue;
+        }
+        for (const sub of node.config) if (sub.type === LineType.DIRECTIVE) set(sub.param, lineValues(sub));
       }
-      for (const sub of node.config) if (sub.type === LineType.DIRECTIVE) set(sub.param, lineValues(sub));
-    }
-    return out;
+    };
+    pass(false);
+    const canonicalize = first(out.canonicalizehostname)?.toLowerCase();
+    if (wantsFinal || (canonicalize !== undefined && canonicalize !== 'no')) pass(true);
+    return { values: out, notes };
   }
 }
 
@@ -186,6 +277,8 @@ class OpenSshReader {
   readonly where = new WeakMap<object, Where>();
   readonly #seen = new Set<string>();
   #includeInBlockNoted = false;
+  /** Characters read so far, the main file and every included one. */
+  #bytes = 0;
   #canonicalNoted = false;
 
   constructor(readonly opts: OpenSshParseOptions) {}
@@ -271,6 +364,11 @@ class OpenSshReader {
           continue;
         }
         this.#seen.add(f.file);
+        this.#bytes += f.text.length;
+        if (this.#bytes > MAX_SSH_CONFIG_TOTAL_BYTES) {
+          this.problem({ file: at.file, line: at.line, message: `${f.file} was not read: the config and its included files pass ${MAX_SSH_CONFIG_TOTAL_BYTES / 1024 / 1024} MB together, far more than any ssh config. Check the Include patterns.` });
+          continue;
+        }
         if (!this.result.files.includes(f.file)) this.result.files.push(f.file);
         pushAll(out, await this.flatten(this.parse(f.text, f.file), f.file, depth + 1));
       }
@@ -287,13 +385,6 @@ class OpenSshReader {
       const param = node.param.toLowerCase();
       if (param === 'include') {
         pushAll(out, await this.include(node, file, depth));
-      } else if (param === 'match' && isSection(node)) {
-        const at = this.where.get(node);
-        this.problem({
-          file: at?.file ?? file,
-          line: at?.line,
-          message: `Match block skipped: SFTP Doctor does not evaluate Match conditions, so the settings in this block were not applied to any site. Check those sites' settings after the import.`,
-        });
       } else if (isSection(node)) {
         const inner: Line[] = [];
         const trailing: Line[] = [];
@@ -374,7 +465,10 @@ export async function parseOpenSshConfig(opts: OpenSshParseOptions): Promise<Par
   if (aliases.length === 0 && result.problems.length === 0) {
     result.problems.push({ file: opts.file, message: 'No hosts were found in this file: it has no "Host" line naming a server (patterns such as "Host *" only hold settings for other hosts).' });
   }
-  const index = new ConfigIndex(flat);
+  const index = new ConfigIndex(flat, { localUser: opts.localUser }, (node) => {
+    const at = reader.where.get(node);
+    return at ? `${at.file}${at.line !== undefined ? `, line ${at.line}` : ''}` : opts.file;
+  });
   if (aliases.length > MAX_SITES_PER_FILE) {
     result.problems.unshift(tooManySites(opts.file, 'hosts'));
     aliases.length = MAX_SITES_PER_FILE;
@@ -389,8 +483,7 @@ export async function parseOpenSshConfig(opts: OpenSshParseOptions): Promise<Par
   }
 
   for (const { alias, file } of aliases) {
-    const c = index.compute(alias);
-    const notes: string[] = [];
+    const { values: c, notes } = index.computeWithNotes(alias);
     const unknown = new Set<string>();
 
     const hostName = expandTokens(first(c.hostname) ?? alias, { h: alias }, unknown);
@@ -458,6 +551,8 @@ export async function parseOpenSshConfig(opts: OpenSshParseOptions): Promise<Par
       if (mapped.proxy) settings.proxy = mapped.proxy;
       if (mapped.note) notes.push(mapped.note);
     }
+    const dropped = notCarriedOver(c, (v) => expandTokens(v, tokens, unknown));
+    if (dropped.length > 0) notes.push(`Not carried over: ${dropped.join('; ')}.`);
     if (typeof portValue !== 'number' && portValue === 'invalid') notes.push('The Port in the config is not a number, so the default port 22 is used.');
     if (unknown.size > 0) notes.push(`The settings use ${[...unknown].join(', ')}, which SFTP Doctor does not expand; check the paths.`);
 
@@ -466,6 +561,48 @@ export async function parseOpenSshConfig(opts: OpenSshParseOptions): Promise<Par
   result.problems = limitProblems(result.problems);
   return result;
 }
+
+/**
+ * Settings ssh would use for the host that a site here cannot hold, each with what happens
+ * instead: listed under the site as "Not carried over: ...", so nothing is dropped silently.
+ */
+const NOT_CARRIED: { option: string; skip?: (v: string) => boolean; why: string }[] = [
+  { option: 'certificatefile', why: 'SFTP Doctor logs in with the private key alone, not with its certificate; a server that only accepts the certificate will refuse the key' },
+  { option: 'identityagent', skip: (v) => /^(none|\$?ssh_auth_sock)$/i.test(v), why: 'SFTP Doctor asks the agent named by SSH_AUTH_SOCK' },
+  { option: 'hostkeyalias', why: 'the host key is looked up under the host name instead' },
+  { option: 'stricthostkeychecking', skip: (v) => /^(yes|ask)$/i.test(v), why: 'SFTP Doctor always asks before trusting a new or changed host key' },
+  { option: 'pkcs11provider', skip: (v) => v.toLowerCase() === 'none', why: 'keys on smart cards or tokens are only used through the agent' },
+  { option: 'securitykeyprovider', skip: (v) => v.toLowerCase() === 'internal', why: 'security keys (FIDO) are only used through the agent' },
+  { option: 'preferredauthentications', why: 'SFTP Doctor tries the methods the server offers' },
+  { option: 'bindaddress', why: 'the connection leaves from the address the system chooses' },
+  { option: 'bindinterface', why: 'the connection leaves from the interface the system chooses' },
+  { option: 'addressfamily', skip: (v) => v.toLowerCase() === 'any', why: 'both IPv4 and IPv6 are tried' },
+];
+
+function notCarriedOver(c: Computed, expand: (v: string) => string): string[] {
+  const out: string[] = [];
+  for (const { option, skip, why } of NOT_CARRIED) {
+    const raw = c[option];
+    const values = (Array.isArray(raw) ? raw : raw !== undefined ? [raw] : []).filter((v) => !skip?.(v));
+    if (values.length === 0) continue;
+    const name = OPTION_NAMES[option] ?? option;
+    out.push(`${name} ${values.map(expand).join(', ')} (${why})`);
+  }
+  return out;
+}
+
+const OPTION_NAMES: Record<string, string> = {
+  certificatefile: 'CertificateFile',
+  identityagent: 'IdentityAgent',
+  hostkeyalias: 'HostKeyAlias',
+  stricthostkeychecking: 'StrictHostKeyChecking',
+  pkcs11provider: 'PKCS11Provider',
+  securitykeyprovider: 'SecurityKeyProvider',
+  preferredauthentications: 'PreferredAuthentications',
+  bindaddress: 'BindAddress',
+  bindinterface: 'BindInterface',
+  addressfamily: 'AddressFamily',
+};
 
 /** A jump host as ssh would reach it: a Host alias of the config gives its HostName, User and Port. */
 function jumpFromConfig(index: ConfigIndex, hop: JumpHostSpec): JumpHostSpec {
