@@ -447,7 +447,7 @@ function phaseLine(e: Extract<RunEvent, { type: 'phase' }>): string {
 }
 
 async function askHostKey(io: CliIO, p: Extract<PromptRequest, { kind: 'hostkey' }>): Promise<'trust' | 'once' | 'cancel'> {
-  io.stderr.write(`\nThe server ${visibleLine(p.host)}:${p.port} is new to us. Its ${p.key.type} key fingerprint is:\n  ${p.key.sha256}\n  ${p.key.md5}\nCompare it with what your provider publishes.\nTrust it and save it? [y]es / [o]nce / [N]o: `);
+  io.stderr.write(`\nThe server ${visibleLine(p.host)}:${p.port} is new to us.\nIts ${p.key.type} key fingerprint is:\n  ${p.key.sha256}\n  ${p.key.md5}\nCompare it with what your provider publishes.\nTrust it and save it? [y]es / [o]nce / [N]o: `);
   const rl = createInterface({ input: io.stdin, output: io.stderr, terminal: false });
   try {
     const line: string = await new Promise((resolve) => {
@@ -569,7 +569,10 @@ export const diagnoseCommand: CliCommand = {
     };
     const drawRunning = () => {
       if (!running || asking) return;
-      io.stdout.write(`\r\x1b[K${SPINNER[frame++ % SPINNER.length]} ${PHASE_LABELS[running.phase].padEnd(28)} ${visibleLine(running.detail)}`);
+      // One row, never wrapped: "\r\x1b[K" only clears the row the cursor is on.
+      const cols = (io.stdout as { columns?: number }).columns ?? 80;
+      const line = `${SPINNER[frame++ % SPINNER.length]} ${PHASE_LABELS[running.phase].padEnd(28)} ${visibleLine(running.detail)}`;
+      io.stdout.write(`\r\x1b[K${[...line].slice(0, Math.max(10, cols - 1)).join('')}`);
       spinnerShown = true;
     };
     /** Runs a terminal question with the spinner stopped and its line cleared; it comes back afterwards. */

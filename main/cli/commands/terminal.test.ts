@@ -19,16 +19,20 @@ let server: SshdServer;
 let kh: string;
 
 function env(): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, SFTP_DOCTOR_HOME: home, TERM: 'dumb' };
+  const e: NodeJS.ProcessEnv = { ...process.env, SFTP_DOCTOR_HOME: home, TERM: 'dumb', SD_TERM_PW: PW };
   delete e.SSH_AUTH_SOCK;
   return e;
 }
 
-/** Runs the CLI; on a pseudo-terminal when `tty`, answering each prompt (matched by its regexp) as a user types. */
-function run(args: string[], opts: { tty?: boolean; answers?: [RegExp, string][] } = {}): Promise<{ code: number | null; out: string }> {
+/**
+ * Runs the CLI; on a pseudo-terminal when `tty` (`columns` wide), answering each prompt (matched by
+ * its regexp) as a user types, after `delayMs` when given (a user reading the question).
+ */
+function run(args: string[], opts: { tty?: boolean; columns?: number; answers?: [RegExp, string, number?][] } = {}): Promise<{ code: number | null; out: string }> {
   const quoted = [process.execPath, cliPath, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const command = opts.columns ? `stty cols ${opts.columns} rows 50; exec ${quoted}` : quoted;
   const child = opts.tty
-    ? spawn('script', ['-qfec', quoted, '/dev/null'], { env: env(), stdio: ['pipe', 'pipe', 'pipe'] })
+    ? spawn('script', ['-qfec', command, '/dev/null'], { env: env(), stdio: ['pipe', 'pipe', 'pipe'] })
     : spawn(process.execPath, [cliPath, ...args], { env: env(), stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   const pending = [...(opts.answers ?? [])];
@@ -37,7 +41,8 @@ function run(args: string[], opts: { tty?: boolean; answers?: [RegExp, string][]
     const next = pending[0];
     if (next && next[0].test(out)) {
       pending.shift();
-      child.stdin.write(next[1]);
+      if (next[2]) setTimeout(() => child.stdin.write(next[1]), next[2]);
+      else child.stdin.write(next[1]);
     }
   };
   child.stdout.on('data', onData);
@@ -90,6 +95,73 @@ describe.skipIf(!sshd.ok || !hasScript)('asking for what is missing on a termina
     expect(r.out).toContain('AUTH_NO_CREDENTIALS');
     expect(r.code).toBe(1);
   });
+});
+
+/**
+ * What a terminal `columns` wide shows after `out`: carriage return, line feed, erase-to-end-of-line
+ * and wrapping at the last column, as a VT100 does (other escape sequences are dropped).
+ */
+function screen(out: string, columns: number): string[] {
+  const rows: string[][] = [[]];
+  let r = 0;
+  let c = 0;
+  const chars = [...out];
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i]!;
+    if (ch === '\r') c = 0;
+    else if (ch === '\n') {
+      r++;
+      rows[r] ??= [];
+    } else if (ch === '\x1b') {
+      let j = i + 1;
+      if (chars[j] === '[') {
+        j++;
+        while (j < chars.length && !/[@-~]/.test(chars[j]!)) j++;
+        if (chars[j] === 'K') rows[r]!.length = Math.min(rows[r]!.length, c);
+      }
+      i = j;
+    } else if (ch >= ' ') {
+      if (c >= columns) {
+        r++;
+        rows[r] ??= [];
+        c = 0;
+      }
+      const row = rows[r]!;
+      while (row.length < c) row.push(' ');
+      row[c++] = ch;
+    }
+  }
+  return rows.map((x) => x.join('').trimEnd());
+}
+
+describe.skipIf(!sshd.ok || !hasScript)('the host-key question on a terminal is never drawn over by the progress spinner', () => {
+  for (const columns of [80, 120]) {
+    it(`at ${columns} columns the question and both fingerprints stay intact while it waits`, async () => {
+      const fresh = path.join(home, `kh-spinner-${columns}`);
+      const r = await run(['diagnose', '--known-hosts', fresh, '--password-env', 'SD_TERM_PW', `sd4term@${server.host}:${server.port}`], {
+        tty: true,
+        columns,
+        // The user reads the question for a while (the spinner ticks every 100 ms), then says no.
+        answers: [[/\[N\]o: $/, 'n\r', 700]],
+      });
+      const shown = screen(r.out, columns);
+      const ask = shown.findIndex((l) => l.includes('Trust it and save it?'));
+      expect(ask).toBeGreaterThan(0);
+      expect(shown[ask]).toMatch(/^Trust it and save it\? \[y\]es \/ \[o\]nce \/ \[N\]o: n?$/);
+      expect(shown[ask - 1]).toBe('Compare it with what your provider publishes.');
+      expect(shown[ask - 2]).toMatch(/^ {2}MD5:([0-9a-f]{2}:){15}[0-9a-f]{2}$/);
+      expect(shown[ask - 3]).toMatch(/^ {2}SHA256:[A-Za-z0-9+/]{43}$/);
+      expect(shown[ask - 4]).toMatch(/^Its ssh-\w+ key fingerprint is:$/);
+      expect(shown[ask - 5]).toBe(`The server ${server.host}:${server.port} is new to us.`);
+      // Between the question and the answer, nothing was written to the terminal (no redraw).
+      const q = r.out.lastIndexOf('[N]o: ');
+      expect(r.out.slice(q + 6, r.out.indexOf('\n', q))).not.toMatch(/\x1b\[K|⠋|⠙|⠹|⠸|⠼|⠴|⠦|⠧|⠇|⠏/);
+      // The spinner never wraps: every row fits the terminal.
+      for (const line of shown) expect([...line].length).toBeLessThanOrEqual(columns);
+      expect(r.out).toContain('HOSTKEY_UNKNOWN');
+      expect(r.code).toBe(1);
+    });
+  }
 });
 
 describe.skipIf(!sshd.ok)('--trust-host-key takes what ssh-keygen -l prints, and says when it does not match', () => {
