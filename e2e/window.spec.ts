@@ -122,6 +122,7 @@ test('F2 renames; a site without a saved password asks for it at Connect', async
   await expect(ask.getByLabel('Password', { exact: true })).toBeFocused();
   // The browser window has no keychain: "remember" is offered but off, and says why.
   await expect(ask.getByLabel('Remember the password')).toBeDisabled();
+  await expect(ask.locator('#ask-remember-help')).toHaveText(/^Passwords are not saved in the browser window: it has no access to your system keychain\./);
   await expectAxeClean(appPage, 'password asked at Connect');
   await ask.getByLabel('Password', { exact: true }).fill(E2E_USER.password);
   await ask.getByLabel('Password', { exact: true }).press('Enter');

@@ -606,5 +606,7 @@ export interface AppInfo {
   host: 'electron' | 'browser' | 'cli';
   /** Whether saved passwords can be encrypted on this machine. */
   canSavePasswords: boolean;
+  /** Why passwords cannot be remembered here (the browser window, no keychain), when they cannot. */
+  savePasswordsUnavailable?: string;
   versions: Record<string, string>;
 }

@@ -57,7 +57,14 @@ export function createServices(deps: ServiceDeps, extra: Partial<Handlers> = {})
   const versions = { node: process.versions.node, ...readLibraryVersions(), ...deps.versions };
 
   const handlers: Handlers = {
-    'app:info': async () => ({ name: APP_NAME, version: APP_VERSION, host: deps.host, canSavePasswords: deps.vault.available, versions }),
+    'app:info': async () => ({
+      name: APP_NAME,
+      version: APP_VERSION,
+      host: deps.host,
+      canSavePasswords: deps.vault.available,
+      ...(deps.vault.available ? {} : { savePasswordsUnavailable: deps.vault.reason ?? 'Passwords cannot be remembered here: the system keychain is not available.' }),
+      versions,
+    }),
     'diagnose:start': async ([request], ctx) => {
       await gate.connection(request);
       // A saved site's password stays in main: fill it in here when the form sent none.

@@ -8,6 +8,7 @@ import { Dialog } from './Dialog';
 
 function Ask({ name }: { name: string }) {
   const canSave = useApp((s) => s.info?.canSavePasswords ?? false);
+  const unavailable = useApp((s) => s.info?.savePasswordsUnavailable);
   const [password, setPassword] = useState('');
   const [remember, setRemember] = useState(false);
   const [caps, setCaps] = useState<boolean | null>(null);
@@ -32,7 +33,7 @@ function Ask({ name }: { name: string }) {
           <label htmlFor="ask-remember">Remember the password</label>
         </div>
         <p id="ask-remember-help" className="note muted">
-          {canSave ? 'Kept encrypted with this computer’s keychain, for this site only.' : 'Not available here: passwords can only be kept where the system keychain is (the desktop app).'}
+          {canSave ? 'Kept encrypted with this computer’s keychain, for this site only.' : (unavailable ?? 'Not available here: passwords can only be kept where the system keychain is (the desktop app).')}
         </p>
         <div aria-live="polite">
           {caps && <p className="note note-warn">Caps Lock is on.</p>}

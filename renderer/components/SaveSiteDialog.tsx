@@ -9,6 +9,7 @@ import { Dialog } from './Dialog';
 
 export function SaveSiteDialog({ onClose }: { onClose(): void }) {
   const canSavePasswords = useApp((s) => s.info?.canSavePasswords ?? false);
+  const unavailable = useApp((s) => s.info?.savePasswordsUnavailable);
   const all = useSites((s) => s.sites);
   const f = formStore.getState();
   const current = all.find((s) => s.id === f.siteId) ?? null;
@@ -59,7 +60,7 @@ export function SaveSiteDialog({ onClose }: { onClose(): void }) {
         <p id="save-password-help" className="note muted">
           {canSavePasswords
             ? 'The password is encrypted with this computer’s keychain. Leave this off on shared computers.'
-            : 'Passwords cannot be encrypted here (no system keychain, or the browser window), so the password is not saved. You will type it when you connect.'}
+            : (unavailable ?? 'Passwords cannot be encrypted here (no system keychain, or the browser window), so the password is not saved. You will type it when you connect.')}
         </p>
         {keyNotSaved && <p className="note note-warn">The loaded private key is not stored with the site. Type the key’s file path in the form instead to keep it.</p>}
         {current && (
