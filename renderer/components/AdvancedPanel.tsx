@@ -8,6 +8,7 @@ import { timeoutProblem } from '../logic/form';
 import { useApp } from '../stores/appStore';
 import { form as formStore, useForm } from '../stores/formStore';
 import { JumpHostSection, ProxySection } from './PathSections';
+import { TextField } from './TextField';
 
 /** Weak algorithms the engine (ssh2) can enable per site, by category. */
 export const LEGACY_ALGORITHMS: { group: string; names: string[] }[] = [
@@ -43,31 +44,17 @@ export function AdvancedPanel() {
       <fieldset className="adv-group">
         <legend>Connection</legend>
         <div className="row">
-          <div className="field">
-            <label htmlFor="f-timeout">Connection timeout (seconds)</label>
-            <input
-              id="f-timeout"
-              type="text"
-              inputMode="decimal"
-              placeholder="10"
-              value={v.timeoutSeconds}
-              aria-invalid={timeoutMsg ? true : undefined}
-              aria-describedby="f-timeout-help"
-              onChange={(e) => f.setText('timeoutSeconds', e.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="f-keepalive">Seconds between keepalives</label>
-            <input
-              id="f-keepalive"
-              type="text"
-              inputMode="numeric"
-              placeholder="off"
-              value={v.keepaliveSeconds}
-              aria-describedby="f-keepalive-help"
-              onChange={(e) => f.setText('keepaliveSeconds', e.target.value)}
-            />
-          </div>
+          <TextField
+            id="f-timeout"
+            label="Connection timeout (seconds)"
+            inputMode="decimal"
+            placeholder="10"
+            value={v.timeoutSeconds}
+            invalid={timeoutMsg !== null}
+            describedBy="f-timeout-help"
+            onChange={(t) => f.setText('timeoutSeconds', t)}
+          />
+          <TextField id="f-keepalive" label="Seconds between keepalives" inputMode="numeric" placeholder="off" value={v.keepaliveSeconds} describedBy="f-keepalive-help" onChange={(t) => f.setText('keepaliveSeconds', t)} />
         </div>
         <div id="f-timeout-help" aria-live="polite">
           {timeoutMsg ? <p className="note note-fail">{timeoutMsg}</p> : <p className="note muted">How long the whole check may take before SFTP Doctor gives up. Empty: 10 seconds.</p>}
@@ -79,13 +66,11 @@ export function AdvancedPanel() {
 
       <fieldset className="adv-group">
         <legend>Directories</legend>
-        <div className="field">
-          <label htmlFor="f-startpath">Remote directory</label>
-          <input id="f-startpath" type="text" placeholder="home folder" value={v.startPath} spellCheck={false} aria-describedby="f-startpath-help" onChange={(e) => f.setText('startPath', e.target.value)} />
+        <TextField id="f-startpath" label="Remote directory" placeholder="home folder" value={v.startPath} describedBy="f-startpath-help" onChange={(t) => f.setText('startPath', t)}>
           <p id="f-startpath-help" className="note muted">
             The folder to open and list once logged in. Empty: your home folder.
           </p>
-        </div>
+        </TextField>
       </fieldset>
 
       <fieldset className="adv-group">
@@ -97,18 +82,7 @@ export function AdvancedPanel() {
         <p id="f-write-test-help" className="note muted">
           Untick for read-only accounts: the result then says that uploading was not checked.
         </p>
-        <div className="field">
-          <label htmlFor="f-hold">Stay connected for (seconds)</label>
-          <input
-            id="f-hold"
-            type="text"
-            inputMode="numeric"
-            placeholder="no"
-            value={v.holdSeconds}
-            aria-describedby="f-hold-help"
-            onChange={(e) => f.setText('holdSeconds', e.target.value)}
-          />
-        </div>
+        <TextField id="f-hold" label="Stay connected for (seconds)" inputMode="numeric" placeholder="no" value={v.holdSeconds} describedBy="f-hold-help" onChange={(t) => f.setText('holdSeconds', t)} />
         <p id="f-hold-help" className="note muted">
           After connecting, stay idle this long and check the connection survived (finds routers that drop idle connections). Empty: no.
         </p>

@@ -6,6 +6,7 @@
 import { DEFAULT_PROXY_PORTS } from '../../shared/path';
 import { jumpHostsProblem, proxyProblem, type FormValues } from '../logic/form';
 import { form as formStore, useForm } from '../stores/formStore';
+import { TextField } from './TextField';
 
 export function ProxySection() {
   const v = useForm((s) => s.values);
@@ -27,51 +28,39 @@ export function ProxySection() {
             <option value="http">HTTP (CONNECT)</option>
           </select>
         </div>
-        <div className="field grow">
-          <label htmlFor="f-proxy-host">Proxy host</label>
-          <input
-            id="f-proxy-host"
-            type="text"
-            spellCheck={false}
-            autoComplete="off"
-            disabled={off}
-            value={v.proxyHost}
-            aria-invalid={problem !== null && !v.proxyHost.trim() ? true : undefined}
-            aria-describedby={problem ? 'f-proxy-problem' : undefined}
-            onChange={(e) => f.setText('proxyHost', e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="f-proxy-port">Proxy port</label>
-          <input
-            id="f-proxy-port"
-            type="text"
-            inputMode="numeric"
-            disabled={off}
-            placeholder={v.proxyType ? String(DEFAULT_PROXY_PORTS[v.proxyType]) : ''}
-            value={v.proxyPort}
-            aria-describedby={problem ? 'f-proxy-problem' : undefined}
-            onChange={(e) => f.setText('proxyPort', e.target.value)}
-          />
-        </div>
+        <TextField
+          id="f-proxy-host"
+          label="Proxy host"
+          grow
+          disabled={off}
+          value={v.proxyHost}
+          invalid={problem !== null && !v.proxyHost.trim()}
+          describedBy={problem ? 'f-proxy-problem' : undefined}
+          onChange={(t) => f.setText('proxyHost', t)}
+        />
+        <TextField
+          id="f-proxy-port"
+          label="Proxy port"
+          inputMode="numeric"
+          disabled={off}
+          placeholder={v.proxyType ? String(DEFAULT_PROXY_PORTS[v.proxyType]) : ''}
+          value={v.proxyPort}
+          describedBy={problem ? 'f-proxy-problem' : undefined}
+          onChange={(t) => f.setText('proxyPort', t)}
+        />
       </div>
       <div className="row">
-        <div className="field grow">
-          <label htmlFor="f-proxy-user">Proxy user name</label>
-          <input id="f-proxy-user" type="text" spellCheck={false} autoComplete="off" disabled={off} placeholder="none" value={v.proxyUser} onChange={(e) => f.setText('proxyUser', e.target.value)} />
-        </div>
-        <div className="field grow">
-          <label htmlFor="f-proxy-password">Proxy password</label>
-          <input
-            id="f-proxy-password"
-            type="password"
-            autoComplete="off"
-            disabled={off || !v.proxyUser.trim()}
-            value={v.proxyPassword}
-            aria-describedby="f-proxy-password-help"
-            onChange={(e) => f.setText('proxyPassword', e.target.value)}
-          />
-        </div>
+        <TextField id="f-proxy-user" label="Proxy user name" grow disabled={off} placeholder="none" value={v.proxyUser} onChange={(t) => f.setText('proxyUser', t)} />
+        <TextField
+          id="f-proxy-password"
+          label="Proxy password"
+          type="password"
+          grow
+          disabled={off || !v.proxyUser.trim()}
+          value={v.proxyPassword}
+          describedBy="f-proxy-password-help"
+          onChange={(t) => f.setText('proxyPassword', t)}
+        />
       </div>
       <p id="f-proxy-password-help" className="note muted">
         Used for this check only; never saved with the site.
@@ -93,20 +82,16 @@ export function JumpHostSection() {
   return (
     <fieldset className="adv-group path-section">
       <legend>Tunnel: jump host</legend>
-      <div className="field">
-        <label htmlFor="f-jump-hosts">Jump host</label>
-        <input
-          id="f-jump-hosts"
-          type="text"
-          className="mono"
-          spellCheck={false}
-          autoComplete="off"
-          placeholder="none — e.g. alice@bastion.example.com:22"
-          value={v.jumpHosts}
-          aria-invalid={problem ? true : undefined}
-          aria-describedby={`f-jump-help${problem ? ' f-jump-problem' : ''}`}
-          onChange={(e) => f.setText('jumpHosts', e.target.value)}
-        />
+      <TextField
+        id="f-jump-hosts"
+        label="Jump host"
+        mono
+        placeholder="none — e.g. alice@bastion.example.com:22"
+        value={v.jumpHosts}
+        invalid={problem !== null}
+        describedBy={`f-jump-help${problem ? ' f-jump-problem' : ''}`}
+        onChange={(t) => f.setText('jumpHosts', t)}
+      >
         <p id="f-jump-help" className="note muted">
           The SSH server to log in to first, which then connects on to this server (OpenSSH&apos;s ProxyJump, WinSCP&apos;s Tunnel). As [user@]host[:port]; several separated by commas, the first one first. Without a user name, the user above is used.
         </p>
@@ -115,23 +100,21 @@ export function JumpHostSection() {
             {problem}
           </p>
         )}
-      </div>
-      <div className="field">
-        <label htmlFor="f-jump-password">Jump host password</label>
-        <input
-          id="f-jump-password"
-          type="password"
-          autoComplete="off"
-          disabled={none}
-          placeholder="same key or agent as above"
-          value={v.jumpPassword}
-          aria-describedby="f-jump-password-help"
-          onChange={(e) => f.setText('jumpPassword', e.target.value)}
-        />
+      </TextField>
+      <TextField
+        id="f-jump-password"
+        label="Jump host password"
+        type="password"
+        disabled={none}
+        placeholder="same key or agent as above"
+        value={v.jumpPassword}
+        describedBy="f-jump-password-help"
+        onChange={(t) => f.setText('jumpPassword', t)}
+      >
         <p id="f-jump-password-help" className="note muted">
           Empty: the jump host is logged in to with the key or agent chosen above. Never saved with the site.
         </p>
-      </div>
+      </TextField>
     </fieldset>
   );
 }
