@@ -8,6 +8,7 @@
  * facts fit; keep it before any broader rule of the same phase.
  */
 import { SUCCESS_CODES } from '../../../shared/codes';
+import { codeOffers } from '../../../shared/fix-offers';
 import { TEXTS, fillTemplate, type TemplateValue } from '../../../shared/texts/index';
 import type { Diagnosis, EvidenceItem, Facts } from '../../../shared/types';
 import { decideAuth } from './auth';
@@ -69,7 +70,8 @@ export function diagnoseFacts(facts: Facts, end: RunEnd): Diagnosis {
     explanation: fillTemplate(text.explanation, vars),
     nextStep: fillTemplate(text.nextStep, vars),
     evidence: v.evidence,
-    fixes: v.fixes ?? [],
+    // Held to the contract of shared/fix-offers.ts: what the repair and the window carry out for this code.
+    fixes: (v.fixes ?? []).filter((x) => codeOffers(v.code, x.id)),
     actions: v.actions ?? [],
   };
 }

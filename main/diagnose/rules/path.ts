@@ -1,5 +1,6 @@
 import { askAdmin, type Action } from '../../../shared/actions';
 import type { DiagnosisCode, Phase } from '../../../shared/codes';
+import { FIXES_BY_CODE } from '../../../shared/fix-offers';
 import type { FixId } from '../../../shared/fixes';
 import type { CodeText, TemplateValue } from '../../../shared/texts/index';
 import type { EvidenceItem, Facts, ProxyFacts } from '../../../shared/types';
@@ -91,7 +92,7 @@ function decideProxy(p: ProxyFacts): Verdict {
 }
 
 /** Fixes of a jump host's own diagnosis that can be carried out for the jump host (they name it in their params or apply to every hop). */
-const HOP_FIXES = new Set<FixId>(['trust-host-key', 'replace-host-key', 'allow-legacy-algorithms', 'identities-only']);
+const HOP_FIXES = new Set<FixId>(FIXES_BY_CODE.JUMP_HOST_FAILED);
 
 /** A verdict for the path (proxy, jump hosts), or null when the path is not what failed. */
 export const decidePath: PhaseRules = (f, end) => {
