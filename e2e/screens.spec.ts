@@ -1,7 +1,8 @@
 /**
  * The other screens a user meets, each reached through a real server, checked with axe (light
  * and dark) and photographed: a run in progress (and cancelled), an FTP server on the SFTP port,
- * an old server that needs a legacy algorithm (whose fix connects), a wrong password.
+ * an old server that needs legacy algorithms (whose one fix connects), a missing SFTP server program
+ * (SCP instead), a wrong password.
  */
 import { E2E_USER, ENGINE_HAS_AUTH, SUCCESS_CODE, expect, expectAccessible, resultCode, saveScreenshot, test, typeSession } from './fixtures';
 import { ensureUser, sshdAvailable, startFakeServer, startSshd } from './harness';
@@ -88,6 +89,34 @@ test('an old server (diffie-hellman-group1-sha1 and CBC ciphers only): the misma
     await expect(card.locator('.fix-outcome')).toContainText('worked');
   } finally {
     await legacy.stop();
+  }
+});
+
+test('the SFTP server program is missing (exit status 127): the card offers SCP, and applying it connects over SCP', async ({ appPage }) => {
+  test.skip(!sshdAvailable().ok, sshdAvailable().reason);
+  test.skip(!ENGINE_HAS_AUTH, 'needs the engine login phase (main/diagnose/phases/auth.ts)');
+  await ensureUser(E2E_USER);
+  const server = await startSshd({ hostKeyTypes: ['ed25519'], config: { Subsystem: 'sftp /nonexistent/sftp-server' } });
+  try {
+    await typeSession(appPage, { host: server.host, port: server.port, user: E2E_USER.name, password: E2E_USER.password });
+    await appPage.keyboard.press('Enter');
+    const hostKey = appPage.getByTestId('hostkey-new');
+    await expect(hostKey).toBeVisible();
+    await hostKey.locator('#hk-paste').fill(server.hostKeys[0]!.sha256);
+    await hostKey.getByRole('button', { name: 'Trust and connect' }).click();
+    expect(await resultCode(appPage)).toBe('SESSION_CLOSED_AFTER_AUTH');
+    const card = appPage.getByTestId('result-card');
+    await expect(card.locator('details.evidence')).toContainText('127');
+
+    await card.locator('.fix-button[data-fix-id="use-scp"]').click();
+    const confirm = appPage.getByTestId('fix-confirm');
+    await expect(confirm).toContainText('SCP');
+    await confirm.getByRole('button', { name: /apply and connect again/ }).click();
+    // Connected over SCP: a success whose note says uploads were not checked.
+    expect(await resultCode(appPage)).toBe('OK_READ_ONLY');
+    await expect(card.locator('.fix-outcome')).toContainText('worked');
+  } finally {
+    await server.stop();
   }
 });
 
