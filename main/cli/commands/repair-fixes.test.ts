@@ -142,3 +142,15 @@ describe.skipIf(!sshdAvailable().ok)('sftp-doctor repair: the SFTP server progra
     expect(r.code).toBe(0);
   });
 });
+
+describe('sftp-doctor repair --save-site: usage', () => {
+  it('an empty name, or one that matches several sites, is a usage error before anything is checked', async () => {
+    expect((await cli(['repair', '--yes', '--save-site', ' / ', 'h.invalid'])).code).toBe(2);
+    const store = new SiteStore({ dataDir: home });
+    await store.save({ name: 'Twin', folder: 'A', settings: { protocol: 'sftp', host: 'a.invalid', user: 'x' } });
+    await store.save({ name: 'Twin', folder: 'B', settings: { protocol: 'sftp', host: 'b.invalid', user: 'x' } });
+    const r = await cli(['repair', '--yes', '--save-site', 'Twin', 'h.invalid']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/matches several saved sites/);
+  });
+});
