@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { dropFile, expect, expectAccessible, isElectron, saveScreenshot, test } from './fixtures';
+import { dropFile, expect, expectAxeClean, isElectron, saveScreenshot, test } from './fixtures';
 import { SSH_KEYGEN_PATH, generateKey, harnessTempDir, type GeneratedKey } from './harness';
 
 const run = promisify(execFile);
@@ -70,7 +70,7 @@ test.describe('key inspector', () => {
     await expect(converted).toBeVisible();
     const text = await converted.getByRole('textbox').inputValue();
     expect(text).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
-    await expectAccessible(appPage, 'key inspector with a key, converted');
+    await expectAxeClean(appPage, 'key inspector with a key, converted');
     await saveScreenshot(appPage, testInfo, 'key-inspector-converted');
 
     // Saved through the browser's download: the same bytes as shown.
@@ -107,7 +107,7 @@ test.describe('key inspector', () => {
     const inspector = appPage.getByTestId('key-inspector');
     await expect(inspector).toBeVisible();
     await expect(inspector.getByRole('button', { name: 'Choose a key file…' })).toBeFocused();
-    await expectAccessible(appPage, 'key inspector (empty)');
+    await expectAxeClean(appPage, 'key inspector (empty)');
     await saveScreenshot(appPage, testInfo, 'key-inspector-empty');
     await appPage.keyboard.press('Escape');
     await expect(inspector).toBeHidden();
