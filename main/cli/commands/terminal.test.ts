@@ -155,7 +155,7 @@ describe.skipIf(!sshd.ok || !hasScript)('the host-key question on a terminal is 
       expect(shown[ask - 5]).toBe(`The server ${server.host}:${server.port} is new to us.`);
       // Between the question and the answer, nothing was written to the terminal (no redraw).
       const q = r.out.lastIndexOf('[N]o: ');
-      expect(r.out.slice(q + 6, r.out.indexOf('\n', q))).not.toMatch(/\x1b\[K|⠋|⠙|⠹|⠸|⠼|⠴|⠦|⠧|⠇|⠏/);
+      expect(r.out.slice(q + 6, r.out.indexOf('\n', q))).not.toMatch(new RegExp(`${String.fromCharCode(27)}\\[K|[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]`));
       // The spinner never wraps: every row fits the terminal.
       for (const line of shown) expect([...line].length).toBeLessThanOrEqual(columns);
       expect(r.out).toContain('HOSTKEY_UNKNOWN');
