@@ -3,6 +3,7 @@
  * separated for a chain) and proxies as "socks5://[user@]host:port" or "http://[user@]host:port".
  * Pure: used by the CLI, the importers and the window's Advanced panel alike.
  */
+import { parsePort, splitHostPort as splitHostAndPort } from './host-input';
 import type { JumpHostSpec, ProxySpec, ProxyType } from './types';
 
 export const DEFAULT_PROXY_PORTS: Record<ProxyType, number> = { socks5: 1080, http: 8080 };
@@ -66,24 +67,13 @@ export function parseProxyUrl(text: string): ProxySpec | { error: string } {
 }
 
 function splitHostPort(text: string): { host: string; port?: number } | { error: string } {
-  let host = text;
-  let portText: string | undefined;
-  const v6 = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
-  if (v6) {
-    host = v6[1]!;
-    portText = v6[2];
-  } else {
-    const colon = text.lastIndexOf(':');
-    if (colon >= 0 && text.indexOf(':') === colon) {
-      host = text.slice(0, colon);
-      portText = text.slice(colon + 1);
-    }
-  }
+  const { host, portText } = splitHostAndPort(text);
   if (!host) return { error: 'no host name' };
-  if (host.length > 253 && !v6) return { error: 'the host name is too long' };
+  if (host.length > 253 && !text.startsWith('[')) return { error: 'the host name is too long' };
   if (portText === undefined) return { host };
-  if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) return { error: `"${portText}" is not a port number (1-65535)` };
-  return { host, port: Number(portText) };
+  const port = parsePort(portText);
+  if (port === null) return { error: `"${portText}" is not a port number (1-65535)` };
+  return { host, port };
 }
 
 function visible(text: string): string {

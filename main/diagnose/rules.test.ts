@@ -3,7 +3,7 @@ import { DIAGNOSIS_CODES } from '../../shared/codes';
 import type { Facts } from '../../shared/types';
 import { FIX_IDS, makeFix } from '../../shared/fixes';
 import { nameVariants } from './phases/dns';
-import { checkInput, parseHostField } from './phases/input';
+import { checkInput } from './phases/input';
 import { diagnoseFacts } from './rules/index';
 import { FIX_TEXTS, TEXTS, fillTemplate } from '../../shared/texts/index';
 import { MAX_RECORD, WireRecorder, parseKexinit } from './wire';
@@ -49,18 +49,6 @@ describe('rules', () => {
 });
 
 describe('the host field', () => {
-  it.each([
-    ['sftp://bob@example.com:2222/home/bob', { scheme: 'sftp', user: 'bob', host: 'example.com', port: 2222, path: '/home/bob' }],
-    ['bob@example.com', { user: 'bob', host: 'example.com' }],
-    ['example.com:2200', { host: 'example.com', port: 2200 }],
-    ['[2001:db8::1]:2222', { host: '2001:db8::1', port: 2222 }],
-    ['2001:db8::1', { host: '2001:db8::1' }],
-    ['sftp://[::1]:22/', { scheme: 'sftp', host: '::1', port: 22 }],
-    ['user%40corp@example.com', { user: 'user@corp', host: 'example.com' }],
-  ])('%s', (raw, want) => {
-    expect(parseHostField(raw)).toMatchObject(want);
-  });
-
   it('only a clean host passes; spaces and pasted parts are flagged, port 21 is a warning', () => {
     expect(checkInput({ protocol: 'sftp', host: 'example.com', user: 'a' }).problem).toBeUndefined();
     expect(checkInput({ protocol: 'sftp', host: '2001:db8::1', user: 'a' }).problem).toBeUndefined();

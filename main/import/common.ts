@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { ImportCandidate, ImportHostKey, ImportPreview, ImportSkipped, ImportSource, Site, SiteOrigin, SiteSettings } from '../../shared/sites';
 import type { Secret } from '../common/secret';
+import { parsePort as parseSharedPort } from '../../shared/host-input';
 import { hostNameProblem } from '../store/known-hosts';
 import type { ConvertedHostKey } from './hostkeys';
 
@@ -257,12 +258,8 @@ export function splitLines(text: string): string[] {
 
 /** Port as the site keeps it: a number when it is one, undefined for the default. */
 export function parsePort(value: string | number | undefined): number | undefined | 'invalid' {
-  if (value === undefined) return undefined;
-  const text = String(value).trim();
-  if (text === '') return undefined;
-  if (!/^\d{1,5}$/.test(text)) return 'invalid';
-  const n = Number(text);
-  return n >= 1 && n <= 65535 ? n : 'invalid';
+  if (value === undefined || String(value).trim() === '') return undefined;
+  return parseSharedPort(value) ?? 'invalid';
 }
 
 /** Same host, port (22 when not given) and user: how duplicates are recognised. */

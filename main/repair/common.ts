@@ -7,7 +7,7 @@ type Params = Fix['params'] | undefined;
 function param(params: Params, name: string): unknown {
   return params ? (params as Record<string, unknown>)[name] : undefined;
 }
-import { parseHostField, parsePort } from '../diagnose/index';
+import { parseHostField, parsePort } from '../../shared/host-input';
 import { appendFileLocked, FileWriteError } from '../store/atomic-file';
 import { RepairError, type RepairContext } from './types';
 

@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import { FIX_META, type FormFix, type FormFixId } from '../../shared/fixes';
 import { applyFormFix, sitePatch, type FormFixResult } from '../../shared/form-fix';
 import { logChanges, requireConfirmed, withRequest } from './common';
-import { matchFingerprint } from './fingerprint';
+import { matchFingerprint } from '../../shared/fingerprint';
 import { RepairError, type FixHandler, type PlanBody, type RepairContext, type SettingsPatch } from './types';
 
 function describe(patch: SettingsPatch): string {

@@ -7,7 +7,7 @@ import type { RepairInput } from '../../shared/api';
 import type { Fix, HostKeyInfo } from '../../shared/types';
 import { addHostKey, checkHostKey, fingerprintSha256, hostLookupName, readKnownHosts, replaceHostKey, type KnownHostsFile } from '../store/known-hosts';
 import { knownHostsFileOf, logChanges, num, requireConfirmed, str, targetOf, withRequest } from './common';
-import { matchFingerprint } from './fingerprint';
+import { matchFingerprint } from '../../shared/fingerprint';
 import { RepairError, type FixHandler, type RepairContext } from './types';
 
 interface KeyTarget {

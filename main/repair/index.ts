@@ -18,7 +18,6 @@ import { serverFixes } from './server-fixes';
 import { RepairError, type FixHandler, type RepairApplied, type RepairContext } from './types';
 
 export { RepairError, type RepairApplied, type RepairContext } from './types';
-export { matchFingerprint, type FingerprintCheck } from './fingerprint';
 
 /** Every fix of the catalog has its handler here: a fix id without one does not compile. */
 const HANDLERS: { [I in FixId]: FixHandler<I> } = {

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import type { RepairPlan } from '../../shared/api';
 import type { Fix, RequestSummary } from '../../shared/types';
-import { compareFingerprint } from '../logic/fingerprint';
+import { compareFingerprint } from '../../shared/fingerprint';
 import { describeParams, missingInput, repairCommand, RISK_TEXT } from '../logic/repair';
 import { applyFixAndFollow, planFix } from '../stores/actions';
 import { useApp } from '../stores/appStore';

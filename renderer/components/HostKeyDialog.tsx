@@ -1,7 +1,7 @@
 /** The engine asks whether to trust the server's host key: new vs changed is unmistakable. */
 import { useState } from 'react';
 import type { PromptRequest } from '../../shared/types';
-import { compareFingerprint, groupFingerprint } from '../logic/fingerprint';
+import { compareFingerprint, groupFingerprint } from '../../shared/fingerprint';
 import { run } from '../stores/runStore';
 import { Dialog } from './Dialog';
 
@@ -111,7 +111,7 @@ export function HostKeyDialog({ prompt }: { prompt: HostKeyPrompt }) {
           onChange={(e) => setPasted(e.target.value)}
         />
         <div id="hk-compare" aria-live="polite" data-testid="hk-compare" data-status={match.status}>
-          {match.status === 'match' && <p className="note note-ok compare-result">✓ Matches the {match.kind === 'sha256' ? 'SHA256' : 'MD5'} fingerprint. This is the key your admin described.</p>}
+          {match.status === 'match' && <p className="note note-ok compare-result">✓ Matches the {match.kind === 'sha256' ? 'SHA256 fingerprint' : match.kind === 'md5' ? 'MD5 fingerprint' : 'public key'}. This is the key your admin described.</p>}
           {match.status === 'mismatch' && (
             <p className="note note-fail compare-result">✗ Does not match. Do not trust this key: check that you pasted the right fingerprint for this server, then ask the admin.</p>
           )}

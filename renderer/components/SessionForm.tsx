@@ -1,7 +1,7 @@
 /** The session form on the right of the login window, in WinSCP's order. Enter connects. */
 import { type ClipboardEvent, type DragEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { capsLockFrom, hostNotes, passwordNotes, PROTOCOLS, portProblem, userNotes, looksLikeKeyText, type FieldNote } from '../logic/form';
-import { splitHostInput } from '../logic/hostInput';
+import { splitHostInput } from '../../shared/host-input';
 import { keyChoiceFromText } from '../logic/keyFile';
 import { connect } from '../stores/actions';
 import { useApp } from '../stores/appStore';

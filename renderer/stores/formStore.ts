@@ -14,7 +14,7 @@ import {
   withProtocol,
 } from '../logic/form';
 import { applyFormFix, type FormFixOutcome } from '../logic/formFixes';
-import { splitHostInput } from '../logic/hostInput';
+import { splitHostInput } from '../../shared/host-input';
 import { keyChoiceFromBytes } from '../logic/keyFile';
 
 type TextField = 'host' | 'user' | 'password' | 'keepaliveSeconds' | 'timeoutSeconds' | 'knownHostsPath' | 'startPath' | 'holdSeconds' | 'proxyHost' | 'proxyPort' | 'proxyUser' | 'proxyPassword' | 'jumpHosts' | 'jumpPassword';

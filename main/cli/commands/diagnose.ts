@@ -6,8 +6,9 @@ import { parseArgs } from 'node:util';
 import { PHASE_LABELS } from '../../../shared/codes';
 import { parseJumpList, parseProxyUrl } from '../../../shared/path';
 import type { ConnectionRequest, JumpHost, PromptAnswer, PromptRequest, RunEvent, RunResult } from '../../../shared/types';
-import { diagnose, parseHostField, parsePort } from '../../diagnose/index';
-import { matchFingerprint } from '../../repair/fingerprint';
+import { diagnose } from '../../diagnose/index';
+import { parseHostField, parsePort } from '../../../shared/host-input';
+import { matchFingerprint } from '../../../shared/fingerprint';
 import { inspectKey, readKeyFile } from '../../keys/index';
 import { visibleDeep, visibleLine, visibleText } from '../../../shared/visible';
 import { appKnownHostsPath, defaultDataDir } from '../../store/paths';
@@ -195,6 +196,7 @@ export async function requestFromArgs(
     if (t.scheme === 'scp') protocol = 'scp';
     schemeGiven = !!t.scheme;
     if (t.badPort !== undefined) throw new UsageError(`TARGET: "${t.badPort}" is not a port number`);
+    if (t.password !== undefined) throw new UsageError('TARGET holds a password, and a command line is seen by other programs on this computer; leave it out and use --password-stdin or --password-env');
     host = t.host;
     if (t.user !== undefined) {
       if (user !== undefined && user !== t.user) throw new UsageError(`the user is given twice: "${t.user}" in TARGET and "${user}" with --user`);

@@ -1,90 +1,12 @@
 import type { ConnectionRequest, Facts } from '../../../shared/types';
 import type { PhaseModule, PhaseOutcome } from '../context';
 import { checkKey, keyGiven } from '../keycheck';
+import { parseHostField, parsePort } from '../../../shared/host-input';
+
+export { parseHostField, parsePort, type HostFieldParse } from '../../../shared/host-input';
 
 /** Ports that normally belong to another protocol than SFTP. */
 export const OTHER_PROTOCOL_PORTS: Record<number, string> = { 21: 'FTP', 990: 'FTPS', 80: 'HTTP', 443: 'HTTPS' };
-
-export interface HostFieldParse {
-  /** The bare host name or address. */
-  host: string;
-  scheme?: string;
-  user?: string;
-  port?: number;
-  /** Port text that followed a colon but is not a valid port. */
-  badPort?: string;
-  path?: string;
-  /** Spaces before or after the text. */
-  outerWhitespace: boolean;
-  /** Spaces inside the host name itself. */
-  innerWhitespace: boolean;
-}
-
-/**
- * Reads what a person may paste into a host field: `sftp://user@host:2222/path`, `user@host`,
- * `host:port`, `[v6]:port`, a bare IPv6 address, spaces around it.
- */
-export function parseHostField(raw: string): HostFieldParse {
-  const trimmed = raw.trim();
-  const out: HostFieldParse = { host: trimmed, outerWhitespace: trimmed !== raw, innerWhitespace: false };
-  let rest = trimmed;
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
-  if (scheme) {
-    out.scheme = scheme[1]!.toLowerCase();
-    rest = rest.slice(scheme[0].length);
-  }
-  // Path: from the first "/" after the authority part.
-  const slash = rest.indexOf('/');
-  if (slash !== -1) {
-    const p = rest.slice(slash);
-    if (p !== '/') out.path = decodeSafe(p);
-    else if (scheme) out.path = undefined;
-    rest = rest.slice(0, slash);
-  }
-  const at = rest.lastIndexOf('@');
-  if (at !== -1) {
-    out.user = decodeSafe(rest.slice(0, at));
-    rest = rest.slice(at + 1);
-  }
-  const bracket = /^\[([^\]]*)\](?::(.*))?$/.exec(rest);
-  if (bracket) {
-    rest = bracket[1]!;
-    if (bracket[2] !== undefined) setPort(out, bracket[2]);
-  } else {
-    const colons = rest.split(':').length - 1;
-    if (colons === 1) {
-      const [h, p] = rest.split(':') as [string, string];
-      rest = h;
-      setPort(out, p);
-    }
-    // Two or more colons without brackets: a bare IPv6 address.
-  }
-  out.host = rest;
-  out.innerWhitespace = /\s/.test(rest);
-  return out;
-}
-
-function decodeSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
-function setPort(out: HostFieldParse, text: string): void {
-  const n = parsePort(text);
-  if (n === null) out.badPort = text;
-  else out.port = n;
-}
-
-/** A port number 1..65535 from a number or text, or null. Empty means "not given". */
-export function parsePort(value: number | string): number | null {
-  const text = typeof value === 'number' ? String(value) : value.trim();
-  if (!/^\d{1,5}$/.test(text)) return null;
-  const n = Number(text);
-  return n >= 1 && n <= 65535 ? n : null;
-}
 
 export type InputFacts = NonNullable<Facts['input']>;
 

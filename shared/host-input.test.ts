@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitHostInput } from './hostInput';
+import { parseHostField, parsePort, splitHostInput } from './host-input';
 
 describe('splitHostInput (what a pasted host field becomes)', () => {
   it('splits a full sftp:// URL into protocol, user, host, port and start folder', () => {
@@ -61,5 +61,49 @@ describe('splitHostInput (what a pasted host field becomes)', () => {
     expect(splitHostInput('host:notaport')).toBeNull();
     expect(splitHostInput('two words')).toBeNull();
     expect(splitHostInput('gopher://x.example')).toBeNull();
+  });
+});
+
+describe('parseHostField (the engine\'s input check and the CLI\'s TARGET)', () => {
+  it.each([
+    ['sftp://bob@example.com:2222/home/bob', { scheme: 'sftp', user: 'bob', host: 'example.com', port: 2222, path: '/home/bob' }],
+    ['bob@example.com', { user: 'bob', host: 'example.com' }],
+    ['example.com:2200', { host: 'example.com', port: 2200 }],
+    ['[2001:db8::1]:2222', { host: '2001:db8::1', port: 2222 }],
+    ['2001:db8::1', { host: '2001:db8::1' }],
+    ['sftp://[::1]:22/', { scheme: 'sftp', host: '::1', port: 22 }],
+    ['user%40corp@example.com', { user: 'user@corp', host: 'example.com' }],
+    ['example.com:abc', { host: 'example.com', badPort: 'abc' }],
+    ['example.com:70000', { host: 'example.com', badPort: '70000' }],
+    [' example.com', { host: 'example.com', outerWhitespace: true }],
+    ['exa mple.com', { host: 'exa mple.com', innerWhitespace: true }],
+  ])('%s', (raw, want) => {
+    expect(parseHostField(raw)).toMatchObject(want);
+  });
+
+  it('reads a password only from a URL, and never keeps it in the user name', () => {
+    expect(parseHostField('sftp://ann:pw@h.example')).toMatchObject({ user: 'ann', password: 'pw', host: 'h.example' });
+    const bare = parseHostField('ann:pw@h.example');
+    expect(bare).toMatchObject({ user: 'ann', host: 'h.example' });
+    expect(JSON.stringify(bare)).not.toContain('pw');
+  });
+
+  it('the window and the engine agree: what the window splits, the engine reads the same way', () => {
+    for (const text of ['sftp://alice@files.example.com:2222/upload/in', 'bob@example.org:22', '[2001:db8::1]:2200', 'scp://nas.local']) {
+      const split = splitHostInput(text)!;
+      const parsed = parseHostField(text);
+      expect(split.host).toBe(parsed.host);
+      expect(split.user).toBe(parsed.user);
+      expect(split.port).toBe(parsed.port === undefined ? undefined : String(parsed.port));
+      expect(split.startPath).toBe(parsed.path);
+    }
+  });
+
+  it('parsePort takes 1 to 65535 only', () => {
+    expect(parsePort('22')).toBe(22);
+    expect(parsePort(' 2222 ')).toBe(2222);
+    expect(parsePort(0)).toBeNull();
+    expect(parsePort('65536')).toBeNull();
+    expect(parsePort('2e3')).toBeNull();
   });
 });
