@@ -22,6 +22,7 @@
  * shifted base64 form is only searched when it is at least 4 characters long.
  */
 import type { Secret } from '../common/secret';
+import { tryRead } from '../common/ssh-wire';
 
 export interface ScanFile {
   name: string;
@@ -149,19 +150,11 @@ export function clearPublicBlob(value: string): string | null {
   const bin = Buffer.from(lines.slice(begin + 1, end).join(''), 'base64');
   const magic = 'openssh-key-v1\0';
   if (bin.subarray(0, magic.length).toString('latin1') !== magic) return null;
-  let at = magic.length;
-  const field = (): Buffer | null => {
-    if (at + 4 > bin.length) return null;
-    const len = bin.readUInt32BE(at);
-    if (at + 4 + len > bin.length) return null;
-    const out = bin.subarray(at + 4, at + 4 + len);
-    at += 4 + len;
-    return out;
-  };
-  for (let i = 0; i < 3; i++) if (!field()) return null; // cipher, kdf, kdf options
-  if (at + 4 > bin.length || bin.readUInt32BE(at) < 1) return null;
-  at += 4; // number of keys
-  const blob = field();
+  const blob = tryRead(bin.subarray(magic.length), (r) => {
+    for (let i = 0; i < 3; i++) r.string(); // cipher, kdf, kdf options
+    if (r.uint32() < 1) return null; // number of keys
+    return r.string();
+  });
   return blob && blob.length > 0 ? blob.toString('base64') : null;
 }
 

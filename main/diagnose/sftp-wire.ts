@@ -1,4 +1,5 @@
 import type { ClientChannel } from 'ssh2';
+import { SshReader, sshString, uint32 } from '../common/ssh-wire';
 
 /**
  * A small SFTP (version 3) client of our own on a raw "sftp" subsystem channel: the few requests
@@ -56,69 +57,34 @@ export interface SftpStatvfs {
   readOnly: boolean;
 }
 
-class Reader {
-  pos = 0;
-  constructor(readonly buf: Buffer) {}
-  u8(): number {
-    if (this.pos + 1 > this.buf.length) throw new Error('short packet');
-    return this.buf[this.pos++]!;
-  }
-  u32(): number {
-    if (this.pos + 4 > this.buf.length) throw new Error('short packet');
-    const v = this.buf.readUInt32BE(this.pos);
-    this.pos += 4;
-    return v;
-  }
-  u64(): number {
-    const hi = this.u32();
-    const lo = this.u32();
-    return hi * 2 ** 32 + lo;
-  }
-  bytes(): Buffer {
-    const n = this.u32();
-    if (this.pos + n > this.buf.length) throw new Error('short packet');
-    const b = this.buf.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return b;
-  }
-  str(): string {
-    return this.bytes().toString('utf8');
-  }
+/** An SFTP packet: the shared SSH wire reader, plus SFTP's file attributes. */
+class Reader extends SshReader {
   attrs(): SftpAttrs {
-    const flags = this.u32();
+    const flags = this.uint32();
     const a: SftpAttrs = {};
-    if (flags & 0x1) a.size = this.u64();
+    if (flags & 0x1) a.size = this.uint64();
     if (flags & 0x2) {
-      a.uid = this.u32();
-      a.gid = this.u32();
+      a.uid = this.uint32();
+      a.gid = this.uint32();
     }
-    if (flags & 0x4) a.mode = this.u32();
+    if (flags & 0x4) a.mode = this.uint32();
     if (flags & 0x8) {
-      this.u32();
-      this.u32();
+      this.uint32();
+      this.uint32();
     }
     if (flags & 0x80000000) {
-      const n = this.u32();
+      const n = this.uint32();
       for (let i = 0; i < n && i < 1000; i++) {
-        this.bytes();
-        this.bytes();
+        this.string();
+        this.string();
       }
     }
     return a;
   }
 }
 
-function str(s: string | Buffer): Buffer {
-  const b = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(b.length);
-  return Buffer.concat([len, b]);
-}
-function u32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n >>> 0);
-  return b;
-}
+const str = sshString;
+const u32 = uint32;
 
 /** Is there an SFTP VERSION packet starting at i? (length, type 2, version 1..6) */
 function versionAt(buf: Buffer, i: number): boolean {
@@ -221,17 +187,17 @@ export class SftpWire {
   private onPacket(pkt: Buffer): void {
     const r = new Reader(pkt) as Reader & { type: number };
     try {
-      r.type = r.u8();
+      r.type = r.uint8();
       if (r.type === T.VERSION) {
-        this.version = r.u32();
+        this.version = r.uint32();
         try {
-          for (let i = 0; i < 64 && r.pos < r.buf.length; i++) this.extensions.set(r.str().slice(0, 200), r.str().slice(0, 200));
+          for (let i = 0; i < 64 && r.pos < r.buf.length; i++) this.extensions.set(r.text().slice(0, 200), r.text().slice(0, 200));
         } catch {
           // a truncated extension list: keep what was read
         }
         return;
       }
-      const id = r.u32();
+      const id = r.uint32();
       const p = this.pending.get(id);
       if (!p) return;
       this.pending.delete(id);
@@ -256,10 +222,10 @@ export class SftpWire {
   }
 
   private static status(r: Reader): SftpStatusError {
-    const code = r.u32();
+    const code = r.uint32();
     let msg = '';
     try {
-      msg = r.str();
+      msg = r.text();
     } catch {
       // version 3 servers may omit the message
     }
@@ -269,15 +235,15 @@ export class SftpWire {
   async realpath(path: string): Promise<string> {
     const r = await this.request(T.REALPATH, [str(path)]);
     if (r.type === T.STATUS) throw SftpWire.status(r);
-    if (r.type !== T.NAME || r.u32() < 1) throw new Error('unexpected answer to REALPATH');
-    return r.str();
+    if (r.type !== T.NAME || r.uint32() < 1) throw new Error('unexpected answer to REALPATH');
+    return r.text();
   }
 
   async opendir(path: string): Promise<Buffer> {
     const r = await this.request(T.OPENDIR, [str(path)]);
     if (r.type === T.STATUS) throw SftpWire.status(r);
     if (r.type !== T.HANDLE) throw new Error('unexpected answer to OPENDIR');
-    return Buffer.from(r.bytes());
+    return Buffer.from(r.string());
   }
 
   /** One batch of names, or null at the end of the folder. */
@@ -289,9 +255,9 @@ export class SftpWire {
       throw e;
     }
     if (r.type !== T.NAME) throw new Error('unexpected answer to READDIR');
-    const n = r.u32();
+    const n = r.uint32();
     const out: SftpNameEntry[] = [];
-    for (let i = 0; i < n && i < 100_000; i++) out.push({ filename: r.str(), longname: r.str(), attrs: r.attrs() });
+    for (let i = 0; i < n && i < 100_000; i++) out.push({ filename: r.text(), longname: r.text(), attrs: r.attrs() });
     return out;
   }
 
@@ -315,7 +281,7 @@ export class SftpWire {
     const o = await this.request(T.OPEN, [str(path), u32(1), u32(0)]);
     if (o.type === T.STATUS) throw SftpWire.status(o);
     if (o.type !== T.HANDLE) throw new Error('unexpected answer to OPEN');
-    const handle = Buffer.from(o.bytes());
+    const handle = Buffer.from(o.string());
     const parts: Buffer[] = [];
     let offset = 0;
     try {
@@ -327,7 +293,7 @@ export class SftpWire {
           if (e.code === SFTP_STATUS.EOF) break;
           throw e;
         }
-        const data = r.bytes();
+        const data = r.string();
         if (data.length === 0) break;
         parts.push(Buffer.from(data));
         offset += data.length;
@@ -344,7 +310,7 @@ export class SftpWire {
     const r = await this.request(T.OPEN, [str(path), u32(flags), attrs]);
     if (r.type === T.STATUS) throw SftpWire.status(r);
     if (r.type !== T.HANDLE) throw new Error('unexpected answer to OPEN');
-    return Buffer.from(r.bytes());
+    return Buffer.from(r.string());
   }
 
   async write(handle: Buffer, offset: number, data: Buffer): Promise<void> {
@@ -360,7 +326,7 @@ export class SftpWire {
       throw e;
     }
     if (r.type !== T.DATA) throw new Error('unexpected answer to READ');
-    return Buffer.from(r.bytes());
+    return Buffer.from(r.string());
   }
 
   async fstat(handle: Buffer): Promise<SftpAttrs> {
@@ -384,7 +350,7 @@ export class SftpWire {
     const r = await this.request(T.EXTENDED, [str('statvfs@openssh.com'), str(path)]);
     if (r.type === T.STATUS) throw SftpWire.status(r);
     if (r.type !== T.EXTENDED_REPLY) throw new Error('unexpected answer to statvfs');
-    const v = Array.from({ length: 11 }, () => r.u64());
+    const v = Array.from({ length: 11 }, () => r.uint64());
     return { blockSize: v[0]!, fragmentSize: v[1]!, blocks: v[2]!, freeBlocks: v[3]!, availBlocks: v[4]!, files: v[5]!, freeFiles: v[6]!, availFiles: v[7]!, readOnly: (v[9]! & 0x1) !== 0 };
   }
 
@@ -427,7 +393,5 @@ export function printable(buf: Buffer, maxChars = 2000): string {
 
 /** What a wrong "packet length" says as text: 1214606444 is "Hell" (of "Hello"). */
 export function lengthAsText(length: number): string {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(length >>> 0);
-  return printable(b);
+  return printable(uint32(length));
 }

@@ -1,4 +1,5 @@
 import type { AlgorithmLists } from '../../shared/types';
+import { SshReader, tryRead } from '../common/ssh-wire';
 
 /**
  * Records what a server sends before encryption starts — lines before its identification, the
@@ -149,7 +150,7 @@ export class WireRecorder {
   private scanPacket(): void {
     const p = this.buf.subarray(this.identEnd);
     if (p.length < 5) return;
-    const len = p.readUInt32BE(0);
+    const len = new SshReader(p).uint32();
     if (len < 5 || len > MAX_PACKET) {
       this.packetProblem = `the first packet claims to be ${len} bytes long`;
       this.done = true;
@@ -173,25 +174,22 @@ export class WireRecorder {
 
 /** Parses a KEXINIT payload (starting with message type 20). Null when malformed. */
 export function parseKexinit(payload: Buffer): KexinitInfo | null {
-  if (payload[0] !== 20 || payload.length < 17) return null;
-  let off = 17;
-  const lists: string[][] = [];
-  for (let i = 0; i < 10; i++) {
-    if (off + 4 > payload.length) return null;
-    const n = payload.readUInt32BE(off);
-    off += 4;
-    if (off + n > payload.length) return null;
-    const s = payload.subarray(off, off + n).toString('latin1');
-    off += n;
-    lists.push(s === '' ? [] : s.split(','));
-  }
-  const follows = off < payload.length ? payload[off] !== 0 : false;
-  const [kex, hostKey, cCs, cSc, mCs, mSc, zCs, zSc] = lists as [string[], string[], string[], string[], string[], string[], string[], string[]];
-  return {
-    algorithms: { kex, serverHostKey: hostKey, cipher: cCs, mac: mCs, compression: zCs },
-    cipherServerToClient: cSc,
-    macServerToClient: mSc,
-    compressionServerToClient: zSc,
-    firstKexPacketFollows: follows,
-  };
+  return tryRead(payload, (r) => {
+    if (r.uint8() !== 20) return null;
+    r.bytes(16); // cookie
+    const lists: string[][] = [];
+    for (let i = 0; i < 10; i++) {
+      const s = r.latin1();
+      lists.push(s === '' ? [] : s.split(','));
+    }
+    const follows = r.remaining > 0 ? r.uint8() !== 0 : false;
+    const [kex, hostKey, cCs, cSc, mCs, mSc, zCs, zSc] = lists as [string[], string[], string[], string[], string[], string[], string[], string[]];
+    return {
+      algorithms: { kex, serverHostKey: hostKey, cipher: cCs, mac: mCs, compression: zCs },
+      cipherServerToClient: cSc,
+      macServerToClient: mSc,
+      compressionServerToClient: zSc,
+      firstKexPacketFollows: follows,
+    };
+  });
 }

@@ -12,6 +12,7 @@
  */
 import { fingerprintSha256, hostLookupName, hostNameProblem } from '../store/known-hosts';
 import { percentDecode } from './common';
+import { SshWriter, bigToBuf, sshString } from '../common/ssh-wire';
 
 export class HostKeyFormatError extends Error {
   override readonly name = 'HostKeyFormatError';
@@ -72,29 +73,15 @@ function parseHexNumber(text: string, what: string): bigint {
   return BigInt(t);
 }
 
-function unsignedBytes(n: bigint, fixedLength?: number): Buffer {
-  let hex = n.toString(16);
-  if (hex.length % 2) hex = `0${hex}`;
-  let buf = n === 0n ? Buffer.alloc(0) : Buffer.from(hex, 'hex');
-  if (fixedLength !== undefined) {
-    if (buf.length > fixedLength) throw new HostKeyFormatError('a coordinate is larger than the curve allows');
-    buf = Buffer.concat([Buffer.alloc(fixedLength - buf.length), buf]);
-  }
-  return buf;
-}
-
-function sshString(data: Buffer | string): Buffer {
-  const body = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(body.length);
-  return Buffer.concat([len, body]);
+/** Big-endian bytes of exactly `len` bytes (a curve coordinate). */
+function fixedBytes(n: bigint, len: number): Buffer {
+  if (n < 0n || bigToBuf(n).length > len) throw new HostKeyFormatError('a coordinate is larger than the curve allows');
+  return bigToBuf(n, len);
 }
 
 function mpint(n: bigint): Buffer {
   if (n < 0n) throw new HostKeyFormatError('a key number is negative');
-  let bytes = unsignedBytes(n);
-  if (bytes.length > 0 && (bytes[0]! & 0x80) !== 0) bytes = Buffer.concat([Buffer.from([0]), bytes]);
-  return sshString(bytes);
+  return new SshWriter().mpint(n).toBuffer();
 }
 
 function parts(value: string, count: number, type: string): string[] {
@@ -128,7 +115,7 @@ export function puttyKeyBlob(puttyType: string, value: string): { type: string; 
         throw new HostKeyFormatError('the Ed25519 point is not on the curve (the value is damaged)');
       }
       // RFC 8032: y little-endian, top bit = low bit of x.
-      const enc = unsignedBytes(y, 32).reverse();
+      const enc = fixedBytes(y, 32).reverse();
       if (x & 1n) enc[31] = enc[31]! | 0x80;
       return { type: 'ssh-ed25519', blob: Buffer.concat([sshString('ssh-ed25519'), sshString(enc)]) };
     }
@@ -149,7 +136,7 @@ export function puttyKeyBlob(puttyType: string, value: string): { type: string; 
       if (mod(y * y - (x * x * x - 3n * x + curve.b), curve.p) !== 0n) {
         throw new HostKeyFormatError('the ECDSA point is not on the curve (the value is damaged)');
       }
-      const point = Buffer.concat([Buffer.from([4]), unsignedBytes(x, curve.size), unsignedBytes(y, curve.size)]);
+      const point = Buffer.concat([Buffer.from([4]), fixedBytes(x, curve.size), fixedBytes(y, curve.size)]);
       return { type: puttyType, blob: Buffer.concat([sshString(puttyType), sshString(curve.name), sshString(point)]) };
     }
   }

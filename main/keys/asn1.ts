@@ -1,5 +1,5 @@
 /** Just enough DER to read and write the PEM key structures (PKCS#1, SEC1, PKCS#8, DSA). */
-import { bigToBuf, bufToBig } from './wire';
+import { bigToBuf, bufToBig } from '../common/ssh-wire';
 
 export interface Tlv {
   tag: number;

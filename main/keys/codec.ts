@@ -1,7 +1,7 @@
 import type { KeyEncryption, KeyFormat, KeyKind, KeyProblem } from '../../shared/keys';
 import type { PrivateKeyData, PrivateKeyWithComment } from './model';
 import { KeyError, corrupt, problem } from './problems';
-import { SshReader, TruncatedError } from './wire';
+import { SshReader, TruncatedError } from '../common/ssh-wire';
 
 /** What a format reader learns from a file before any passphrase is involved. */
 export interface ParsedKeyFile {

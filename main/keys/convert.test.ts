@@ -123,7 +123,7 @@ describe('convertKey: every output accepted by the real tools with the same key'
     const out = await convertToFile(k, 'openssh');
     const line = await must('ssh-keygen', ['-y', '-f', out]);
     const numbers = (await must('puttygen', [k.file, '-O', 'public', '--old-passphrase', corpus.passFile])).trim().split(/\s+/);
-    const { SshReader } = await import('./wire');
+    const { SshReader } = await import('../common/ssh-wire');
     const r = new SshReader(Buffer.from(line.split(' ')[1]!, 'base64'));
     expect(r.text()).toBe('ssh-rsa');
     expect(r.mpint().toString()).toBe(numbers[1]);

@@ -2,7 +2,7 @@ import type { ParsedKeyFile } from './codec';
 import { parseOrCorrupt } from './codec';
 import { isEcdsaCurve, type PrivateKeyData, publicBlobOf, rsaFromParts } from './model';
 import { unsupported } from './problems';
-import { SshReader } from './wire';
+import { SshReader } from '../common/ssh-wire';
 
 /** Dropbear's binary private key files (dropbearkey), never encrypted. */
 

@@ -150,7 +150,7 @@ describe('damaged keys give a precise message, never a crash', () => {
     // Same in an OpenSSH file: the private half is checked against the public half.
     const o = Buffer.from((await text('ossh-ecdsa256')).split('\n').slice(1, -2).join(''), 'base64');
     const pub = Buffer.from(other, 'base64');
-    const { SshReader } = await import('./wire');
+    const { SshReader } = await import('../common/ssh-wire');
     const r = new SshReader(o);
     r.bytes(15);
     r.string();

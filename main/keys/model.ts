@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { der, derInt, derOid, octets, seq } from './asn1';
-import { SshReader, SshWriter, bigToBuf, bitLength, bufToBig, modPow } from './wire';
+import { SshReader, SshWriter, bigToBuf, bitLength, bufToBig } from '../common/ssh-wire';
+import { modPow } from './modmath';
 
 /** The key material every codec reads into and writes from. */
 

@@ -6,7 +6,7 @@ import { type ParsedKeyFile, parseOrCorrupt, readOpenSshPrivateFields } from './
 import { type PrivateKeyData, publicBlobOf } from './model';
 import { corrupt, needsPassphrase, unsupported, wrongPassphrase } from './problems';
 import { readArmor } from './text';
-import { SshReader, SshWriter } from './wire';
+import { SshReader, SshWriter } from '../common/ssh-wire';
 
 /** OpenSSH's own private key format, "openssh-key-v1" (OpenSSH PROTOCOL.key). */
 

@@ -7,7 +7,8 @@ import { CURVES, type EcdsaCurve, type PrivateKeyData, rsaFromParts } from './mo
 import { PBES1_MD2, PBES1_SCHEMES, type Pbes1Scheme, pbes1BlockSize, pbes1Decrypt } from './pbes1';
 import { KeyError, corrupt, needsPassphrase, wrongPassphrase } from './problems';
 import { type Armor, readArmor } from './text';
-import { SshWriter, bufToBig, modPow } from './wire';
+import { SshWriter, bufToBig } from '../common/ssh-wire';
+import { modPow } from './modmath';
 
 /** PEM private keys (PKCS#1, SEC1, DSA, PKCS#8 plain and encrypted) and PEM public keys. */
 

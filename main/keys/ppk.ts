@@ -5,7 +5,7 @@ import { type ParsedKeyFile, parseOrCorrupt } from './codec';
 import { type PrivateKeyData, type PrivateKeyWithComment, checkConsistency, isEcdsaCurve, publicBlobOf, rsaFromParts } from './model';
 import { KeyError, corrupt, needsPassphrase, problem, truncated, unsupported, wrongPassphrase } from './problems';
 import { decodeBase64 } from './text';
-import { SshReader, SshWriter } from './wire';
+import { SshReader, SshWriter, tryRead } from '../common/ssh-wire';
 
 /** PuTTY's .ppk format, versions 2 and 3 (PuTTY manual, appendix C). */
 
@@ -165,9 +165,8 @@ function opensToMatchingKey(algorithm: string, pub: Buffer, priv: Buffer): boole
 
 /** The private part starts with a length that fits in it (noise does so about once in 10^7). */
 function looksLikePrivateBlob(priv: Buffer): boolean {
-  if (priv.length < 8) return false;
-  const n = priv.readUInt32BE(0);
-  return n > 0 && n <= priv.length - 4;
+  const first = tryRead(priv, (r) => r.string());
+  return priv.length >= 8 && first !== null && first.length > 0;
 }
 
 function readPrivateBlob(algorithm: string, pub: Buffer, priv: Buffer): PrivateKeyData {

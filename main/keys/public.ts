@@ -3,7 +3,7 @@ import { parseOrCorrupt } from './codec';
 import { describePublicBlob } from './model';
 import { corrupt } from './problems';
 import { decodeBase64, readArmor } from './text';
-import { SshReader, SshWriter } from './wire';
+import { SshReader, SshWriter } from '../common/ssh-wire';
 
 /** Public key formats: authorized_keys lines, certificates, RFC 4716, SSH-1 public lines. */
 

@@ -2,7 +2,7 @@ import { ssh1TripleDes, singleDesAvailable } from './ciphers';
 import { type ParsedKeyFile, parseOrCorrupt } from './codec';
 import { rsaFromParts } from './model';
 import { corrupt, needsPassphrase, problem, unsupported, wrongPassphrase } from './problems';
-import { SshReader, SshWriter, bitLength } from './wire';
+import { SshReader, SshWriter, bitLength } from '../common/ssh-wire';
 
 /** SSH-1 RSA private keys ("SSH PRIVATE KEY FILE FORMAT 1.1"), as PuTTYgen and OpenSSH < 7.4 wrote them. */
 

@@ -4,7 +4,7 @@ import { type ParsedKeyFile, parseOrCorrupt } from './codec';
 import { type PrivateKeyData, rsaFromParts } from './model';
 import { corrupt, needsPassphrase, unsupported, wrongPassphrase } from './problems';
 import { readArmor } from './text';
-import { SshReader } from './wire';
+import { SshReader, tryRead } from '../common/ssh-wire';
 
 /**
  * ssh.com / SECSH private keys ("---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----"), RSA and DSA, as
@@ -76,12 +76,12 @@ export function parseSshcom(text: string, repairs: string[]): ParsedKeyFile {
           d.setAutoPadding(false);
           plain = Buffer.concat([d.update(blob), d.final()]);
         }
-        const len = plain.length >= 4 ? plain.readUInt32BE(0) : -1;
-        if (len < 0 || len + 4 > plain.length || plain.length - (len + 4) >= 8) {
+        const body = tryRead(plain, (r) => r.string());
+        if (body === null || plain.length - (body.length + 4) >= 8) {
           if (encrypted) throw wrongPassphrase(WHAT, 'the decrypted length field makes no sense');
           throw corrupt('The ssh.com key is damaged (its length field is wrong).', 'malformed');
         }
-        const key = parseOrCorrupt(WHAT, () => readKeyData(keyType, plain.subarray(4, 4 + len)));
+        const key = parseOrCorrupt(WHAT, () => readKeyData(keyType, body));
         return { key, comment: comment ?? '' };
       },
     };

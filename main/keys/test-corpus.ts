@@ -234,7 +234,7 @@ async function referencePublicKey(s: Spec, file: string, f: { passFile: string; 
       // "bits e n comment" output (same numbers), then let ssh-keygen fingerprint it.
       const line = (await must('puttygen', [file, '-O', 'public', '--old-passphrase', s.encrypted ? f.passFile : f.emptyFile])).trim();
       const [, e, n] = line.split(/\s+/);
-      const { SshWriter } = await import('./wire');
+      const { SshWriter } = await import('../common/ssh-wire');
       const blob = new SshWriter().string('ssh-rsa').mpint(BigInt(e!)).mpint(BigInt(n!)).toBuffer();
       await writeFile(out, `ssh-rsa ${blob.toString('base64')} ssh1\n`);
       return out;
@@ -251,7 +251,7 @@ async function referencePublicKey(s: Spec, file: string, f: { passFile: string; 
   // node (PKCS#8 Ed25519, which ssh-keygen 9.2 and puttygen 0.78 cannot read): take the raw
   // public key from openssl, wrap it as an ssh-ed25519 line, let ssh-keygen fingerprint it.
   const der = await opensslPublicDer(file);
-  const { SshWriter } = await import('./wire');
+  const { SshWriter } = await import('../common/ssh-wire');
   const blob = new SshWriter().string('ssh-ed25519').string(der.subarray(der.length - 32)).toBuffer();
   await writeFile(out, `ssh-ed25519 ${blob.toString('base64')} node\n`);
   return out;

@@ -1,3 +1,4 @@
+import { tryRead } from '../common/ssh-wire';
 import { KeyError, corrupt, truncated } from './problems';
 
 /** Largest file we agree to look at: real keys are a few KiB at most. */
@@ -169,10 +170,8 @@ function isBinaryJunk(buf: Buffer): boolean {
 const DROPBEAR_TYPES = ['ssh-rsa', 'ssh-dss', 'ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521'];
 
 function looksLikeDropbear(buf: Buffer): boolean {
-  if (buf.length < 11) return false;
-  const len = buf.readUInt32BE(0);
-  if (len < 7 || len > 19 || buf.length < 4 + len) return false;
-  return DROPBEAR_TYPES.includes(buf.subarray(4, 4 + len).toString('latin1'));
+  const type = buf.length < 11 ? null : tryRead(buf, (r) => r.latin1(19));
+  return type !== null && DROPBEAR_TYPES.includes(type);
 }
 
 export interface Armor {

@@ -2,6 +2,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { updateFileAtomic } from './atomic-file';
 import { sshPatternMatch } from '../../shared/wildcard';
+import { tryRead } from '../common/ssh-wire';
 
 /**
  * OpenSSH known_hosts files: read, match, add, replace and remove host keys.
@@ -65,10 +66,8 @@ export function fingerprintMd5(blob: Buffer): string {
 
 /** Key type written inside an SSH public key blob (e.g. "ssh-rsa"), or null if unreadable. */
 export function blobKeyType(blob: Buffer): string | null {
-  if (blob.length < 4) return null;
-  const len = blob.readUInt32BE(0);
-  if (len === 0 || len > 64 || 4 + len > blob.length) return null;
-  return blob.subarray(4, 4 + len).toString('latin1');
+  const type = tryRead(blob, (r) => r.latin1(64));
+  return type ? type : null;
 }
 
 /** The name OpenSSH looks up for host and port: "host" on port 22, "[host]:port" otherwise. */

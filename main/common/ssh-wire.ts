@@ -1,6 +1,14 @@
-/** SSH wire encodings (RFC 4251 string/uint32/mpint) and BigInt helpers for the key codecs. */
+/**
+ * The one SSH wire reader and writer (RFC 4251 byte, uint32, uint64, string, mpint; the SSH-1 and
+ * ssh.com mpints the old key formats use), for diagnose (KEXINIT, SFTP packets), keys (every key
+ * codec), import (host keys), store (known_hosts) and bundle (secret scan).
+ *
+ * Bounded: every read is checked against the end of the data and against an optional size limit,
+ * and a short or lying length throws TruncatedError (never reads past the end, never allocates
+ * what a length field claims). Callers that only ask "is this well formed?" use `tryRead`.
+ */
 
-/** Thrown by the readers when a structure runs past its end or is malformed. */
+/** Thrown by the reader when a structure runs past its end, is larger than allowed or malformed. */
 export class TruncatedError extends Error {
   override readonly name = 'TruncatedError';
 }
@@ -32,6 +40,13 @@ export class SshReader {
     return v;
   }
 
+  /** uint64 as a number (exact up to 2^53, which every size and date we read stays below). */
+  uint64(): number {
+    const hi = this.uint32();
+    const lo = this.uint32();
+    return hi * 2 ** 32 + lo;
+  }
+
   bytes(n: number): Buffer {
     if (n < 0 || this.pos + n > this.buf.length) throw new TruncatedError(`unexpected end of data (need ${n} bytes, ${this.remaining} left)`);
     const v = this.buf.subarray(this.pos, this.pos + n);
@@ -39,12 +54,20 @@ export class SshReader {
     return v;
   }
 
-  string(): Buffer {
-    return this.bytes(this.uint32());
+  /** A length-prefixed string; `max` refuses one longer than that (a field that is never long). */
+  string(max?: number): Buffer {
+    const n = this.uint32();
+    if (max !== undefined && n > max) throw new TruncatedError(`a field claims ${n} bytes, more than the ${max} it may have`);
+    return this.bytes(n);
   }
 
-  text(): string {
-    return this.string().toString('utf8');
+  text(max?: number): string {
+    return this.string(max).toString('utf8');
+  }
+
+  /** A string of single-byte characters (algorithm names, name-lists). */
+  latin1(max?: number): string {
+    return this.string(max).toString('latin1');
   }
 
   /** RFC 4251 mpint (two's complement; keys are never negative). */
@@ -68,6 +91,16 @@ export class SshReader {
   }
 }
 
+/** Runs a read over `buf`; null when the data is short or malformed (TruncatedError), other errors pass. */
+export function tryRead<T>(buf: Buffer, read: (r: SshReader) => T): T | null {
+  try {
+    return read(new SshReader(buf));
+  } catch (err) {
+    if (err instanceof TruncatedError) return null;
+    throw err;
+  }
+}
+
 export class SshWriter {
   private parts: Buffer[] = [];
 
@@ -83,6 +116,10 @@ export class SshWriter {
     return this;
   }
 
+  uint64(v: number): this {
+    return this.uint32(Math.floor(v / 2 ** 32)).uint32(v % 2 ** 32);
+  }
+
   raw(b: Uint8Array): this {
     this.parts.push(Buffer.from(b));
     return this;
@@ -96,6 +133,7 @@ export class SshWriter {
   }
 
   mpint(v: bigint): this {
+    if (v < 0n) throw new RangeError('negative');
     let b = bigToBuf(v);
     if (b.length > 0 && (b[0]! & 0x80) !== 0) b = Buffer.concat([Buffer.from([0]), b]);
     return this.string(b);
@@ -112,6 +150,16 @@ export class SshWriter {
   toBuffer(): Buffer {
     return Buffer.concat(this.parts);
   }
+}
+
+/** One length-prefixed SSH string. */
+export function sshString(data: Uint8Array | string): Buffer {
+  return new SshWriter().string(data).toBuffer();
+}
+
+/** A uint32 in network byte order. */
+export function uint32(n: number): Buffer {
+  return new SshWriter().uint32(n).toBuffer();
 }
 
 export function bufToBig(b: Uint8Array): bigint {
@@ -132,29 +180,4 @@ export function bigToBuf(v: bigint, len?: number): Buffer {
 
 export function bitLength(v: bigint): number {
   return v === 0n ? 0 : v.toString(2).length;
-}
-
-export function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
-  if (mod === 1n) return 0n;
-  let result = 1n;
-  let b = base % mod;
-  let e = exp;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % mod;
-    e >>= 1n;
-    b = (b * b) % mod;
-  }
-  return result;
-}
-
-export function modInverse(a: bigint, m: bigint): bigint {
-  let [oldR, r] = [((a % m) + m) % m, m];
-  let [oldS, s] = [1n, 0n];
-  while (r !== 0n) {
-    const q = oldR / r;
-    [oldR, r] = [r, oldR - q * r];
-    [oldS, s] = [s, oldS - q * s];
-  }
-  if (oldR !== 1n) throw new RangeError('not invertible');
-  return ((oldS % m) + m) % m;
 }
