@@ -24,7 +24,7 @@ export interface PathBenchResult {
 }
 
 /** A TCP relay to host:port that counts the client's flights (a flight after the server spoke = one round trip). */
-async function countingRelay(to: { host: string; port: number }): Promise<{ host: string; port: number; take(): number; close(): Promise<void> }> {
+export async function countingRelay(to: { host: string; port: number }): Promise<{ host: string; port: number; take(): number; close(): Promise<void> }> {
   const host = freeLoopbackAddress();
   const port = await freePort(host);
   let flights = 0;

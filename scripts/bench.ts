@@ -8,6 +8,7 @@ import { benchPath } from './bench-path';
 import { runKeysBench } from './bench-keys';
 import { runParserBound } from './bench-parsers';
 import { benchStartup } from './bench-startup';
+import { benchDiagnoseCli, benchKeysCli } from './bench-cli';
 
 interface Row {
   name: string;
@@ -29,6 +30,50 @@ async function main(): Promise<number> {
     ratio: (startup.versionMs / startup.nodeMs).toFixed(2),
     budget: `< node -e 0 + 60 ms (${startup.budgetMs.toFixed(0)} ms)`,
     ok: startup.ok,
+  });
+  console.log('CLI keys inspect of an encrypted PPK v3 vs puttygen...');
+  const keys = await benchKeysCli(Number(process.env.BENCH_CLI_RUNS ?? 11));
+  rows.push({
+    name: `cli: sftp-doctor keys inspect, encrypted PPK v3 (puttygen's defaults: ${keys.kdf}) vs puttygen decrypting it (-O private-openssh)`,
+    ours: `${keys.oursMs} ms`,
+    reference: `${keys.puttygenMs} ms`,
+    ratio: keys.ratio.toFixed(2),
+    budget: '<= 1x (no slower)',
+    ok: keys.ok,
+  });
+  rows.push({
+    name: `cli: where keys inspect's time goes: node -e 0 ${keys.nodeMs} ms; keys inspect of an unencrypted PPK (start-up and loading, no Argon2) ${keys.unencryptedMs} ms; Argon2 alone in-process: native ${keys.argon2NativeMs ?? '-'} ms, WebAssembly ${keys.argon2WasmMs} ms (this process uses: ${keys.engine})`,
+    ours: `${keys.unencryptedMs} ms`,
+    reference: `${keys.nodeMs} ms`,
+    ratio: (keys.unencryptedMs / keys.nodeMs).toFixed(2),
+    budget: 'information',
+    ok: true,
+  });
+  console.log('Healthy diagnose vs sftp -b ls (engine in-process and CLI process)...');
+  const diag = await benchDiagnoseCli(Number(process.env.BENCH_CLI_RUNS ?? 11));
+  rows.push({
+    name: `diagnose: healthy loopback sshd, engine in-process (key login, listing, write test) vs sftp -b ls (same kex; default kex ${diag.sftpLsDefaultKexMs} ms)`,
+    ours: `${diag.engineMs} ms`,
+    reference: `${diag.sftpLsMs} ms`,
+    ratio: diag.engineRatio.toFixed(2),
+    budget: '<= 1.2x',
+    ok: diag.engineOk,
+  });
+  rows.push({
+    name: `diagnose: healthy loopback sshd, sftp-doctor diagnose as a process vs sftp -b ls (ratio without node -e 0's ${diag.nodeMs} ms: ${diag.cliOverNodeRatio})`,
+    ours: `${diag.cliMs} ms`,
+    reference: `${diag.sftpLsMs} ms`,
+    ratio: diag.cliRatio.toFixed(2),
+    budget: '<= 1.2x once node -e 0 is set aside',
+    ok: diag.cliOk,
+  });
+  rows.push({
+    name: `diagnose: round trips of a healthy run (without the write test: ${diag.roundTrips.oursNoWrite}) vs sftp -b ls`,
+    ours: `${diag.roundTrips.ours} round trips`,
+    reference: `${diag.roundTrips.sftpLs} round trips`,
+    ratio: (diag.roundTrips.ours / diag.roundTrips.sftpLs).toFixed(2),
+    budget: 'without the write test <= sftp -b ls',
+    ok: diag.roundTrips.oursNoWrite <= diag.roundTrips.sftpLs,
   });
   console.log('Engine (healthy sshd on loopback)...');
   const engine = await benchEngine(Number(process.env.BENCH_RUNS ?? 15));
