@@ -3,7 +3,7 @@
  * after checking that it came from our own window's top frame. Arguments are validated there.
  */
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { REQUEST_CHANNELS } from '../shared/api';
+import { REQUEST_CHANNELS, STORED_RESULT_CHANNELS } from '../shared/api';
 import { visibleDeep } from '../shared/visible';
 import type { RunClient } from './services/runs';
 import { toApiError } from './services/errors';
@@ -37,7 +37,9 @@ export function registerIpc(services: Services, isTrustedUrl: (url: string) => b
         return { ok: false, error: { code: 'FORBIDDEN', message: 'Request refused: it did not come from the SFTP Doctor window.' } };
       }
       try {
-        return { ok: true, result: visibleDeep(await services.dispatch(channel, args, { client: clientFor(event.sender) })) };
+        const result = await services.dispatch(channel, args, { client: clientFor(event.sender) });
+        // Saved sites go as stored (the window shows them made visible and saves them back unchanged).
+        return { ok: true, result: STORED_RESULT_CHANNELS.includes(channel) ? result : visibleDeep(result) };
       } catch (err) {
         return { ok: false, error: toApiError(err) };
       }

@@ -173,6 +173,14 @@ export const REQUEST_CHANNELS = [
 ] as const satisfies readonly RequestChannel[];
 export const EVENT_CHANNELS = ['run:event', 'run:prompt', 'check:event'] as const satisfies readonly EventChannel[];
 
+/**
+ * Results that are the user's own saved sites, passed as stored: a site's name, folder and
+ * settings must survive list -> edit -> save byte for byte, control characters included. The
+ * window shows them through shared/visible.ts itself. Every other result and event has its
+ * control characters made visible by the transport.
+ */
+export const STORED_RESULT_CHANNELS: readonly RequestChannel[] = ['sites:list', 'sites:save', 'sites:import'];
+
 // Compile-time proof that the channel lists name every channel.
 type Missing<All, Listed> = Exclude<All, Listed>;
 const _allRequests: Missing<RequestChannel, (typeof REQUEST_CHANNELS)[number]> extends never ? true : never = true;

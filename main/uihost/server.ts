@@ -18,7 +18,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ApiErrorShape } from '../../shared/api';
-import { EVENT_CHANNELS } from '../../shared/api';
+import { EVENT_CHANNELS, STORED_RESULT_CHANNELS, type RequestChannel } from '../../shared/api';
 import { visibleDeep } from '../../shared/visible';
 import { BRIDGE_PATH, CLOSE_TOKEN_REFUSED, TOKEN_FRAGMENT, type BridgeServerMessage } from '../../shared/bridge';
 import type { RunClient } from '../services/runs';
@@ -198,10 +198,11 @@ function attach(ws: WebSocket, services: Services, limits: FlowLimits, tokenMatc
     if (hold && !ws.isPaused) ws.pause();
     else if (!hold && ws.isPaused) ws.resume();
   };
-  const send = (message: BridgeServerMessage) => {
+  const send = (message: BridgeServerMessage, stored = false) => {
     if (closed || ws.readyState !== ws.OPEN) return;
-    // Text from servers and files reaches the page with its control characters made visible.
-    const text = JSON.stringify(visibleDeep(message));
+    // Text from servers and files reaches the page with its control characters made visible;
+    // saved sites go as stored (the page shows them made visible, and saves them back unchanged).
+    const text = JSON.stringify(stored ? message : visibleDeep(message));
     const bytes = Buffer.byteLength(text);
     if (queued + bytes > limits.maxQueuedBytes) {
       closed = true;
@@ -267,7 +268,7 @@ function attach(ws: WebSocket, services: Services, limits: FlowLimits, tokenMatc
     }
     answer
       .then(
-        (result) => send({ type: 'result', id, ok: true, result: result ?? null }),
+        (result) => send({ type: 'result', id, ok: true, result: result ?? null }, STORED_RESULT_CHANNELS.includes(m.channel as RequestChannel)),
         (err: unknown) => send({ type: 'result', id, ok: false, error: toApiError(err) }),
       )
       .catch(() => send({ type: 'result', id, ok: false, error: { code: 'FAILED', message: 'The reply could not be sent.' } }))

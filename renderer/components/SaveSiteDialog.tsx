@@ -1,7 +1,7 @@
 /** "Save session as site": name, folder, and (where it can be encrypted) the password. */
 import { useMemo, useState } from 'react';
 import { defaultSiteName } from '../logic/form';
-import { folderPaths } from '../logic/sites';
+import { folderPaths, shownName, typedOrStored } from '../logic/sites';
 import { useApp } from '../stores/appStore';
 import { form as formStore } from '../stores/formStore';
 import { sites as sitesStore, useSites } from '../stores/sitesStore';
@@ -13,8 +13,9 @@ export function SaveSiteDialog({ onClose }: { onClose(): void }) {
   const all = useSites((s) => s.sites);
   const f = formStore.getState();
   const current = all.find((s) => s.id === f.siteId) ?? null;
-  const [name, setName] = useState(current?.name ?? defaultSiteName(f.values));
-  const [folder, setFolder] = useState(current?.folder ?? '');
+  // A saved name shows made visible; left as shown, it is saved with its stored bytes.
+  const [name, setName] = useState(current ? shownName(current.name) : defaultSiteName(f.values));
+  const [folder, setFolder] = useState(current ? shownName(current.folder) : '');
   const [savePassword, setSavePassword] = useState(current?.hasSavedPassword ?? false);
   const [asNew, setAsNew] = useState(current === null);
   const [busy, setBusy] = useState(false);
@@ -23,7 +24,7 @@ export function SaveSiteDialog({ onClose }: { onClose(): void }) {
 
   const save = async () => {
     setBusy(true);
-    const ok = await sitesStore.getState().saveCurrent({ name, folder, savePassword: canSavePasswords && savePassword, asNew });
+    const ok = await sitesStore.getState().saveCurrent({ name: typedOrStored(name, current?.name), folder: typedOrStored(folder, current?.folder), savePassword: canSavePasswords && savePassword, asNew });
     setBusy(false);
     if (ok) onClose();
   };
@@ -66,7 +67,7 @@ export function SaveSiteDialog({ onClose }: { onClose(): void }) {
         {current && (
           <div className="check">
             <input id="save-as-new" type="checkbox" checked={asNew} onChange={(e) => setAsNew(e.target.checked)} />
-            <label htmlFor="save-as-new">Save as a new site (keep “{current.name}” as it is)</label>
+            <label htmlFor="save-as-new">Save as a new site (keep “{shownName(current.name)}” as it is)</label>
           </div>
         )}
         <div className="buttons dialog-buttons">

@@ -1,7 +1,7 @@
 /** The saved-site tree on the left, WinSCP style: folders, sites, and the buttons under them. */
 import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import type { Site } from '../../shared/sites';
-import { buildTree, type FolderNode } from '../logic/sites';
+import { buildTree, shownName, type FolderNode } from '../logic/sites';
 import { connectSite } from '../stores/actions';
 import { check, useCheck } from '../stores/checkStore';
 import { importer, useImport } from '../stores/importStore';
@@ -21,7 +21,8 @@ function flatten(node: FolderNode, collapsed: Record<string, boolean>, level: nu
 }
 
 function RenameInput({ site, onDone }: { site: Site; onDone(): void }) {
-  const [text, setText] = useState(site.folder ? `${site.folder}/${site.name}` : site.name);
+  // Shown made visible; what is left as shown keeps its stored bytes (the store maps it back).
+  const [text, setText] = useState(shownName(site.folder ? `${site.folder}/${site.name}` : site.name));
   const finish = async (commit: boolean) => {
     if (commit) {
       const ok = await sitesStore.getState().rename(site.id, text);
@@ -32,7 +33,7 @@ function RenameInput({ site, onDone }: { site: Site; onDone(): void }) {
   return (
     <input
       className="rename-input"
-      aria-label={`New name for ${site.name} (use Folder/Name to move it)`}
+      aria-label={`New name for ${shownName(site.name)} (use Folder/Name to move it)`}
       value={text}
       autoFocus
       onChange={(e) => setText(e.target.value)}
@@ -196,7 +197,7 @@ export function SiteList() {
                 <span aria-hidden="true" className="tree-twisty">
                   {row.expanded ? '▾' : '▸'}
                 </span>
-                {row.node.name}
+                {shownName(row.node.name)}
               </li>
             ) : (
               <li
@@ -207,7 +208,7 @@ export function SiteList() {
                 aria-selected={row.site.id === selectedId}
                 tabIndex={row.key === activeKey ? 0 : -1}
                 className={`tree-item tree-site${row.site.id === selectedId ? ' selected' : ''}`}
-                title={`${row.site.settings.user ? `${row.site.settings.user}@` : ''}${row.site.settings.host}`}
+                title={shownName(`${row.site.settings.user ? `${row.site.settings.user}@` : ''}${row.site.settings.host}`)}
                 onClick={() => {
                   setFocusKey(row.key);
                   st.select(row.site.id);
@@ -219,7 +220,7 @@ export function SiteList() {
                   <RenameInput site={row.site} onDone={endRename} />
                 ) : (
                   <>
-                    {row.site.name}
+                    {shownName(row.site.name)}
                   </>
                 )}
               </li>
@@ -282,7 +283,7 @@ export function UndoToast() {
   if (!pending) return null;
   return (
     <div className="toast" role="status">
-      <span>Deleted “{pending.name}”.</span>
+      <span>Deleted “{shownName(pending.name)}”.</span>
       <button type="button" className="small" onClick={() => sitesStore.getState().undoDelete()}>
         Undo
       </button>

@@ -1,4 +1,5 @@
 /** The site tree as the left pane shows it, built from the flat list main keeps. Pure. */
+import { visibleLine } from '../../shared/visible';
 import type { Site } from '../../shared/sites';
 
 export interface FolderNode {
@@ -69,4 +70,17 @@ export function copyName(name: string, folder: string, sites: readonly Site[]): 
     if (!taken.has(candidate)) return candidate;
   }
   return `${base} (copy ${Date.now()})`;
+}
+
+/** A saved name or folder as the window shows it: control characters made visible (\x1b, \x07). */
+export function shownName(stored: string): string {
+  return visibleLine(stored);
+}
+
+/**
+ * What a field prefilled with `shownName(stored)` means once edited: left as shown, the stored
+ * bytes themselves (so saving does not turn "\x07" into four characters); changed, what was typed.
+ */
+export function typedOrStored(typed: string, stored: string | undefined): string {
+  return stored !== undefined && typed === shownName(stored) ? stored : typed;
 }

@@ -6,6 +6,7 @@ import { errorMessage } from '../api/errors';
 import type { FormFixOutcome } from '../logic/formFixes';
 import { settingsToForm } from '../logic/repair';
 import { runStarted, startingRun } from '../logic/run';
+import { shownName } from '../logic/sites';
 import { connectAsk } from './connectStore';
 import { form } from './formStore';
 import { run } from './runStore';
@@ -20,7 +21,7 @@ export function connect(options: { askPassword?: boolean } = {}): void {
   if (options.askPassword !== false && f.siteId && !f.siteHasPassword && f.values.password === '' && !f.values.key) {
     const site = sites.getState().sites.find((s) => s.id === f.siteId);
     if (site) {
-      connectAsk.getState().ask({ siteId: site.id, name: site.name });
+      connectAsk.getState().ask({ siteId: site.id, name: shownName(site.name) });
       return;
     }
   }

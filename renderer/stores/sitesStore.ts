@@ -5,7 +5,7 @@ import type { Site, SiteDraft } from '../../shared/sites';
 import { api } from '../api';
 import { errorMessage } from '../api/errors';
 import { toSiteSettings } from '../logic/form';
-import { copyName, normaliseFolder, splitSitePath } from '../logic/sites';
+import { copyName, normaliseFolder, shownName, splitSitePath, typedOrStored } from '../logic/sites';
 import { form as formStore } from './formStore';
 
 /** How long "Undo" stays offered after a delete. */
@@ -77,7 +77,7 @@ export function createSitesStore(getApi: () => SftpDoctorApi, form = formStore) 
         try {
           const site = await getApi().invoke('sites:save', draft);
           upsert(site);
-          set({ selectedId: site.id, status: `Saved "${site.name}".`, error: null });
+          set({ selectedId: site.id, status: `Saved "${shownName(site.name)}".`, error: null });
           form.setState({ siteId: site.id, siteSettings: site.settings, siteHasPassword: site.hasSavedPassword });
           return true;
         } catch (err) {
@@ -88,7 +88,10 @@ export function createSitesStore(getApi: () => SftpDoctorApi, form = formStore) 
       async rename(id, text) {
         const site = get().sites.find((s) => s.id === id);
         if (!site) return false;
-        const { name, folder } = splitSitePath(text, site.folder);
+        // The field showed the stored name made visible: what was left as shown keeps its bytes.
+        const typed = splitSitePath(text, shownName(site.folder));
+        const name = typedOrStored(typed.name, site.name);
+        const folder = typedOrStored(typed.folder, site.folder);
         if (!name) {
           set({ error: 'A site needs a name. Type one, or press Escape to keep the old name.' });
           return false;
@@ -97,7 +100,7 @@ export function createSitesStore(getApi: () => SftpDoctorApi, form = formStore) 
         try {
           const saved = await getApi().invoke('sites:save', draftOf(site, { name, folder }));
           upsert(saved);
-          set({ status: `Renamed to "${saved.name}".`, error: null });
+          set({ status: `Renamed to "${shownName(saved.name)}".`, error: null });
           return true;
         } catch (err) {
           set({ error: `The site was not renamed: ${errorMessage(err)}` });
@@ -111,7 +114,7 @@ export function createSitesStore(getApi: () => SftpDoctorApi, form = formStore) 
           const saved = await getApi().invoke('sites:save', draftOf(site, { password }));
           upsert(saved);
           if (form.getState().siteId === id) form.setState({ siteHasPassword: saved.hasSavedPassword });
-          set({ status: `The password of "${saved.name}" is saved.`, error: null });
+          set({ status: `The password of "${shownName(saved.name)}" is saved.`, error: null });
           return null;
         } catch (err) {
           return `The password was not saved: ${errorMessage(err)}`;
@@ -125,7 +128,7 @@ export function createSitesStore(getApi: () => SftpDoctorApi, form = formStore) 
           delete draft.id;
           const saved = await getApi().invoke('sites:save', draft);
           upsert(saved);
-          set({ status: `Created "${saved.name}". Saved passwords are not copied.`, error: null, selectedId: saved.id });
+          set({ status: `Created "${shownName(saved.name)}". Saved passwords are not copied.`, error: null, selectedId: saved.id });
           form.getState().loadSite(saved);
         } catch (err) {
           set({ error: `The site was not duplicated: ${errorMessage(err)}` });
@@ -149,7 +152,7 @@ export function createSitesStore(getApi: () => SftpDoctorApi, form = formStore) 
         if (!site) return;
         if (timer) clearTimeout(timer);
         timer = null;
-        set((s) => ({ pendingDelete: null, sites: [...s.sites, site], status: `"${site.name}" is back.` }));
+        set((s) => ({ pendingDelete: null, sites: [...s.sites, site], status: `"${shownName(site.name)}" is back.` }));
       },
       async commitDelete() {
         const site = get().pendingDelete;
@@ -160,7 +163,7 @@ export function createSitesStore(getApi: () => SftpDoctorApi, form = formStore) 
         try {
           await getApi().invoke('sites:delete', site.id);
         } catch (err) {
-          set((s) => ({ sites: [...s.sites, site], error: `"${site.name}" could not be deleted: ${errorMessage(err)}` }));
+          set((s) => ({ sites: [...s.sites, site], error: `"${shownName(site.name)}" could not be deleted: ${errorMessage(err)}` }));
         }
       },
     };
