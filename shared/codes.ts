@@ -77,6 +77,7 @@ export const DIAGNOSIS_CODES = [
   'AUTH_ACCOUNT_EXPIRED',
   'AUTH_ACCOUNT_LOCKED',
   'AUTH_ACCOUNT_REFUSED',
+  'AUTH_METHOD_NOT_IN_SITE',
   // the path: a proxy and jump hosts before the target
   'PROXY_UNREACHABLE',
   'PROXY_AUTH_FAILED',

@@ -19,6 +19,7 @@
  */
 import { z } from 'zod';
 import { PASSWORD_IDEAS } from './password-variants';
+import { LOGIN_METHODS } from './types';
 import { FIX_TEXTS, fillTemplate } from './texts/index';
 
 export const RISK_LEVELS = ['safe', 'confirm', 'dangerous'] as const;
@@ -69,6 +70,8 @@ export const FIX_PARAMS = {
   /** The user name the server asked for. */
   'use-user': z.strictObject({ user: text(64) }),
   'use-sftp': z.strictObject({}),
+  /** The site's login methods with the one that worked added (in OpenSSH's order). */
+  'use-auth-methods': z.strictObject({ methods: z.array(z.enum(LOGIN_METHODS)).min(1).max(3), added: z.enum(LOGIN_METHODS) }),
 } as const;
 
 export type FixId = keyof typeof FIX_PARAMS;
@@ -99,6 +102,7 @@ export const FIX_META = {
   'fix-pasted-password': { kind: 'form', risk: 'safe' },
   'use-user': { kind: 'form', risk: 'confirm' },
   'use-sftp': { kind: 'form', risk: 'safe' },
+  'use-auth-methods': { kind: 'form', risk: 'safe' },
 } as const satisfies Record<FixId, { kind: FixKind; risk: RiskLevel }>;
 
 export const FIX_IDS = Object.keys(FIX_PARAMS) as FixId[];

@@ -11,7 +11,7 @@ import type { ConnectionRequest } from './types';
 /** The settings a form fix may read and change. */
 export type FormState = Pick<
   ConnectionRequest,
-  'protocol' | 'host' | 'port' | 'user' | 'password' | 'passphrase' | 'privateKey' | 'useAgent' | 'identitiesOnly' | 'legacyAlgorithms' | 'keepaliveSeconds' | 'acceptHostKey' | 'startPath' | 'timeoutMs'
+  'protocol' | 'host' | 'port' | 'user' | 'password' | 'passphrase' | 'privateKey' | 'useAgent' | 'authMethods' | 'identitiesOnly' | 'legacyAlgorithms' | 'keepaliveSeconds' | 'acceptHostKey' | 'startPath' | 'timeoutMs'
 >;
 export type FormPatch = Partial<FormState>;
 
@@ -143,6 +143,10 @@ function step(fix: FormFix, s: FormState): Step {
     case 'keepalive': {
       const n = fix.params.seconds;
       return { patch: { keepaliveSeconds: n }, changes: [`Send a keepalive every ${n} second${n === 1 ? '' : 's'} so idle connections are not dropped`] };
+    }
+    case 'use-auth-methods': {
+      const before = s.authMethods?.length ? s.authMethods.join(', ') : 'all';
+      return { patch: { authMethods: [...fix.params.methods] }, changes: [`Login methods: ${before} → ${fix.params.methods.join(', ')}`] };
     }
     case 'fix-pasted-password': {
       const fixed = s.password ? passwordVariant(s.password, fix.params.idea) : null;

@@ -9,6 +9,10 @@ import type { Fix } from './fixes';
 
 export type Protocol = 'sftp' | 'scp';
 
+/** Login methods a site may use, in OpenSSH's order (PreferredAuthentications). */
+export const LOGIN_METHODS = ['publickey', 'keyboard-interactive', 'password'] as const;
+export type LoginMethod = (typeof LOGIN_METHODS)[number];
+
 /** A private key as the user gave it: a file path, or pasted text. */
 export interface KeySource {
   path?: string;
@@ -63,6 +67,11 @@ export interface ConnectionRequest {
   passphrase?: string;
   /** Use a running ssh-agent's keys (default true, like OpenSSH, PuTTY and WinSCP). */
   useAgent?: boolean;
+  /**
+   * The login methods this site's program uses (OpenSSH PreferredAuthentications, WinSCP's
+   * "Attempt keyboard-interactive authentication"); absent or empty: all of them.
+   */
+  authMethods?: LoginMethod[];
   /** Only try the selected key (OpenSSH IdentitiesOnly). */
   identitiesOnly?: boolean;
   /** Weak algorithms this site is allowed to use, by name (e.g. "diffie-hellman-group1-sha1"). */
@@ -202,6 +211,8 @@ export interface AuthAttempt {
   note?: string;
   /** A second try of the password, corrected for this idea (the value is never recorded). */
   variant?: 'pasted-characters' | 'caps-lock';
+  /** The one try of the password over a login method the site leaves out (a second look). */
+  outsideSite?: boolean;
 }
 
 /** A proxy's part of the path (SOCKS5 or HTTP CONNECT), as the tcp phase of the first hop saw it. */
@@ -344,6 +355,12 @@ export interface Facts {
     kbdTexts?: string[];
     /** The one extra password try made to tell a typing or pasting slip apart, and its answer. */
     secondLook?: { idea: 'pasted-characters' | 'caps-lock'; result: 'accepted' | 'refused' };
+    /**
+     * The one try of the same password over the other password method (keyboard-interactive or
+     * password), which the site's settings leave out, and what it showed ('not-asked': the server
+     * asked no password question, so nothing was sent).
+     */
+    methodLook?: { method: 'keyboard-interactive' | 'password'; result: 'accepted' | 'refused' | 'not-asked'; siteMethods: LoginMethod[] };
     /** Keyboard-interactive questions nobody answered (no one to ask, or cancelled). */
     unanswered?: string[];
     /** Keys a running agent holds (count only); null when no agent was used. */

@@ -7,7 +7,7 @@ import type { ApiRequests, FileUpload, KeyInput, RequestChannel } from '../../sh
 import { MAX_CHECK_JOBS } from '../../shared/check';
 import { KEY_TARGET_FORMATS } from '../../shared/keys';
 import type { ImportSource, SiteDraft, SiteSettings } from '../../shared/sites';
-import type { ConnectionRequest, PromptAnswer } from '../../shared/types';
+import { LOGIN_METHODS, type ConnectionRequest, type PromptAnswer } from '../../shared/types';
 
 const MAX_TEXT = 4096;
 const MAX_KEY_TEXT = 1024 * 1024; // the key library refuses larger files with its own message
@@ -22,6 +22,7 @@ const settingsShape = {
   user: text(),
   privateKey: keySource.optional(),
   useAgent: z.boolean().optional(),
+  authMethods: z.array(z.enum(LOGIN_METHODS)).max(3).optional(),
   identitiesOnly: z.boolean().optional(),
   legacyAlgorithms: z.array(text(128)).max(64).optional(),
   keepaliveSeconds: z.number().int().min(0).max(3600).optional(),

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Site, SiteDraft, SiteOrigin, SiteSettings } from '../../shared/sites';
-import type { ConnectionRequest } from '../../shared/types';
+import { LOGIN_METHODS, type ConnectionRequest } from '../../shared/types';
 import { Secret } from '../common/secret';
 import { withFileLock, writeFileAtomic } from './atomic-file';
 import { PasswordFile, noVault, timestampForFile, type PasswordVault } from './password-vault';
@@ -65,6 +65,7 @@ const settingsSchema = z.object({
   user: z.string().max(1000),
   privateKey: z.object({ path: z.string().max(4096).optional() }).optional(),
   useAgent: z.boolean().optional(),
+  authMethods: z.array(z.enum(LOGIN_METHODS)).max(3).optional(),
   identitiesOnly: z.boolean().optional(),
   legacyAlgorithms: z.array(z.string().max(200)).max(100).optional(),
   keepaliveSeconds: z.number().min(0).max(86_400).optional(),

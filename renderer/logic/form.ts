@@ -4,7 +4,7 @@
  */
 import type { SiteSettings } from '../../shared/sites';
 import { DEFAULT_PROXY_PORTS, formatJumpHost, parseJumpList } from '../../shared/path';
-import type { ConnectionRequest, JumpHostSpec, Protocol, ProxySpec, ProxyType } from '../../shared/types';
+import type { ConnectionRequest, JumpHostSpec, LoginMethod, Protocol, ProxySpec, ProxyType } from '../../shared/types';
 
 export const PROTOCOLS: readonly { value: Protocol; label: string }[] = [
   { value: 'sftp', label: 'SFTP' },
@@ -32,6 +32,8 @@ export interface FormValues {
   password: string;
   key: KeyChoice | null;
   useAgent: boolean;
+  /** Login methods the site uses; empty: all (the default). */
+  authMethods: LoginMethod[];
   identitiesOnly: boolean;
   keepaliveSeconds: string;
   /** Connection timeout in seconds, as typed (WinSCP's "Timeout"); empty: the default 10 s. */
@@ -66,6 +68,7 @@ export function emptyForm(): FormValues {
     password: '',
     key: null,
     useAgent: true,
+    authMethods: [],
     identitiesOnly: false,
     keepaliveSeconds: '',
     timeoutSeconds: '',
@@ -220,6 +223,7 @@ export function toSiteSettings(v: FormValues): SiteSettings {
   if (v.port.trim() !== '') s.port = /^\d+$/.test(v.port.trim()) ? Number(v.port.trim()) : v.port.trim();
   if (v.key?.source === 'path' && v.key.path.trim()) s.privateKey = { path: v.key.path.trim() };
   if (!v.useAgent) s.useAgent = false;
+  if (v.authMethods.length) s.authMethods = [...v.authMethods];
   if (v.identitiesOnly) s.identitiesOnly = true;
   if (v.legacyAlgorithms.length) s.legacyAlgorithms = [...v.legacyAlgorithms];
   const ka = keepalive(v.keepaliveSeconds);
@@ -246,6 +250,7 @@ export function toConnectionRequest(v: FormValues, siteId?: string): ConnectionR
   const key = keySource(v.key);
   if (key) r.privateKey = key;
   r.useAgent = v.useAgent;
+  if (v.authMethods.length) r.authMethods = [...v.authMethods];
   if (v.identitiesOnly) r.identitiesOnly = true;
   if (v.legacyAlgorithms.length) r.legacyAlgorithms = [...v.legacyAlgorithms];
   const ka = keepalive(v.keepaliveSeconds);
@@ -278,6 +283,7 @@ export function fromSiteSettings(s: SiteSettings): FormValues {
     user: s.user,
     key: s.privateKey?.path ? { source: 'path', path: s.privateKey.path } : null,
     useAgent: s.useAgent ?? true,
+    authMethods: s.authMethods ? [...s.authMethods] : [],
     identitiesOnly: s.identitiesOnly ?? false,
     keepaliveSeconds: s.keepaliveSeconds !== undefined ? String(s.keepaliveSeconds) : '',
     timeoutSeconds: s.timeoutMs !== undefined ? String(s.timeoutMs / 1000) : '',

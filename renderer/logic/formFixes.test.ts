@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeFix } from '../../shared/fixes';
-import { emptyForm } from './form';
+import { emptyForm, fromSiteSettings, toConnectionRequest, toSiteSettings } from './form';
 import { applyFormFix } from './formFixes';
 
 describe('form fixes in the window (shared applyFormFix on the form)', () => {
@@ -29,6 +29,18 @@ describe('form fixes in the window (shared applyFormFix on the form)', () => {
     expect(applyFormFix({ ...v, password: 'pASSWORD1' }, makeFix('fix-pasted-password', { idea: 'caps-lock', what: 'Caps Lock undone' }))).toMatchObject({ ok: true, values: { password: 'Password1' } });
     expect(applyFormFix(v, makeFix('use-user', { user: 'ubuntu' }))).toMatchObject({ ok: true, values: { user: 'ubuntu' } });
     expect(applyFormFix(v, makeFix('use-sftp'))).toMatchObject({ ok: true, values: { protocol: 'sftp' } });
+  });
+
+  it('use-auth-methods: the site gets the login method that worked, kept when the site is saved and sent with the next check', () => {
+    const v = { ...emptyForm(), host: 'h', user: 'ann', authMethods: ['password' as const] };
+    const out = applyFormFix(v, makeFix('use-auth-methods', { methods: ['keyboard-interactive', 'password'], added: 'keyboard-interactive' }));
+    expect(out).toMatchObject({ ok: true, values: { authMethods: ['keyboard-interactive', 'password'] }, changes: ['Login methods: password → keyboard-interactive, password'] });
+    if (!out.ok) return;
+    expect(toSiteSettings(out.values).authMethods).toEqual(['keyboard-interactive', 'password']);
+    expect(toConnectionRequest(out.values).authMethods).toEqual(['keyboard-interactive', 'password']);
+    expect(fromSiteSettings(toSiteSettings(out.values)).authMethods).toEqual(['keyboard-interactive', 'password']);
+    // A site without the setting uses every method, and sends none.
+    expect(toConnectionRequest(emptyForm()).authMethods).toBeUndefined();
   });
 
   it('use-port and use-dns-suggestion change exactly that field', () => {

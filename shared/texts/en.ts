@@ -258,6 +258,11 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
     explanation: 'The password was checked, then the server ended the login because of a rule about the account itself: an access list (who may log in from where), login times, a maintenance lock, or an expired account. Where the server gave a reason, it is quoted in the evidence; the evidence also lists the possible rules, most likely first, and the server log line for each.',
     nextStep: 'Send the evidence to the administrator: they can find the rule in the server log at the time of this login.',
   },
+  AUTH_METHOD_NOT_IN_SITE: {
+    title: 'The password works, but only over {method}, which this site leaves out',
+    explanation: 'This site is set to log in with {siteMethods} only. The server did not accept the password that way, so we tried the same password once over {method} (the server allows it), and the server accepted it. SSH has two ways to send a password: "password" and "keyboard-interactive" (a dialog, often run by PAM); servers often allow only one of them, and SFTP programs set to the other one fail with "Permission denied" or "No supported authentication methods".',
+    nextStep: 'Let this site use {method} too (the fix does it and checks again). In your SFTP program, turn on the same method: in WinSCP, Advanced > SSH > Authentication > "Attempt keyboard-interactive authentication"; in OpenSSH, PreferredAuthentications and KbdInteractiveAuthentication / PasswordAuthentication.',
+  },
   SFTP_SUBSYSTEM_UNAVAILABLE: {
     title: 'The server does not offer SFTP',
     explanation: 'Logging in worked, but the server has no SFTP service switched on (its configuration has no "Subsystem sftp" line, or it is not allowed for this account). We checked whether the older SCP method works instead; the answer is in the evidence.',
@@ -409,6 +414,7 @@ export const FIX_TEXTS: Record<FixId, FixText> = {
   'fix-pasted-password': { label: 'Correct the password', description: 'Uses the password with {what} (the form only; the password is never shown).' },
   'use-user': { label: 'Log in as {user}', description: 'Sets the user name to {user}, as the server asks, and checks again.' },
   'use-sftp': { label: 'Use SFTP for this site', description: 'Switches this site from SCP to SFTP, the only service this account allows, and checks again.' },
+  'use-auth-methods': { label: 'Also log in with {added}', description: 'Lets this site use {added} for the password, as the server wants (login methods: {methods}), and checks again.' },
   keepalive: { label: 'Keep the connection alive', description: 'Sends a small keepalive message every {seconds} s for this site, so idle connections are not cut by a firewall or router.' },
 };
 
@@ -495,6 +501,7 @@ export const ADMIN_ASKS: Record<DiagnosisCode, AdminAsk> = {
   SFTP_LOGIN_SCRIPT_OUTPUT: { userSide: false, ask: 'A login script prints text for non-interactive sessions, which breaks SFTP. Please make the shell start-up files of my account print nothing unless the session is interactive.' },
   AUTH_ACCOUNT_EXPIRED: { userSide: false, ask: 'The server says my account has expired (its message is in the report). Please extend the account\'s expiry date (chage -E / usermod -e).' },
   AUTH_ACCOUNT_LOCKED: { userSide: false, ask: 'The server says my account is locked after failed logins (its message is in the report). Please unlock it (for pam_faillock: faillock --reset --user <name>); I will then log in once with the right password.' },
+  AUTH_METHOD_NOT_IN_SITE: { userSide: true, ask: 'My password works over another login method than my program used. I am changing my settings; nothing is needed on the server.' },
   AUTH_ACCOUNT_REFUSED: { userSide: false, ask: 'The server checked my password and then refused the account itself. Please look in the SSH service log at the time of my attempt for the line quoted in the report (for PAM: "Access denied for user ... by PAM account configuration") and the rule behind it (pam_access, pam_time, pam_nologin, an expiry date).' },
   SESSION_WRONG_USER: { userSide: true, ask: 'The server asks me to log in as another user (its message is in the report). I am switching to that user; please tell me if I should use a different account.' },
   SESSION_FORCED_COMMAND: { userSide: false, ask: 'After login, my account runs a program of its own instead of SFTP (a forced command or restricted shell; its output is in the report). Please tell me which service the account is for, or allow SFTP for it (e.g. ForceCommand internal-sftp).' },

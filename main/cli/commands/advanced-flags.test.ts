@@ -35,6 +35,8 @@ describe('Advanced flags: values that cannot be used are refused with what is ex
     [['--legacy-algorithms', ','], /--legacy-algorithms: give algorithm names separated by commas, or "auto"/],
     [['--remote-folder', '  '], /--remote-folder: give a folder/],
     [['--remote-folder', 'up\nloads'], /--remote-folder: "up\\nloads" holds a control character/],
+    [['--auth-methods', 'pasword'], /--auth-methods: "pasword" is not a login method; use publickey, keyboard-interactive, password/],
+    [['--auth-methods', ','], /--auth-methods: give login methods separated by commas/],
     [['--identities-only'], /--identities-only means "try only the key given": add --key FILE/],
     [['--log-level', 'loud', '-v'], /--log-level: "loud" is not a level; use normal .*, debug .* or raw/],
     [['--log-level', 'raw'], /--log-level needs somewhere to write: add --log FILE or --verbose/],

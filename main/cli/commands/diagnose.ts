@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { PHASE_LABELS } from '../../../shared/codes';
 import { parseJumpList, parseProxyUrl } from '../../../shared/path';
-import type { ConnectionRequest, JumpHost, PromptAnswer, PromptRequest, RunEvent, RunResult } from '../../../shared/types';
+import { LOGIN_METHODS, type ConnectionRequest, type JumpHost, type PromptAnswer, type PromptRequest, type RunEvent, type RunResult } from '../../../shared/types';
 import { diagnose } from '../../diagnose/index';
 import { parseHostField, parsePort } from '../../../shared/host-input';
 import { matchFingerprint } from '../../../shared/fingerprint';
@@ -51,6 +51,9 @@ Options:
   --keepalive SECONDS     Send a keepalive this often once connected (0: off; at most 3600)
   --no-agent              Do not use a running ssh-agent's keys
   --identities-only       Only try the key given with --key (OpenSSH's IdentitiesOnly)
+  --auth-methods LIST     Login methods your SFTP program uses, comma-separated: publickey,
+                          keyboard-interactive, password (OpenSSH's PreferredAuthentications;
+                          default: all). A refused password is tried once over the other method
   --legacy-algorithms LIST|auto|none
                           Weak algorithms this server may use, comma-separated (e.g.
                           diffie-hellman-group1-sha1,aes128-cbc); "auto" allows every weak
@@ -160,6 +163,7 @@ export async function requestFromArgs(
       keepalive: { type: 'string' },
       'no-agent': { type: 'boolean', default: false },
       'identities-only': { type: 'boolean', default: false },
+      'auth-methods': { type: 'string' },
       'legacy-algorithms': { type: 'string' },
       verbose: { type: 'boolean', short: 'v', multiple: true },
       log: { type: 'string' },
@@ -269,6 +273,14 @@ function applyAdvancedFlags(request: ConnectionRequest, values: FlagValues): voi
     else request.keepaliveSeconds = s;
   }
   if (values['no-agent'] === true) request.useAgent = false;
+  const methods = values['auth-methods'];
+  if (typeof methods === 'string') {
+    const names = methods.split(/[\s,]+/).filter(Boolean);
+    const known: readonly string[] = LOGIN_METHODS;
+    const wrong = names.find((n) => !known.includes(n));
+    if (names.length === 0 || wrong !== undefined) throw new UsageError(`--auth-methods: ${wrong !== undefined ? `"${visibleLine(wrong)}" is not a login method` : 'give login methods separated by commas'}; use ${LOGIN_METHODS.join(', ')}`);
+    request.authMethods = LOGIN_METHODS.filter((m) => names.includes(m));
+  }
   if (values['identities-only'] === true) {
     request.identitiesOnly = true;
     if (!request.privateKey) throw new UsageError('--identities-only means "try only the key given": add --key FILE');

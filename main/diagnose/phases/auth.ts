@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AnyAuthMethod, KeyboardInteractiveCallback, Prompt } from 'ssh2';
-import type { AuthAttempt, Facts, PromptRequest } from '../../../shared/types';
+import { LOGIN_METHODS, type AuthAttempt, type Facts, type LoginMethod, type PromptRequest } from '../../../shared/types';
 import { passwordIdeas, passwordVariant, type PasswordIdea } from '../../../shared/password-variants';
 import { Secret } from '../../common/secret';
 import { agentSocket, listAgentKeys, type AgentKey } from '../agent';
@@ -111,6 +111,12 @@ export const authPhase: PhaseModule = {
       transport.poke();
     };
 
+    /** The login methods this site's program uses (all, unless the site names some). */
+    const siteMethods = new Set<LoginMethod>(ctx.request.authMethods?.length ? ctx.request.authMethods : LOGIN_METHODS);
+    /** The password method the site leaves out while it keeps the other (the one a second look may try). */
+    const leftOut: 'keyboard-interactive' | 'password' | null =
+      siteMethods.has('password') && !siteMethods.has('keyboard-interactive') ? 'keyboard-interactive' : siteMethods.has('keyboard-interactive') && !siteMethods.has('password') ? 'password' : null;
+
     const useAgent = ctx.request.useAgent !== false && !ctx.request.identitiesOnly;
     const loadAgent = async (): Promise<AgentKey[]> => {
       if (agentKeys) return agentKeys;
@@ -141,7 +147,7 @@ export const authPhase: PhaseModule = {
         return { type: 'none', username };
       }
       const allowed = new Set(methods ?? []);
-      if (allowed.has('publickey')) {
+      if (allowed.has('publickey') && siteMethods.has('publickey')) {
         if (key && !tried.key) {
           tried.key = true;
           ctx.progress(`Trying the key ${key.type} ${key.fingerprint_sha256}`);
@@ -156,13 +162,13 @@ export const authPhase: PhaseModule = {
           return { type: 'agent', username, agent: k.agent } as AnyAuthMethod;
         }
       }
-      if (allowed.has('keyboard-interactive') && !tried.kbd && (password || ctx.options.prompt)) {
+      if (allowed.has('keyboard-interactive') && siteMethods.has('keyboard-interactive') && !tried.kbd && (password || ctx.options.prompt)) {
         tried.kbd = true;
         ctx.progress('Trying keyboard-interactive login');
         start({ method: 'keyboard-interactive', result: 'error' });
         return { type: 'keyboard-interactive', username, prompt: kbdPrompt };
       }
-      if (allowed.has('password') && password && !tried.password && !kbdSentPassword) {
+      if (allowed.has('password') && siteMethods.has('password') && password && !tried.password && !kbdSentPassword) {
         tried.password = true;
         ctx.progress('Trying the password');
         start({ method: 'password', result: 'error' });
@@ -172,7 +178,20 @@ export const authPhase: PhaseModule = {
       // nothing about the account. Two refusals in all stay below the usual lock-out limits
       // (pam_faillock locks at 3 by default, OpenSSH's MaxAuthTries is 6).
       const refusedPasswords = auth.attempts.filter((a) => (a.method === 'password' || a.method === 'keyboard-interactive') && a.result === 'failure').length;
-      if (variant && allowed.has('password') && !auth.secondLook && refusedPasswords === 1 && transport.authFailures <= 3 && transport.kbdTexts.length === 0 && !transport.lateBanner) {
+      // The other look, once: the same password over the password method the site leaves out
+      // (keyboard-interactive or password), when the server allows it and its tries allow one more.
+      if (password && leftOut && allowed.has(leftOut) && !auth.methodLook && refusedPasswords <= 1 && transport.authFailures <= 3 && !transport.lateBanner) {
+        auth.methodLook = { method: leftOut, result: 'refused', siteMethods: LOGIN_METHODS.filter((m) => siteMethods.has(m)) };
+        ctx.progress(`Trying the same password once over ${leftOut}, which this site leaves out`);
+        start({ method: leftOut, result: 'error', outsideSite: true });
+        if (leftOut === 'password') {
+          tried.password = true;
+          return { type: 'password', username, password: password.reveal() };
+        }
+        tried.kbd = true;
+        return { type: 'keyboard-interactive', username, prompt: kbdPrompt };
+      }
+      if (variant && allowed.has('password') && siteMethods.has('password') && !auth.secondLook && refusedPasswords === 1 && transport.authFailures <= 3 && transport.kbdTexts.length === 0 && !transport.lateBanner) {
         auth.secondLook = { idea: variant.idea, result: 'refused' };
         ctx.progress('Trying the password once more, corrected');
         start({ method: 'password', result: 'error', variant: variant.idea });
@@ -211,6 +230,11 @@ export const authPhase: PhaseModule = {
         } else {
           answers.push(null);
         }
+      }
+      if (answers.some((a) => a === null) && rec?.outsideSite) {
+        // A second look sends the password only where the server asks for it; it asks the person nothing.
+        if (auth.methodLook) auth.methodLook.result = 'not-asked';
+        return req.finish(answers.map(() => ''));
       }
       if (answers.some((a) => a === null)) {
         const open = req.prompts.filter((_, i) => answers[i] === null);
@@ -311,6 +335,7 @@ export const authPhase: PhaseModule = {
     }
     if (outcome === 'success' && newPassword && auth.expired) auth.passwordChanged = true;
     if (auth.secondLook && auth.attempts.some((a) => a.variant && a.result === 'success')) auth.secondLook.result = 'accepted';
+    if (auth.methodLook && auth.attempts.some((a) => a.outsideSite && a.result === 'success')) auth.methodLook.result = 'accepted';
     // The login worked, but the server announced an expired password: the session will refuse to start.
     if (outcome === 'success' && !auth.expired && auth.banner && EXPIRED_TEXT.test(auth.banner)) auth.expired = 'session';
     auth.success = outcome === 'success';

@@ -3,7 +3,7 @@ import { askAdmin, enterField, type Action } from '../../../shared/actions';
 import { makeFix, type Fix } from '../../../shared/fixes';
 import type { AuthAttempt, EvidenceItem, Facts } from '../../../shared/types';
 import { keyEvidence } from './input';
-import { candidatesEvidence, decideAccountRefused, decideKnownAuthText, deniedCandidates, secondLookEvidence } from './words';
+import { candidatesEvidence, decideAccountRefused, decideKnownAuthText, deniedCandidates, methodLookEvidence, secondLookEvidence } from './words';
 import { ev, serverEvidence, type PhaseRules, type Verdict } from './verdict';
 
 const USABLE = new Set(['publickey', 'keyboard-interactive', 'password']);
@@ -15,7 +15,9 @@ export function describeAttempt(a: AuthAttempt): string {
     a.method === 'publickey'
       ? `key ${a.keyType ?? ''} ${a.detail ?? ''}${a.source === 'agent' ? ' (from the key agent)' : ' (the key given)'}`.replace(/\s+/g, ' ')
       : a.method === 'keyboard-interactive'
-        ? 'keyboard-interactive'
+        ? `keyboard-interactive${a.outsideSite ? ' (the same password; a method this site leaves out)' : ''}`
+        : a.outsideSite
+          ? 'password (the same one; a method this site leaves out)'
         : a.method === 'password-change'
           ? 'setting a new password'
           : a.method;
@@ -119,14 +121,15 @@ function loginVerdict(f: Facts): Verdict | null {
   const refused = decideAccountRefused(f);
   if (refused) return refused;
   const given = tried.find((a) => a.source === 'given');
-  const passwordTries = tried.filter((a) => a.method === 'password' || (a.method === 'keyboard-interactive' && a.result === 'failure'));
+  // A second look that sent nothing (the server asked no password question) is no password try.
+  const passwordTries = tried.filter((a) => (a.method === 'password' || (a.method === 'keyboard-interactive' && a.result === 'failure')) && !(a.outsideSite && auth.methodLook?.result === 'not-asked'));
   if (given && given.result !== 'success' && algorithmRejected(f, given) && passwordTries.length === 0) return keyRejectedVerdict(f, given, false);
   if (passwordTries.length) {
     const spaces = input?.whitespace?.filter((w) => w === 'user' || w === 'password') ?? [];
     if (spaces.length) return { code: 'INPUT_WHITESPACE', phase: 'auth', evidence: [ev('Fields with spaces around them', spaces.join(', '), { highlight: true }), ...evidence], fixes: [makeFix('trim-whitespace', { fields: spaces })] };
     const ev2 = [ev('User name', input?.user ?? '', { mono: true }), ...evidence];
     if (given) ev2.push(ev('The key', 'was refused too', { highlight: true }));
-    ev2.push(...secondLookEvidence(f), ...candidatesEvidence(deniedCandidates(f)));
+    ev2.push(...secondLookEvidence(f), ...methodLookEvidence(f), ...candidatesEvidence(deniedCandidates(f)));
     if ((input?.user ?? '') === 'root') return { code: 'AUTH_ROOT_DENIED', phase: 'auth', evidence: ev2, actions: [askAdmin('root-login')] };
     return { code: 'AUTH_PASSWORD_REJECTED', phase: 'auth', evidence: ev2, actions: [enterField('password')] };
   }

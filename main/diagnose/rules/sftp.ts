@@ -5,7 +5,7 @@ import { SESSION_CAUSES } from '../../../shared/texts/index';
 import type { EvidenceItem, Facts } from '../../../shared/types';
 import { attemptsEvidence, describeAttempt, keyRejectedVerdict } from './auth';
 import { folderVerdict } from './folder';
-import { decideHomeMissing, decidePasswordCorrected, decideSessionWords } from './words';
+import { decideHomeMissing, decideMethodOutsideSite, decidePasswordCorrected, decideSessionWords } from './words';
 import { successCode, writeHoldSuccessEvidence } from './write';
 import { ev, type PhaseRules, type Verdict } from './verdict';
 
@@ -105,6 +105,8 @@ export const decideSuccess: PhaseRules = (f, end) => {
   if (given && (given.result === 'failure' || given.result === 'error') && f.auth?.success) return keyRejectedVerdict(f, given, true);
   const corrected = decidePasswordCorrected(f);
   if (corrected) return corrected;
+  const method = decideMethodOutsideSite(f);
+  if (method) return method;
   const home = decideHomeMissing(f);
   if (home) return home;
   const evidence: EvidenceItem[] = [];

@@ -1,7 +1,7 @@
 import { askAdmin } from '../../../shared/actions';
 import { makeFix } from '../../../shared/fixes';
 import { PASSWORD_IDEA_WORDS } from '../../../shared/password-variants';
-import type { EvidenceItem, Facts } from '../../../shared/types';
+import { LOGIN_METHODS, type EvidenceItem, type Facts } from '../../../shared/types';
 import { exitEvidence, firstKnown, serverWords, wordsEvidence, type Said } from '../server-words';
 import { ev, type Verdict } from './verdict';
 
@@ -153,4 +153,33 @@ export function decidePasswordCorrected(f: Facts): Verdict | null {
   const look = f.auth?.secondLook;
   if (!look || look.result !== 'accepted' || !f.auth?.success) return null;
   return { code: 'INPUT_PASSWORD_CHARACTERS', phase: 'auth', evidence: [...secondLookEvidence(f), ev('User name', f.input?.user ?? '', { mono: true })], fixes: [makeFix('fix-pasted-password', { idea: look.idea, what: PASSWORD_IDEA_WORDS[look.idea] })] };
+}
+
+/** What the one try over the password method the site leaves out showed (evidence). */
+export function methodLookEvidence(f: Facts): EvidenceItem[] {
+  const look = f.auth?.methodLook;
+  if (!look) return [];
+  const site = look.siteMethods.join(', ');
+  const shown =
+    look.result === 'accepted'
+      ? 'accepted: the password is right, only the login method differs'
+      : look.result === 'not-asked'
+        ? 'not tried: the server asked something other than a password there, and a second look answers nothing else'
+        : 'refused too, so the login method is not the cause';
+  return [ev('Second look (login method)', `this site uses ${site || 'other methods'}; tried the same password once over ${look.method}, which the server allows: ${shown} (one extra try only, to stay clear of lock-out limits)`, { highlight: look.result === 'accepted' })];
+}
+
+/** The password worked over the password method the site leaves out: the site's setting is the cause. */
+export function decideMethodOutsideSite(f: Facts): Verdict | null {
+  const look = f.auth?.methodLook;
+  if (!look || look.result !== 'accepted' || !f.auth?.success) return null;
+  const site = look.siteMethods;
+  const methods = LOGIN_METHODS.filter((m) => m === look.method || site.includes(m));
+  return {
+    code: 'AUTH_METHOD_NOT_IN_SITE',
+    phase: 'auth',
+    evidence: [...methodLookEvidence(f), ev('Login methods the server allows', f.auth.methods.join(', '), { mono: true }), ev('User name', f.input?.user ?? '', { mono: true })],
+    fixes: [makeFix('use-auth-methods', { methods, added: look.method })],
+    vars: { method: look.method, siteMethods: site.join(', ') },
+  };
 }
