@@ -54,6 +54,7 @@ const SAMPLE: { [I in FixId]: FixParamsOf<I> } = {
   'fix-pasted-password': { idea: 'caps-lock', what: 'Caps Lock' },
   'use-user': { user: 'bob' },
   'use-sftp': {},
+  'use-auth-methods': { methods: ['keyboard-interactive', 'password'], added: 'keyboard-interactive' },
 };
 
 /** The attempt each form fix is applied to: one it changes. */
@@ -62,6 +63,7 @@ function requestFor(id: FixId): ConnectionRequest {
   if (id === 'split-host-field') return { ...base, host: 'sftp://bob@h.invalid:22', port: '' };
   if (id === 'trim-whitespace') return { ...base, user: ' ann ' };
   if (id === 'use-sftp') return { ...base, protocol: 'scp' };
+  if (id === 'use-auth-methods') return { ...base, authMethods: ['password'] };
   return base;
 }
 
