@@ -4,7 +4,7 @@
  * from the result it shows, the CLI and the support bundle from theirs.
  */
 import type { AdminTopic } from './actions';
-import { ADMIN_ASKS, ADMIN_TOPIC_ASKS } from './texts/index';
+import { ADMIN_ASKS, ADMIN_TOPIC_ASKS, LOCAL_ADDRESS_TEXTS, fillTemplate } from './texts/index';
 import type { RunResult } from './types';
 
 const MAX_EVIDENCE = 20;
@@ -25,6 +25,8 @@ export function adminMessage(result: RunResult, topic?: AdminTopic): string {
     '',
     (topic && ADMIN_TOPIC_ASKS[topic]) || ADMIN_ASKS[d.code].ask,
   ];
+  const mine = myAddressLine(result, lines[lines.length - 1]!);
+  if (mine) lines.push(mine);
   if (d.evidence.length) {
     lines.push('', 'Evidence:');
     for (const e of d.evidence.slice(0, MAX_EVIDENCE)) lines.push(`- ${e.label}: ${e.value.length > MAX_VALUE ? `${e.value.slice(0, MAX_VALUE)}…` : e.value}`);
@@ -34,4 +36,16 @@ export function adminMessage(result: RunResult, topic?: AdminTopic): string {
   if (result.facts.tcp?.address) lines.push(`- Address tried: ${result.facts.tcp.address}`);
   lines.push('', 'Thank you.');
   return lines.join('\n');
+}
+
+/**
+ * When a request asks the admin to allow "my address", which address that is as this computer
+ * sees it (the local end of the connection), and that NAT may change it. Empty when the request
+ * names no address or the run opened no connection.
+ */
+export function myAddressLine(result: RunResult, ask: string): string {
+  const local = result.facts.tcp?.local;
+  if (!local || !/\bmy address\b/i.test(ask)) return '';
+  const iface = local.interface ? fillTemplate(LOCAL_ADDRESS_TEXTS.iface, { name: local.interface }) : '';
+  return fillTemplate(LOCAL_ADDRESS_TEXTS.myAddress, { address: local.address, iface });
 }

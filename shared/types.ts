@@ -278,6 +278,14 @@ export interface ForwardFacts {
   ms?: number;
 }
 
+/** This computer's end of a TCP connection, as the operating system reports it. */
+export interface LocalEndpoint {
+  address: string;
+  port: number;
+  /** The network interface holding that address (os.networkInterfaces), when found. */
+  interface?: string;
+}
+
 /** Structured facts gathered by the phases. Each phase adds its own part. */
 export interface Facts {
   /** The proxy of the path, when one is used. */
@@ -310,6 +318,11 @@ export interface Facts {
   tcp?: {
     address?: string;
     port: number;
+    /**
+     * This computer's end of the connection (or of the last attempt): the address and port it
+     * left from, as seen locally (NAT may change it), and the network interface holding it.
+     */
+    local?: LocalEndpoint;
     error?: string;
     attempts: { address: string; result: string; ms: number }[];
     /** Other ports tried once something failed, and what answered. */

@@ -31,6 +31,8 @@ export class Anonymiser {
   readonly #seenAddresses = new Set<string>();
   #counter: Record<Kind, number> = { host: 0, user: 0, ipv4: 0, ipv6: 0, comment: 0 };
   #regex: RegExp | null = null;
+  /** Literal texts (a home folder) replaced whole, before any other rule. */
+  readonly #literals = new Map<string, () => string>();
 
   /** A host name as the user typed it or the engine found it. IP addresses are handled on their own. */
   addHost(name: string | null | undefined): void {
@@ -88,6 +90,22 @@ export class Anonymiser {
     }
   }
 
+  /**
+   * This computer's home folder, wherever it is (/var/lib/builder, D:\\Home\\x...): written as
+   * the home of the user's placeholder. Standard homes (/home/x, /Users/x, C:\\Users\\x, /root)
+   * are found by the pattern anyway.
+   */
+  addHomePath(home: string, user: string | undefined): void {
+    const h = home.replace(/[\\/]+$/, '');
+    if (h.length < 2) return;
+    const placeholderOf = () => `/home/${this.#placeholder('user', user && user.length > 0 ? user : h)}`;
+    if (user) this.addUser(user);
+    this.#literals.set(h, placeholderOf);
+    // The same folder as JSON or a Windows tool writes it (doubled backslashes).
+    if (h.includes('\\')) this.#literals.set(h.replaceAll('\\', '\\\\'), placeholderOf);
+    this.#regex = null;
+  }
+
   /** Finds addresses and home folders in a text, so they are numbered in order of appearance. */
   collect(text: string): void {
     for (const m of text.matchAll(new RegExp(`${V6_CANDIDATE}|${V4}|${HOME}`, 'g'))) {
@@ -107,6 +125,7 @@ export class Anonymiser {
     return text.replace(re, (...args: unknown[]) => {
       const match = args[0] as string;
       const groups = args[args.length - 1] as Record<string, string | undefined>;
+      if (groups.literal !== undefined) return this.#literals.get(groups.literal)?.() ?? groups.literal;
       if (groups.homeName !== undefined) return `${groups.homePrefix}${this.#placeholder('user', groups.homeName)}`;
       if (groups.rootHome !== undefined) return `/home/${this.#placeholder('user', 'root')}`;
       if (groups.comment !== undefined) return this.#placeholder('comment', groups.comment);
@@ -170,7 +189,10 @@ export class Anonymiser {
         .sort((a, b) => b.length - a.length)
         .map(escapeRegExp)
         .join('|');
-    const parts = [`(?<addr>${V6_CANDIDATE}|${V4})`, HOME];
+    const parts: string[] = [];
+    const literals = alt(this.#literals.keys());
+    if (literals) parts.push(`(?<literal>${literals})(?![\\w.-])`);
+    parts.push(`(?<addr>${V6_CANDIDATE}|${V4})`, HOME);
     const comments = alt(this.#maps.comment.keys());
     if (comments) parts.push(`(?<comment>${comments})`);
     const hosts = alt(this.#maps.host.keys());

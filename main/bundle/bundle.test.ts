@@ -24,7 +24,7 @@ describe('buildBundle', () => {
   it('zips exactly the files it lists; report.json passes both the zod schema and the JSON Schema shipped beside it', async () => {
     const { files, zip } = await buildBundle(sampleInput(), { anonymise: false });
     const unzipped = unzipSync(zip);
-    expect(Object.keys(unzipped)).toEqual(['README.txt', 'report.html', 'report.json', 'report.schema.json', 'timeline.log', 'environment.json', 'key.json', 'known_hosts-entry.txt']);
+    expect(Object.keys(unzipped)).toEqual(['README.txt', 'report.html', 'report.json', 'report.schema.json', 'timeline.log', 'environment.json', 'network.json', 'key.json', 'known_hosts-entry.txt']);
     for (const f of files) expect(strFromU8(unzipped[f.name]!)).toBe(f.text);
     const report = JSON.parse(strFromU8(unzipped['report.json']!));
     expect(ReportSchema.safeParse(report).success).toBe(true);

@@ -3,6 +3,8 @@
  * OS, locale, and whether an SSH agent answered with how many keys (the count only: keys, their
  * comments and fingerprints stay out).
  */
+import { promises as fs } from 'node:fs';
+import { getServers } from 'node:dns';
 import os from 'node:os';
 import { createAgent } from 'ssh2';
 import ssh2Package from 'ssh2/package.json';
@@ -42,6 +44,41 @@ export async function probeAgent(socket: string | null | undefined, timeoutMs = 
   });
 }
 
+/**
+ * The DNS resolvers in use: the nameserver lines of /etc/resolv.conf where there is one (what
+ * the system resolver reads), else what Node's resolver was given (dns.getServers()).
+ */
+export async function collectResolvers(resolvConf = '/etc/resolv.conf'): Promise<NonNullable<EnvironmentFacts['resolvers']>> {
+  if (process.platform !== 'win32') {
+    try {
+      const fh = await fs.open(resolvConf, 'r');
+      try {
+        const buf = Buffer.alloc(64 * 1024);
+        const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+        const servers = buf
+          .subarray(0, bytesRead)
+          .toString('utf8')
+          .split(/\r?\n/)
+          .map((l) => /^\s*nameserver\s+(\S+)/.exec(l)?.[1])
+          .filter((v): v is string => v !== undefined)
+          .slice(0, 16);
+        if (servers.length > 0) return { servers, source: resolvConf };
+      } finally {
+        await fh.close();
+      }
+    } catch {
+      // no resolv.conf: fall back to what Node knows
+    }
+  }
+  let servers: string[] = [];
+  try {
+    servers = getServers().slice(0, 16);
+  } catch {
+    // none known
+  }
+  return { servers, source: 'dns.getServers()' };
+}
+
 export async function collectEnvironment(options: EnvironmentOptions = {}): Promise<EnvironmentFacts> {
   const socket = options.agentSocket === undefined ? (process.env.SSH_AUTH_SOCK ?? (process.platform === 'win32' ? 'pageant' : null)) : options.agentSocket;
   const versions: Record<string, string> = { node: process.versions.node, ssh2: ssh2Package.version, sshpk: sshpkPackage.version };
@@ -61,5 +98,6 @@ export async function collectEnvironment(options: EnvironmentOptions = {}): Prom
     os: { platform: process.platform, type: os.type(), release: os.release(), version: osVersion, arch: process.arch },
     locale: Intl.DateTimeFormat().resolvedOptions().locale + (process.env.LANG ? ` (LANG=${process.env.LANG})` : ''),
     agent: await probeAgent(socket, options.agentTimeoutMs),
+    resolvers: await collectResolvers(),
   };
 }

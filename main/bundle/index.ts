@@ -11,6 +11,7 @@
  * (scan.ts) proves it on every file, before and after anonymising, and fails the export loudly.
  */
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import type { BundleFilePreview, BundleOptions } from '../../shared/api';
@@ -24,7 +25,7 @@ import { renderHtml } from './html';
 import { knownHostsLinesFor } from './known-hosts';
 import { buildReport, finalRound, timelineText, visible } from './report';
 import { assertNoSecrets } from './scan';
-import { EnvironmentSchema, KeyReportSchema, ReportSchema, reportJsonSchema, type Report } from './schema';
+import { EnvironmentSchema, KeyReportSchema, NetworkSchema, ReportSchema, reportJsonSchema, type Report } from './schema';
 import type { BuildOptions, BuiltBundle, BundleFile, BundleInput, BundleRound, KnownHostsLine } from './types';
 
 export type { BundleInput, BundleRound, BuildOptions, BuiltBundle, BundleFile, EnvironmentFacts, KnownHostsLine, AppliedFix } from './types';
@@ -41,33 +42,35 @@ passphrase, no login answers and no private key: every file was searched for the
 in the session (also in encoded forms) before the zip was written, and the export stops if any
 is found.
 
-Files
+Files (what each is for)
 -----
-README.txt            This file.
-report.html           The report to read first. Open it in any web browser; it loads nothing from
-                      the network and runs no scripts. It shows the diagnosis and the next step,
-                      each step of the connection with its timing, the evidence (server greeting
-                      and software, algorithms offered and allowed, host key fingerprints, the
-                      known-hosts match, login methods offered and tried, the SFTP error), the
-                      fixes already tried and a message written for the server's administrator.
-report.json           The same facts as data, for tools. "schemaVersion" says which layout it has.
-report.schema.json    The JSON Schema that report.json follows.
-timeline.log          Every event of the attempt(s) in order, with milliseconds since each round
-                      started, including the SSH library's own debug lines.
-environment.json      App, runtime and library versions, operating system, locale, and whether
-                      an SSH agent was running and how many keys it held (never the keys).
-key.json              Only when a key was used: its format, type, size, protection, fingerprints,
-                      problems found, and its public key line (the line that goes into
-                      authorized_keys on the server). Never the private part.
-known_hosts-entry.txt The saved line(s) for this server from the known-hosts file, and the key the
-                      server presented. Not the rest of the file.
+README.txt             This file: what is in the bundle and what each file is for.
+                       Read it first if you were sent this zip.
+report.html            The report to read first, in any browser (no network, no scripts): the
+                       diagnosis, next step, each step with its timing, evidence and fixes tried.
+report.json            The same facts as data, for tools and tickets; "schemaVersion" names the
+                       layout, which report.schema.json describes.
+report.schema.json     The JSON Schema of report.json, to validate it or generate code.
+                       It changes only when schemaVersion does.
+timeline.log           Every event of the attempt(s) in order, in milliseconds since each round
+                       began, with the SSH library's own debug lines: to see where time went.
+environment.json       App, runtime and library versions, operating system, locale, DNS resolvers,
+                       and whether an SSH agent ran and how many keys it held (never the keys).
+network.json           The client side of the path, for firewalls and allow-lists: the local
+                       address, port and interface the connection left from (NAT may change it),
+                       the resolvers, and the proxy and jump hosts of the run.
+key.json               Only when a key was used: its format, type, size, protection, fingerprints
+                       and public line (for authorized_keys). Never the private part.
+known_hosts-entry.txt  The saved line(s) for this server from the known-hosts file, and the key the
+                       server presented: to compare host keys. Not the rest of the file.
 `;
 
 const ANONYMISED_NOTE = `
 Anonymised
 ----------
 Host names, user names, IP addresses and home folders were replaced with placeholders (host-1,
-user-1, 203.0.113.1, 2001:db8::1, /home/user-1). The same original always has the same
+user-1, 203.0.113.1, 2001:db8::1, /home/user-1), and so were this computer's login name, its
+name and its home folder wherever they appeared (in paths too). The same original always has the same
 placeholder in every file. Hashed names in known_hosts lines were kept as they are.
 `;
 
@@ -99,7 +102,7 @@ interface Parts {
 
 function renderFiles(parts: Parts): BundleFile[] {
   const report = ReportSchema.parse(parts.report); // validated (and stripped of unknown fields) before writing
-  const names = ['README.txt', 'report.html', 'report.json', 'report.schema.json', 'timeline.log', 'environment.json'];
+  const names = ['README.txt', 'report.html', 'report.json', 'report.schema.json', 'timeline.log', 'environment.json', 'network.json'];
   if (report.key) names.push('key.json');
   names.push('known_hosts-entry.txt');
   const content: Record<string, string> = {
@@ -109,6 +112,7 @@ function renderFiles(parts: Parts): BundleFile[] {
     'report.schema.json': json(reportJsonSchema()),
     'timeline.log': parts.timeline,
     'environment.json': json(EnvironmentSchema.parse(report.environment)),
+    'network.json': json(NetworkSchema.parse(report.network)),
     'known_hosts-entry.txt': parts.knownHosts,
   };
   if (report.key) content['key.json'] = json(KeyReportSchema.parse(report.key));
@@ -116,6 +120,27 @@ function renderFiles(parts: Parts): BundleFile[] {
     const text = content[name]!;
     return { name, text, bytes: Buffer.byteLength(text, 'utf8') };
   });
+}
+
+/** The login name, machine name and home folder of this computer (each may be unknown). */
+function localNames(): { user?: string; host?: string; home?: string } {
+  const out: { user?: string; host?: string; home?: string } = {};
+  try {
+    out.user = os.userInfo().username;
+  } catch {
+    out.user = process.env.USER ?? process.env.USERNAME;
+  }
+  try {
+    out.host = os.hostname();
+  } catch {
+    // unknown
+  }
+  try {
+    out.home = os.homedir();
+  } catch {
+    out.home = process.env.HOME;
+  }
+  return out;
 }
 
 /** Registers every name of the scenario the anonymiser must replace, then reads all texts for addresses. */
@@ -142,6 +167,11 @@ function prepareAnonymiser(input: BundleInput, parts: Parts): Anonymiser {
     for (const p of (hostField ?? '').split(',')) a.addHostField(p.replace(/^!/, ''));
   }
   a.addComment(input.keyInspection?.comment);
+  // This computer's own names: its login name (anywhere, paths too), its name and its home folder.
+  const local = localNames();
+  a.addUser(local.user);
+  a.addHost(local.host);
+  if (local.home) a.addHomePath(local.home, local.user);
   for (const h of input.extraNames?.hosts ?? []) a.addHost(h);
   for (const u of input.extraNames?.users ?? []) a.addUser(u);
   mapStrings(parts.report, (s) => (a.collect(s), s));

@@ -5,7 +5,8 @@
 import { PHASE_LABELS } from '../../shared/codes';
 import { visibleText } from '../../shared/visible';
 import type { Facts, RunEvent, RunResult } from '../../shared/types';
-import { ADMIN_ASKS } from '../../shared/texts/index';
+import { ADMIN_ASKS, LOCAL_ADDRESS_TEXTS, fillTemplate } from '../../shared/texts/index';
+import { myAddressLine } from '../../shared/admin-message';
 import { mapStrings } from './anonymise';
 import { REPORT_SCHEMA_VERSION, KeyReportSchema, type Report } from './schema';
 import type { BundleInput } from './types';
@@ -96,6 +97,8 @@ export function adminMessage(input: BundleInput, createdAt: Date): string {
   }
   if (ask.userSide) out.push(`The check points to my side rather than the server. ${ask.ask}`);
   else out.push(`Could you help with this? ${ask.ask}`);
+  const mine = myAddressLine(last, ask.ask);
+  if (mine) out.push(mine);
   out.push(
     '',
     'The attached zip holds the full report (report.html opens in any browser), the step timings and the connection log. It contains no password, passphrase or private key.',
@@ -168,6 +171,21 @@ export function timelineText(input: BundleInput): string {
 }
 
 /** report.json's data (before anonymising and validation). */
+/** network.json: the client side of the path (the final round's). */
+function networkOf(input: BundleInput): Report['network'] {
+  const last = finalRound(input);
+  const local = last.facts.tcp?.local ?? input.rounds.map((r) => r.result.facts.tcp?.local).find((l) => l !== undefined) ?? null;
+  const iface = local?.interface ? fillTemplate(LOCAL_ADDRESS_TEXTS.iface, { name: local.interface }) : '';
+  const proxy = last.facts.proxy;
+  return {
+    local: local ? { ...local } : null,
+    localNote: local ? fillTemplate(LOCAL_ADDRESS_TEXTS.bundleNote, { address: local.address, port: local.port, iface }) : LOCAL_ADDRESS_TEXTS.bundleNoLocal,
+    resolvers: input.environment.resolvers ? { servers: [...input.environment.resolvers.servers], source: input.environment.resolvers.source } : null,
+    proxy: last.request.proxy ? { setting: last.request.proxy, address: proxy?.address ?? null, stage: proxy?.stage ?? null } : null,
+    jumpHosts: [...(last.request.jumpHosts ?? [])],
+  };
+}
+
 export function buildReport(input: BundleInput, createdAt: Date, anonymised: boolean): Report {
   const last = finalRound(input);
   const d = last.diagnosis;
@@ -198,6 +216,7 @@ export function buildReport(input: BundleInput, createdAt: Date, anonymised: boo
     key: input.keyInspection ? KeyReportSchema.parse(input.keyInspection) : null,
     knownHosts: (input.knownHostsLines ?? []).map((l) => ({ ...l })),
     environment: input.environment,
+    network: networkOf(input),
     timeline: { file: 'timeline.log', events: eventsOfRounds(input).length },
   };
   return mapStrings(report, (s) => clip(s, MAX_REPORT_STRING));

@@ -71,6 +71,9 @@ const KnownHostMatchSchema = z.object({ file: str, line: z.number(), type: str, 
 const EvidenceSchema = z.object({ label: str, value: str, mono: z.boolean().optional(), highlight: z.boolean().optional() });
 const AttemptSchema = z.object({ address: str, result: str, ms: z.number() });
 
+/** This computer's end of a connection (shared/types.ts LocalEndpoint). */
+export const LocalEndpointSchema = z.object({ address: str, port: z.number().int(), interface: str.optional() });
+
 export const FactsSchema = z.object({
   proxy: z
     .object({
@@ -140,6 +143,7 @@ export const FactsSchema = z.object({
     .object({
       address: str.optional(),
       port: z.number(),
+      local: LocalEndpointSchema.optional(),
       error: str.optional(),
       attempts: z.array(z.object({ address: str, result: str, ms: z.number() })),
       probes: z.array(z.object({ port: z.number(), result: z.enum(['ssh', 'other', 'closed', 'timeout']), banner: str.optional() })).optional(),
@@ -342,7 +346,21 @@ export const EnvironmentSchema = z.object({
   versions: z.record(str, str),
   os: z.object({ platform: str, type: str, release: str, version: str, arch: str }),
   locale: str,
-  agent: z.object({ available: z.boolean(), keys: z.number().int().nonnegative().nullable(), error: str.optional() }),
+  agent: z.object({ available: z.boolean(), keys: z.number().int().nonnegative().nullable(), error: str.optional() }),  /** The DNS resolvers this computer uses, and where that list was read. */
+  resolvers: z.object({ servers: strList, source: str }).optional(),
+});
+
+/**
+ * network.json: the client side of the path, for the admin's firewall: where the connection left
+ * from (as this computer sees it; NAT may change it), the resolvers, and the proxy and jump hosts.
+ */
+export const NetworkSchema = z.object({
+  local: LocalEndpointSchema.nullable(),
+  /** What the local address means for an allow-list, in words. */
+  localNote: str,
+  resolvers: z.object({ servers: strList, source: str }).nullable(),
+  proxy: z.object({ setting: str, address: str.nullable(), stage: str.nullable() }).nullable(),
+  jumpHosts: strList,
 });
 
 export const ReportSchema = z.object({
@@ -379,6 +397,7 @@ export const ReportSchema = z.object({
   key: KeyReportSchema.nullable(),
   knownHosts: z.array(z.object({ file: str, line: z.number().int().positive(), text: str })),
   environment: EnvironmentSchema,
+  network: NetworkSchema,
   timeline: z.object({ file: z.literal('timeline.log'), events: z.number().int().nonnegative() }),
 });
 

@@ -30,6 +30,8 @@ export interface EnvironmentFacts {
   locale: string;
   /** Whether an SSH agent answered, and how many keys it offered (null: not known). */
   agent: { available: boolean; keys: number | null; error?: string };
+  /** The DNS resolvers this computer uses (nameserver lines of /etc/resolv.conf, else dns.getServers()). */
+  resolvers?: { servers: string[]; source: string };
 }
 
 export interface BundleInput {

@@ -516,3 +516,17 @@ export const ADMIN_ASKS: Record<DiagnosisCode, AdminAsk> = {
   CANCELLED: { userSide: true, ask: 'I stopped the check before it finished; the report shows how far it got.' },
   INTERNAL_ERROR: { userSide: true, ask: 'The checking tool itself failed. The report is attached in case the details help; no action may be needed on your side.' },
 };
+
+/**
+ * "My address" in a firewall or allow-list request: which address that is as this computer sees
+ * it, and why the server may see another one. Used by the admin messages and the support bundle.
+ */
+export const LOCAL_ADDRESS_TEXTS = {
+  /** Added after an ask that mentions "my address". */
+  myAddress: 'My address, as this computer sees it, is {address}{iface}. If a router, VPN or company gateway in front of it translates addresses (NAT), your side sees that device\'s public address instead: the one in your logs for my attempt at the time above.',
+  /** network.json: what the local address means. */
+  bundleNote: 'The connection left from {address} port {port}{iface}, as this computer sees it. Behind NAT (a home or office router, a VPN, a company gateway) the server sees another address, the public one of that device; an allow-list needs that public address.',
+  bundleNoLocal: 'No connection was opened from this computer, so its local address is not known.',
+  /** ", interface eth0" */
+  iface: ' (interface {name})',
+} as const;
