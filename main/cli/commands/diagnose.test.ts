@@ -1,12 +1,10 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedEndpoint, generateKey, setupAccount, sshdAvailable, startSshd, type GeneratedKey, type SshdServer } from '../../../e2e/harness/index';
 import { SiteStore } from '../../store/sites';
-import { runCli } from '../index';
-import { cliRunner } from '../test-cli';
+import { cliRunner, runCaptured } from '../test-cli';
 
 const CLI_PW = 'Cli-Pw-4-correct';
 
@@ -119,19 +117,11 @@ describe.skipIf(!sshd.ok)('sftp-doctor diagnose against a real sshd', () => {
     const json = await cli(['diagnose', '--json', ...args.slice(1)]);
     expect(JSON.parse(json.stdout).code).toBe('KEY_NEEDS_PASSPHRASE');
     // A terminal: stdin and stderr are TTYs; the typed line goes in, nothing of it comes out.
-    const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
-    const stdout = new PassThrough();
-    const stderr = new PassThrough() as PassThrough & { isTTY?: boolean };
-    stdin.isTTY = true;
-    stderr.isTTY = true;
-    let out = '';
-    let err = '';
-    stdout.on('data', (d: Buffer) => (out += d.toString()));
-    stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (/Passphrase: $/.test(err)) stdin.write('cli passphrase\r');
+    const { code, stdout: out, stderr: err } = await runCaptured(args, {
+      env: { SFTP_DOCTOR_HOME: home },
+      tty: true,
+      answer: (soFar, type) => (/Passphrase: $/.test(soFar) ? (type('cli passphrase\r'), true) : false),
     });
-    const code = await runCli(args, { stdout, stderr, stdin, env: { SFTP_DOCTOR_HOME: home } });
     expect(out).toContain('[OK]');
     expect(code).toBe(0);
     expect(err).toContain('Passphrase for the key');

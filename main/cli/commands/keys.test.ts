@@ -1,10 +1,8 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Corpus, PASS, buildCorpus, must } from '../../keys/test-corpus';
-import type { CliIO } from '../command';
-import { runCli } from '../index';
+import { runCaptured, type CliRun } from '../test-cli';
 
 let corpus: Corpus;
 beforeAll(async () => {
@@ -14,33 +12,17 @@ afterAll(async () => {
   await corpus?.cleanup();
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(argv: string[], opts: { env?: Record<string, string>; tty?: boolean; typed?: string } = {}): Promise<Run> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean; setRawMode?: (on: boolean) => void };
-  const rawModes: boolean[] = [];
-  if (opts.tty) {
-    stdin.isTTY = true;
-    stdin.setRawMode = (on) => rawModes.push(on);
-  }
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => {
-    err += d.toString();
+/** The CLI with only the given environment; on a terminal, `typed` answers the passphrase question. */
+async function cli(argv: string[], opts: { env?: Record<string, string>; tty?: boolean; typed?: string } = {}): Promise<CliRun> {
+  const typed = opts.typed;
+  const r = await runCaptured(argv, {
+    env: { ...opts.env },
+    ...(opts.tty ? { tty: true } : {}),
     // Answer the passphrase prompt like a user typing (no echo is the prompt's job).
-    if (opts.typed !== undefined && /Passphrase for/.test(d.toString())) setImmediate(() => stdin.write(opts.typed));
+    ...(typed !== undefined ? { answer: (err: string, type: (t: string) => void) => (/Passphrase for/.test(err) ? (type(typed), true) : false) } : {}),
   });
-  const io: CliIO = { stdout, stderr, stdin, env: { ...opts.env } };
-  const code = await runCli(argv, io);
-  if (opts.tty && opts.typed !== undefined) expect(rawModes).toEqual([true, false]);
-  return { code, stdout: out, stderr: err };
+  if (opts.tty && typed !== undefined) expect(r.rawModes).toEqual([true, false]);
+  return r;
 }
 
 describe('sftp-doctor keys inspect', () => {

@@ -6,27 +6,17 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureUser, sshdAvailable, startSshd, type SshdServer } from '../../../e2e/harness/index';
 import { addHostKey } from '../../store/known-hosts';
 import { SiteStore } from '../../store/sites';
-import { runCli } from '../index';
+import { cliRunner } from '../test-cli';
 
 const USER = 'sdrepfix';
 const PASSWORD = 'repair-fixes-pw-1';
 
 let home: string;
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runCli(argv, { stdout, stderr, stdin: Readable.from([]), env: { SFTP_DOCTOR_HOME: home, PW: PASSWORD } });
-  return { code, stdout: out, stderr: err };
-}
+const cli = cliRunner(() => ({ SFTP_DOCTOR_HOME: home, PW: PASSWORD }));
 
 interface JsonOut {
   rounds: { diagnosis: { code: string; fixes: { id: string; params: Record<string, unknown> }[] }; appliedFix: { id: string; applied: boolean; changes: string[]; settings?: Record<string, unknown>; plan?: { notes?: string[] } } | null; result: { code: string; evidence: { label: string; value: string }[] } | null }[];

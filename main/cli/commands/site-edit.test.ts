@@ -6,11 +6,9 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Site } from '../../../shared/sites';
-import type { CliIO } from '../command';
-import { cliRunner } from '../test-cli';
+import { cliRunner, runCaptured } from '../test-cli';
 import { makeSitesCommand } from './sites';
 
 let home: string;
@@ -92,15 +90,8 @@ describe('sftp-doctor sites add / show / edit / remove', () => {
     const vault = { available: true, encrypt: (p: string) => Buffer.from(p, 'utf8').reverse(), decrypt: (b: Buffer) => Buffer.from(b).reverse().toString('utf8') };
     const cmd = makeSitesCommand({ dataDir: home, vault });
     const run = async (argv: string[], input = '') => {
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      let out = '';
-      stdout.on('data', (d: Buffer) => (out += d.toString()));
-      stderr.on('data', (d: Buffer) => (out += d.toString()));
-      const stdin = new PassThrough();
-      stdin.end(input);
-      const io: CliIO = { stdout, stderr, stdin, env: {} };
-      return { code: await cmd.run(argv, io), out };
+      const r = await runCaptured(argv, { stdin: input, run: (a, io) => cmd.run(a, io) });
+      return { code: r.code, out: r.stdout + r.stderr };
     };
     const add = await run(['add', 'Vaulted', 'u@v.invalid', '--password-stdin'], 'Vault-Secret-42\n');
     expect(add.code).toBe(0);
@@ -142,20 +133,8 @@ describe('sftp-doctor sites add / show / edit / remove', () => {
     expect(noTty.stderr).toContain('nothing was removed. To remove "Gone" without a terminal to confirm on, add --yes');
     // A terminal: the question is asked; "n" keeps the site, "y" removes it.
     const onTerminal = async (answer: string) => {
-      const stdout = new PassThrough();
-      const stderr = new PassThrough() as PassThrough & { isTTY?: boolean };
-      const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
-      stdin.isTTY = true;
-      stderr.isTTY = true;
-      let err = '';
-      let out = '';
-      stdout.on('data', (d: Buffer) => (out += d.toString()));
-      stderr.on('data', (d: Buffer) => {
-        err += d.toString();
-        if (/\[y\/N\] $/.test(err)) stdin.end(answer);
-      });
-      const code = await makeSitesCommand().run(['remove', 'Gone'], { stdout, stderr, stdin, env: { SFTP_DOCTOR_HOME: home } });
-      return { code, err, out };
+      const r = await runCaptured(['sites', 'remove', 'Gone'], { env: { SFTP_DOCTOR_HOME: home }, tty: true, answer: (err, type) => (/\[y\/N\] $/.test(err) ? (type(answer), true) : false) });
+      return { code: r.code, err: r.stderr, out: r.stdout };
     };
     const no = await onTerminal('n\n');
     expect(no.err).toContain('Remove the site "Gone" (sftp u@gone.invalid)? [y/N] ');
