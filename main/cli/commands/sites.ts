@@ -265,7 +265,7 @@ async function runList(argv: string[], io: CliIO, deps: SitesCommandDeps): Promi
 export function makeSitesCommand(deps: SitesCommandDeps = {}): CliCommand {
   return {
     name: 'sites',
-    summary: 'Saved sites: list, show, add, edit, remove, or import them from OpenSSH, PuTTY, WinSCP or FileZilla',
+    summary: 'Saved sites: list, show, add, edit, remove; import from OpenSSH, PuTTY, WinSCP...',
     usage: USAGE,
     async run(argv, io) {
       const [sub, ...rest] = argv;
