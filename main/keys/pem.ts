@@ -57,7 +57,12 @@ const LABEL_TYPE: Record<string, string> = { 'RSA PRIVATE KEY': 'ssh-rsa', 'DSA 
 function pkcs1Rsa(body: Buffer): PrivateKeyData {
   const f = expectSeq(readTlv(body));
   if (f.length < 9) throw new Error('RSA key has too few numbers');
-  const [n, e, d, p, q] = [1, 2, 3, 4, 5].map((i) => intOf(f[i]));
+  const [n, e, d, p, q, dp, dq, qinv] = [1, 2, 3, 4, 5, 6, 7, 8].map((i) => intOf(f[i])) as bigint[];
+  // The three helper numbers are stored, not recomputed, by OpenSSL and OpenSSH: a changed one
+  // makes wrong signatures, so a key whose helpers do not follow from its primes is damaged.
+  if (p! > 1n && q! > 1n && (dp !== d! % (p! - 1n) || dq !== d! % (q! - 1n) || (qinv! * q!) % p! !== 1n)) {
+    throw corrupt('The private key is damaged: its RSA helper numbers (exponent1, exponent2, coefficient) do not follow from its primes.', 'mismatch');
+  }
   return rsaFromParts(n!, e!, d!, p!, q!);
 }
 

@@ -267,7 +267,7 @@ export function parsePpk(text: string, repairs: string[]): ParsedKeyFile {
           // starts like one) means the passphrase is right and the file was changed.
           throw corrupt('The PuTTY key opens with this passphrase, but its integrity check (Private-MAC) fails: the file was changed or damaged after it was saved.', 'bad-mac');
         }
-        if (encrypted) throw wrongPassphrase('PuTTY key', 'its Private-MAC check fails; if you are sure of the passphrase, the file was changed');
+        if (encrypted) throw wrongPassphrase('PuTTY key', 'its Private-MAC check fails');
         throw corrupt('The PuTTY key fails its own integrity check (Private-MAC): the file was changed or damaged after it was saved.', 'bad-mac');
       }
       return parseOrCorrupt(what, () => ({ key: readPrivateBlob(f.algorithm, f.publicBlob, plain), comment: f.comment }));

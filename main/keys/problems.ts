@@ -77,8 +77,8 @@ export function needsPassphrase(what: string): KeyError {
 export function wrongPassphrase(what: string, check: string): KeyError {
   return new KeyError(
     'KEY_WRONG_PASSPHRASE',
-    `The passphrase does not open this ${what} (${check}).`,
-    'Type the passphrase again, watching Caps Lock and the keyboard layout. If you have forgotten it, the key cannot be recovered: create a new key pair.',
+    `The passphrase does not open this ${what} (${check}): either the passphrase is wrong, or the file was changed or damaged after it was saved; this format cannot tell which.`,
+    'Type the passphrase again, watching Caps Lock and the keyboard layout. If you are sure of it, copy the key file again from where it came from. If you have forgotten the passphrase, the key cannot be recovered: create a new key pair.',
     'wrong-passphrase',
   );
 }

@@ -2,8 +2,10 @@
  * An encrypted key whose bytes were changed after it was saved is named as damaged
  * (KEY_CORRUPT) when the format can tell, not as a wrong passphrase or a good key: OpenSSH's
  * counter-mode cipher (check numbers a few bits apart), PuTTY's Private-MAC over a private part
- * that still reads as the key, PKCS#8 whose decrypted DER header still fits. A wrong passphrase
- * on the untouched file is still called a wrong passphrase.
+ * that still reads as the key, PKCS#8 whose decrypted DER header still fits, a PEM IV of the
+ * wrong length, an RSA key whose stored helper numbers do not follow from its primes. A wrong
+ * passphrase on the untouched file is still called a wrong passphrase; where the format cannot
+ * tell (a changed salt), the message names both causes.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +24,7 @@ beforeAll(() => {
   execFileSync('puttygen', ['-t', 'ed25519', '-o', path.join(dir, 'k.ppk'), '--new-passphrase', path.join(dir, 'pass')]);
   execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', path.join(dir, 'plain.pem')]);
   execFileSync('openssl', ['pkcs8', '-topk8', '-v2', 'aes-256-cbc', '-in', path.join(dir, 'plain.pem'), '-out', path.join(dir, 'p8.pem'), '-passout', `pass:${PASS}`]);
+  execFileSync('openssl', ['rsa', '-traditional', '-aes128', '-in', path.join(dir, 'plain.pem'), '-out', path.join(dir, 'legacy.pem'), '-passout', `pass:${PASS}`], { stdio: 'ignore' });
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -68,5 +71,61 @@ describe('tampered encrypted keys are named as damaged', () => {
     const lines = text.split('\n');
     const last = lines.findIndex((l) => l.startsWith('-----END')) - 1;
     expect(await errorCode(flip(text, last, (l) => Math.max(0, l.length - 12)), PASS)).toBe('KEY_CORRUPT');
+  });
+
+  it('PEM (DEK-Info): an IV of the wrong length is damage, not a wrong passphrase', async () => {
+    const text = readFileSync(path.join(dir, 'legacy.pem'), 'utf8');
+    expect(await errorCode(text, 'wrong one')).toBe('KEY_WRONG_PASSPHRASE');
+    const cut = text.replace(/(DEK-Info: AES-128-CBC,)([0-9A-F]+)/, (_m, head: string, iv: string) => head + iv.slice(0, 24));
+    expect(cut).not.toBe(text);
+    expect(await errorCode(cut, PASS)).toBe('KEY_CORRUPT');
+  });
+});
+
+describe('where the format cannot tell, both causes are named', () => {
+  it('OpenSSH with a changed bcrypt salt: "wrong passphrase, or the file was changed"', async () => {
+    const text = readFileSync(path.join(dir, 'ossh'), 'utf8');
+    const lines = text.split('\n');
+    const blob = Buffer.from(lines.slice(1, -2).join(''), 'base64');
+    // The salt sits right after "bcrypt" and the kdfoptions lengths.
+    const at = blob.indexOf(Buffer.from('bcrypt')) + 'bcrypt'.length + 8;
+    blob[at] = blob[at]! ^ 0xff;
+    const b64 = blob.toString('base64').replace(/(.{70})/g, '$1\n').trim();
+    const tampered = `${lines[0]}\n${b64}\n-----END OPENSSH PRIVATE KEY-----\n`;
+    const i = await inspectKey(tampered, { passphrase: PASS });
+    const p = i.problems.find((x) => x.severity === 'error');
+    expect(p?.code).toBe('KEY_WRONG_PASSPHRASE');
+    expect(p?.message).toMatch(/either the passphrase is wrong, or the file was changed/);
+  });
+
+  it('PKCS#8 with a changed PBKDF2 salt: both causes named', async () => {
+    const text = readFileSync(path.join(dir, 'p8.pem'), 'utf8');
+    const der = Buffer.from(text.split('\n').filter((l) => !l.startsWith('-----')).join(''), 'base64');
+    // The first OCTET STRING of 8 or 16 bytes inside the PBKDF2 parameters is the salt.
+    const at = der.findIndex((b, i) => b === 0x04 && (der[i + 1] === 8 || der[i + 1] === 16) && i > 20);
+    der[at + 2] = der[at + 2]! ^ 0x55;
+    const tampered = `-----BEGIN ENCRYPTED PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').trim()}\n-----END ENCRYPTED PRIVATE KEY-----\n`;
+    const i = await inspectKey(tampered, { passphrase: PASS });
+    const p = i.problems.find((x) => x.severity === 'error');
+    expect(['KEY_WRONG_PASSPHRASE', 'KEY_CORRUPT']).toContain(p?.code);
+    if (p?.code === 'KEY_WRONG_PASSPHRASE') expect(p.message).toMatch(/either the passphrase is wrong, or the file was changed/);
+  });
+});
+
+describe('an unencrypted key with a changed byte is not a good key', () => {
+  it('PKCS#8 RSA from openssl: a changed byte in the middle of the private part', async () => {
+    const text = readFileSync(path.join(dir, 'plain.pem'), 'utf8');
+    const lines = text.split('\n');
+    let caught = 0;
+    // Every line of the body in turn (the modulus, the exponents, the primes, the CRT numbers).
+    for (let line = 1; line < lines.length - 2; line++) {
+      const tampered = flip(text, line, (l) => Math.floor(l.length / 2));
+      if (tampered === text) continue;
+      const i = await inspectKey(tampered, {});
+      const err = i.problems.find((x) => x.severity === 'error');
+      expect(err?.code, `line ${line}`).toBe('KEY_CORRUPT');
+      caught++;
+    }
+    expect(caught).toBeGreaterThan(20);
   });
 });
