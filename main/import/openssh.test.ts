@@ -115,6 +115,41 @@ describe('OpenSSH config import', () => {
     expect(parsed.candidates.some((c) => c.site.settings.user === 'matched')).toBe(false);
   });
 
+  it('login methods: PreferredAuthentications and the methods switched off, as ssh -G reads them', async () => {
+    const text = [
+      'Host pw-only',
+      '  PreferredAuthentications password',
+      'Host no-kbd',
+      '  KbdInteractiveAuthentication no',
+      'Host keys-and-kbd',
+      '  PreferredAuthentications publickey,keyboard-interactive,password',
+      '  PasswordAuthentication no',
+      'Host plain',
+      '  HostName plain.example',
+      '',
+    ].join('\n');
+    const parsed = await parseOpenSshConfig({ file: '/h/.ssh/config', text, home: '/h', localUser: 'u', readIncluded: async () => [] });
+    const methods = Object.fromEntries(parsed.candidates.map((c) => [c.site.name, c.site.settings.authMethods]));
+    expect(methods).toEqual({ 'pw-only': ['password'], 'no-kbd': ['publickey', 'password'], 'keys-and-kbd': ['publickey', 'keyboard-interactive'], plain: undefined });
+    // ssh itself agrees on what it would try.
+    const { promises: fs } = await import('node:fs');
+    const os = await import('node:os');
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ssh-g-methods-'));
+    try {
+      const file = path.join(dir, 'config');
+      await fs.writeFile(file, text);
+      const run = promisify(execFile);
+      const g = async (host: string) => Object.fromEntries((await run('ssh', ['-G', '-F', file, host])).stdout.split('\n').map((l) => [l.split(' ')[0], l.split(' ').slice(1).join(' ')]));
+      expect((await g('pw-only')).preferredauthentications).toBe('password');
+      expect((await g('no-kbd')).kbdinteractiveauthentication).toBe('no');
+      expect((await g('keys-and-kbd')).passwordauthentication).toBe('no');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reports a missing Include file and an Include loop without hanging', async () => {
     const files: Record<string, string> = {
       '/h/.ssh/a': 'Include /h/.ssh/b\nHost from-a\n  HostName a.example\n',

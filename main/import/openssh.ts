@@ -14,7 +14,7 @@ import path from 'node:path';
 import SSHConfig, { LineType, type Line, type Section } from 'ssh-config';
 import { parseJumpList } from '../../shared/path';
 import type { SiteSettings } from '../../shared/sites';
-import type { JumpHostSpec } from '../../shared/types';
+import { LOGIN_METHODS, type JumpHostSpec, type LoginMethod } from '../../shared/types';
 import { MAX_SITES_PER_FILE, emptyResult, limitProblems, makeCandidate, parsePort, pushAll, tooManySites, type ImportProblem, type ParsedSource } from './common';
 import { mapProxyCommand } from './path';
 import { LEGACY_ALGORITHMS } from '../diagnose/algorithms';
@@ -430,6 +430,20 @@ class OpenSshReader {
 }
 
 /** Reads an OpenSSH client config (and its Includes) into import candidates. */
+/**
+ * The login methods ssh would use (PreferredAuthentications, less the ones switched off by
+ * PubkeyAuthentication / KbdInteractiveAuthentication (or its old name ChallengeResponseAuthentication) /
+ * PasswordAuthentication no). Undefined when that is all of them (the site's default).
+ */
+function loginMethods(c: Record<string, string | string[] | undefined>): LoginMethod[] | undefined {
+  const off = (name: string) => first(c[name])?.toLowerCase() === 'no';
+  const preferred = first(c.preferredauthentications)?.split(',').map((m) => m.trim().toLowerCase());
+  const methods = LOGIN_METHODS.filter((m) => !preferred || preferred.includes(m)).filter(
+    (m) => !(m === 'publickey' && off('pubkeyauthentication')) && !(m === 'keyboard-interactive' && (off('kbdinteractiveauthentication') || off('challengeresponseauthentication'))) && !(m === 'password' && off('passwordauthentication')),
+  );
+  return methods.length === LOGIN_METHODS.length || methods.length === 0 ? undefined : methods;
+}
+
 export async function parseOpenSshConfig(opts: OpenSshParseOptions): Promise<ParsedSource> {
   const reader = new OpenSshReader(opts);
   const { result } = reader;
@@ -507,6 +521,8 @@ export async function parseOpenSshConfig(opts: OpenSshParseOptions): Promise<Par
     }
     if (first(c.identitiesonly)?.toLowerCase() === 'yes') settings.identitiesOnly = true;
     if (first(c.identityagent)?.toLowerCase() === 'none') settings.useAgent = false;
+    const methods = loginMethods(c);
+    if (methods) settings.authMethods = methods;
 
     const keepalive = Number(first(c.serveraliveinterval));
     if (Number.isInteger(keepalive) && keepalive > 0) settings.keepaliveSeconds = keepalive;
