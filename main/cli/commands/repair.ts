@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import type { RepairInput, RepairPlan } from '../../../shared/api';
 import { isFixId } from '../../../shared/fixes';
 import type { ConnectionRequest, Fix, RunResult } from '../../../shared/types';
@@ -8,7 +7,8 @@ import { applyRepair, findFix, isAutoApplicable, planRepair, RepairError, REPAIR
 import { appKnownHostsPath, defaultDataDir } from '../../store/paths';
 import { saveRepairedSite } from '../../repair/save-site';
 import { SiteStore, siteFullName } from '../../store/sites';
-import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliCommand, type CliIO } from '../command';
+import { askYesNo } from '../ask';
+import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliCommand } from '../command';
 import { agentOption, describeTarget, humanReport, jsonReport, requestFromArgs, secretsOf } from './diagnose';
 import { RunLog } from '../run-log';
 import { APP_VERSION } from '../../common/version';
@@ -67,14 +67,6 @@ interface Round {
   result: Record<string, unknown> | null;
 }
 
-function askYesNo(io: CliIO, question: string): Promise<boolean> {
-  io.stderr.write(question);
-  const rl = createInterface({ input: io.stdin, output: io.stderr, terminal: false });
-  return new Promise<boolean>((resolve) => {
-    rl.once('line', (line: string) => resolve(/^y(es)?$/i.test(line.trim())));
-    rl.once('close', () => resolve(false));
-  }).finally(() => rl.close());
-}
 
 function planText(rawPlan: RepairPlan): string {
   const plan = visibleDeep(rawPlan);

@@ -8,7 +8,6 @@
  * prints a secret.
  */
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { portProblem, type Site, type SiteDraft, type SiteSettings } from '../../../shared/sites';
 import type { ConnectionRequest } from '../../../shared/types';
 import { visibleLine, visibleText } from '../../../shared/visible';
@@ -18,6 +17,7 @@ import type { CallContext } from '../../services/handlers';
 import { noVault, type PasswordVault } from '../../store/password-vault';
 import { defaultDataDir } from '../../store/paths';
 import { SiteStoreError } from '../../store/sites';
+import { askYesNo } from '../ask';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliIO } from '../command';
 import { readHidden, requestFromArgs, type ExtraOptions } from './diagnose';
 
@@ -214,20 +214,6 @@ export async function runEdit(argv: string[], io: CliIO, deps: SiteEditDeps): Pr
   return EXIT_OK;
 }
 
-async function confirm(io: CliIO, question: string): Promise<boolean> {
-  io.stderr.write(question);
-  const rl = createInterface({ input: io.stdin, terminal: false });
-  try {
-    const line = await new Promise<string>((resolve) => {
-      rl.once('line', resolve);
-      rl.once('close', () => resolve(''));
-    });
-    return /^\s*y(es)?\s*$/i.test(line);
-  } finally {
-    rl.close();
-  }
-}
-
 export async function runRemove(argv: string[], io: CliIO, deps: SiteEditDeps): Promise<number> {
   const names = argv.filter((a) => !a.startsWith('-'));
   const flags = argv.filter((a) => a.startsWith('-'));
@@ -242,7 +228,7 @@ export async function runRemove(argv: string[], io: CliIO, deps: SiteEditDeps): 
       io.stderr.write(`sftp-doctor sites remove: nothing was removed. To remove "${visibleLine(fullName(site))}" without a terminal to confirm on, add --yes\n`);
       return EXIT_PROBLEM;
     }
-    if (!(await confirm(io, `Remove the site "${visibleLine(fullName(site))}" (${describe(site.settings)})${site.hasSavedPassword ? ' and its saved password' : ''}? [y/N] `))) {
+    if (!(await askYesNo(io, `Remove the site "${visibleLine(fullName(site))}" (${describe(site.settings)})${site.hasSavedPassword ? ' and its saved password' : ''}? [y/N] `))) {
       io.stderr.write('Nothing was removed.\n');
       return EXIT_PROBLEM;
     }

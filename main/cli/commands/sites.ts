@@ -3,9 +3,9 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { ImportPreview, ImportSource, Site } from '../../../shared/sites';
+import { askYesNo } from '../ask';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliCommand, type CliIO } from '../command';
 import { IMPORT_SOURCES, SOURCE_LABELS, WINSCP_PASSWORD_EXPLANATION, defaultImportEnvironment, importSelected, previewImport, type ImportEnvironment, type ImportOutcome } from '../../import/index';
 import { noVault, type PasswordVault } from '../../store/password-vault';
@@ -146,19 +146,7 @@ function printPreview(io: CliIO, preview: ImportPreview, existing: Site[]): void
   printProblems(io, preview.problems);
 }
 
-async function ask(io: CliIO, question: string): Promise<boolean> {
-  const rl = createInterface({ input: io.stdin, output: io.stdout, terminal: false });
-  try {
-    io.stdout.write(question);
-    const answer = await new Promise<string>((resolve) => {
-      rl.once('line', resolve);
-      rl.once('close', () => resolve(''));
-    });
-    return /^\s*y(es)?\s*$/i.test(answer);
-  } finally {
-    rl.close();
-  }
-}
+const ask = (io: CliIO, question: string): Promise<boolean> => askYesNo(io, question, io.stdout);
 
 function printOutcome(io: CliIO, outcome: ImportOutcome, passwordsFound: boolean, withPasswords: boolean): void {
   io.stdout.write(`\nImported ${outcome.sites.length} site(s):\n`);
