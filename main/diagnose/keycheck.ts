@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Facts, KeySource } from '../../shared/types';
+import type { Facts } from '../../shared/types';
 import { Secret } from '../common/secret';
-import { inspectKey, KeyError, loadPrivateKeyForSsh, readKeyFile, type SshReadyKey } from '../keys/index';
+import { inspectKey, KeyError, loadPrivateKeyForSsh, readKeySource, type SshReadyKey } from '../keys/index';
 import type { RunContext } from './context';
 
 export type KeyFacts = NonNullable<Facts['key']>;
@@ -11,15 +11,7 @@ const SSH2_NATIVE = new Set(['openssh', 'pem-pkcs1', 'pem-sec1', 'pem-dsa']);
 /** Passphrase attempts when a person is there to type it (as OpenSSH: three). */
 const PASSPHRASE_TRIES = 3;
 
-export function keyGiven(source: KeySource | undefined): source is KeySource {
-  return !!(source && (source.path || source.text || source.base64));
-}
-
-async function keyBytes(source: KeySource): Promise<{ bytes: Buffer | string; kind: KeyFacts['source'] }> {
-  if (source.path) return { bytes: await readKeyFile(source.path), kind: 'file' };
-  if (source.base64) return { bytes: Buffer.from(source.base64, 'base64'), kind: 'base64' };
-  return { bytes: source.text ?? '', kind: 'text' };
-}
+export { keyGiven } from '../keys/index';
 
 async function askPassphrase(ctx: RunContext, attempt: number, fileLabel: string): Promise<Secret | null> {
   if (!ctx.options.prompt) return null;
@@ -56,7 +48,8 @@ export async function checkKey(ctx: RunContext): Promise<{ facts: KeyFacts; key?
   const label = source.path ?? 'you gave';
   let bytes: Buffer | string;
   try {
-    bytes = (await keyBytes(source)).bytes;
+    const read = (await readKeySource(source))!;
+    bytes = read.kind === 'text' ? (source.text ?? '') : read.bytes;
   } catch (err) {
     const e = err instanceof KeyError ? err : new KeyError('KEY_CORRUPT', `The key could not be read: ${(err as Error).message}`, 'Choose the key file again.');
     const code = e.reason === 'not-found' || e.reason === 'no-access' ? 'KEY_NOT_FOUND' : e.code;

@@ -5,3 +5,4 @@ export { convertKey, writeKeyFile, KeyFileExistsError, type ConvertOptions, type
 export { KeyError, KEY_ERROR_CODES, SEVERITY, type KeyErrorCode, type KeyProblemCode, type KeyProblemSeverity } from './problems';
 export { MAX_KEY_FILE_BYTES } from './text';
 export { readKeyFile } from './file';
+export { readKeySource, keyGiven, keyBytesFromBase64, type KeySourceBytes, type KeySourceKind } from './source';

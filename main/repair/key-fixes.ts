@@ -7,7 +7,7 @@ import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { KEY_TARGET_FORMATS, type KeyTargetFormat } from '../../shared/keys';
 import { Secret } from '../common/secret';
-import { convertKey, inspectKey, KeyError, KeyFileExistsError, readKeyFile, writeKeyFile } from '../keys/index';
+import { convertKey, inspectKey, KeyError, KeyFileExistsError, readKeySource, writeKeyFile } from '../keys/index';
 import { homeOf, logChanges, requireConfirmed, str, targetOf, tildify, withRequest } from './common';
 import { RepairError, type FixHandler, type RepairContext } from './types';
 
@@ -57,8 +57,8 @@ function keyProblem(err: unknown): never {
 
 async function sourceKey(ctx: RepairContext): Promise<{ bytes: Buffer; path: string | null }> {
   const key = ctx.request.privateKey;
-  if (key?.path) return { bytes: await readKeyFile(key.path).catch(keyProblem), path: key.path };
-  if (key?.text) return { bytes: Buffer.from(key.text, 'utf8'), path: null };
+  const read = await readKeySource(key).catch(keyProblem);
+  if (read) return { bytes: read.bytes, path: read.path ?? null };
   throw new RepairError('FAILED', 'This attempt used no private key, so there is nothing to convert. Choose your key file, then connect again.');
 }
 

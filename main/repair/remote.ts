@@ -7,7 +7,7 @@ import net from 'node:net';
 import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper, type Stats } from 'ssh2';
 import { clientAlgorithms, ssh2AlgorithmOption } from '../diagnose/index';
 import { Secret } from '../common/secret';
-import { loadPrivateKeyForSsh, readKeyFile } from '../keys/index';
+import { loadPrivateKeyForSsh, readKeySource } from '../keys/index';
 import { blobKeyType, checkHostKey, knownKeyTypes, readKnownHosts } from '../store/known-hosts';
 import { knownHostsFileOf, targetOf } from './common';
 import { RepairError, type RepairContext } from './types';
@@ -49,7 +49,7 @@ export async function login(ctx: RepairContext, opts: LoginOptions): Promise<Rem
   if (opts.password !== undefined) config.password = opts.password;
   if (opts.useKey && ctx.request.privateKey) {
     const k = ctx.request.privateKey;
-    const bytes = k.path ? await readKeyFile(k.path) : Buffer.from(k.text ?? '', 'utf8');
+    const bytes = (await readKeySource(k))?.bytes ?? Buffer.alloc(0);
     config.privateKey = (await loadPrivateKeyForSsh(bytes, Secret.from(ctx.request.passphrase) ?? null, k.path)).privateKey;
   }
   // An expired password is changed through PAM's keyboard-interactive questions: ask that way first then.

@@ -8,7 +8,7 @@ import type { SFTPWrapper, Stats } from 'ssh2';
 import type { RepairInput } from '../../shared/api';
 import type { Fix } from '../../shared/types';
 import { Secret } from '../common/secret';
-import { inspectKey, readKeyFile } from '../keys/index';
+import { inspectKey, readKeySource } from '../keys/index';
 import { logChanges, requireConfirmed, str, withRequest } from './common';
 import { execRemote, login, openSftp, readRemote, replaceRemote, sftpCall, sftpDo, statOrNull, writeRemote, type RemoteSession } from './remote';
 import { RepairError, type FixHandler, type PlanBody, type RepairContext } from './types';
@@ -42,7 +42,7 @@ async function publicKeyToInstall(fix: Fix, ctx: RepairContext): Promise<{ type:
   let line = str(fix.params, 'publicKey');
   if (!line && ctx.request.privateKey) {
     const k = ctx.request.privateKey;
-    const bytes = k.path ? await readKeyFile(k.path) : Buffer.from(k.text ?? '', 'utf8');
+    const bytes = (await readKeySource(k))?.bytes ?? Buffer.alloc(0);
     const info = await inspectKey(bytes, { passphrase: Secret.from(ctx.request.passphrase) ?? null, ...(k.path ? { fileName: k.path } : {}) });
     line = info.publicKeyLine ?? undefined;
     if (line && info.comment && !line.includes(' ', line.indexOf(' ') + 1)) line = `${line} ${info.comment}`;

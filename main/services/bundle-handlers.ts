@@ -2,7 +2,7 @@
 import type { ApiRequests, BundleOptions } from '../../shared/api';
 import { assembleBundleInput, BundleSecretError, exportBundle, previewBundle, secretsOfRequest, writeBundleFile, type BundleInput, type BundleRound } from '../bundle/index';
 import { Secret } from '../common/secret';
-import { inspectKey, readKeyFile } from '../keys/index';
+import { inspectKey, readKeySource } from '../keys/index';
 import { ApiError } from './errors';
 import type { CallContext } from './handlers';
 import type { RunManager, RunRecord } from './runs';
@@ -22,7 +22,7 @@ async function keyInspection(record: RunRecord) {
   const key = record.request.privateKey;
   if (!key) return null;
   try {
-    const bytes = key.text !== undefined ? Buffer.from(key.text) : key.path ? await readKeyFile(key.path) : null;
+    const bytes = (await readKeySource(key))?.bytes;
     if (!bytes) return null;
     return await inspectKey(bytes, { passphrase: Secret.from(record.request.passphrase) ?? null, ...(key.path ? { fileName: key.path } : {}) });
   } catch {

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { ApiRequests, KeyInput } from '../../shared/api';
 import { Secret } from '../common/secret';
-import { convertKey, inspectKey, KeyError, MAX_KEY_FILE_BYTES, readKeyFile } from '../keys/index';
+import { convertKey, inspectKey, KeyError, readKeySource } from '../keys/index';
 import type { PathGate } from './browser-paths';
 import { ApiError } from './errors';
 import type { RunClient } from './runs';
@@ -21,15 +21,13 @@ const EXTENSIONS: Record<ApiRequests['keys:convert']['args'][1], string> = {
 };
 
 async function keyBytes(key: KeyInput, gate: PathGate): Promise<Buffer> {
-  if (key.base64 !== undefined) {
-    const bytes = Buffer.from(key.base64, 'base64');
-    if (bytes.length > MAX_KEY_FILE_BYTES) throw new ApiError('INVALID_ARGUMENT', 'This file is far too large to be an SSH key.');
-    return bytes;
-  }
-  if (key.text !== undefined) return Buffer.from(key.text, 'utf8');
-  if (key.path !== undefined) {
-    gate.key(key);
-    return readKeyFile(key.path);
+  try {
+    const read = await readKeySource(key, { checkPath: () => gate.key(key) });
+    if (read) return read.bytes;
+  } catch (err) {
+    // Bytes the page sent that are far too large or not whole: a bad argument, said plainly.
+    if (err instanceof KeyError && key.path === undefined) throw new ApiError('INVALID_ARGUMENT', err.reason === 'too-large' ? 'This file is far too large to be an SSH key.' : err.message);
+    throw err;
   }
   throw new ApiError('INVALID_ARGUMENT', 'No key was given.');
 }

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { ConnectionRequest } from '../../shared/types';
 import { Secret } from '../common/secret';
-import { readKeyFile } from '../keys/index';
+import { readKeySource } from '../keys/index';
 
 /** Keys remembered per window at the most (the oldest is forgotten first). */
 const MAX_KEYS_PER_CLIENT = 16;
@@ -20,11 +20,10 @@ export function keyIdentity(bytes: Buffer | Uint8Array): string {
 
 /** The bytes of the request's private key, or null when there is none or it cannot be read. */
 async function requestKeyBytes(key: ConnectionRequest['privateKey']): Promise<Buffer | null> {
-  if (!key) return null;
-  if (key.base64) return Buffer.from(key.base64, 'base64');
-  if (key.text) return Buffer.from(key.text, 'utf8');
-  if (key.path) return readKeyFile(key.path).catch(() => null);
-  return null;
+  return readKeySource(key).then(
+    (read) => read?.bytes ?? null,
+    () => null,
+  );
 }
 
 export class UnlockedKeys<Client extends object> {

@@ -9,7 +9,7 @@ import { LOGIN_METHODS, type ConnectionRequest, type JumpHost, type PromptAnswer
 import { diagnose } from '../../diagnose/index';
 import { parseHostField, parsePort } from '../../../shared/host-input';
 import { matchFingerprint } from '../../../shared/fingerprint';
-import { inspectKey, readKeyFile } from '../../keys/index';
+import { inspectKey, readKeySource } from '../../keys/index';
 import { visibleDeep, visibleLine, visibleText } from '../../../shared/visible';
 import { appKnownHostsPath, defaultDataDir } from '../../store/paths';
 import { resolveSiteTarget, SiteStore } from '../../store/sites';
@@ -480,7 +480,8 @@ async function keyInspectionOf(request: ConnectionRequest) {
   const k = request.privateKey;
   if (!k || !(k.path || k.text || k.base64)) return null;
   try {
-    const bytes = k.path ? await readKeyFile(k.path) : k.base64 ? Buffer.from(k.base64, 'base64') : (k.text ?? '');
+    const read = await readKeySource(k);
+    const bytes = read === null ? '' : read.kind === 'text' ? (k.text ?? '') : read.bytes;
     return await inspectKey(bytes, { passphrase: request.passphrase ?? null, ...(k.path ? { fileName: k.path } : {}) });
   } catch {
     return null;
