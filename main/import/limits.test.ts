@@ -44,4 +44,16 @@ describe(`a file with more than ${MAX_SITES_PER_FILE} sites`, () => {
     expect(parsed.candidates).toHaveLength(MAX_SITES_PER_FILE);
     expect(parsed.problems[0]).toEqual({ file: '/c', message: capMessage('hosts') });
   });
+
+  it('ssh config: more than 1000 Match blocks, or more than 200 unreadable lines, are said so', async () => {
+    const blocks = Array.from({ length: 1005 }, (_, i) => `Match originalhost h${i}\n  Port ${1000 + i}\n`).join('');
+    const parsed = await parseOpenSshConfig({ file: '/c', text: `Host h1 h1003\n${blocks}`, home: '/h', localUser: 'me' });
+    expect(parsed.problems).toContainEqual({ file: '/c', message: 'This config has more than 1000 Match blocks; only the first 1000 were applied (5 left out). Check that this is the right file.' });
+    // The first ones still apply; the ones past the cap do not.
+    expect(parsed.candidates.map((c) => c.site.settings.port)).toEqual([1001, undefined]);
+    const garbage = Array.from({ length: 300 }, () => 'Host a\nfoo "bar\n').join('');
+    const bad = await parseOpenSshConfig({ file: '/g', text: garbage, home: '/h', localUser: 'me' });
+    expect(bad.candidates).toEqual([]);
+    expect(bad.problems).toEqual([{ file: '/g', message: expect.stringMatching(/^More than 200 lines of this file cannot be read as ssh config lines/) }]);
+  });
 });

@@ -91,11 +91,14 @@ function expandTokens(value: string, tokens: Record<string, string | undefined>,
  */
 export const MAX_SSH_CONFIG_BYTES = 256 * 1024;
 
+/** Lines ssh cannot read before a file is taken for something else than an ssh config. */
+const MAX_BAD_LINES = 200;
+
 /** All files of one config together (the main file and every Include). */
 export const MAX_SSH_CONFIG_TOTAL_BYTES = 1024 * 1024;
 
 /** Work bound for applying wildcard Host blocks: aliases x wildcard blocks. */
-const MAX_WILDCARD_CHECKS = 2_000_000;
+const MAX_WILDCARD_CHECKS = 1_000_000;
 
 
 /** A Host line's pattern list against a name: any positive match and no negated match. */
@@ -123,6 +126,11 @@ export interface MatchContext {
   localUser: string;
 }
 
+/** Match blocks applied per config (real ones have a handful); the rest are left out with a problem. */
+const MAX_MATCH_BLOCKS = 1000;
+/** What one Match block costs against MAX_WILDCARD_CHECKS, next to one wildcard Host block. */
+const MATCH_BLOCK_WEIGHT = 10;
+
 /** Match criteria that take no argument. */
 const MATCH_FLAGS = new Set(['all', 'canonical', 'final']);
 
@@ -141,34 +149,58 @@ interface MatchOutcome {
  * `canonical` and `final` hold only in the final pass. `exec` commands are never run and
  * `localnetwork` is not checked: such a block counts as not matching, with a note.
  */
-function evaluateMatch(words: string[], state: { alias: string; hostName: string; user: string; final: boolean }, ctx: MatchContext, where: string): MatchOutcome {
-  let matched = true; // every criterion we can check holds
-  let wantsFinal = false;
-  let blocked: string | undefined; // the first criterion we cannot check
+interface Criterion {
+  keyword: string;
+  negate: boolean;
+  /** The value as written (for notes) and split into its pattern list. */
+  arg?: string;
+  list?: string[];
+}
+
+/** A Match line's words as criteria, read once per block (not once per host). */
+function parseCriteria(words: string[]): Criterion[] | { missing: string } {
+  const out: Criterion[] = [];
   for (let i = 0; i < words.length; i++) {
     const raw = words[i]!;
     const negate = raw.startsWith('!');
     const keyword = (negate ? raw.slice(1) : raw).toLowerCase();
     if (MATCH_FLAGS.has(keyword)) {
-      if (keyword === 'final') wantsFinal = true;
-      const holds = keyword === 'all' ? true : state.final;
-      if (holds === negate) matched = false;
+      out.push({ keyword, negate });
       continue;
     }
     const arg = words[++i];
-    if (arg === undefined) return { matched: false, wantsFinal, note: `The Match line at ${where} has "${keyword}" without a value; ssh refuses it, and its block was not applied.` };
-    const list = arg.split(',');
+    if (arg === undefined) return { missing: keyword };
+    out.push({ keyword, negate, arg, list: arg.split(',') });
+  }
+  return out;
+}
+
+function evaluateMatch(criteria: Criterion[] | { missing: string }, state: { alias: string; hostName: string; user: string; final: boolean }, ctx: MatchContext, where: () => string): MatchOutcome {
+  if (!Array.isArray(criteria)) return { matched: false, wantsFinal: false, note: `The Match line at ${where()} has "${criteria.missing}" without a value; ssh refuses it, and its block was not applied.` };
+  let matched = true; // every criterion we can check holds
+  let wantsFinal = false;
+  let blocked: Criterion | undefined; // the first criterion we cannot check
+  for (const c of criteria) {
     let holds: boolean | undefined;
-    if (keyword === 'host') holds = hostPatternsMatch(list, state.hostName.toLowerCase());
-    else if (keyword === 'originalhost') holds = hostPatternsMatch(list, state.alias.toLowerCase());
-    else if (keyword === 'user') holds = hostPatternsMatch(list, state.user);
-    else if (keyword === 'localuser') holds = hostPatternsMatch(list, ctx.localUser);
-    else if (keyword === 'exec') blocked ??= `Match exec "${arg}" (${where}) was not run: SFTP Doctor never runs commands from a config, so the settings of that block were not applied to this site. Check them after the import.`;
-    else blocked ??= `Match ${keyword} (${where}) cannot be checked here, so the settings of that block were not applied to this site. Check them after the import.`;
-    if (holds !== undefined && holds === negate) matched = false;
+    if (c.list === undefined) {
+      if (c.keyword === 'final') wantsFinal = true;
+      holds = c.keyword === 'all' ? true : state.final;
+    } else if (c.keyword === 'host') holds = hostPatternsMatch(c.list, state.hostName.toLowerCase());
+    else if (c.keyword === 'originalhost') holds = hostPatternsMatch(c.list, state.alias.toLowerCase());
+    else if (c.keyword === 'user') holds = hostPatternsMatch(c.list, state.user);
+    else if (c.keyword === 'localuser') holds = hostPatternsMatch(c.list, ctx.localUser);
+    else blocked ??= c;
+    if (holds !== undefined && holds === c.negate) matched = false;
   }
   // A block we cannot evaluate counts as not matching; worth a note only when the rest held.
-  if (blocked !== undefined) return { matched: false, wantsFinal, ...(matched ? { note: blocked } : {}) };
+  if (blocked !== undefined) {
+    if (!matched) return { matched: false, wantsFinal };
+    const note =
+      blocked.keyword === 'exec'
+        ? `Match exec "${blocked.arg ?? ''}" (${where()}) was not run: SFTP Doctor never runs commands from a config, so the settings of that block were not applied to this site. Check them after the import.`
+        : `Match ${blocked.keyword} (${where()}) cannot be checked here, so the settings of that block were not applied to this site. Check them after the import.`;
+    return { matched: false, wantsFinal, note };
+  }
   return { matched, wantsFinal };
 }
 
@@ -185,6 +217,9 @@ class ConfigIndex {
   readonly #literal = new Map<string, number[]>();
   readonly #wildcard: number[] = [];
   readonly #match: number[] = [];
+  readonly #criteria = new Map<number, Criterion[] | { missing: string }>();
+  /** Match blocks past MAX_MATCH_BLOCKS, left out (said once in the problems). */
+  matchBlocksDropped = 0;
   readonly #nodes: Line[];
 
   constructor(
@@ -201,7 +236,12 @@ class ConfigIndex {
       }
       const kind = node.param.toLowerCase();
       if (kind === 'match') {
+        if (this.#match.length >= MAX_MATCH_BLOCKS) {
+          this.matchBlocksDropped++;
+          return;
+        }
         this.#match.push(at);
+        this.#criteria.set(at, parseCriteria(lineValues(node)));
         return;
       }
       if (kind !== 'host') return;
@@ -218,8 +258,9 @@ class ConfigIndex {
     });
   }
 
+  /** Pattern checks per host: a wildcard Host block is one, a Match block costs more and may be checked twice (final pass). */
   get wildcardBlocks(): number {
-    return this.#wildcard.length + this.#match.length;
+    return this.#wildcard.length + MATCH_BLOCK_WEIGHT * this.#match.length;
   }
 
   compute(alias: string): Computed {
@@ -254,7 +295,7 @@ class ConfigIndex {
         if (node.param.toLowerCase() === 'match') {
           const hostName = first(out.hostname);
           const state = { alias, hostName: hostName ? hostName.replace(/%h/g, alias) : alias, user: first(out.user) ?? this.ctx.localUser, final };
-          const r = evaluateMatch(lineValues(node), state, this.ctx, this.whereOf(node));
+          const r = evaluateMatch(this.#criteria.get(at)!, state, this.ctx, () => this.whereOf(node));
           if (r.wantsFinal) wantsFinal = true;
           if (r.note && !notes.includes(r.note)) notes.push(r.note);
           if (!r.matched) continue;
@@ -301,20 +342,66 @@ class OpenSshReader {
       config = SSHConfig.parse(text);
     } catch {
       const lines = text.split(/\r\n|\r|\n/);
-      for (let i = 0; i < lines.length; i++) {
+      // Halves that parse are fine as a whole: only the halves with a bad line are split again,
+      // so one bad line in 30,000 costs a few dozen parses, not 30,000.
+      const bad: { line: number; err: unknown }[] = [];
+      const search = (from: number, to: number): void => {
+        if (to <= from || bad.length > MAX_BAD_LINES) return;
+        try {
+          SSHConfig.parse(lines.slice(from, to).join('\n'));
+          return;
+        } catch (err) {
+          if (to - from === 1) {
+            bad.push({ line: from, err });
+            return;
+          }
+        }
+        const mid = (from + to) >> 1;
+        search(from, mid);
+        search(mid, to);
+      };
+      // First the lines that look wrong (an odd number of quotes, a keyword alone, a Match line):
+      // when blanking the bad ones among them makes the file readable, that is all it costs.
+      const suspects: number[] = [];
+      for (let i = 0; i < lines.length && suspects.length <= 4 * MAX_BAD_LINES; i++) {
+        const t = lines[i]!.replace(/^\s+|\s+$/g, '');
+        if (t === '' || t.startsWith('#')) continue;
+        if ((t.split('"').length - 1) % 2 === 1 || !/[\s=]/.test(t) || /^match\b/i.test(t)) suspects.push(i);
+      }
+      for (const i of suspects) {
         try {
           SSHConfig.parse(lines[i]!);
         } catch (err) {
-          this.problem({
-            file,
-            line: i + 1,
-            message: `This line could not be read (${readableParseError(err)}), so it was skipped. ssh itself refuses a config file with this mistake: fix or remove the line.`,
-          });
-          lines[i] = '';
+          bad.push({ line: i, err });
         }
       }
+      let clean = bad.length <= MAX_BAD_LINES;
+      if (clean) {
+        const badLines = new Set(bad.map((b) => b.line));
+        try {
+          config = SSHConfig.parse(lines.map((l, i) => (badLines.has(i) ? '' : l)).join('\n'));
+        } catch {
+          clean = false;
+        }
+      }
+      if (!clean) {
+        bad.length = 0;
+        search(0, lines.length);
+      }
+      if (bad.length > MAX_BAD_LINES) {
+        this.problem({ file, message: `More than ${MAX_BAD_LINES} lines of this file cannot be read as ssh config lines, so it does not look like an ssh config; nothing was imported from it. Check that this is the right file.` });
+        return new SSHConfig();
+      }
+      for (const { line: i, err } of bad) {
+        this.problem({
+          file,
+          line: i + 1,
+          message: `This line could not be read (${readableParseError(err)}), so it was skipped. ssh itself refuses a config file with this mistake: fix or remove the line.`,
+        });
+        lines[i] = '';
+      }
       try {
-        config = SSHConfig.parse(lines.join('\n'));
+        config ??= SSHConfig.parse(lines.join('\n'));
       } catch (err) {
         this.problem({ file, message: `This file could not be read (${readableParseError(err)}). Check it with "ssh -G <host>".` });
         config = new SSHConfig();
@@ -388,9 +475,11 @@ class OpenSshReader {
       } else if (isSection(node)) {
         const inner: Line[] = [];
         const trailing: Line[] = [];
+        let changed = false;
         for (const sub of node.config) {
           if (sub.type !== LineType.DIRECTIVE) continue;
           const subParam = sub.param.toLowerCase();
+          if (subParam === 'include' || subParam === 'canonicalizehostname' || subParam === 'canonicaldomains') changed = true;
           if (subParam === 'include') {
             const lines = await this.include(sub, file, depth);
             const firstSection = lines.findIndex(isSection);
@@ -413,6 +502,11 @@ class OpenSshReader {
           } else {
             inner.push(sub);
           }
+        }
+        if (!changed) {
+          // Nothing read in or taken out (the usual block): the block itself, no copy.
+          out.push(node);
+          continue;
         }
         const cfg = new SSHConfig();
         pushAll(cfg, inner);
@@ -483,6 +577,9 @@ export async function parseOpenSshConfig(opts: OpenSshParseOptions): Promise<Par
     const at = reader.where.get(node);
     return at ? `${at.file}${at.line !== undefined ? `, line ${at.line}` : ''}` : opts.file;
   });
+  if (index.matchBlocksDropped > 0) {
+    result.problems.push({ file: opts.file, message: `This config has more than ${MAX_MATCH_BLOCKS} Match blocks; only the first ${MAX_MATCH_BLOCKS} were applied (${index.matchBlocksDropped} left out). Check that this is the right file.` });
+  }
   if (aliases.length > MAX_SITES_PER_FILE) {
     result.problems.unshift(tooManySites(opts.file, 'hosts'));
     aliases.length = MAX_SITES_PER_FILE;
@@ -491,7 +588,7 @@ export async function parseOpenSshConfig(opts: OpenSshParseOptions): Promise<Par
   if (aliases.length > maxAliases) {
     result.problems.push({
       file: opts.file,
-      message: `This config names ${aliases.length} hosts and has ${index.wildcardBlocks} Host blocks with patterns; only the first ${maxAliases} hosts were imported (applying every pattern to every host would take too long). Split the file, or import the hosts you need from a smaller copy.`,
+      message: `This config names ${aliases.length} hosts and has many Host blocks with patterns or Match blocks; only the first ${maxAliases} hosts were imported (applying every pattern to every host would take too long). Split the file, or import the hosts you need from a smaller copy.`,
     });
     aliases.length = maxAliases;
   }
