@@ -4,7 +4,8 @@
  * use, preferred (weak) algorithms, known-hosts file.
  */
 import { useState } from 'react';
-import { timeoutProblem } from '../logic/form';
+import type { LoginMethod } from '../../shared/types';
+import { timeoutProblem, usesAuthMethod } from '../logic/form';
 import { useApp } from '../stores/appStore';
 import { form as formStore, useForm } from '../stores/formStore';
 import { JumpHostSection, ProxySection } from './PathSections';
@@ -17,6 +18,13 @@ export const LEGACY_ALGORITHMS: { group: string; names: string[] }[] = [
   { group: 'Ciphers', names: ['aes128-cbc', 'aes192-cbc', 'aes256-cbc', '3des-cbc'] },
   { group: 'MACs', names: ['hmac-sha1-96', 'hmac-md5', 'hmac-md5-96', 'hmac-ripemd160'] },
 ];
+/** WinSCP's Authentication page: which login methods this site's program uses (all, by default). */
+const AUTH_METHOD_BOXES: { method: LoginMethod; label: string }[] = [
+  { method: 'publickey', label: 'Attempt authentication with a key' },
+  { method: 'keyboard-interactive', label: 'Attempt keyboard-interactive authentication' },
+  { method: 'password', label: 'Attempt password authentication' },
+];
+
 const KNOWN = new Set(LEGACY_ALGORITHMS.flatMap((g) => g.names));
 
 export function AdvancedPanel() {
@@ -98,6 +106,12 @@ export function AdvancedPanel() {
           <input id="f-only-key" type="checkbox" checked={v.identitiesOnly} onChange={(e) => f.setBool('identitiesOnly', e.target.checked)} />
           <label htmlFor="f-only-key">Only try the private key chosen above</label>
         </div>
+        {AUTH_METHOD_BOXES.map((b) => (
+          <div className="check" key={b.method}>
+            <input id={`f-auth-${b.method}`} type="checkbox" checked={usesAuthMethod(v, b.method)} onChange={(e) => f.setAuthMethod(b.method, e.target.checked)} />
+            <label htmlFor={`f-auth-${b.method}`}>{b.label}</label>
+          </div>
+        ))}
       </fieldset>
 
       <fieldset className="adv-group legacy">

@@ -4,7 +4,7 @@
  */
 import type { SiteSettings } from '../../shared/sites';
 import { DEFAULT_PROXY_PORTS, formatJumpHost, parseJumpList } from '../../shared/path';
-import type { ConnectionRequest, JumpHostSpec, LoginMethod, Protocol, ProxySpec, ProxyType } from '../../shared/types';
+import { LOGIN_METHODS, type ConnectionRequest, type JumpHostSpec, type LoginMethod, type Protocol, type ProxySpec, type ProxyType } from '../../shared/types';
 
 export const PROTOCOLS: readonly { value: Protocol; label: string }[] = [
   { value: 'sftp', label: 'SFTP' },
@@ -328,4 +328,18 @@ export function looksLikeText(bytes: Uint8Array): boolean {
 /** Whether pasted text is a key rather than a file path. */
 export function looksLikeKeyText(text: string): boolean {
   return /-----BEGIN [A-Z0-9 ]*KEY|PuTTY-User-Key-File-|---- BEGIN SSH2|^(ssh-|ecdsa-|sk-)[a-z0-9@.-]+ AAAA/m.test(text);
+}
+
+/** The site's login methods with one switched on or off; all of them is stored as none (the default). */
+export function withAuthMethod(v: FormValues, method: LoginMethod, on: boolean): FormValues {
+  const current = new Set<LoginMethod>(v.authMethods.length ? v.authMethods : LOGIN_METHODS);
+  if (on) current.add(method);
+  else current.delete(method);
+  const next = LOGIN_METHODS.filter((m) => current.has(m));
+  return { ...v, authMethods: next.length === LOGIN_METHODS.length ? [] : next };
+}
+
+/** Whether the site uses this login method (no setting: every method). */
+export function usesAuthMethod(v: FormValues, method: LoginMethod): boolean {
+  return v.authMethods.length === 0 || v.authMethods.includes(method);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeFix } from '../../shared/fixes';
-import { emptyForm, fromSiteSettings, toConnectionRequest, toSiteSettings } from './form';
+import { emptyForm, fromSiteSettings, toConnectionRequest, toSiteSettings, usesAuthMethod, withAuthMethod } from './form';
 import { applyFormFix } from './formFixes';
 
 describe('form fixes in the window (shared applyFormFix on the form)', () => {
@@ -41,6 +41,11 @@ describe('form fixes in the window (shared applyFormFix on the form)', () => {
     expect(fromSiteSettings(toSiteSettings(out.values)).authMethods).toEqual(['keyboard-interactive', 'password']);
     // A site without the setting uses every method, and sends none.
     expect(toConnectionRequest(emptyForm()).authMethods).toBeUndefined();
+    // The Advanced panel's boxes: unticking one keeps the others; ticking all again is the default.
+    const noKbd = withAuthMethod(emptyForm(), 'keyboard-interactive', false);
+    expect(noKbd.authMethods).toEqual(['publickey', 'password']);
+    expect(usesAuthMethod(noKbd, 'keyboard-interactive')).toBe(false);
+    expect(withAuthMethod(noKbd, 'keyboard-interactive', true).authMethods).toEqual([]);
   });
 
   it('use-port and use-dns-suggestion change exactly that field', () => {

@@ -1,7 +1,7 @@
 /** The session form: what the user typed, the site it came from, and the form's own fixes. */
 import { createStore, useStore } from 'zustand';
 import type { Site, SiteSettings } from '../../shared/sites';
-import type { ConnectionRequest, Fix, Protocol } from '../../shared/types';
+import type { ConnectionRequest, Fix, LoginMethod, Protocol } from '../../shared/types';
 import {
   emptyForm,
   fromSiteSettings,
@@ -10,6 +10,7 @@ import {
   portOnBlur,
   sameTarget,
   toConnectionRequest,
+  withAuthMethod,
   withPort,
   withProtocol,
 } from '../logic/form';
@@ -37,6 +38,7 @@ export interface FormState {
   setPort(port: string): void;
   blurPort(): void;
   setLegacy(algorithms: string[]): void;
+  setAuthMethod(method: LoginMethod, on: boolean): void;
   setProxyType(type: FormValues['proxyType']): void;
   /** Pasted text in the host field: split it into fields when it is a URL. Returns whether it did. */
   pasteHost(text: string, selectionStart: number, selectionEnd: number): boolean;
@@ -65,6 +67,7 @@ export function createFormStore() {
     setPort: (port) => set((s) => ({ values: withPort(s.values, port) })),
     blurPort: () => set((s) => ({ values: portOnBlur(s.values) })),
     setProxyType: (proxyType) => set((s) => ({ values: { ...s.values, proxyType } })),
+    setAuthMethod: (method, on) => set((s) => ({ values: withAuthMethod(s.values, method, on) })),
     setLegacy: (algorithms) => set((s) => ({ values: { ...s.values, legacyAlgorithms: [...new Set(algorithms)] } })),
     pasteHost(text, selectionStart, selectionEnd) {
       const current = get().values.host;
