@@ -523,7 +523,6 @@ class OpenSshReader {
   }
 }
 
-/** Reads an OpenSSH client config (and its Includes) into import candidates. */
 /**
  * The login methods ssh would use (PreferredAuthentications, less the ones switched off by
  * PubkeyAuthentication / KbdInteractiveAuthentication (or its old name ChallengeResponseAuthentication) /
@@ -538,6 +537,7 @@ function loginMethods(c: Record<string, string | string[] | undefined>): LoginMe
   return methods.length === LOGIN_METHODS.length || methods.length === 0 ? undefined : methods;
 }
 
+/** Reads an OpenSSH client config (and its Includes) into import candidates. */
 export async function parseOpenSshConfig(opts: OpenSshParseOptions): Promise<ParsedSource> {
   const reader = new OpenSshReader(opts);
   const { result } = reader;
@@ -686,7 +686,6 @@ const NOT_CARRIED: { option: string; skip?: (v: string) => boolean; why: string 
   { option: 'stricthostkeychecking', skip: (v) => /^(yes|ask)$/i.test(v), why: 'SFTP Doctor always asks before trusting a new or changed host key' },
   { option: 'pkcs11provider', skip: (v) => v.toLowerCase() === 'none', why: 'keys on smart cards or tokens are only used through the agent' },
   { option: 'securitykeyprovider', skip: (v) => v.toLowerCase() === 'internal', why: 'security keys (FIDO) are only used through the agent' },
-  { option: 'preferredauthentications', why: 'SFTP Doctor tries the methods the server offers' },
   { option: 'bindaddress', why: 'the connection leaves from the address the system chooses' },
   { option: 'bindinterface', why: 'the connection leaves from the interface the system chooses' },
   { option: 'addressfamily', skip: (v) => v.toLowerCase() === 'any', why: 'both IPv4 and IPv6 are tried' },
@@ -711,7 +710,6 @@ const OPTION_NAMES: Record<string, string> = {
   stricthostkeychecking: 'StrictHostKeyChecking',
   pkcs11provider: 'PKCS11Provider',
   securitykeyprovider: 'SecurityKeyProvider',
-  preferredauthentications: 'PreferredAuthentications',
   bindaddress: 'BindAddress',
   bindinterface: 'BindInterface',
   addressfamily: 'AddressFamily',
