@@ -7,6 +7,7 @@
 import { type FixOf, type FormFix, type TrimmableField, TRIMMABLE_FIELDS } from './fixes';
 import { passwordVariant } from './password-variants';
 import type { ConnectionRequest } from './types';
+import { DEFAULT_TIMEOUT_MS } from './defaults';
 
 /** The settings a form fix may read and change. */
 export type FormState = Pick<
@@ -18,7 +19,7 @@ export type FormPatch = Partial<FormState>;
 export type FormFixResult = { ok: true; patch: FormPatch; changes: string[]; notes: string[] } | { ok: false; message: string };
 
 /** The default budget of a run (ms), and the longest a fix may give it. */
-export const DEFAULT_TIMEOUT_MS = 10_000;
+export { DEFAULT_TIMEOUT_MS };
 export const MAX_TIMEOUT_MS = 120_000;
 export const DEFAULT_PORT = 22;
 

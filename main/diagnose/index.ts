@@ -16,6 +16,7 @@ import { holdPhase } from './phases/hold';
 import { writePhase } from './phases/write';
 import { speedPhase } from './phases/speed';
 import { diagnoseFacts, type RunEnd } from './rules/index';
+import { DEFAULT_TIMEOUT_MS, timeoutOf } from '../../shared/defaults';
 
 export type { DiagnoseOptions } from './options';
 // Helpers front ends share with the engine (the form's live checks, the CLI's TARGET and --trust-host-key).
@@ -52,7 +53,7 @@ function planPath(request: ConnectionRequest): { hops: (JumpHost & { port: numbe
   return { hops: (request.jumpHosts ?? []).map((h) => ({ ...h, host: h.host.trim(), port: h.port ?? 22 })) };
 }
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
+export { DEFAULT_TIMEOUT_MS };
 /** Share of the budget kept for the port probes that follow a failure (capped at 3 s). */
 const PROBE_SHARE = 0.3;
 const PROBE_CAP_MS = 3000;
@@ -98,7 +99,7 @@ export async function diagnose(request: ConnectionRequest, options: DiagnoseOpti
   const runId = options.runId ?? randomUUID();
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
-  const timeoutMs = request.timeoutMs && request.timeoutMs > 0 ? request.timeoutMs : DEFAULT_TIMEOUT_MS;
+  const timeoutMs = timeoutOf(request);
   const redact = makeRedactor(request);
   const emit = (event: RunEvent) => {
     try {

@@ -11,6 +11,7 @@ import { loadPrivateKeyForSsh, readKeySource } from '../keys/index';
 import { blobKeyType, checkHostKey, knownKeyTypes, readKnownHosts } from '../store/known-hosts';
 import { knownHostsFileOf, targetOf } from './common';
 import { RepairError, type RepairContext } from './types';
+import { timeoutOf } from '../../shared/defaults';
 
 export interface LoginOptions {
   /** SECRET. Password for password and keyboard-interactive logins. */
@@ -38,7 +39,7 @@ export async function login(ctx: RepairContext, opts: LoginOptions): Promise<Rem
   const address = ctx.result.facts.tcp?.address ?? host;
   const file = knownHostsFileOf(ctx);
   const known = await readKnownHosts(file);
-  const timeoutMs = ctx.timeoutMs ?? (ctx.request.timeoutMs && ctx.request.timeoutMs > 0 ? ctx.request.timeoutMs : 10_000);
+  const timeoutMs = ctx.timeoutMs ?? timeoutOf(ctx.request);
   const config: ConnectConfig = {
     username: ctx.request.user,
     readyTimeout: timeoutMs,

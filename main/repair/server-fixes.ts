@@ -12,6 +12,7 @@ import { inspectKey, readKeySource } from '../keys/index';
 import { logChanges, requireConfirmed, str, withRequest } from './common';
 import { execRemote, login, openSftp, readRemote, replaceRemote, sftpCall, sftpDo, statOrNull, writeRemote, type RemoteSession } from './remote';
 import { RepairError, type FixHandler, type PlanBody, type RepairContext } from './types';
+import { timeoutOf } from '../../shared/defaults';
 
 const BACKUP_SUFFIX = '.sftp-doctor.bak';
 
@@ -316,7 +317,7 @@ async function withLoginForScript<T>(ctx: RepairContext, input: RepairInput | un
   const password = loginPassword(ctx, input);
   const session = await login(ctx, { ...(password ? { password } : {}), useKey: !!ctx.request.privateKey });
   try {
-    return await fn(session, ctx.timeoutMs ?? 10_000);
+    return await fn(session, ctx.timeoutMs ?? timeoutOf(ctx.request));
   } finally {
     session.close();
   }

@@ -9,6 +9,7 @@ import type { ConnectionRequest, PromptAnswer, PromptRequest, RunEvent, RunResul
 import { Secret } from '../common/secret';
 import { summarizeRequest } from '../diagnose/index';
 import type { DiagnoseOptions } from '../diagnose/options';
+import { timeoutOf } from '../../shared/defaults';
 
 export type DiagnoseFn = (request: ConnectionRequest, options: DiagnoseOptions) => Promise<RunResult>;
 
@@ -182,7 +183,7 @@ export class RunManager {
 function internalErrorResult(runId: string, request: ConnectionRequest, message: string, started: number): RunResult {
   return {
     runId,
-    request: summarizeRequest(request, request.timeoutMs ?? 10_000),
+    request: summarizeRequest(request, timeoutOf(request)),
     diagnosis: {
       code: 'INTERNAL_ERROR',
       ok: false,

@@ -19,6 +19,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { loadPackage } from '../common/load-package';
+import { DATA_DIR_ENV } from './paths';
 
 export interface AtomicWriteOptions {
   /** File mode for a new file; an existing file keeps its own mode. Default 0o600. */
@@ -76,7 +77,7 @@ export function toWriteError(err: unknown, file: string): FileWriteError {
       return new FileWriteError(
         file,
         'read-only',
-        `${file} could not be written: ${code === 'EROFS' ? `${where} is on a read-only disk` : `you are not allowed to write in ${where}`}. It was left as it was. Make ${where} writable for your user${isAppFile(file) ? ', or set SFTP_DOCTOR_HOME to a folder you can write' : ''}, then try again.`,
+        `${file} could not be written: ${code === 'EROFS' ? `${where} is on a read-only disk` : `you are not allowed to write in ${where}`}. It was left as it was. Make ${where} writable for your user${isAppFile(file) ? `, or set ${DATA_DIR_ENV} to a folder you can write` : ''}, then try again.`,
         code,
       );
     case 'ENOSPC':

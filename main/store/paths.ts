@@ -6,8 +6,18 @@ import path from 'node:path';
  * SFTP_DOCTOR_HOME overrides it (tests, portable use). The desktop app and the CLI both use it,
  * so they share saved sites and trusted host keys.
  */
+/** The environment variable that moves the app's data folder (the one place its name is written). */
+export const DATA_DIR_ENV = 'SFTP_DOCTOR_HOME';
+/** The app's own known_hosts file, in the data folder. */
+export const KNOWN_HOSTS_FILE = 'known_hosts';
+
 export function defaultDataDir(): string {
-  const override = process.env.SFTP_DOCTOR_HOME;
+  return dataDirFrom(process.env);
+}
+
+/** The data folder for a given environment (the CLI's own, in tests), else the platform's. */
+export function dataDirFrom(env: Record<string, string | undefined>): string {
+  const override = env[DATA_DIR_ENV] || process.env[DATA_DIR_ENV];
   if (override) return path.resolve(override);
   const home = os.homedir();
   switch (process.platform) {
@@ -21,5 +31,5 @@ export function defaultDataDir(): string {
 }
 
 export function appKnownHostsPath(dataDir: string): string {
-  return path.join(dataDir, 'known_hosts');
+  return path.join(dataDir, KNOWN_HOSTS_FILE);
 }

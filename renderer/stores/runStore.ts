@@ -6,11 +6,12 @@ import type { ConnectionRequest, PromptAnswer, RunResult } from '../../shared/ty
 import { api } from '../api';
 import { errorMessage } from '../api/errors';
 import { addPrompt, finishedRun, idleRun, reduceRunEvent, removePrompt, runFailed, runStarted, startingRun, type RunView } from '../logic/run';
+import { DEFAULT_TIMEOUT_MS } from '../../shared/defaults';
 
 /** How long to wait for the engine to confirm a cancel before the window stops waiting. */
 export const CANCEL_GRACE_MS = 3000;
 /** The engine's default time budget for a run (when the request names none). */
-export const DEFAULT_RUN_BUDGET_MS = 10_000;
+export const DEFAULT_RUN_BUDGET_MS = DEFAULT_TIMEOUT_MS;
 
 export interface AppliedFix {
   label: string;

@@ -2,12 +2,11 @@
  * `sftp-doctor check [--all | --folder F | SITE...]`: checks many saved sites at once, through the
  * same service as the window's "Check all", and prints one row per site.
  */
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkRowsToCsv, checkRowsToJson, DEFAULT_CHECK_JOBS, MAX_CHECK_JOBS, type CheckRow } from '../../../shared/check';
 import { diagnose } from '../../diagnose/index';
 import { CheckSelectionError, checkSites, requestForSite, selectSites } from '../../services/check';
-import { appKnownHostsPath, defaultDataDir } from '../../store/paths';
+import { appKnownHostsPath, dataDirFrom } from '../../store/paths';
 import { SiteStore } from '../../store/sites';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliCommand, type CliIO } from '../command';
 import { visibleDeep } from '../../../shared/visible';
@@ -38,7 +37,7 @@ Saved passwords are used where the command line can read them (the desktop app c
 Exit status: 0 every site works, 1 at least one failed, 2 usage error.`;
 
 function dataDirOf(io: CliIO): string {
-  return io.env.SFTP_DOCTOR_HOME ? path.resolve(io.env.SFTP_DOCTOR_HOME) : defaultDataDir();
+  return dataDirFrom(io.env);
 }
 
 /** Terminal output must not carry a server's control characters (titles quote what servers said). */

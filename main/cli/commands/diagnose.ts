@@ -1,6 +1,5 @@
 import type { Action, EnterField } from '../../../shared/actions';
 import { adminMessage } from '../../../shared/admin-message';
-import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { PHASE_LABELS } from '../../../shared/codes';
@@ -11,7 +10,7 @@ import { parseHostField, parsePort } from '../../../shared/host-input';
 import { matchFingerprint } from '../../../shared/fingerprint';
 import { inspectKey, readKeySource } from '../../keys/index';
 import { visibleDeep, visibleLine, visibleText } from '../../../shared/visible';
-import { appKnownHostsPath, defaultDataDir } from '../../store/paths';
+import { appKnownHostsPath, dataDirFrom } from '../../store/paths';
 import { resolveSiteTarget, SiteStore } from '../../store/sites';
 import { EXIT_OK, EXIT_PROBLEM, GuidanceError, UsageError, type CliCommand, type CliIO } from '../command';
 import { LEGACY_ALGORITHMS, DEFAULT_ALGORITHMS } from '../../diagnose/algorithms';
@@ -355,7 +354,7 @@ function isFingerprint(text: string): boolean {
 }
 
 function dataDirOf(io: CliIO): string {
-  return io.env.SFTP_DOCTOR_HOME ? path.resolve(io.env.SFTP_DOCTOR_HOME) : defaultDataDir();
+  return dataDirFrom(io.env);
 }
 
 /** The saved site TARGET names, or null when it names none (then TARGET is a host). */

@@ -4,7 +4,7 @@ import { isFixId } from '../../../shared/fixes';
 import type { ConnectionRequest, Fix, RunResult } from '../../../shared/types';
 import { diagnose } from '../../diagnose/index';
 import { applyRepair, findFix, isAutoApplicable, planRepair, RepairError, REPAIRABLE_FIX_IDS, type RepairApplied, type RepairContext } from '../../repair/index';
-import { appKnownHostsPath, defaultDataDir } from '../../store/paths';
+import { appKnownHostsPath, dataDirFrom } from '../../store/paths';
 import { saveRepairedSite } from '../../repair/save-site';
 import { SiteStore, siteFullName } from '../../store/sites';
 import { askYesNo } from '../ask';
@@ -124,7 +124,7 @@ export const repairCommand: CliCommand = {
     const saveSite = extraValues['save-site'] as string | undefined;
     if (saveSite !== undefined && !/[^\s/]/.test(saveSite)) throw new UsageError('--save-site: give the name of the site to keep the fixes in, e.g. --save-site "Work/Old server"');
 
-    const dataDir = io.env.SFTP_DOCTOR_HOME ? path.resolve(io.env.SFTP_DOCTOR_HOME) : defaultDataDir();
+    const dataDir = dataDirFrom(io.env);
     const defaultKnownHostsPath = appKnownHostsPath(dataDir);
     const sites = new SiteStore({ dataDir });
     if (saveSite !== undefined && (await sites.findByName(saveSite)).length > 1) throw new UsageError(`--save-site: "${saveSite}" matches several saved sites; give the full name with its folder ("Folder/Name")`);

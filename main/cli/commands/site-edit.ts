@@ -15,7 +15,7 @@ import { createAppServices } from '../../services/app-services';
 import { ApiError } from '../../services/errors';
 import type { CallContext } from '../../services/handlers';
 import { noVault, type PasswordVault } from '../../store/password-vault';
-import { defaultDataDir } from '../../store/paths';
+import { dataDirFrom } from '../../store/paths';
 import { SiteStoreError } from '../../store/sites';
 import { askYesNo } from '../ask';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliIO } from '../command';
@@ -46,7 +46,7 @@ const EDIT_OPTIONS: ExtraOptions = {
 const NO_CLIENT: CallContext = { client: { sendEvent: () => {}, sendPrompt: () => {}, sendCheck: () => {} } };
 
 function services(io: CliIO, deps: SiteEditDeps) {
-  const dataDir = deps.dataDir ?? (io.env.SFTP_DOCTOR_HOME ? path.resolve(io.env.SFTP_DOCTOR_HOME) : defaultDataDir());
+  const dataDir = deps.dataDir ?? (dataDirFrom(io.env));
   const s = createAppServices({ host: 'cli', dataDir, vault: deps.vault ?? noVault(CLI_NO_VAULT) });
   return {
     list: async () => (await s.dispatch('sites:list', [], NO_CLIENT)) as Site[],

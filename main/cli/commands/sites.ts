@@ -2,14 +2,13 @@
  * `sftp-doctor sites list` and `sftp-doctor sites import --from <tool> [FILE]`.
  */
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ImportPreview, ImportSource, Site } from '../../../shared/sites';
 import { askYesNo } from '../ask';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliCommand, type CliIO } from '../command';
 import { IMPORT_SOURCES, SOURCE_LABELS, WINSCP_PASSWORD_EXPLANATION, defaultImportEnvironment, importSelected, previewImport, type ImportEnvironment, type ImportOutcome } from '../../import/index';
 import { noVault, type PasswordVault } from '../../store/password-vault';
-import { defaultDataDir } from '../../store/paths';
+import { dataDirFrom } from '../../store/paths';
 import { SiteStore, siteFullName } from '../../store/sites';
 import { visibleLine, visibleText } from '../../../shared/visible';
 
@@ -76,7 +75,7 @@ export interface SitesCommandDeps {
 
 function dataDirFor(io: CliIO, deps: SitesCommandDeps): string {
   if (deps.dataDir) return deps.dataDir;
-  return io.env.SFTP_DOCTOR_HOME ? path.resolve(io.env.SFTP_DOCTOR_HOME) : defaultDataDir();
+  return dataDirFrom(io.env);
 }
 
 function environmentFor(io: CliIO, deps: SitesCommandDeps): ImportEnvironment {
