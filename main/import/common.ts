@@ -253,7 +253,9 @@ export function percentDecode(text: string): string {
 
 /** Splits text into lines, keeping track of line numbers; accepts LF, CRLF and CR. */
 export function splitLines(text: string): string[] {
-  return text.split(/\r\n|\n|\r/);
+  // Splitting on a plain "\n" is about twice as fast as the regular expression, which matters for
+  // 5 MB files of millions of short lines; the expression is needed only when a CR is present.
+  return text.includes('\r') ? text.split(/\r\n|\n|\r/) : text.split('\n');
 }
 
 /** Port as the site keeps it: a number when it is one, undefined for the default. */
