@@ -54,6 +54,17 @@ describe('the SFTP wire: text before the protocol', () => {
     expect(wire).toMatchObject({ exitCode: 1, closed: true, stderr: 'Password change required but no TTY available\n' });
     expect(printable(Buffer.from('a\x1b[31mred\r\nb'))).toBe('a\\x1b[31mred\nb');
   });
+
+  it('keeps an exit status that ssh2 received before the wire listened (it emits it once, then only stores it)', () => {
+    // What ssh2 does with a status that comes in the same read as the subsystem's reply.
+    const ch = Object.assign(fakeChannel(), { _exit: { code: 127 } });
+    ch.emit('exit', 127);
+    const wire = new SftpWire(ch);
+    ch.emit('close');
+    expect(wire).toMatchObject({ exitCode: 127, closed: true });
+    const killed = Object.assign(fakeChannel(), { _exit: { code: null, signal: 'SIGKILL' } });
+    expect(new SftpWire(killed)).toMatchObject({ exitCode: null, exitSignal: 'SIGKILL' });
+  });
 });
 
 describe('rules of the login and the session', () => {

@@ -118,6 +118,11 @@ export class SftpWire {
       if (this.stderr.length < MAX_STDERR) this.stderr += d.toString('utf8').slice(0, MAX_STDERR - this.stderr.length);
       this.changed();
     });
+    // ssh2 emits 'exit' once, as the status arrives, and keeps it on the channel (_exit): a status
+    // that came before this listener (in the same read as the channel's last reply) is read there.
+    const seen = (channel as unknown as { _exit?: { code?: unknown; signal?: unknown } })._exit;
+    if (typeof seen?.code === 'number') this.exitCode = seen.code;
+    if (typeof seen?.signal === 'string') this.exitSignal = seen.signal;
     channel.on('exit', (code: number | null, signal?: string) => {
       if (typeof code === 'number') this.exitCode = code;
       if (typeof signal === 'string') this.exitSignal = signal;

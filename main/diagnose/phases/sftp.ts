@@ -1,4 +1,4 @@
-import type { Client, ClientChannel } from 'ssh2';
+import type { Client } from 'ssh2';
 import type { Facts, ServerKeyCheck } from '../../../shared/types';
 import type { PhaseModule, PhaseOutcome, RunContext } from '../context';
 import { checkScp, runExec } from '../exec';
@@ -16,12 +16,18 @@ const MAX_BATCHES = 200;
 const MAX_NAMES_KEPT = 5000;
 const MARKER = '__SFTP_DOCTOR_SHELL__';
 
-function openSubsystem(client: Client, timeoutMs: number, signal: AbortSignal): Promise<{ channel: ClientChannel } | { error: string; refused: boolean }> {
+/**
+ * Opens the "sftp" subsystem and wraps it in our wire inside ssh2's callback, before the event
+ * loop turns: a session that ends at once (/bin/false, a missing ForceCommand) often sends its
+ * exit status in the same read as the subsystem's "success" reply, and ssh2 emits 'exit' once,
+ * right then, to whoever listens.
+ */
+function openSubsystem(client: Client, timeoutMs: number, signal: AbortSignal): Promise<{ wire: SftpWire } | { error: string; refused: boolean }> {
   return new Promise((resolve) => {
     let settled = false;
-    const finish = (r: { channel: ClientChannel } | { error: string; refused: boolean }) => {
+    const finish = (r: { wire: SftpWire } | { error: string; refused: boolean }) => {
       if (settled) {
-        if ('channel' in r) r.channel.close();
+        if ('wire' in r) r.wire.channel.close();
         return;
       }
       settled = true;
@@ -35,7 +41,7 @@ function openSubsystem(client: Client, timeoutMs: number, signal: AbortSignal): 
     try {
       client.subsys('sftp', (err, channel) => {
         if (err) return finish({ error: err.message, refused: /Unable to start subsystem/i.test(err.message) });
-        finish({ channel });
+        finish({ wire: new SftpWire(channel) });
       });
     } catch (err) {
       finish({ error: (err as Error).message, refused: false });
@@ -215,7 +221,7 @@ export const sftpPhase: PhaseModule = {
       return { status: 'fail', detail: `The server closed the session: ${opened.error}`, facts: { sftp }, stop: true };
     }
 
-    const wire = new SftpWire(opened.channel);
+    const { wire } = opened;
     ctx.onCleanup(() => wire.end());
     wire.init();
     const failedTransport = (poke: () => void) => {
@@ -239,8 +245,6 @@ export const sftpPhase: PhaseModule = {
       failedTransport,
     );
     if (wire.version === null && !wire.closed) await until(wire, () => wire.closed || !!transport.failure, Math.min(CLOSE_GRACE_MS, ctx.remaining()), ctx.signal, failedTransport);
-    // A closed session's exit status can trail its close (and the wait just above): give it a moment.
-    if (wire.closed && wire.exitCode === null && wire.exitSignal === null) await until(wire, () => wire.exitCode !== null || wire.exitSignal !== null, Math.min(300, ctx.remaining()), ctx.signal);
 
     const sftp: SftpFacts = { stage: 'init' };
     if (wire.version !== null) sftp.version = wire.version;
