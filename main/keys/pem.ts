@@ -180,6 +180,22 @@ function looksLikeDer(b: Buffer): boolean {
   }
 }
 
+/**
+ * The DER inside a decrypted PEM body, or the error that says why there is none: damage after a
+ * right passphrase (the DER header still fits), a wrong passphrase, or damage inside.
+ */
+function decryptedDer(dec: Buffer, block: number, what: string): Buffer {
+  const unpadded = block > 0 ? unpad(dec, block) : dec;
+  if (!unpadded && derHeaderFits(dec, block)) throw damagedAfterDecrypt();
+  if (!unpadded) throw wrongPassphrase(what, 'the decrypted data does not end the way it must');
+  if (!looksLikeDer(unpadded)) {
+    // Correct padding by chance (about 1 in 256) or real damage: the first block tells.
+    if (dec[0] !== 0x30) throw wrongPassphrase(what, 'the decrypted data is not a key');
+    throw corrupt('The PEM key decrypts, but what is inside is damaged.', 'malformed');
+  }
+  return unpadded;
+}
+
 interface Pbes2 {
   kdf: 'pbkdf2' | 'scrypt';
   salt: Buffer;
@@ -291,14 +307,7 @@ export function parsePemPrivate(text: string, repairs: string[]): ParsedKeyFile 
           const block = pbes1BlockSize(p.scheme);
           if (p.data.length === 0 || (block > 0 && p.data.length % block !== 0)) throw corrupt('The encrypted part of this PEM key has a wrong length: it is damaged or cut short.', 'truncated');
           const dec = pbes1Decrypt(p.scheme, passphrase, p.salt, p.iterations, p.data);
-          const unpadded = block > 0 ? unpad(dec, block) : dec;
-          if (!unpadded && derHeaderFits(dec, block)) throw damagedAfterDecrypt();
-          if (!unpadded) throw wrongPassphrase(what, 'the decrypted data does not end the way it must');
-          if (!looksLikeDer(unpadded)) {
-            if (dec[0] !== 0x30) throw wrongPassphrase(what, 'the decrypted data is not a key');
-            throw corrupt('The PEM key decrypts, but what is inside is damaged.', 'malformed');
-          }
-          plain = unpadded;
+          plain = decryptedDer(dec, block, what);
         } else if (encrypted) {
           if (!passphrase || passphrase.length === 0) throw needsPassphrase(what);
           let ciphertext: Buffer;
@@ -334,15 +343,7 @@ export function parsePemPrivate(text: string, repairs: string[]): ParsedKeyFile 
           } catch {
             throw corrupt('The encryption settings of this PEM key are damaged.', 'malformed');
           }
-          const unpadded = unpad(dec, block);
-          if (!unpadded && derHeaderFits(dec, block)) throw damagedAfterDecrypt();
-          if (!unpadded) throw wrongPassphrase(what, 'the decrypted data does not end the way it must');
-          if (!looksLikeDer(unpadded)) {
-            // Correct padding by chance (about 1 in 256) or real damage: the first block tells.
-            if (dec[0] !== 0x30) throw wrongPassphrase(what, 'the decrypted data is not a key');
-            throw corrupt('The PEM key decrypts, but what is inside is damaged.', 'malformed');
-          }
-          plain = unpadded;
+          plain = decryptedDer(dec, block, what);
         }
         const innerLabel = format === 'pem-pkcs8-encrypted' ? 'PRIVATE KEY' : label;
         return { key: parseOrCorrupt('PEM private key', () => decodeTraditional(innerLabel, plain)), comment: '' };
