@@ -108,3 +108,35 @@ describe('PuTTY import from ~/.putty on Linux', () => {
     expect(parsed.candidates[0]!.site.notes ?? []).not.toContainEqual(expect.stringMatching(/Windows path/));
   });
 });
+
+describe('PuTTY login settings', () => {
+  const file = path.join(fixtures, 'putty', 'login-settings.txt');
+
+  it('carries AuthKI over as the login methods, and notes Kerberos, TIS, no-login, certificates and plugins', async () => {
+    const parsed = await readSource('putty', file, env);
+    const byName = new Map(parsed.candidates.map((c) => [c.site.name, c.site]));
+    expect([...byName.keys()]).toEqual(['Defaults', 'No keyboard-interactive', 'Kerberos box', 'Old appliance']);
+    expect(parsed.problems).toEqual([]);
+
+    // PuTTY writes every setting; its defaults (GSSAPI on, no ticket forwarding) are not worth a note.
+    const plain = byName.get('Defaults')!;
+    expect(plain.settings).toEqual({ protocol: 'sftp', host: 'plain.example.invalid', user: 'dora' });
+    expect(plain.notes).toBeUndefined();
+
+    const noKbd = byName.get('No keyboard-interactive')!;
+    expect(noKbd.settings.authMethods).toEqual(['publickey', 'password']);
+    expect(noKbd.notes).toEqual([expect.stringMatching(/^PuTTY was set not to try keyboard-interactive login/)]);
+
+    const krb = byName.get('Kerberos box')!;
+    expect(krb.settings.authMethods).toBeUndefined();
+    expect(krb.notes!.join('\n')).toMatch(/^Not carried over: GSSAPI \(Kerberos\) login, .*; the certificate C:\\keys\\kurt-cert\.pub: .*; the authentication plugin "C:\\tools\\otp-plugin\.exe --user kurt", which SFTP Doctor does not run/m);
+
+    // Kerberos switched off: forwarding a ticket means nothing then.
+    const old = byName.get('Old appliance')!;
+    expect(old.settings.authMethods).toEqual(['publickey', 'password']);
+    const oldNotes = old.notes!.join('\n');
+    expect(oldNotes).toMatch(/TIS or CryptoCard login/);
+    expect(oldNotes).toMatch(/"Bypass authentication entirely"/);
+    expect(oldNotes).not.toMatch(/Kerberos/);
+  });
+});

@@ -9,6 +9,7 @@
  */
 import type { SiteSettings } from '../../shared/sites';
 import { mapToolAlgorithms } from './algorithms';
+import { mapToolLogin } from './login';
 import { mapProxyMethod } from './path';
 import { MAX_HOST_KEYS_PER_FILE, MAX_SITES_PER_FILE, addHostKey, emptyResult, limitProblems, makeCandidate, parsePort, percentDecode, splitLines, tooManyHostKeys, tooManySites, windowsPathNote, type ImportProblem, type ParsedSource } from './common';
 import { HostKeyFormatError, puttyHostKeyToKnownHosts } from './hostkeys';
@@ -27,6 +28,14 @@ export interface PuttyParseOptions {
 function hostKeyProblem(file: string, line: number, name: string, err: unknown): ImportProblem {
   const reason = err instanceof HostKeyFormatError ? err.message : 'it could not be read';
   return { file, line, message: `The cached host key "${name}" was not imported: ${reason}.` };
+}
+
+/**
+ * Whether the session looks set up for Kerberos: PuTTY writes AuthGSSAPI=1 (its default) into
+ * every session, so only forwarding the Kerberos ticket (GssapiFwd, off by default) shows a choice.
+ */
+function puttyKerberos(key: RegKey): string | undefined {
+  return getValue(key, 'AuthGSSAPI') !== '0' && getValue(key, 'GssapiFwd') === '1' ? '1' : undefined;
 }
 
 /** Turns one session key into a candidate (or a problem saying why not). */
@@ -68,6 +77,9 @@ function sessionToCandidate(key: RegKey, munged: string, file: string, result: P
     if (note) notes.push(note);
   }
   if (getValue(key, 'TryAgent') === '0') settings.useAgent = false;
+  const login = mapToolLogin('PuTTY', { ki: getValue(key, 'AuthKI'), gssapi: puttyKerberos(key), tis: getValue(key, 'AuthTIS'), noAuth: getValue(key, 'SshNoAuth'), certificate: getValue(key, 'DetachedCertificate'), plugin: getValue(key, 'AuthPlugin') });
+  if (login.authMethods) settings.authMethods = login.authMethods;
+  for (const n of login.notes) notes.push(n);
   const ping = Number(getValue(key, 'PingIntervalSecs') ?? '0');
   if (Number.isInteger(ping) && ping > 0) settings.keepaliveSeconds = ping;
 

@@ -124,3 +124,40 @@ describe('WinSCP.ini import', () => {
     expect(parsed.problems[0]?.message).toMatch(/Export\/Backup Configuration/);
   });
 });
+
+describe('WinSCP login settings', () => {
+  const file = path.join(fixtures, 'winscp', 'WinSCP-login.ini');
+
+  it('carries the login methods over and notes what a site here cannot do', async () => {
+    const parsed = await readSource('winscp', file, env);
+    const byName = new Map(parsed.candidates.map((c) => [c.site.name, c.site]));
+    expect([...byName.keys()]).toEqual(['No keyboard-interactive', 'Answers prompts itself', 'Kerberos box', 'Old appliance', 'Defaults']);
+
+    const noKbd = byName.get('No keyboard-interactive')!;
+    expect(noKbd.settings.authMethods).toEqual(['publickey', 'password']);
+    expect(noKbd.notes).toEqual([expect.stringMatching(/^WinSCP was set not to try keyboard-interactive login, so the site leaves it out too/)]);
+
+    const prompts = byName.get('Answers prompts itself')!;
+    expect(prompts.settings.authMethods).toBeUndefined();
+    expect(prompts.notes).toEqual([expect.stringMatching(/^Not carried over: "Respond with a password to the first prompt" is off in WinSCP/)]);
+
+    const krb = byName.get('Kerberos box')!;
+    expect(krb.settings).toMatchObject({ useAgent: false, privateKey: { path: 'C:\\keys\\kurt.ppk' } });
+    expect(krb.settings.authMethods).toBeUndefined();
+    const krbNotes = krb.notes!.join('\n');
+    expect(krbNotes).toMatch(/Not carried over: GSSAPI \(Kerberos\) login, which SFTP Doctor does not do; .*; the certificate C:\\keys\\kurt-cert\.pub: /);
+
+    // Keyboard-interactive off: its WinSCP-only sub-setting says nothing more.
+    const old = byName.get('Old appliance')!;
+    expect(old.settings.authMethods).toEqual(['publickey', 'password']);
+    expect(old.notes!.join('\n')).toMatch(/TIS or CryptoCard login, which belongs to SSH-1/);
+    expect(old.notes!.join('\n')).toMatch(/"Bypass authentication entirely"; SFTP Doctor asks the server first/);
+    expect(old.notes!.join('\n')).not.toMatch(/Respond with a password/);
+
+    // Defaults written out (and a ticket to forward with Kerberos switched off): nothing to say.
+    const plain = byName.get('Defaults')!;
+    expect(plain.settings.authMethods).toBeUndefined();
+    expect(plain.settings.useAgent).toBeUndefined();
+    expect(plain.notes).toBeUndefined();
+  });
+});

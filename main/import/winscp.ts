@@ -9,6 +9,7 @@
  */
 import type { SiteSettings } from '../../shared/sites';
 import { mapToolAlgorithms } from './algorithms';
+import { mapToolLogin } from './login';
 import { mapProxyMethod } from './path';
 import { Secret } from '../common/secret';
 import { MAX_HOST_KEYS_PER_FILE, MAX_SITES_PER_FILE, addHostKey, decodeBytes, emptyResult, limitProblems, makeCandidate, parsePort, percentDecode, tooManyHostKeys, tooManySites, windowsPathNote, type ImportProblem, type ParsedSource } from './common';
@@ -140,6 +141,9 @@ function sessionToCandidate(key: RegKey, munged: string, file: string, fromIni: 
     if (note) notes.push(note);
   }
   if (value('TryAgent') === '0') settings.useAgent = false;
+  const login = mapToolLogin('WinSCP', { ki: value('AuthKI'), kiPassword: value('AuthKIPassword'), gssapi: value('AuthGSSAPI') === '1' || (value('AuthGSSAPI') !== '0' && value('GSSAPIFwdTGT') === '1') ? '1' : undefined, tis: value('AuthTIS'), noAuth: value('SshNoUserAuth'), certificate: value('DetachedCertificate') });
+  if (login.authMethods) settings.authMethods = login.authMethods;
+  for (const n of login.notes) notes.push(n);
   const ping = Number(value('PingIntervalSecs') ?? '0');
   if (Number.isInteger(ping) && ping > 0) settings.keepaliveSeconds = ping;
   const remoteDir = (value('RemoteDirectory') ?? '').trim();
