@@ -5,9 +5,12 @@
  *   enter          put the focus in a form field (password, passphrase, key file) with a hint
  *   other-program  the server speaks another protocol: use a program made for it
  * Adding one: a member here, its texts in shared/texts/en.ts (ACTION_TEXTS), and what the window
- * (renderer/components/ResultCard.tsx) and the CLI (main/cli/commands/diagnose.ts) show for it.
+ * (renderer/components/ResultCard.tsx) and the CLI (main/cli/commands/diagnose.ts) show for it,
+ * and its schema in shared/action-schemas.ts (loaded only where an action is validated: offering
+ * one loads no validator).
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { ActionSchema } from './action-schemas';
 import { ACTION_TEXTS, fillTemplate } from './texts/index';
 
 export const ADMIN_TOPICS = [
@@ -35,13 +38,6 @@ export type AdminTopic = (typeof ADMIN_TOPICS)[number];
 export const ENTER_FIELDS = ['password', 'passphrase', 'privateKey'] as const;
 export type EnterField = (typeof ENTER_FIELDS)[number];
 
-const text = z.string().max(4096);
-
-export const ActionSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('ask-admin'), topic: z.enum(ADMIN_TOPICS), label: text, description: text }),
-  z.strictObject({ type: z.literal('enter'), field: z.enum(ENTER_FIELDS), label: text, description: text }),
-  z.strictObject({ type: z.literal('other-program'), protocol: z.enum(['FTP']), label: text, description: text }),
-]);
 export type Action = z.infer<typeof ActionSchema>;
 export type ActionType = Action['type'];
 

@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { DIAGNOSIS_CODES, PHASES, PHASE_STATUSES } from '../../shared/codes';
-import { ActionSchema } from '../../shared/actions';
-import { FixSchema } from '../../shared/fixes';
+import { ActionSchema } from '../../shared/action-schemas';
+import { FixSchema } from '../../shared/fix-schemas';
 import { KEY_FORMATS } from '../../shared/keys';
 import type { KeyInspection } from '../../shared/keys';
 import type { Diagnosis, Facts, RequestSummary, StepSummary } from '../../shared/types';

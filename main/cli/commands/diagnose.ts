@@ -11,7 +11,6 @@ import { matchFingerprint } from '../../../shared/fingerprint';
 import { inspectKey, readKeySource } from '../../keys/index';
 import { visibleDeep, visibleLine, visibleText } from '../../../shared/visible';
 import { appKnownHostsPath, dataDirFrom } from '../../store/paths';
-import { resolveSiteTarget, SiteStore } from '../../store/sites';
 import { EXIT_OK, EXIT_PROBLEM, GuidanceError, UsageError, type CliCommand, type CliIO } from '../command';
 import { LEGACY_ALGORITHMS, DEFAULT_ALGORITHMS } from '../../diagnose/algorithms';
 import { logSettingsFrom, RunLog, type LogSettings } from '../run-log';
@@ -359,6 +358,9 @@ function dataDirOf(io: CliIO): string {
 
 /** The saved site TARGET names, or null when it names none (then TARGET is a host). */
 async function siteFor(target: string, io: CliIO): Promise<ConnectionRequest | null> {
+  // Loaded here, not at start-up: the site store validates its file (zod), which a run on a
+  // sftp:// address or with --host never reads.
+  const { resolveSiteTarget, SiteStore } = await import('../../store/sites');
   let found;
   try {
     found = await resolveSiteTarget(target, new SiteStore({ dataDir: dataDirOf(io) }));
