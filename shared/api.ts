@@ -2,30 +2,17 @@
  * The typed API between the UI and the main-process services. One request type and one
  * result type per channel, one payload type per event channel. Both transports (Electron
  * IPC and the `sftp-doctor ui` WebSocket) carry exactly these, through one handler table.
+ * The arguments are zod schemas (shared/schemas/), checked by main on every call
+ * (main/services/schemas.ts); their types are re-exported here type-only.
  */
 import type { CheckEvent, CheckSelection, CheckStarted } from './check';
+import type { BundleOptions, FileUpload, ImportRequestOptions, KeyConvertOptions, KeyInput, RepairInput } from './schemas/api';
 import type { FixId, FixKind, RiskLevel } from './fixes';
 import type { KeyInspection, KeyTargetFormat } from './keys';
 import type { ImportPreview, ImportSource, Site, SiteDraft, SiteSettings } from './sites';
 import type { AppInfo, ConnectionRequest, PromptAnswer, PromptRequest, RunEvent } from './types';
 
-/** A key as the UI hands it over: dropped/picked file content or pasted text, never a path the renderer cannot see. */
-export interface KeyInput {
-  /** File name as dropped (for messages and "where is the private key" hints). */
-  name?: string;
-  /** Absolute path when main can read it itself (Electron file pick). */
-  path?: string;
-  /** The content: text, or base64 of a binary file (SSH-1 keys are binary). */
-  text?: string;
-  base64?: string;
-}
-
-/** A file the user chose in the browser window, sent as its bytes (the browser host reads no typed path). */
-export interface FileUpload {
-  /** The file's name as chosen (for messages; never used as a path). */
-  name: string;
-  base64: string;
-}
+export type { BundleOptions, FileUpload, ImportRequestOptions, KeyConvertOptions, KeyInput, RepairInput } from './schemas/api';
 
 export interface KeyConvertResult {
   /** The converted key, as text (all target formats are text). */
@@ -48,11 +35,6 @@ export interface BundleFilePreview {
   text: string;
 }
 
-export interface BundleOptions {
-  /** Replace host names, user names, IP addresses and home paths with placeholders. */
-  anonymise: boolean;
-}
-
 export interface BundleExportResult {
   fileName: string;
   bytes: number;
@@ -60,22 +42,6 @@ export interface BundleExportResult {
   savedTo: string | null;
   /** The zip itself, base64, for the browser host to offer as a download. */
   base64: string | null;
-}
-
-/** What the user confirmed or supplied for a fix that needs more than a click. */
-export interface RepairInput {
-  /** The user saw exactly what will change and agreed (required for every fix not marked safe). */
-  confirmed: boolean;
-  /** The fingerprint the user typed or pasted (from the admin) for host-key fixes; compared by main. */
-  fingerprint?: string;
-  /** SECRET. A new password, for an expired one. */
-  newPassword?: string;
-  /** SECRET. A passphrase for a key being converted or generated. */
-  newPassphrase?: string;
-  /** Folder to save a new or converted key in (desktop app). */
-  folder?: string;
-  /** SECRET. The password to log in with for a server-side fix, when the attempt had none (e.g. it used a key). */
-  password?: string;
 }
 
 /** A fix's dry run: exactly what applying it would change. */
@@ -126,7 +92,7 @@ export interface ApiRequests {
   'sites:save': { args: [draft: SiteDraft]; result: Site };
   'sites:delete': { args: [id: string]; result: { deleted: boolean } };
   'sites:import-preview': { args: [source: ImportSource, file?: string | FileUpload]; result: ImportPreview };
-  'sites:import': { args: [source: ImportSource, keys: string[], options: { file?: string | FileUpload; includePasswords: boolean }]; result: Site[] };
+  'sites:import': { args: [source: ImportSource, keys: string[], options: ImportRequestOptions]; result: Site[] };
   'sites:discover': { args: []; result: DiscoveredImportSource[] };
   'repair:plan': { args: [runId: string, fixId: string]; result: RepairPlan };
   'repair:apply': { args: [runId: string, fixId: string, input: RepairInput]; result: RepairOutcome };
@@ -135,7 +101,7 @@ export interface ApiRequests {
   'keys:inspect': { args: [key: KeyInput, passphrase?: string]; result: KeyInspection };
   'keys:convert': {
     /** Without newPassphrase or noPassphrase, an encrypted key keeps its passphrase. */
-    args: [key: KeyInput, to: KeyTargetFormat, options: { passphrase?: string; newPassphrase?: string; noPassphrase?: boolean }];
+    args: [key: KeyInput, to: KeyTargetFormat, options: KeyConvertOptions];
     result: KeyConvertResult;
   };
   'check:start': { args: [selection: CheckSelection]; result: CheckStarted };

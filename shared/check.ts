@@ -5,15 +5,8 @@
 import type { DiagnosisCode, Phase } from './codes';
 import type { RunResult } from './types';
 
-/** Which saved sites to check: every one, a folder (with its sub-folders), or named ones. */
-export interface CheckSelection {
-  /** A folder path such as "Work/Clients": its sites and those of its sub-folders. */
-  folder?: string;
-  /** Site ids (the window) to check; absent with no folder: every saved site. */
-  siteIds?: string[];
-  /** How many sites are checked at the same time (default DEFAULT_CHECK_JOBS). */
-  jobs?: number;
-}
+/** Which saved sites to check: a zod schema (shared/schemas/api.ts), its type re-exported type-only. */
+export type { CheckSelection } from './schemas/api';
 
 export const DEFAULT_CHECK_JOBS = 16;
 export const MAX_CHECK_JOBS = 64;

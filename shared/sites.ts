@@ -1,47 +1,15 @@
-/** Saved sites, as the site list shows them. Never holds a secret: saved passwords stay in main. */
-import type { ConnectionRequest, JumpHostSpec, ProxySpec } from './types';
+/**
+ * Saved sites, as the site list shows them. Never holds a secret: saved passwords stay in main.
+ * A site, its settings and a draft are zod schemas (shared/schemas/sites.ts, request.ts); their
+ * types are re-exported here type-only, so that importing this module never loads zod.
+ */
+import type { ImportSource, Site } from './schemas/sites';
 
-/** The connection settings a site keeps (everything of a request but the secrets). */
-export type SiteSettings = Omit<ConnectionRequest, 'password' | 'passphrase' | 'acceptHostKey' | 'siteId' | 'jumpHosts' | 'proxy' | 'speedTest'> & {
-  jumpHosts?: JumpHostSpec[];
-  proxy?: ProxySpec;
-};
+export type { ImportSource, Site, SiteDraft, SiteOrigin } from './schemas/sites';
+export type { SiteSettings } from './schemas/request';
 
-export interface SiteOrigin {
-  tool: 'openssh' | 'putty' | 'winscp' | 'filezilla' | 'sftp-doctor';
-  /** The file (or registry key) it was read from. */
-  file: string;
-  /** Its name there. */
-  name: string;
-}
-
-export interface Site {
-  id: string;
-  name: string;
-  /** Folder path in the site tree, "" for the top level, "Work/Clients" for nested folders. */
-  folder: string;
-  settings: SiteSettings;
-  /** A password is stored for it (encrypted with the OS keychain via Electron safeStorage). */
-  hasSavedPassword: boolean;
-  origin?: SiteOrigin;
-  /** Notes from import, e.g. "ProxyJump is not supported yet". */
-  notes?: string[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface SiteDraft {
-  id?: string;
-  name: string;
-  folder: string;
-  settings: SiteSettings;
-  /** Store this password (only honoured where it can be encrypted). Absent: keep what is stored. */
-  password?: string;
-  /** Forget a stored password. */
-  forgetPassword?: boolean;
-}
-
-export type ImportSource = 'openssh' | 'putty' | 'winscp' | 'filezilla';
+/** The programs whose saved sites can be imported. */
+export const IMPORT_SOURCES = ['openssh', 'putty', 'winscp', 'filezilla'] as const;
 
 /** A host key another program trusted, for one literal host name and port. */
 export interface ImportHostKey {

@@ -6,102 +6,15 @@
 import type { Action } from './actions';
 import type { DiagnosisCode, Phase, PhaseStatus } from './codes';
 import type { Fix } from './fixes';
-
-export type Protocol = 'sftp' | 'scp';
+import type { Protocol, ProxyType } from './schemas/request';
 
 /** Login methods a site may use, in OpenSSH's order (PreferredAuthentications). */
 export const LOGIN_METHODS = ['publickey', 'keyboard-interactive', 'password'] as const;
 export type LoginMethod = (typeof LOGIN_METHODS)[number];
 
-/** A private key as the user gave it: a file path, or pasted text. */
-export interface KeySource {
-  path?: string;
-  /** Pasted key text (a secret when it is a private key). */
-  text?: string;
-  /** The key file's bytes in base64, for binary keys (SSH-1) handed over by the UI (a secret too). */
-  base64?: string;
-}
-
-/** A jump host (OpenSSH ProxyJump, WinSCP's Tunnel page) as saved: no secret. */
-export interface JumpHostSpec {
-  host: string;
-  /** Default 22. */
-  port?: number;
-  /** Default: the target's user name. */
-  user?: string;
-}
-
-/** A jump host for one run. Logs in with its own password when given, else the target's key / agent. */
-export interface JumpHost extends JumpHostSpec {
-  /** SECRET. */
-  password?: string;
-}
-
-export type ProxyType = 'socks5' | 'http';
-
-/** A SOCKS5 or HTTP CONNECT proxy the first connection goes through, as saved: no secret. */
-export interface ProxySpec {
-  type: ProxyType;
-  host: string;
-  port: number;
-  user?: string;
-}
-
-export interface ProxyRequest extends ProxySpec {
-  /** SECRET. */
-  password?: string;
-}
-
-/** What the form (or CLI flags, or a saved site) asks the engine to do. */
-export interface ConnectionRequest {
-  protocol: Protocol;
-  /** Exactly what the user typed in the host field, spaces and all. */
-  host: string;
-  /** As typed: a number, or text that may not be one. Empty/undefined means the protocol default. */
-  port?: number | string;
-  user: string;
-  /** SECRET. */
-  password?: string;
-  privateKey?: KeySource;
-  /** SECRET. */
-  passphrase?: string;
-  /** Use a running ssh-agent's keys (default true, like OpenSSH, PuTTY and WinSCP). */
-  useAgent?: boolean;
-  /**
-   * The login methods this site's program uses (OpenSSH PreferredAuthentications, WinSCP's
-   * "Attempt keyboard-interactive authentication"); absent or empty: all of them.
-   */
-  authMethods?: LoginMethod[];
-  /** Only try the selected key (OpenSSH IdentitiesOnly). */
-  identitiesOnly?: boolean;
-  /** Weak algorithms this site is allowed to use, by name (e.g. "diffie-hellman-group1-sha1"). */
-  legacyAlgorithms?: string[];
-  /** Send an SSH keepalive every N seconds once logged in (0 or absent: none). */
-  keepaliveSeconds?: number;
-  /**
-   * After the listing, write a small temporary file in the start folder, read it back and remove
-   * it (default true; false for read-only accounts).
-   */
-  writeTest?: boolean;
-  /** After the listing (and write test), stay idle this many seconds, then prove the session still answers. */
-  holdSeconds?: number;
-  /** Measure upload and download speed with a few MB once everything works (this run only). */
-  speedTest?: boolean;
-  /** known_hosts file to check against; default: the app's own store. */
-  knownHostsPath?: string;
-  /** Trust this host key fingerprint (SHA256:... or MD5:...) for this run only ("Connect once"). */
-  acceptHostKey?: string;
-  /** Directory to list once connected (from an sftp:// URL path); default: home. */
-  startPath?: string;
-  /** Overall budget for the run, in milliseconds (default 10 000). */
-  timeoutMs?: number;
-  /** The saved site this request came from: main fills in its saved password when none is given. */
-  siteId?: string;
-  /** Jump hosts, in order (the first is reached directly or through the proxy). */
-  jumpHosts?: JumpHost[];
-  /** A proxy for the first connection of the path. */
-  proxy?: ProxyRequest;
-}
+// The request's contracts are zod schemas (shared/schemas/request.ts); their types, type-only here
+// so that importing this module never loads zod.
+export type { ConnectionRequest, JumpHost, JumpHostSpec, KeySource, PromptAnswer, Protocol, ProxyRequest, ProxySpec, ProxyType } from './schemas/request';
 
 /** The same request with every secret replaced by whether it was given. Safe to log and show. */
 export interface RequestSummary {
@@ -624,10 +537,6 @@ export type PromptRequest =
       instructions: string;
       prompts: { text: string; echo: boolean }[];
     };
-
-export type PromptAnswer =
-  | { promptId: string; kind: 'hostkey'; decision: 'trust' | 'once' | 'cancel' }
-  | { promptId: string; kind: 'secret'; answers: string[] | null };
 
 export interface AppInfo {
   name: string;

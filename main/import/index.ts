@@ -24,7 +24,9 @@ import { WINSCP_PASSWORD_EXPLANATION, parseWinScp } from './winscp';
 export { WINSCP_PASSWORD_EXPLANATION };
 export type { ParsedSource };
 
-export const IMPORT_SOURCES: readonly ImportSource[] = ['openssh', 'putty', 'winscp', 'filezilla'];
+import { IMPORT_SOURCES } from '../../shared/sites';
+
+export { IMPORT_SOURCES };
 
 export const SOURCE_LABELS: Record<ImportSource, string> = {
   openssh: 'OpenSSH',

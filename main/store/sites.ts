@@ -10,8 +10,10 @@ import { promises as fs } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import { KeySourceSchema, SiteSettingsSchema } from '../../shared/schemas/request';
+import { SiteSchema } from '../../shared/schemas/sites';
 import type { Site, SiteDraft, SiteOrigin, SiteSettings } from '../../shared/sites';
-import { LOGIN_METHODS, type ConnectionRequest } from '../../shared/types';
+import type { ConnectionRequest } from '../../shared/types';
 import { Secret } from '../common/secret';
 import { withFileLock, writeFileAtomic } from './atomic-file';
 import { PasswordFile, noVault, timestampForFile, type PasswordVault } from './password-vault';
@@ -54,56 +56,14 @@ export interface SaveExtras {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The file's schema. Settings are listed field by field so nothing unexpected (a password put in
-// the wrong place by a caller) can reach the file: unknown fields are dropped.
+// The file's schema: the shared site schema (shared/schemas/sites.ts) without what is not stored.
+// Settings are checked field by field so nothing unexpected (a password put in the wrong place by
+// a caller, a field an older version wrote) reaches the file: unknown fields are dropped here
+// rather than refused, so that such a file still loads.
 
-const portSchema = z.union([z.number(), z.string().max(100)]);
-const settingsSchema = z.object({
-  protocol: z.enum(['sftp', 'scp']),
-  host: z.string().max(1000),
-  port: portSchema.optional(),
-  user: z.string().max(1000),
-  privateKey: z.object({ path: z.string().max(4096).optional() }).optional(),
-  useAgent: z.boolean().optional(),
-  authMethods: z.array(z.enum(LOGIN_METHODS)).max(3).optional(),
-  identitiesOnly: z.boolean().optional(),
-  legacyAlgorithms: z.array(z.string().max(200)).max(100).optional(),
-  keepaliveSeconds: z.number().min(0).max(86_400).optional(),
-  knownHostsPath: z.string().max(4096).optional(),
-  startPath: z.string().max(4096).optional(),
-  timeoutMs: z.number().min(0).max(3_600_000).optional(),
-  jumpHosts: z
-    .array(z.object({ host: z.string().min(1).max(1000), port: z.number().int().min(1).max(65535).optional(), user: z.string().max(1000).optional() }))
-    .max(8)
-    .optional(),
-  proxy: z
-    .object({ type: z.enum(['socks5', 'http']), host: z.string().min(1).max(1000), port: z.number().int().min(1).max(65535), user: z.string().max(1000).optional() })
-    .optional(),
-  writeTest: z.boolean().optional(),
-  holdSeconds: z.number().int().min(0).max(3600).optional(),
-});
-
-// Compile-time guard: when SiteSettings gains a field, this line fails until the schema lists it.
-type SchemaKeys = keyof z.infer<typeof settingsSchema>;
-const _settingsComplete: Exclude<keyof SiteSettings, SchemaKeys> extends never ? true : never = true;
-void _settingsComplete;
-
-const originSchema = z.object({
-  tool: z.enum(['openssh', 'putty', 'winscp', 'filezilla', 'sftp-doctor']),
-  file: z.string(),
-  name: z.string(),
-});
-
-const storedSiteSchema = z.object({
-  id: z.string().min(1).max(100),
-  name: z.string().min(1).max(500),
-  folder: z.string().max(2000),
-  settings: settingsSchema,
-  origin: originSchema.optional(),
-  notes: z.array(z.string()).optional(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+// Of a key, only its file's path is kept: sites.json is no place for a pasted key.
+const settingsSchema = z.object({ ...SiteSettingsSchema.shape, privateKey: z.object(KeySourceSchema.pick({ path: true }).shape).optional() });
+const storedSiteSchema = SiteSchema.omit({ hasSavedPassword: true }).extend({ settings: settingsSchema });
 
 type StoredSite = z.infer<typeof storedSiteSchema>;
 
