@@ -29,6 +29,8 @@ export interface RequestSummary {
   useAgent: boolean;
   identitiesOnly: boolean;
   legacyAlgorithms: string[];
+  /** Weak algorithms were chosen from the server's offer (absent: no). */
+  legacyAlgorithmsAuto?: boolean;
   knownHostsPath: string | null;
   startPath: string | null;
   timeoutMs: number;
@@ -257,6 +259,8 @@ export interface Facts {
     negotiated?: Partial<Record<AlgorithmCategory, string>>;
     mismatch?: AlgorithmMismatch;
     error?: string;
+    /** Weak algorithms chosen from the server's offer for this run (legacyAlgorithmsAuto), least weak first, with their risk. */
+    chosen?: { category: AlgorithmCategory; algorithm: string; risk: string }[];
   };
   hostkey?: HostKeyFacts;
   auth?: {

@@ -41,6 +41,7 @@ export const RequestSummarySchema = z.object({
   useAgent: z.boolean(),
   identitiesOnly: z.boolean(),
   legacyAlgorithms: strList,
+  legacyAlgorithmsAuto: z.boolean().optional(),
   knownHostsPath: str.nullable(),
   startPath: str.nullable(),
   timeoutMs: z.number(),
@@ -165,6 +166,7 @@ export const FactsSchema = z.object({
       negotiated: z.partialRecord(CategorySchema, str).optional(),
       mismatch: z.object({ category: CategorySchema, server: strList, client: strList, legacyCandidates: strList }).optional(),
       error: str.optional(),
+      chosen: z.array(z.object({ category: CategorySchema, algorithm: str, risk: str })).max(20).optional(),
     })
     .optional(),
   hostkey: z

@@ -52,6 +52,8 @@ export interface LinkState {
   port?: number;
   /** What we offered in the key exchange (set by the banner phase when it starts ssh2). */
   offer?: import('../../shared/types').AlgorithmLists;
+  /** Weak algorithms chosen from the server's offer (legacyAlgorithmsAuto), with their risk. */
+  chosen?: NonNullable<NonNullable<import('../../shared/types').Facts['kex']>['chosen']>;
   /** A socket error seen between the tcp phase and the transport taking over the socket. */
   socketError?: NodeJS.ErrnoException;
   /** The request's private key, opened before connecting (input phase); used by the auth phase. */

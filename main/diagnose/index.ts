@@ -73,6 +73,7 @@ export function summarizeRequest(request: ConnectionRequest, timeoutMs: number):
     useAgent: request.useAgent ?? true,
     identitiesOnly: request.identitiesOnly ?? false,
     legacyAlgorithms: request.legacyAlgorithms ?? [],
+    ...(request.legacyAlgorithmsAuto ? { legacyAlgorithmsAuto: true } : {}),
     knownHostsPath: request.knownHostsPath ?? null,
     startPath: request.startPath ?? null,
     timeoutMs,

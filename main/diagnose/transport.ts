@@ -1,8 +1,9 @@
 import type { Duplex } from 'node:stream';
+import ssh2Package from 'ssh2/package.json';
 import { Client, type AnyAuthMethod, type AuthenticationType, type AuthHandlerMiddleware } from 'ssh2';
 import type { AlgorithmLists } from '../../shared/types';
 import { ssh2AlgorithmOption } from './algorithms';
-import { WireRecorder } from './wire';
+import { WireRecorder, type KexinitInfo } from './wire';
 
 /**
  * The one SSH connection of a run: the socket the tcp phase opened, a recorder of the bytes that
@@ -36,7 +37,12 @@ export interface AuthTurn {
 
 export interface TransportOptions {
   username: string;
-  algorithms: AlgorithmLists;
+  /**
+   * What we offer; or a choice made from the server's own offer (its KEXINIT): then we send our
+   * identification ourselves, hold ssh2 back until the server's KEXINIT is in, and start ssh2 with
+   * the chosen lists on the same connection (the held bytes replayed to it).
+   */
+  algorithms: AlgorithmLists | ((server: KexinitInfo | null) => AlgorithmLists);
   /** ssh2's debug lines (already free of secrets: no secret is given to ssh2 in this phase). */
   debug?: (line: string) => void;
   /** A socket error seen after the tcp phase connected and before this transport took over. */
@@ -45,8 +51,14 @@ export interface TransportOptions {
   keepaliveSeconds?: number;
 }
 
+/** The identification ssh2 sends by default: when we send it ourselves, servers still see the same client. */
+const SSH2_IDENT = `ssh2js${ssh2Package.version}`;
+
 /** Unanswered keepalives before ssh2 gives the connection up (like OpenSSH's ServerAliveCountMax). */
 export const KEEPALIVE_COUNT_MAX = 3;
+
+/** Bytes held for ssh2 while waiting for the server's offer (the recorder keeps at most 64 KB). */
+const MAX_HELD = 64 * 1024;
 
 export class Transport {
   readonly recorder = new WireRecorder();
@@ -74,6 +86,11 @@ export class Transport {
   disconnectMessage: string | null = null;
   /** An SSH password-change request (USERAUTH_PASSWD_CHANGEREQ) with the server's prompt. */
   passwordChangeRequest: string | null = null;
+  /**
+   * What we offered (null while a choice waits for the server's offer). With a choice, ssh2 starts
+   * once the recorder holds the server's KEXINIT; before, nothing but our identification is sent.
+   */
+  offer: AlgorithmLists | null = null;
   private readonly listeners = new Set<() => void>();
   private closed = false;
 
@@ -123,33 +140,95 @@ export class Transport {
       this.authTurns.push({ methodsLeft: methodsLeft ?? null, partialSuccess: partialSuccess ?? null, respond: (m) => next(m as AuthenticationType) });
       this.changed();
     };
-    const algorithms = ssh2AlgorithmOption(options.algorithms);
-    client.connect({
-      sock: socket,
-      username: options.username,
-      readyTimeout: 0,
-      keepaliveInterval: options.keepaliveSeconds ? Math.round(options.keepaliveSeconds * 1000) : 0,
-      keepaliveCountMax: KEEPALIVE_COUNT_MAX,
-      ...(algorithms ? { algorithms: algorithms as never } : {}),
-      hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
-        let decided = false;
-        this.hostKey = {
-          blob: Buffer.from(key),
-          decide: (accept) => {
-            if (decided) return;
-            decided = true;
-            verify(accept);
-          },
-        };
-        this.changed();
-      },
-      authHandler,
-      ...(options.debug ? { debug: options.debug } : {}),
-    } as never);
-    this.tapProtocol();
-    // A socket that came through a proxy handshake may be paused with bytes put back (the server's
-    // first bytes, read along with the proxy's answer): let them flow to the listeners above.
+    const start = (lists: AlgorithmLists, ownIdent: boolean) => {
+      this.offer = lists;
+      const algorithms = ssh2AlgorithmOption(lists);
+      client.connect({
+        sock: socket,
+        username: options.username,
+        readyTimeout: 0,
+        ...(ownIdent ? { ident: SSH2_IDENT } : {}),
+        keepaliveInterval: options.keepaliveSeconds ? Math.round(options.keepaliveSeconds * 1000) : 0,
+        keepaliveCountMax: KEEPALIVE_COUNT_MAX,
+        ...(algorithms ? { algorithms: algorithms as never } : {}),
+        hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+          let decided = false;
+          this.hostKey = {
+            blob: Buffer.from(key),
+            decide: (accept) => {
+              if (decided) return;
+              decided = true;
+              verify(accept);
+            },
+          };
+          this.changed();
+        },
+        authHandler,
+        ...(options.debug ? { debug: options.debug } : {}),
+      } as never);
+      this.tapProtocol();
+      // A socket that came through a proxy handshake may be paused with bytes put back (the server's
+      // first bytes, read along with the proxy's answer): let them flow to the listeners above.
+      // (Bytes held for a choice wait for ssh2's own resume, once its listener is on.)
+      if (!ownIdent && socket.isPaused()) socket.resume();
+    };
+    const choose = options.algorithms;
+    if (typeof choose !== 'function') {
+      start(choose, false);
+      return;
+    }
+    this.chooseFromServer(choose, start);
+  }
+
+  private chooseFromServer(choose: (server: KexinitInfo | null) => AlgorithmLists, start: (lists: AlgorithmLists, ownIdent: boolean) => void): void {
+    const socket = this.socket;
+    const ident = Buffer.from(`SSH-2.0-${SSH2_IDENT}\r\n`, 'latin1');
+    const held: Buffer[] = [];
+    let heldBytes = 0;
+    const hold = (chunk: Buffer) => {
+      // Bounded: the recorder stops at 64 KB and ssh2 starts then; nothing more is needed.
+      if (heldBytes <= MAX_HELD) {
+        held.push(chunk);
+        heldBytes += chunk.length;
+      }
+    };
+    let decided = false;
+    const stop = () => {
+      decided = true;
+      socket.off('data', hold);
+      this.listeners.delete(check);
+    };
+    const begin = () => {
+      stop();
+      if (this.closed || this.failure) return;
+      socket.pause();
+      if (heldBytes) socket.unshift(Buffer.concat(held));
+      // ssh2 writes its identification first thing; ours is already on the wire, so that one write is dropped.
+      const original = socket.write;
+      (socket as { write: unknown }).write = (...args: unknown[]) => {
+        socket.write = original;
+        if (Buffer.isBuffer(args[0]) && args[0].equals(ident)) {
+          const cb = args.find((x): x is () => void => typeof x === 'function');
+          if (cb) process.nextTick(cb);
+          return true;
+        }
+        return (original as (...a: unknown[]) => boolean).apply(socket, args);
+      };
+      start(choose(this.recorder.kexinit), true);
+    };
+    const check = () => {
+      if (decided) return;
+      if (this.closed || this.failure) return stop();
+      if (!this.recorder.done) return;
+      decided = true;
+      // Later: every listener of the chunk that completed the offer (the hold above too) has seen it.
+      queueMicrotask(begin);
+    };
+    this.listeners.add(check);
+    socket.on('data', hold);
+    socket.write(ident);
     if (socket.isPaused()) socket.resume();
+    check();
   }
 
   /**

@@ -45,7 +45,8 @@ export async function login(ctx: RepairContext, opts: LoginOptions): Promise<Rem
     readyTimeout: timeoutMs,
     tryKeyboard: opts.password !== undefined,
     // The same offer the engine makes: ssh2's defaults plus the weak algorithms this site allows.
-    algorithms: ssh2AlgorithmOption(clientAlgorithms(ctx.request.legacyAlgorithms ?? [], knownKeyTypes(known, host, port))) as ConnectConfig['algorithms'],
+    // With "auto", the weak algorithms the diagnosis chose from this server's offer.
+    algorithms: ssh2AlgorithmOption(clientAlgorithms([...(ctx.request.legacyAlgorithms ?? []), ...(ctx.request.legacyAlgorithmsAuto ? (ctx.result.facts.kex?.chosen ?? []).map((c) => c.algorithm) : [])], knownKeyTypes(known, host, port))) as ConnectConfig['algorithms'],
   };
   if (opts.password !== undefined) config.password = opts.password;
   if (opts.useKey && ctx.request.privateKey) {

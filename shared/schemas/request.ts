@@ -119,6 +119,12 @@ export const ConnectionRequestSchema = SiteSettingsSchema.extend({
   passphrase: text().optional(),
   /** Measure upload and download speed with a few MB once everything works (this run only). */
   speedTest: z.boolean().optional(),
+  /**
+   * Choose weak algorithms from the server's offer, on the same connection: per category the
+   * server leaves no modern choice in, the least weak one it offers (on top of legacyAlgorithms).
+   * This run only: a saved site keeps names.
+   */
+  legacyAlgorithmsAuto: z.boolean().optional(),
   /** Trust this host key fingerprint (SHA256:... or MD5:...) for this run only ("Connect once"). */
   acceptHostKey: text(128).optional(),
   /** The saved site this request came from: main fills in its saved password when none is given. */

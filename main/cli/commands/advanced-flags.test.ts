@@ -31,7 +31,7 @@ describe('Advanced flags: values that cannot be used are refused with what is ex
     [['--keepalive', 'abc'], /--keepalive: "abc" is not a number of seconds; give a whole number from 1 to 3600 \(0 turns keepalives off\)/],
     [['--keepalive', '99999'], /--keepalive: "99999" is not a number of seconds/],
     [['--keepalive', '2.5'], /--keepalive: "2.5"/],
-    [['--legacy-algorithms', 'des-cbc-ultra'], /--legacy-algorithms: "des-cbc-ultra" is not an algorithm SFTP Doctor can use\. Weak ones it can allow: .*diffie-hellman-group1-sha1.*\(or "auto" for all of them\)/],
+    [['--legacy-algorithms', 'des-cbc-ultra'], /--legacy-algorithms: "des-cbc-ultra" is not an algorithm SFTP Doctor can use\. Weak ones it can allow: .*diffie-hellman-group1-sha1.*\(or "auto" to choose from the server's offer\)/],
     [['--legacy-algorithms', ','], /--legacy-algorithms: give algorithm names separated by commas, or "auto"/],
     [['--remote-folder', '  '], /--remote-folder: give a folder/],
     [['--remote-folder', 'up\nloads'], /--remote-folder: "up\\nloads" holds a control character/],
@@ -59,7 +59,8 @@ interface Json {
   ok: boolean;
   code: string;
   steps: { phase: string; status: string; detail: string }[];
-  facts: { sftp?: { path?: string }; kex?: { negotiated?: Record<string, string> }; auth?: { success?: boolean; attempts: { method: string; source?: string; result: string }[] }; hold?: { keepaliveSeconds?: number } };
+  evidence: { label: string; value: string }[];
+  facts: { sftp?: { path?: string }; kex?: { negotiated?: Record<string, string>; client?: Record<string, string[]>; chosen?: { category: string; algorithm: string; risk: string }[] }; auth?: { success?: boolean; attempts: { method: string; source?: string; result: string }[] }; hold?: { keepaliveSeconds?: number } };
 }
 
 describe.skipIf(!sshdAvailable().ok)('Advanced flags against a real sshd', () => {
@@ -73,7 +74,8 @@ describe.skipIf(!sshdAvailable().ok)('Advanced flags against a real sshd', () =>
     const keyDir = await fs.mkdtemp(path.join(home, 'keys-'));
     [server, legacy, goodKey, otherKey] = await Promise.all([
       startSshd({ hostKeyTypes: ['ed25519'] }),
-      startSshd({ hostKeyTypes: ['ed25519'], config: { KexAlgorithms: 'diffie-hellman-group1-sha1' } }),
+      // Only weak algorithms for the key exchange, the cipher and the MAC, a weaker and a less weak one each.
+      startSshd({ hostKeyTypes: ['ed25519'], config: { KexAlgorithms: 'diffie-hellman-group1-sha1,diffie-hellman-group14-sha1', Ciphers: '3des-cbc,aes128-cbc', MACs: 'hmac-md5,hmac-sha1-96' } }),
       generateKey('ed25519', keyDir, 'good'),
       generateKey('ed25519', keyDir, 'other'),
     ]);
@@ -89,18 +91,43 @@ describe.skipIf(!sshdAvailable().ok)('Advanced flags against a real sshd', () =>
 
   const base = (s: SshdServer) => ['diagnose', '--json', '--known-hosts', kh, '--timeout', '6', `sftp://${USER}@${s.host}:${s.port}`];
 
-  it('--legacy-algorithms: a server that only offers diffie-hellman-group1-sha1 connects with the name or with auto, not without', async () => {
+  it('--legacy-algorithms: a server with only weak algorithms connects with the names given, or with auto (the least weak of each on one connection), not without', async () => {
     const without = JSON.parse((await cli([...base(legacy), '--password-env', 'PW'])).stdout) as Json;
     expect(without.code).toMatch(/^KEX_/);
-    const named = await cli([...base(legacy), '--password-env', 'PW', '--no-write-test', '--legacy-algorithms', 'diffie-hellman-group1-sha1']);
-    expect(JSON.parse(named.stdout)).toMatchObject({ ok: true, code: expect.stringMatching(/^OK/) });
+    const named = await cli([...base(legacy), '--password-env', 'PW', '--no-write-test', '--legacy-algorithms', 'diffie-hellman-group1-sha1,3des-cbc,hmac-md5']);
+    expect(JSON.parse(named.stdout)).toMatchObject({ ok: true, code: expect.stringMatching(/^OK/), facts: { kex: { negotiated: { kex: 'diffie-hellman-group1-sha1', cipher: '3des-cbc', mac: 'hmac-md5' } } } });
     expect(named.code).toBe(0);
+
+    // auto: per category the least weak one the server offers (group14 before group1, AES before 3DES, SHA-1 before MD5), and only those.
+    const connections = () => legacy.log().split('Connection from').length;
+    const before = connections();
     const auto = JSON.parse((await cli([...base(legacy), '--password-env', 'PW', '--no-write-test', '--legacy-algorithms', 'auto'])).stdout) as Json;
     expect(auto).toMatchObject({ ok: true, code: expect.stringMatching(/^OK/) });
-    expect(auto.facts.kex?.negotiated?.kex).toBe('diffie-hellman-group1-sha1');
-    // auto only offers the weak ones after the strong ones: a modern server still gets a modern exchange.
+    expect(connections() - before).toBe(1); // chosen from the offer on the connection that then logs in
+    expect(auto.facts.kex?.negotiated).toMatchObject({ kex: 'diffie-hellman-group14-sha1', cipher: 'aes128-cbc', mac: 'hmac-sha1-96' });
+    expect(auto.facts.kex?.chosen?.map((c) => [c.category, c.algorithm])).toEqual([
+      ['kex', 'diffie-hellman-group14-sha1'],
+      ['cipher', 'aes128-cbc'],
+      ['mac', 'hmac-sha1-96'],
+    ]);
+    const offered = Object.values(auto.facts.kex?.client ?? {}).flat();
+    for (const weaker of ['diffie-hellman-group1-sha1', '3des-cbc', 'hmac-md5', 'ssh-dss', 'hmac-md5-96']) expect(offered).not.toContain(weaker);
+    const chosenLines = auto.evidence.filter((e) => e.label === 'Weak algorithm chosen').map((e) => e.value);
+    expect(chosenLines).toHaveLength(3);
+    expect(chosenLines[0]).toMatch(/^diffie-hellman-group14-sha1 for the key exchange: .*SHA-1/);
+    expect(chosenLines[1]).toMatch(/^aes128-cbc for the encryption cipher: .*CBC/);
+
+    // The text output names each choice with its risk.
+    const text = await cli(['diagnose', '--known-hosts', kh, '--timeout', '6', `sftp://${USER}@${legacy.host}:${legacy.port}`, '--password-env', 'PW', '--no-write-test', '--legacy-algorithms', 'auto']);
+    expect(text.code).toBe(0);
+    for (const name of ['diffie-hellman-group14-sha1', 'aes128-cbc', 'hmac-sha1-96']) expect(text.stdout).toMatch(new RegExp(`Weak algorithm chosen.*${name}`));
+    expect(text.stdout).not.toMatch(/Weak algorithm chosen.*(group1-sha1|3des|md5)/);
+
+    // A modern server: nothing weak is chosen or offered.
     const modern = JSON.parse((await cli([...base(server), '--password-env', 'PW', '--no-write-test', '--legacy-algorithms', 'auto'])).stdout) as Json;
+    expect(modern).toMatchObject({ ok: true });
     expect(modern.facts.kex?.negotiated?.kex).not.toMatch(/sha1/);
+    expect(modern.facts.kex?.chosen).toBeUndefined();
   });
 
   it('--remote-folder: the listing (and write test) happen in that folder; a missing one is diagnosed there', async () => {

@@ -54,10 +54,11 @@ Options:
                           default: all). A refused password is tried once over the other method
   --legacy-algorithms LIST|auto|none
                           Weak algorithms this server may use, comma-separated (e.g.
-                          diffie-hellman-group1-sha1,aes128-cbc); "auto" allows every weak
-                          one SFTP Doctor knows, offered after the strong ones, and the
-                          result names those the server needed; "none" (for a saved site)
-                          allows none
+                          diffie-hellman-group1-sha1,aes128-cbc); "auto" reads the server's
+                          offer and allows, only where it leaves no modern choice, the least
+                          weak algorithm per category (group14 before group1, AES before
+                          3DES...); the result names each one chosen and its risk; "none"
+                          (for a saved site) allows none
   --no-write-test         Do not write a test file (for read-only accounts); the result
                           then says uploading was not checked
   --hold SECONDS          After the listing, stay connected and idle this long, then check
@@ -248,7 +249,7 @@ async function applyFlags(request: ConnectionRequest, values: FlagValues, io: Cl
   applyPathFlags(request, values, io);
 }
 
-/** Every weak algorithm the engine can enable (what --legacy-algorithms auto allows), compression aside. */
+/** Every weak algorithm the engine can enable, compression aside. */
 const LEGACY_NAMES: string[] = [...LEGACY_ALGORITHMS.kex, ...LEGACY_ALGORITHMS.serverHostKey, ...LEGACY_ALGORITHMS.cipher, ...LEGACY_ALGORITHMS.mac];
 const DEFAULT_NAMES = new Set<string>([...DEFAULT_ALGORITHMS.kex, ...DEFAULT_ALGORITHMS.serverHostKey, ...DEFAULT_ALGORITHMS.cipher, ...DEFAULT_ALGORITHMS.mac]);
 
@@ -286,18 +287,19 @@ function applyAdvancedFlags(request: ConnectionRequest, values: FlagValues): voi
   const legacy = values['legacy-algorithms'];
   if (typeof legacy === 'string') {
     if (legacy.trim().toLowerCase() === 'auto') {
-      request.legacyAlgorithms = [...LEGACY_NAMES];
+      request.legacyAlgorithmsAuto = true;
       return;
     }
     if (legacy.trim().toLowerCase() === 'none') {
       delete request.legacyAlgorithms;
+      delete request.legacyAlgorithmsAuto;
       return;
     }
     const names = legacy.split(/[\s,]+/).filter(Boolean);
     if (names.length === 0) throw new UsageError(`--legacy-algorithms: give algorithm names separated by commas, or "auto". Weak ones SFTP Doctor can allow: ${LEGACY_NAMES.join(', ')}`);
     if (names.length > 64) throw new UsageError('--legacy-algorithms: at most 64 names');
     for (const n of names) {
-      if (!LEGACY_NAMES.includes(n) && !DEFAULT_NAMES.has(n)) throw new UsageError(`--legacy-algorithms: "${visibleLine(n)}" is not an algorithm SFTP Doctor can use. Weak ones it can allow: ${LEGACY_NAMES.join(', ')} (or "auto" for all of them)`);
+      if (!LEGACY_NAMES.includes(n) && !DEFAULT_NAMES.has(n)) throw new UsageError(`--legacy-algorithms: "${visibleLine(n)}" is not an algorithm SFTP Doctor can use. Weak ones it can allow: ${LEGACY_NAMES.join(', ')} (or "auto" to choose from the server's offer)`);
     }
     request.legacyAlgorithms = [...new Set(names.filter((n) => LEGACY_NAMES.includes(n)))];
   }

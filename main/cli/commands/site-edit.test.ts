@@ -111,7 +111,11 @@ describe('sftp-doctor sites add / show / edit / remove', () => {
 
   it('edit changes only what it names; a new TARGET replaces the server; --rename moves it', async () => {
     await cli(['sites', 'add', 'Old', 'sftp://alice@one.invalid:2222', '--keepalive', '15', '--no-agent']);
-    const r = await cli(['sites', 'edit', 'Old', 'two.invalid', '--rename', 'Clients/New', '--agent', '--legacy-algorithms', 'auto']);
+    // "auto" is chosen while connecting: a site keeps names, and is told so.
+    const auto = await cli(['sites', 'edit', 'Old', '--legacy-algorithms', 'auto']);
+    expect(auto.code).toBe(2);
+    expect(auto.stderr).toContain('--legacy-algorithms auto chooses while connecting, so a saved site keeps names instead');
+    const r = await cli(['sites', 'edit', 'Old', 'two.invalid', '--rename', 'Clients/New', '--agent', '--legacy-algorithms', 'diffie-hellman-group1-sha1']);
     expect(r.code).toBe(0);
     const s = JSON.parse((await cli(['sites', 'show', '--json', 'Clients/New'])).stdout) as Site;
     expect(s.settings).toMatchObject({ host: 'two.invalid', user: 'alice', port: 2222, keepaliveSeconds: 15 });

@@ -98,7 +98,9 @@ function requestOfSite(site: Site): ConnectionRequest {
 
 /** What a site keeps of a request: everything but the secrets and what belongs to one check. */
 function settingsOf(request: ConnectionRequest): SiteSettings {
-  const { password: _pw, passphrase: _pp, acceptHostKey: _a, siteId: _id, speedTest: _sp, jumpHosts, proxy, ...rest } = request;
+  const { password: _pw, passphrase: _pp, acceptHostKey: _a, siteId: _id, speedTest: _sp, legacyAlgorithmsAuto: auto, jumpHosts, proxy, ...rest } = request;
+  // "auto" is a choice made while connecting, from what that server offers: a site keeps names.
+  if (auto) throw new UsageError('--legacy-algorithms auto chooses while connecting, so a saved site keeps names instead: run "sftp-doctor diagnose TARGET --legacy-algorithms auto" to see which ones this server needs, then give them here (e.g. --legacy-algorithms diffie-hellman-group14-sha1)');
   const settings: SiteSettings = { ...rest };
   settings.host = request.host.trim();
   settings.user = request.user.trim();

@@ -49,7 +49,7 @@ Host keys the other program trusted for the imported sites are added to SFTP Doc
 Site options (add and edit; the same names and checks as "sftp-doctor diagnose"):
   --host H, --port P, --user U, --key FILE, --known-hosts FILE, --timeout SECONDS,
   --remote-folder PATH, --keepalive SECONDS, --no-agent, --identities-only,
-  --legacy-algorithms LIST|auto|none, --no-write-test, --hold SECONDS,
+  --legacy-algorithms LIST|none, --no-write-test, --hold SECONDS,
   --jump [USER@]HOST[:PORT], --proxy URL
   --password-env VAR      Save the password read from environment variable VAR
   --password-stdin        Save the password read from standard input (one line)

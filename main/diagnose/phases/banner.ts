@@ -2,7 +2,8 @@ import type { Facts } from '../../../shared/types';
 import type { PhaseModule, PhaseOutcome } from '../context';
 import { probeUsualPorts, sshPortFound } from '../probe';
 import { Transport } from '../transport';
-import { buildOffer } from './kex';
+import type { KexinitInfo } from '../wire';
+import { buildOffer, chooseOffer } from './kex';
 import { typedPort } from './tcp';
 
 type BannerFacts = NonNullable<Facts['banner']>;
@@ -17,9 +18,11 @@ export const bannerPhase: PhaseModule = {
     const socket = ctx.link.socket!;
     const offer = await buildOffer(ctx);
     ctx.link.offer = offer;
+    // "auto": the weak algorithms are chosen from the server's offer once it is in (same connection).
+    const algorithms = ctx.request.legacyAlgorithmsAuto ? (server: KexinitInfo | null) => chooseOffer(ctx, offer, server) : offer;
     const transport = new Transport(socket, {
       username: ctx.facts.input!.user || 'sftp-doctor',
-      algorithms: offer,
+      algorithms,
       debug: (line) => ctx.log(line, 'ssh'),
       ...(ctx.link.socketError ? { earlyError: ctx.link.socketError } : {}),
       ...(ctx.request.keepaliveSeconds && ctx.request.keepaliveSeconds > 0 ? { keepaliveSeconds: ctx.request.keepaliveSeconds } : {}),

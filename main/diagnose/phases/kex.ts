@@ -1,6 +1,8 @@
 import type { AlgorithmLists, Facts } from '../../../shared/types';
 import { knownKeyTypes, readKnownHosts } from '../../store/known-hosts';
-import { clientAlgorithms, findMismatch, isAead } from '../algorithms';
+import { algorithmRisk } from '../../../shared/form-fix';
+import { clientAlgorithms, findMismatch, isAead, legacyPlan } from '../algorithms';
+import type { KexinitInfo } from '../wire';
 import type { PhaseModule, PhaseOutcome, RunContext } from '../context';
 
 type KexFacts = NonNullable<Facts['kex']>;
@@ -26,6 +28,22 @@ export async function buildOffer(ctx: RunContext): Promise<AlgorithmLists> {
   return clientAlgorithms(ctx.request.legacyAlgorithms ?? [], preferred);
 }
 
+/**
+ * --legacy-algorithms auto: our offer plus, for each category where the server leaves us nothing,
+ * the least weak algorithm it offers (the same choice as the allow-legacy-algorithms fix). When a
+ * category cannot be served at all, nothing is added: the key exchange then fails and says so.
+ */
+export function chooseOffer(ctx: RunContext, offer: AlgorithmLists, server: KexinitInfo | null): AlgorithmLists {
+  if (!server) return offer;
+  const plan = legacyPlan(offer, server.algorithms, { cipher: server.cipherServerToClient, mac: server.macServerToClient });
+  if (plan.missing.length || !plan.choices.length) return offer;
+  ctx.link.chosen = plan.choices.map((c) => ({ ...c, risk: algorithmRisk(c.algorithm) }));
+  const out = structuredClone(offer);
+  for (const c of plan.choices) if (!out[c.category].includes(c.algorithm)) out[c.category].push(c.algorithm);
+  ctx.log(`Weak algorithms chosen from the server's offer: ${plan.choices.map((c) => `${c.algorithm} (${c.category})`).join(', ')}`);
+  return out;
+}
+
 function pick(client: string[], server: string[]): string | undefined {
   return client.find((a) => server.includes(a));
 }
@@ -34,12 +52,14 @@ export const kexPhase: PhaseModule = {
   phase: 'kex',
   async run(ctx): Promise<PhaseOutcome> {
     const transport = ctx.link.transport!;
-    const client = ctx.link.offer ?? (await buildOffer(ctx));
     const waited = await transport.waitFor(() => transport.hostKey ?? undefined, ctx.remaining(), ctx.signal);
+    // With "auto" the offer is only made once the server's is in (the wait above covers that).
+    const client = transport.offer ?? ctx.link.offer ?? (await buildOffer(ctx));
+    const chosen = ctx.link.chosen;
     const rec = transport.recorder;
     const serverLists = rec.kexinit?.algorithms ?? null;
     const server = { ...ctx.facts.server!, algorithms: serverLists };
-    const kex: KexFacts = { client };
+    const kex: KexFacts = { client, ...(chosen?.length ? { chosen } : {}) };
 
     if (waited !== 'failure' && waited !== 'timeout' && waited !== 'aborted' && serverLists) {
       const cipher = pick(client.cipher, serverLists.cipher);
@@ -50,8 +70,10 @@ export const kexPhase: PhaseModule = {
         ...(cipher && isAead(cipher) ? {} : { mac: pick(client.mac, serverLists.mac) }),
         compression: pick(client.compression, serverLists.compression),
       };
-      const legacyUsed = Object.values(kex.negotiated).filter((a): a is string => !!a && (ctx.request.legacyAlgorithms ?? []).includes(a));
-      const detail = `${kex.negotiated.kex ?? '?'}, ${kex.negotiated.cipher ?? '?'}${legacyUsed.length ? ` (weak, allowed for this site: ${legacyUsed.join(', ')})` : ''}`;
+      const allowed = [...(ctx.request.legacyAlgorithms ?? []), ...(chosen ?? []).map((c) => c.algorithm)];
+      const legacyUsed = Object.values(kex.negotiated).filter((a): a is string => !!a && allowed.includes(a));
+      const why = chosen?.length ? 'chosen from the server\'s offer' : 'allowed for this site';
+      const detail = `${kex.negotiated.kex ?? '?'}, ${kex.negotiated.cipher ?? '?'}${legacyUsed.length ? ` (weak, ${why}: ${legacyUsed.join(', ')})` : ''}`;
       return { status: legacyUsed.length ? 'warn' : 'ok', detail, facts: { server, kex } };
     }
 

@@ -16,7 +16,7 @@ import { decideBanner } from './banner';
 import { decideDns } from './dns';
 import { decideHostkey } from './hostkey';
 import { decideInput, decideKey } from './input';
-import { decideKex } from './kex';
+import { chosenEvidence, decideKex } from './kex';
 import { decidePath, pathEvidence, VIA_JUMP_TEXTS } from './path';
 import { serverWords, wordsEvidence } from '../server-words';
 import { decideSftp, decideSuccess } from './sftp';
@@ -41,6 +41,7 @@ function decide(f: Facts, end: RunEnd): Verdict {
   if (stop === null) {
     const evidence: EvidenceItem[] = [...serverEvidence(f)];
     if (f.kex?.negotiated) evidence.push(ev('Encryption', Object.values(f.kex.negotiated).filter(Boolean).join(', '), { mono: true }));
+    evidence.push(...chosenEvidence(f));
     if (f.hostkey) evidence.push(ev('Server key', `${f.hostkey.key.type} ${f.hostkey.key.sha256}`, { mono: true }));
     evidence.push(...inputNotes(f));
     return { code: end.lastPhase === 'sftp' ? 'OK' : 'OK_TRANSPORT', phase: end.lastPhase, evidence };

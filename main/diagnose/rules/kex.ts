@@ -3,6 +3,7 @@ import { askAdmin } from '../../../shared/actions';
 import { makeFix } from '../../../shared/fixes';
 import { algorithmRisk } from '../../../shared/form-fix';
 import { legacyPlan } from '../algorithms';
+import type { EvidenceItem, Facts } from '../../../shared/types';
 import { ev, serverEvidence, type PhaseRules } from './verdict';
 
 export const CATEGORY_NAMES: Record<string, string> = {
@@ -12,6 +13,11 @@ export const CATEGORY_NAMES: Record<string, string> = {
   mac: 'the integrity check (MAC)',
   compression: 'compression',
 };
+
+/** The weak algorithms a run chose from the server's offer ("auto"), one line each with its risk. */
+export function chosenEvidence(f: Facts): EvidenceItem[] {
+  return (f.kex?.chosen ?? []).map((c) => ev('Weak algorithm chosen', `${c.algorithm} for ${CATEGORY_NAMES[c.category] ?? c.category}: ${c.risk}`));
+}
 
 export const decideKex: PhaseRules = (f, end) => {
   const stop = end.stoppedAt;

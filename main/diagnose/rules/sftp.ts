@@ -5,6 +5,7 @@ import { SESSION_CAUSES } from '../../../shared/texts/index';
 import type { EvidenceItem, Facts } from '../../../shared/types';
 import { attemptsEvidence, describeAttempt, keyRejectedVerdict } from './auth';
 import { folderVerdict } from './folder';
+import { chosenEvidence } from './kex';
 import { decideHomeMissing, decideMethodOutsideSite, decidePasswordCorrected, decideSessionWords } from './words';
 import { successCode, writeHoldSuccessEvidence } from './write';
 import { ev, type PhaseRules, type Verdict } from './verdict';
@@ -111,6 +112,7 @@ export const decideSuccess: PhaseRules = (f, end) => {
   if (home) return home;
   const evidence: EvidenceItem[] = [];
   if (f.server?.software) evidence.push(ev('Server software', f.server.software, { mono: true }));
+  evidence.push(...chosenEvidence(f));
   if (f.auth?.passwordChanged) evidence.push(ev('Password', 'changed during this check: use the new password from now on'));
   const winner = [...(f.auth?.attempts ?? [])].reverse().find((a) => a.result === 'success');
   if (winner) evidence.push(ev('Logged in with', describeAttempt(winner).replace(/: accepted.*$/, ''), { mono: true }));
