@@ -115,8 +115,10 @@ export const PARSERS: ParserUnderTest[] = [
   },
   {
     name: 'FileZilla sitemanager.xml',
-    prefixes: ['', '<?xml version="1.0"?>\n<FileZilla3><Servers>', '<FileZilla3><Servers><Server><Host>', '<FileZilla3><Servers><Folder>'],
-    units: ['<a>', '<Folder>x', '<Server><Host>h{i}</Host><Protocol>1</Protocol></Server>', '<Folder>f{i}', '<Server><Host>h</Host><Protocol>1</Protocol></Server>', '<Server>', '<a b="c">', '<a b="', '&amp;', '&#x41;', '&', '<![CDATA[', ']]>', '<?', '<!--', '-->', '</a>', '</', '<a/>', 'a="b" '],
+    // The last prefix is one folder with a 100,000-character name: every site under it used to
+    // copy the name (10,000 sites: 1 GB of strings, out of memory).
+    prefixes: ['', '<?xml version="1.0"?>\n<FileZilla3><Servers>', '<FileZilla3><Servers><Server><Host>', '<FileZilla3><Servers><Folder>', `<FileZilla3><Servers><Folder>${'x'.repeat(100_000)}`],
+    units: ['<a>', '<!---->', 'x<!---->', '<![CDATA[x]]>', 'a{i}="" ', '<a></a>', '<Folder/>', '<Server/>', '<Folder>a</Folder>', '<Server><Host>h</Host><Protocol>1</Protocol><Port>x</Port></Server>', '<Folder>x', '<Server><Host>h{i}</Host><Protocol>1</Protocol></Server>', '<Folder>f{i}', '<Server><Host>h</Host><Protocol>1</Protocol></Server>', '<Server>', '<a b="c">', '<a b="', '&amp;', '&#x41;', '&', '<![CDATA[', ']]>', '<?', '<!--', '-->', '</a>', '</', '<a/>', 'a="b" '],
     sizes: [5 * MB],
     run: async (b) => fromParsed(parseFileZillaSiteManager(text(b), 'sitemanager.xml')),
   },

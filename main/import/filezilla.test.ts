@@ -66,6 +66,17 @@ describe('FileZilla sitemanager.xml import', () => {
     ]);
   });
 
+  it('leaves out the sites of a folder whose path is longer than a saved folder can be, saying so once', () => {
+    const server = '<Server><Host>h.example.invalid</Host><Protocol>1</Protocol><Name>s</Name></Server>';
+    const xml = (name: string) => `<FileZilla3><Servers>\n<Folder>${name}${server.repeat(3)}</Folder>${server}</Servers></FileZilla3>`;
+    const fits = parseFileZillaSiteManager(xml('F'.repeat(2000)), '/f.xml');
+    expect(fits.candidates.map((c) => c.site.folder.length)).toEqual([2000, 2000, 2000, 0]);
+    expect(fits.problems).toEqual([]);
+    const long = parseFileZillaSiteManager(xml('F'.repeat(2001)), '/f.xml');
+    expect(long.candidates.map((c) => c.site.folder)).toEqual(['']);
+    expect(long.problems).toEqual([{ file: '/f.xml', line: 2, message: expect.stringMatching(/^This folder's path is longer than 2000 characters \("F{60}…"\).* the sites in it were not imported/) }]);
+  });
+
   it('refuses a DOCTYPE (no entity expansion) and other XML with a clear message', () => {
     const bomb = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><FileZilla3><Servers/></FileZilla3>';
     const parsed = parseFileZillaSiteManager(bomb, '/x.xml');
@@ -81,7 +92,7 @@ describe('the small XML reader', () => {
     const { root, error } = parseXml('<a x="1 &amp; 2">\n  <b>&lt;&#65;&#x42;&gt;</b>\n  <c><![CDATA[<raw & text>]]></c>\n</a>');
     expect(error).toBeUndefined();
     expect(root?.attrs.x).toBe('1 & 2');
-    const [b, c] = root!.children.filter((n) => 'name' in n) as { name: string; line: number; children: { text: string }[] }[];
+    const [b, c] = root!.children.filter((n) => 'name' in n) as { name: string; line: number; children: readonly { text: string }[] }[];
     expect(b!.children[0]!.text).toBe('<AB>');
     expect(b!.line).toBe(2);
     expect(c!.children[0]!.text).toBe('<raw & text>');
@@ -91,5 +102,10 @@ describe('the small XML reader', () => {
     expect(parseXml('<a>\n<b></c>\n</a>').error).toEqual({ line: 2, message: '</c> does not match <b> opened on line 2' });
     expect(parseXml('<a>\n\n&bogus;</a>').error?.line).toBe(3);
     expect(parseXml('<a>& b</a>').error?.message).toMatch(/&amp;/);
+  });
+
+  it('reads text split by comments and CDATA as one text, on the line where it starts', () => {
+    const { root } = parseXml('<a>\nx<!-- c -->y<![CDATA[<z>]]>\n<b/>w</a>');
+    expect(root!.children).toEqual([{ text: '\nxy<z>\n', line: 1 }, { name: 'b', attrs: {}, children: [], line: 3 }, { text: 'w', line: 3 }]);
   });
 });

@@ -8,7 +8,8 @@
  */
 import type { SiteSettings } from '../../shared/sites';
 import { Secret } from '../common/secret';
-import { MAX_SITES_PER_FILE, emptyResult, limitProblems, makeCandidate, parsePort, tooManySites, windowsPathNote, type ParsedSource } from './common';
+import { MAX_SITES_PER_FILE, emptyResult, type ImportProblem, limitProblems, makeCandidate, parsePort, tooManySites, windowsPathNote, type ParsedSource } from './common';
+import { MAX_SITE_FOLDER } from '../../shared/schemas/sites';
 import { childElements, childText, ownText, parseXml, type XmlElement } from './xml';
 
 /** FileZilla's protocol numbers (ServerProtocol) for what is not SFTP, as the preview names them. */
@@ -35,14 +36,30 @@ const PROTOCOL_NAMES: Record<string, string> = {
 // 4 account, 5 key file, 6 profile.
 const LOGON_ASK = new Set(['2', '3']);
 
+/**
+ * XML elements read from one file. FileZilla writes about 20 to 25 per site (Host, Port, User,
+ * Pass, Logontype...), so this leaves room for the MAX_SITES_PER_FILE sites of a real file with
+ * some to spare, while a file of nothing but elements ("<a/>" repeated to 5 MB: 1.3 million of
+ * them) stops here instead of being built in full.
+ */
+export const MAX_ELEMENTS = 40 * MAX_SITES_PER_FILE;
+
+function tooManyElements(file: string, line: number): ImportProblem {
+  return {
+    file,
+    line,
+    message: `This file has more than ${MAX_ELEMENTS} XML elements, far more than ${MAX_SITES_PER_FILE} FileZilla sites take (about 25 each); the sites before this line were read and the rest skipped. Check that this is FileZilla's sitemanager.xml, or export the sites again from FileZilla (File > Export) and import that file.`,
+  };
+}
+
 export interface FileZillaParseOptions {
   platform?: NodeJS.Platform;
 }
 
-function serverToCandidate(server: XmlElement, folder: string[], file: string, result: ParsedSource, opts: FileZillaParseOptions): void {
+function serverToCandidate(server: XmlElement, folder: string, file: string, result: ParsedSource, opts: FileZillaParseOptions): void {
   const text = (name: string) => childText(server, name)?.trim();
   const name = (text('Name') || ownText(server).trim() || text('Host') || '').trim();
-  const label = [...folder, name].join('/');
+  const label = folder === '' ? name : `${folder}/${name}`;
   if (server.incomplete) {
     result.problems.push({ file, line: server.line, message: `The site "${label || 'without a name'}" is cut off by the damage in the file, so it was not imported.` });
     return;
@@ -104,16 +121,26 @@ function serverToCandidate(server: XmlElement, folder: string[], file: string, r
     }
   }
   result.candidates.push(
-    makeCandidate({ origin: { tool: 'filezilla', file, name: label }, name: name || host, folder: folder.join('/'), settings, notes, ...(password ? { password } : {}) }),
+    makeCandidate({ origin: { tool: 'filezilla', file, name: label }, name: name || host, folder, settings, notes, ...(password ? { password } : {}) }),
   );
 }
 
-function walk(el: XmlElement, folder: string[], file: string, result: ParsedSource, opts: FileZillaParseOptions): void {
+/**
+ * Walks the folders, each one's path ("Work/Clients") made once, not again for every site in it.
+ * A path longer than a saved site's folder may be is not a real one: its sites are left out with
+ * one problem, so that 10,000 sites under one 4 MB folder name are not 10,000 copies of it.
+ */
+function walk(el: XmlElement, folder: string, file: string, result: ParsedSource, opts: FileZillaParseOptions): void {
   for (const child of childElements(el)) {
     if (child.name === 'Server') serverToCandidate(child, folder, file, result, opts);
     else if (child.name === 'Folder') {
       const name = ownText(child).trim().replaceAll('/', '-') || 'Folder';
-      walk(child, [...folder, name], file, result, opts);
+      const path = folder === '' ? name : `${folder}/${name}`;
+      if (path.length > MAX_SITE_FOLDER) {
+        result.problems.push({ file, line: child.line, message: `This folder's path is longer than ${MAX_SITE_FOLDER} characters ("${path.slice(0, 60)}…"), more than a site's folder can be; the sites in it were not imported. Give the folder a shorter name in FileZilla's Site Manager and export the sites again.` });
+      } else {
+        walk(child, path, file, result, opts);
+      }
     }
   }
 }
@@ -122,9 +149,18 @@ function walk(el: XmlElement, folder: string[], file: string, result: ParsedSour
 export function parseFileZillaSiteManager(text: string, file: string, opts: FileZillaParseOptions = {}): ParsedSource {
   const result = emptyResult('filezilla');
   result.files.push(file);
-  // Reading stops at the first <Server> past the cap: a 5 MB file of tiny servers is not built in full.
+  // Reading stops at the first <Server> past the site cap, or at the first element past the
+  // element cap: a 5 MB file of tiny servers, or of a million "<a/>", is not built in full.
   let servers = 0;
-  const { root, error, stoppedAt } = parseXml(text, { stopBefore: (el) => el.name === 'Server' && ++servers > MAX_SITES_PER_FILE });
+  let elements = 0;
+  let cap: 'sites' | 'elements' | undefined;
+  const { root, error, stoppedAt } = parseXml(text, {
+    stopBefore: (el) => {
+      if (++elements > MAX_ELEMENTS) cap = 'elements';
+      else if (el.name === 'Server' && ++servers > MAX_SITES_PER_FILE) cap = 'sites';
+      return cap !== undefined;
+    },
+  });
   if (error) {
     result.problems.push({
       file,
@@ -137,10 +173,10 @@ export function parseFileZillaSiteManager(text: string, file: string, opts: File
     result.problems.push({ file, line: root.line, message: `This is not a FileZilla site manager file (it starts with <${root.name}>, not <FileZilla3>).` });
     return result;
   }
-  if (stoppedAt) result.problems.push(tooManySites(file, 'sites'));
+  if (stoppedAt) result.problems.push(cap === 'elements' ? tooManyElements(file, stoppedAt.line) : tooManySites(file, 'sites'));
   const serverLists = childElements(root, 'Servers');
   if (serverLists.length === 0 && !error) result.problems.push({ file, line: root.line, message: 'The file has no <Servers> section, so there are no sites in it.' });
-  for (const s of serverLists) walk(s, [], file, result, opts);
+  for (const s of serverLists) walk(s, '', file, result, opts);
   result.problems = limitProblems(result.problems);
   return result;
 }

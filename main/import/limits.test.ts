@@ -1,7 +1,7 @@
 /** A file with more sites than any real one is read up to a cap, and says so; what follows is still read. */
 import { describe, expect, it } from 'vitest';
 import { MAX_SITES_PER_FILE } from './common';
-import { parseFileZillaSiteManager } from './filezilla';
+import { MAX_ELEMENTS, parseFileZillaSiteManager } from './filezilla';
 import { parseOpenSshConfig } from './openssh';
 import { parsePuttyRegistry } from './putty';
 import { parseWinScp } from './winscp';
@@ -36,6 +36,14 @@ describe(`a file with more than ${MAX_SITES_PER_FILE} sites`, () => {
     expect(parsed.candidates.length + parsed.skipped.length).toBe(MAX_SITES_PER_FILE);
     expect(parsed.skipped[0]).toEqual({ file: 'sitemanager.xml', line: 1, name: 'F/s1', reason: 'FTP' });
     expect(parsed.problems).toEqual([{ file: 'sitemanager.xml', message: capMessage('sites') }]);
+  });
+
+  it(`FileZilla: a file of more than ${MAX_ELEMENTS} elements stops there and says so; the sites before are read`, () => {
+    const site = (h: string) => `<Server><Host>${h}.example.invalid</Host><Protocol>1</Protocol></Server>`;
+    const xml = `<FileZilla3><Servers>${site('first')}\n${'<a/>'.repeat(MAX_ELEMENTS)}\n${site('late')}</Servers></FileZilla3>`;
+    const parsed = parseFileZillaSiteManager(xml, 'sitemanager.xml');
+    expect(parsed.candidates.map((c) => c.site.settings.host)).toEqual(['first.example.invalid']);
+    expect(parsed.problems).toEqual([{ file: 'sitemanager.xml', line: 2, message: expect.stringMatching(new RegExp(`^This file has more than ${MAX_ELEMENTS} XML elements, .* export the sites again from FileZilla`)) }]);
   });
 
   it('ssh config: the same cap for hosts', async () => {

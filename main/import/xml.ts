@@ -7,8 +7,10 @@
 
 export interface XmlElement {
   name: string;
-  attrs: Record<string, string>;
-  children: XmlNode[];
+  /** Read-only: elements without attributes share one empty object. */
+  attrs: Readonly<Record<string, string>>;
+  /** Read-only: self-closed elements ("<a/>") share one empty list. */
+  children: readonly XmlNode[];
   line: number;
   /** The file ended (or broke) before this element was closed. */
   incomplete?: boolean;
@@ -36,8 +38,23 @@ export interface XmlParseOptions {
   stopBefore?: (el: XmlElement, parent: XmlElement | undefined) => boolean;
 }
 
-const NAME = /[A-Za-z_:][-A-Za-z0-9_:.]*/y;
 const MAX_DEPTH = 256;
+
+/** Shared by every element without attributes, and by every self-closed element ("<a/>"). */
+const NO_ATTRS: Readonly<Record<string, string>> = Object.freeze({});
+const NO_CHILDREN: readonly XmlNode[] = Object.freeze([]);
+
+/** An element still being read: its own child list, which the reader appends to. */
+type OpenElement = XmlElement & { children: XmlNode[] };
+
+/**
+ * The first child gets a list of exactly one (most elements hold one text); a push onto an
+ * empty list would reserve 17 slots, which for a million small elements is most of the memory.
+ */
+function addChild(parent: OpenElement, child: XmlNode): void {
+  if (parent.children === NO_CHILDREN) parent.children = [child];
+  else parent.children.push(child);
+}
 
 export function isElement(node: XmlNode): node is XmlElement {
   return 'name' in node;
@@ -45,21 +62,22 @@ export function isElement(node: XmlNode): node is XmlElement {
 
 /** Child elements with this name. */
 export function childElements(el: XmlElement, name?: string): XmlElement[] {
-  return el.children.filter((c): c is XmlElement => isElement(c) && (name === undefined || c.name === name));
+  const out: XmlElement[] = [];
+  for (const c of el.children) if (isElement(c) && (name === undefined || c.name === name)) out.push(c);
+  return out;
 }
 
 /** The text directly inside an element (not in its children). */
 export function ownText(el: XmlElement): string {
-  return el.children
-    .filter((c): c is XmlText => !isElement(c))
-    .map((c) => c.text)
-    .join('');
+  let out = '';
+  for (const c of el.children) if (!isElement(c)) out += c.text;
+  return out;
 }
 
 /** The text of the first child element with this name, or undefined when there is none. */
 export function childText(el: XmlElement, name: string): string | undefined {
-  const c = childElements(el, name)[0];
-  return c ? ownText(c) : undefined;
+  for (const c of el.children) if (isElement(c) && c.name === name) return ownText(c);
+  return undefined;
 }
 
 class XmlSyntaxError extends Error {
@@ -103,39 +121,71 @@ function decodeEntities(text: string, at: number): string {
   return out.join('');
 }
 
+/** Characters of a tag or attribute name: letters, digits, "_", ":", "-", "." (not first: digits, "-", "."). */
+function isNameStart(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a;
+}
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
+}
+/** The characters /\s/ matches (ASCII blanks first; the others are rare). */
+function isSpace(c: number): boolean {
+  if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return true;
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
 export function parseXml(input: string, options: XmlParseOptions = {}): XmlParseResult {
   const text = input.replace(/^\uFEFF/, '');
-  // Line numbers: offsets of line starts, searched when needed.
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  // Line numbers: counted forward from the last offset asked for (nodes are made in file order),
+  // jumping from one "\n" to the next, so the whole file costs one pass however many nodes it
+  // has. An earlier offset (an error pointing back) counts again from the start, once.
+  let lineAtOffset = 0;
+  let line = 1;
+  let nextNewline = text.indexOf('\n');
   const lineAt = (offset: number): number => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
+    if (offset < lineAtOffset) {
+      lineAtOffset = 0;
+      line = 1;
+      nextNewline = text.indexOf('\n');
     }
-    return lo + 1;
+    while (nextNewline >= 0 && nextNewline < offset) {
+      line++;
+      nextNewline = text.indexOf('\n', nextNewline + 1);
+    }
+    lineAtOffset = offset;
+    return line;
   };
 
   let root: XmlElement | null = null;
-  const stack: XmlElement[] = [];
+  const stack: OpenElement[] = [];
   let pos = 0;
 
   const readName = (): string => {
-    NAME.lastIndex = pos;
-    const m = NAME.exec(text);
-    if (!m) throw new XmlSyntaxError('a tag or attribute name was expected here', pos);
-    pos += m[0].length;
-    return m[0];
+    const start = pos;
+    if (pos < text.length && isNameStart(text.charCodeAt(pos))) {
+      pos++;
+      while (pos < text.length && isNameChar(text.charCodeAt(pos))) pos++;
+    }
+    if (pos === start) throw new XmlSyntaxError('a tag or attribute name was expected here', pos);
+    return text.slice(start, pos);
   };
   const skipSpace = () => {
-    while (pos < text.length && /\s/.test(text[pos]!)) pos++;
+    while (pos < text.length && isSpace(text.charCodeAt(pos))) pos++;
+  };
+  /**
+   * Text next to text (split only by a comment or CDATA) joins the text node before it: what it
+   * says is the same (ownText joins them), and a file of "x<!---->" repeated makes one node, not
+   * a million.
+   */
+  const pushText = (parent: OpenElement, t: string, at: number) => {
+    const last = parent.children[parent.children.length - 1];
+    if (last !== undefined && !isElement(last)) last.text += t;
+    else addChild(parent, { text: t, line: lineAt(at) });
   };
   const addText = (t: string, at: number) => {
     const parent = stack[stack.length - 1];
-    if (parent) parent.children.push({ text: decodeEntities(t, at), line: lineAt(at) });
+    if (parent) pushText(parent, decodeEntities(t, at), at);
     else if (t.trim() !== '') throw new XmlSyntaxError('there is text outside the document element', at);
   };
 
@@ -148,29 +198,39 @@ export function parseXml(input: string, options: XmlParseOptions = {}): XmlParse
       }
       if (lt > pos) addText(text.slice(pos, lt), pos);
       pos = lt;
-      if (text.startsWith('<!--', pos)) {
+      // Dispatch on the character after "<" (one read instead of five string comparisons).
+      const next = text.charCodeAt(pos + 1);
+      if (next === 0x21 /* ! */ && text.startsWith('<!--', pos)) {
         const end = text.indexOf('-->', pos + 4);
         if (end < 0) throw new XmlSyntaxError('a comment (<!--) is never closed', pos);
         pos = end + 3;
-      } else if (text.startsWith('<![CDATA[', pos)) {
+      } else if (next === 0x21 /* ! */ && text.startsWith('<![CDATA[', pos)) {
         const end = text.indexOf(']]>', pos + 9);
         if (end < 0) throw new XmlSyntaxError('a CDATA section is never closed', pos);
         const parent = stack[stack.length - 1];
         if (!parent) throw new XmlSyntaxError('CDATA outside the document element', pos);
-        parent.children.push({ text: text.slice(pos + 9, end), line: lineAt(pos) });
+        pushText(parent, text.slice(pos + 9, end), pos);
         pos = end + 3;
-      } else if (text.startsWith('<?', pos)) {
+      } else if (next === 0x3f /* ? */) {
         const end = text.indexOf('?>', pos + 2);
         if (end < 0) throw new XmlSyntaxError('a <? ... ?> declaration is never closed', pos);
         pos = end + 2;
-      } else if (text.startsWith('<!', pos)) {
+      } else if (next === 0x21 /* ! */) {
         throw new XmlSyntaxError('document type declarations (<!DOCTYPE ...>) are not accepted in this file', pos);
-      } else if (text.startsWith('</', pos)) {
+      } else if (next === 0x2f /* / */) {
         const at = pos;
         pos += 2;
-        const name = readName();
+        // The usual case, the name of the element it closes, is compared in place (no new string).
+        const top = stack[stack.length - 1];
+        let name: string;
+        if (top !== undefined && text.startsWith(top.name, pos) && !isNameChar(text.charCodeAt(pos + top.name.length))) {
+          name = top.name;
+          pos += name.length;
+        } else {
+          name = readName();
+        }
         skipSpace();
-        if (text[pos] !== '>') throw new XmlSyntaxError(`the closing tag </${name}> is not finished with ">"`, at);
+        if (text.charCodeAt(pos) !== 0x3e /* > */) throw new XmlSyntaxError(`the closing tag </${name}> is not finished with ">"`, at);
         pos++;
         const open = stack.pop();
         if (!open) throw new XmlSyntaxError(`</${name}> closes an element that was never opened`, at);
@@ -181,20 +241,22 @@ export function parseXml(input: string, options: XmlParseOptions = {}): XmlParse
       } else {
         const at = pos;
         pos++;
-        const el: XmlElement = { name: readName(), attrs: {}, children: [], line: lineAt(at) };
+        const name = readName();
+        let attrs: Record<string, string> | null = null;
         let selfClosing = false;
         for (;;) {
           skipSpace();
-          if (text.startsWith('/>', pos)) {
+          const c = text.charCodeAt(pos);
+          if (c === 0x2f /* / */ && text.charCodeAt(pos + 1) === 0x3e /* > */) {
             pos += 2;
             selfClosing = true;
             break;
           }
-          if (text[pos] === '>') {
+          if (c === 0x3e /* > */) {
             pos++;
             break;
           }
-          if (pos >= text.length) throw new XmlSyntaxError(`the tag <${el.name}> is never finished`, at);
+          if (pos >= text.length) throw new XmlSyntaxError(`the tag <${name}> is never finished`, at);
           const attr = readName();
           skipSpace();
           if (text[pos] !== '=') throw new XmlSyntaxError(`the attribute ${attr} has no value`, pos);
@@ -204,17 +266,21 @@ export function parseXml(input: string, options: XmlParseOptions = {}): XmlParse
           if (quote !== '"' && quote !== "'") throw new XmlSyntaxError(`the value of ${attr} is not in quotes`, pos);
           const end = text.indexOf(quote, pos + 1);
           if (end < 0) throw new XmlSyntaxError(`the value of ${attr} is never closed`, pos);
-          el.attrs[attr] = decodeEntities(text.slice(pos + 1, end), pos);
+          (attrs ??= {})[attr] = decodeEntities(text.slice(pos + 1, end), pos);
           pos = end + 1;
         }
+        // An empty element shares one frozen attribute object and child list: a file of a million
+        // "<a/>" is then a million small objects, not three million.
+        const open: OpenElement | null = selfClosing ? null : { name, attrs: attrs ?? NO_ATTRS, children: NO_CHILDREN as XmlNode[], line: lineAt(at) };
+        const el: XmlElement = open ?? { name, attrs: attrs ?? NO_ATTRS, children: NO_CHILDREN, line: lineAt(at) };
         const parent = stack[stack.length - 1];
         if (options.stopBefore?.(el, parent)) return { root, stoppedAt: el };
-        if (parent) parent.children.push(el);
+        if (parent) addChild(parent, el);
         else if (root) throw new XmlSyntaxError('there is a second document element', at);
         else root = el;
-        if (!selfClosing) {
+        if (open) {
           if (stack.length >= MAX_DEPTH) throw new XmlSyntaxError('elements are nested too deeply', at);
-          stack.push(el);
+          stack.push(open);
         }
       }
     }
