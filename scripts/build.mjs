@@ -34,7 +34,8 @@ try {
       // A sandboxed preload may only require 'electron': everything else is bundled in.
       build({ ...node, external: ['electron'], entryPoints: { 'main/preload': 'main/preload.ts' }, outdir: 'dist' }),
     ]);
-    // V8's code cache for the CLI bundle (main/cli/load-bundle.cjs): saves compiling it on each run.
+    // V8's code cache for the CLI bundle and the packages it loads (main/cli/load-bundle.cjs): saves
+    // compiling them on each run.
     const cache = spawnSync(process.execPath, [path.join(root, 'scripts', 'write-code-cache.cjs'), '--help'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 60_000 });
     if (cache.status !== 0) console.warn('The CLI code cache was not written (the CLI still works, only starts a little slower).');
   }

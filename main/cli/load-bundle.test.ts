@@ -1,11 +1,12 @@
 /**
  * The CLI's loader (main/cli/load-bundle.cjs): runs a bundle like require() would (its own
- * __dirname, require from its folder), writes V8's code cache, uses it, and never runs a cache made
- * for another build of the bundle: V8 itself only compares the source's length, so a rebuilt
- * bundle of the same length would otherwise run the old code.
+ * __dirname, require from its folder), writes V8's code cache for the bundle and the npm packages it
+ * requires, uses it, and never runs a cache made for another build of the bundle or another version
+ * of a package: V8 itself only compares the source's length, so a rebuilt bundle or an updated
+ * package of the same length would otherwise run the old code.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function run(bundle: string, writeCache = false): string {
   const code = `require(${JSON.stringify(loader)}).loadBundle(${JSON.stringify(bundle)}, { writeCache: ${writeCache} })`;
   return execFileSync(process.execPath, ['-e', code, '--', 'arg1'], { encoding: 'utf8' });
+}
+
+/** Runs the bundle and says how many files were compiled from the cache and how many without. */
+function runCounting(bundle: string): { out: string; cached: number; compiled: number } {
+  const code = `const l = require(${JSON.stringify(loader)}); process.on('exit', () => process.stderr.write(JSON.stringify(l.stats))); l.loadBundle(${JSON.stringify(bundle)})`;
+  const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' });
+  expect(r.status).toBe(0);
+  return { out: r.stdout, ...(JSON.parse(r.stderr) as { cached: number; compiled: number }) };
 }
 
 describe('load-bundle', () => {
@@ -44,5 +53,36 @@ describe('load-bundle', () => {
     expect(run(bundle)).toBe('ran');
     writeFileSync(`${bundle}.cache`, Buffer.alloc(64, 7));
     expect(run(bundle)).toBe('ran');
+  });
+
+  it('caches the npm packages the bundle requires, and ignores an entry made for another version of a package', () => {
+    const pkg = path.join(dir, 'app', 'node_modules', 'greeting');
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(path.join(pkg, 'package.json'), '{ "name": "greeting", "main": "index.js" }\n');
+    writeFileSync(path.join(pkg, 'index.js'), 'module.exports = (who) => `hello ${who} from version 1`;\n');
+    const bundle = path.join(dir, 'app', 'dist', 'bundle.cjs');
+    mkdirSync(path.dirname(bundle));
+    writeFileSync(bundle, 'process.stdout.write(require("greeting")("user"));\n');
+    expect(run(bundle, true)).toBe('hello user from version 1');
+    // The bundle and the package, both from the cache.
+    expect(runCounting(bundle)).toEqual({ out: 'hello user from version 1', cached: 2, compiled: 0 });
+    // The package updated in place, same length: its own code runs, not the cached one.
+    writeFileSync(path.join(pkg, 'index.js'), 'module.exports = (who) => `hello ${who} from version 2`;\n');
+    expect(runCounting(bundle)).toEqual({ out: 'hello user from version 2', cached: 1, compiled: 1 });
+  });
+
+  it('compiles everything as usual with a cache from another Node.js', () => {
+    const bundle = path.join(dir, 'other-node.cjs');
+    writeFileSync(bundle, 'process.stdout.write("ran");\n');
+    expect(run(bundle, true)).toBe('ran');
+    const cache = readFileSync(`${bundle}.cache`);
+    const headerLength = cache.readUInt32BE(6);
+    const header = cache.toString('utf8', 10, 10 + headerLength);
+    const other = header.replace(process.version, process.version.replace(/^v\d+/, 'v1'));
+    expect(other).not.toBe(header);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(Buffer.byteLength(other));
+    writeFileSync(`${bundle}.cache`, Buffer.concat([cache.subarray(0, 6), length, Buffer.from(other), cache.subarray(10 + headerLength)]));
+    expect(runCounting(bundle)).toEqual({ out: 'ran', cached: 0, compiled: 1 });
   });
 });
