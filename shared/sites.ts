@@ -64,3 +64,19 @@ export function portProblem(port: string): string | null {
   if (n < 1 || n > 65535) return 'The port must be between 1 and 65535; SFTP usually uses 22.';
   return null;
 }
+
+/** "Folder/Name" of a site (its name alone at the top level): how the site list, `sites list` and TARGET name it. */
+export function siteFullName(site: Pick<Site, 'folder' | 'name'>): string {
+  return site.folder ? `${site.folder}/${site.name}` : site.name;
+}
+
+export const SOURCE_LABELS: Record<ImportSource, string> = {
+  openssh: 'OpenSSH',
+  putty: 'PuTTY',
+  winscp: 'WinSCP',
+  filezilla: 'FileZilla',
+};
+
+/** Why importing WinSCP's saved passwords is worth it, and what it means. */
+export const WINSCP_PASSWORD_EXPLANATION =
+  'WinSCP does not encrypt saved passwords (unless you set a master password); it only scrambles them, and anyone who can read WinSCP.ini can unscramble them. Importing them copies the passwords into SFTP Doctor, where they are stored encrypted by your system keychain.';

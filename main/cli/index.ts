@@ -63,10 +63,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       return EXIT_PROBLEM;
     }
     // A file that could not be written says which, where and what to do: not an "unexpected error".
-    const { FileWriteError } = await import('../store/atomic-file');
-    const { SiteStoreError } = await import('../store/sites');
-    if (err instanceof FileWriteError || err instanceof SiteStoreError) {
-      io.stderr.write(`sftp-doctor ${cmd.name}: ${err.message}\n`);
+    const { userFacingMessage } = await import('../services/errors');
+    const refusal = userFacingMessage(err);
+    if (refusal !== null) {
+      io.stderr.write(`sftp-doctor ${cmd.name}: ${refusal}\n`);
       return EXIT_PROBLEM;
     }
     // Never a stack trace for the user: one sentence and where to go next.

@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ImportPreview, ImportSource, Site } from '../../shared/sites';
+import { IMPORT_SOURCES, SOURCE_LABELS, type ImportPreview, type ImportSource, type Site } from '../../shared/sites';
 import { appKnownHostsPath } from '../store/paths';
 import { normalizeFolder, type SiteStore } from '../store/sites';
 import { decodeText, emptyResult, flagDuplicates, hostKeysOfSite, mergeInto, toPreview, type ParsedCandidate, type ParsedSource } from './common';
@@ -19,21 +19,12 @@ import type { ConvertedHostKey } from './hostkeys';
 import { trustHostKeys, type TrustResult } from '../store/known-hosts';
 import { localUserName, parseOpenSshConfig, type IncludedFile } from './openssh';
 import { parsePuttyHostKeysFile, parsePuttyRegistry, parsePuttySessionFile } from './putty';
-import { WINSCP_PASSWORD_EXPLANATION, parseWinScp } from './winscp';
+import { parseWinScp } from './winscp';
 
-export { WINSCP_PASSWORD_EXPLANATION };
+export { WINSCP_PASSWORD_EXPLANATION } from '../../shared/sites';
 export type { ParsedSource };
 
-import { IMPORT_SOURCES } from '../../shared/sites';
-
-export { IMPORT_SOURCES };
-
-export const SOURCE_LABELS: Record<ImportSource, string> = {
-  openssh: 'OpenSSH',
-  putty: 'PuTTY',
-  winscp: 'WinSCP',
-  filezilla: 'FileZilla',
-};
+export { IMPORT_SOURCES, SOURCE_LABELS };
 
 /** Where to look; injectable so tests use a fixture home folder. */
 export interface ImportEnvironment {

@@ -19,8 +19,7 @@ import { getValue, looksLikeRegExport, looksLikeRegQuery, parseIni, parseRegExpo
 export const WINSCP_REGISTRY_KEY = 'HKEY_CURRENT_USER\\Software\\Martin Prikryl\\WinSCP 2';
 
 /** What a user should know before asking for WinSCP passwords. */
-export const WINSCP_PASSWORD_EXPLANATION =
-  'WinSCP does not encrypt saved passwords (unless you set a master password); it only scrambles them, and anyone who can read WinSCP.ini can unscramble them. Importing them copies the passwords into SFTP Doctor, where they are stored encrypted by your system keychain.';
+export { WINSCP_PASSWORD_EXPLANATION } from '../../shared/sites';
 
 // WinSCP's password scrambling (core/Security.cpp): every byte is written as two hex digits of
 // ~(byte ^ 0xA3); a header gives a flag (0xFF), a dummy byte, the length and a count of random

@@ -2,10 +2,10 @@
 import type { ApiRequests, BundleOptions } from '../../shared/api';
 import { assembleBundleInput, BundleSecretError, exportBundle, previewBundle, secretsOfRequest, writeBundleFile, type BundleInput, type BundleRound } from '../bundle/index';
 import { Secret } from '../common/secret';
-import { inspectKey, readKeySource } from '../keys/index';
 import { ApiError } from './errors';
+import { runKeyInspection } from './run-key';
 import type { CallContext } from './handlers';
-import type { RunManager, RunRecord } from './runs';
+import type { RunManager } from './runs';
 
 type BundleChannel = 'bundle:preview' | 'bundle:export';
 export type BundleHandlers = { [K in BundleChannel]: (args: ApiRequests[K]['args'], ctx: CallContext) => Promise<ApiRequests[K]['result']> };
@@ -15,19 +15,6 @@ export interface BundleDeps {
   versions: Record<string, string>;
   /** Desktop app: asks where to save (null = cancelled). Absent: the zip goes back to the caller. */
   chooseSavePath?: (suggestedName: string) => Promise<string | null>;
-}
-
-/** The key of the run as the inspector sees it (with the passphrase, so encryption details are right). */
-async function keyInspection(record: RunRecord) {
-  const key = record.request.privateKey;
-  if (!key) return null;
-  try {
-    const bytes = (await readKeySource(key))?.bytes;
-    if (!bytes) return null;
-    return await inspectKey(bytes, { passphrase: Secret.from(record.request.passphrase) ?? null, ...(key.path ? { fileName: key.path } : {}) });
-  } catch {
-    return null;
-  }
 }
 
 async function inputFor(runId: string, ctx: CallContext, deps: BundleDeps): Promise<BundleInput> {
@@ -44,7 +31,7 @@ async function inputFor(runId: string, ctx: CallContext, deps: BundleDeps): Prom
     rounds,
     events: chain.flatMap((r) => r.events),
     secrets,
-    keyInspection: await keyInspection(last),
+    keyInspection: await runKeyInspection(last.request),
     environment: { versions: deps.versions },
   });
 }

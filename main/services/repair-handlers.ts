@@ -1,6 +1,7 @@
 /** The repair:* channels: a fix's dry run, then applying it and re-checking in a new run (chained for the bundle). */
 import path from 'node:path';
 import type { ApiRequests } from '../../shared/api';
+import type { ConnectionRequest, RunResult } from '../../shared/types';
 import { applyRepair, planRepair, RepairError, type RepairContext } from '../repair/index';
 import type { SiteStore } from '../store/sites';
 import { ApiError } from './errors';
@@ -21,6 +22,11 @@ export interface RepairDeps {
 /** The log of every change made by a repair (JSON lines, no secrets), in the app's data folder. */
 export const REPAIR_LOG = 'repairs.log';
 
+/** The context a repair of this attempt runs in: the saved sites, the app's known_hosts, the repair log. */
+export function repairContextFor(deps: Omit<RepairDeps, 'runs'>, request: ConnectionRequest, result: RunResult): RepairContext {
+  return { request, result, defaultKnownHostsPath: deps.knownHostsPath(), sites: deps.sites, logFile: path.join(deps.dataDir, REPAIR_LOG) };
+}
+
 function contextFor(runId: string, ctx: CallContext, deps: RepairDeps): RepairContext {
   const record = deps.runs.record(runId, ctx.client);
   if (!record) throw new ApiError('INVALID_ARGUMENT', 'That attempt is no longer in memory: connect again, then apply the fix.');
@@ -28,7 +34,7 @@ function contextFor(runId: string, ctx: CallContext, deps: RepairDeps): RepairCo
   const done = record.events.findLast((e) => e.type === 'done');
   const result = record.result ?? (done?.type === 'done' ? done.result : undefined);
   if (!result) throw new ApiError('FAILED', 'The check is still running: wait for its result, then apply the fix.');
-  return { request: record.request, result, defaultKnownHostsPath: deps.knownHostsPath(), sites: deps.sites, logFile: path.join(deps.dataDir, REPAIR_LOG) };
+  return repairContextFor(deps, record.request, result);
 }
 
 function asApiError(err: unknown): never {

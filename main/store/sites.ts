@@ -12,7 +12,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { KeySourceSchema, SiteSettingsSchema } from '../../shared/schemas/request';
 import { SiteSchema } from '../../shared/schemas/sites';
-import type { Site, SiteDraft, SiteOrigin, SiteSettings } from '../../shared/sites';
+import { siteFullName, type Site, type SiteDraft, type SiteOrigin, type SiteSettings } from '../../shared/sites';
 import type { ConnectionRequest } from '../../shared/types';
 import { Secret } from '../common/secret';
 import { withFileLock, writeFileAtomic } from './atomic-file';
@@ -120,9 +120,7 @@ function foldKey(text: string): string {
 }
 
 /** The full name as a user types it: "Folder/Sub/Name", or "Name" at the top level. */
-export function siteFullName(site: Pick<Site, 'folder' | 'name'>): string {
-  return site.folder ? `${site.folder}/${site.name}` : site.name;
-}
+export { siteFullName };
 
 function cleanSettings(settings: unknown): SiteSettings {
   const raw = (settings && typeof settings === 'object' ? settings : {}) as Record<string, unknown>;

@@ -4,13 +4,10 @@
  */
 import { parseArgs } from 'node:util';
 import { checkRowsToCsv, checkRowsToJson, DEFAULT_CHECK_JOBS, MAX_CHECK_JOBS, type CheckRow } from '../../../shared/check';
-import { diagnose } from '../../diagnose/index';
-import { CheckSelectionError, checkSites, requestForSite, selectSites } from '../../services/check';
-import { appKnownHostsPath, dataDirFrom } from '../../store/paths';
-import { SiteStore } from '../../store/sites';
-import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliCommand, type CliIO } from '../command';
+import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliCommand } from '../command';
 import { visibleDeep } from '../../../shared/visible';
 import { logSettingsFrom, RunLog } from '../run-log';
+import { servicesFor } from '../services';
 import { agentOption } from './diagnose';
 
 const USAGE = `Usage: sftp-doctor check [--all | --folder FOLDER | SITE...] [--json | --csv] [--jobs N]
@@ -35,10 +32,6 @@ Nobody is asked anything during a check: a server whose key is not trusted yet, 
 needs its passphrase, ends with a diagnosis saying so (run "sftp-doctor diagnose SITE" for it).
 Saved passwords are used where the command line can read them (the desktop app can).
 Exit status: 0 every site works, 1 at least one failed, 2 usage error.`;
-
-function dataDirOf(io: CliIO): string {
-  return dataDirFrom(io.env);
-}
 
 /** Terminal output must not carry a server's control characters (titles quote what servers said). */
 function printable(text: string): string {
@@ -101,19 +94,14 @@ export const checkCommand: CliCommand = {
     }
 
     const logSettings = logSettingsFrom(values);
-    const dataDir = dataDirOf(io);
-    const store = new SiteStore({ dataDir });
-    let sites;
-    try {
-      sites = await selectSites(store, values.folder !== undefined ? { folder: values.folder } : { names: positionals });
-    } catch (err) {
-      if (err instanceof CheckSelectionError) {
-        io.stderr.write(`sftp-doctor check: ${err.message}\n`);
-        return EXIT_PROBLEM;
-      }
-      throw err;
+    const services = await servicesFor(io);
+    const picked = await services.selectSites(values.folder !== undefined ? { folder: values.folder } : { names: positionals });
+    if ('problem' in picked) {
+      io.stderr.write(`sftp-doctor check: ${picked.problem}\n`);
+      return EXIT_PROBLEM;
     }
-    for (const p of store.problems) io.stderr.write(`${p.message}\n`);
+    const { sites } = picked;
+    for (const p of (await services.siteStore()).problems) io.stderr.write(`${p.message}\n`);
     if (sites.length === 0) {
       io.stderr.write('There are no saved sites to check yet. Save some in the window, or: sftp-doctor sites import --from openssh\n');
       return EXIT_PROBLEM;
@@ -130,16 +118,16 @@ export const checkCommand: CliCommand = {
     const secrets: string[] = [];
     const log = logSettings ? RunLog.open(logSettings, io, () => secrets, () => progress && io.stderr.write('\r\x1b[K')) : null;
     try {
-      rows = await checkSites(sites, {
+      rows = await services.checkSites(sites, {
         jobs,
         signal: abort.signal,
         run: async (site, signal) => {
-          const request = await requestForSite(store, site);
+          const request = await services.requestForSite(site);
           if (timeoutMs !== undefined) request.timeoutMs = timeoutMs;
           for (const v of [request.password, request.passphrase, request.proxy?.password, ...(request.jumpHosts ?? []).map((h) => h.password)]) if (v) secrets.push(v);
           const prefix = `[${site.folder ? `${site.folder}/` : ''}${site.name}] `;
           log?.note('checking', prefix);
-          return diagnose(request, { defaultKnownHostsPath: appKnownHostsPath(dataDir), signal, ...agentOption(io), ...(log ? { onEvent: (e) => log.event(e, prefix) } : {}) });
+          return services.diagnose(request, { signal, ...agentOption(io), ...(log ? { onEvent: (e) => log.event(e, prefix) } : {}) });
         },
         onRow: (_index, row) => {
           if (row.state !== 'done' || !progress) return;

@@ -5,16 +5,13 @@ import { parseArgs } from 'node:util';
 import { PHASE_LABELS } from '../../../shared/codes';
 import { parseJumpList, parseProxyUrl } from '../../../shared/path';
 import { LOGIN_METHODS, type ConnectionRequest, type JumpHost, type PromptAnswer, type PromptRequest, type RunEvent, type RunResult } from '../../../shared/types';
-import { diagnose } from '../../diagnose/index';
 import { parseHostField, parsePort } from '../../../shared/host-input';
 import { matchFingerprint } from '../../../shared/fingerprint';
-import { inspectKey, readKeySource } from '../../keys/index';
 import { visibleDeep, visibleLine, visibleText } from '../../../shared/visible';
-import { appKnownHostsPath, dataDirFrom } from '../../store/paths';
 import { EXIT_OK, EXIT_PROBLEM, GuidanceError, UsageError, type CliCommand, type CliIO } from '../command';
-import { LEGACY_ALGORITHMS, DEFAULT_ALGORITHMS } from '../../diagnose/algorithms';
 import { logSettingsFrom, RunLog, type LogSettings } from '../run-log';
 import { APP_VERSION } from '../../common/version';
+import { servicesFor } from '../services';
 
 const USAGE = `Usage: sftp-doctor diagnose [options] [TARGET]
 
@@ -245,16 +242,25 @@ async function applyFlags(request: ConnectionRequest, values: FlagValues, io: Cl
   if (typeof values['passphrase-env'] === 'string') request.passphrase = envSecret(io, values['passphrase-env'], '--passphrase-env');
   if (typeof values.key === 'string') request.privateKey = { path: values.key };
   if (typeof values['known-hosts'] === 'string') request.knownHostsPath = values['known-hosts'];
-  applyAdvancedFlags(request, values);
+  applyAdvancedFlags(request, values, typeof values['legacy-algorithms'] === 'string' ? await algorithmNames(io) : null);
   applyPathFlags(request, values, io);
 }
 
-/** Every weak algorithm the engine can enable, compression aside. */
-const LEGACY_NAMES: string[] = [...LEGACY_ALGORITHMS.kex, ...LEGACY_ALGORITHMS.serverHostKey, ...LEGACY_ALGORITHMS.cipher, ...LEGACY_ALGORITHMS.mac];
-const DEFAULT_NAMES = new Set<string>([...DEFAULT_ALGORITHMS.kex, ...DEFAULT_ALGORITHMS.serverHostKey, ...DEFAULT_ALGORITHMS.cipher, ...DEFAULT_ALGORITHMS.mac]);
+interface AlgorithmNames {
+  /** Every weak algorithm the engine can enable, compression aside. */
+  legacy: string[];
+  /** Those it offers anyway. */
+  defaults: Set<string>;
+}
+
+/** The engine's algorithm lists (read from ssh2), asked for only when --legacy-algorithms is given. */
+async function algorithmNames(io: CliIO): Promise<AlgorithmNames> {
+  const { legacy, defaults } = (await servicesFor(io)).algorithms;
+  return { legacy: [...legacy.kex, ...legacy.serverHostKey, ...legacy.cipher, ...legacy.mac], defaults: new Set<string>([...defaults.kex, ...defaults.serverHostKey, ...defaults.cipher, ...defaults.mac]) };
+}
 
 /** The window's Advanced panel as flags: remote folder, keepalive, agent use, weak algorithms. */
-function applyAdvancedFlags(request: ConnectionRequest, values: FlagValues): void {
+function applyAdvancedFlags(request: ConnectionRequest, values: FlagValues, algorithms: AlgorithmNames | null): void {
   const folder = values['remote-folder'];
   if (typeof folder === 'string') {
     if (folder.trim() === '') throw new UsageError('--remote-folder: give a folder, e.g. /var/www or uploads (leave the option out for the home folder)');
@@ -285,7 +291,9 @@ function applyAdvancedFlags(request: ConnectionRequest, values: FlagValues): voi
     if (!request.privateKey) throw new UsageError('--identities-only means "try only the key given": add --key FILE');
   }
   const legacy = values['legacy-algorithms'];
-  if (typeof legacy === 'string') {
+  if (typeof legacy === 'string' && algorithms) {
+    const LEGACY_NAMES = algorithms.legacy;
+    const DEFAULT_NAMES = algorithms.defaults;
     if (legacy.trim().toLowerCase() === 'auto') {
       request.legacyAlgorithmsAuto = true;
       return;
@@ -354,18 +362,13 @@ function isFingerprint(text: string): boolean {
   return check.ok || check.reason === 'mismatch';
 }
 
-function dataDirOf(io: CliIO): string {
-  return dataDirFrom(io.env);
-}
-
 /** The saved site TARGET names, or null when it names none (then TARGET is a host). */
 async function siteFor(target: string, io: CliIO): Promise<ConnectionRequest | null> {
-  // Loaded here, not at start-up: the site store validates its file (zod), which a run on a
-  // sftp:// address or with --host never reads.
-  const { resolveSiteTarget, SiteStore } = await import('../../store/sites');
+  // The site store validates its file (zod): the services load it only here, which a run on a
+  // sftp:// address or with --host never reaches.
   let found;
   try {
-    found = await resolveSiteTarget(target, new SiteStore({ dataDir: dataDirOf(io) }));
+    found = await (await servicesFor(io)).siteTarget(target);
   } catch {
     return null;
   }
@@ -475,19 +478,6 @@ async function askHostKey(io: CliIO, p: Extract<PromptRequest, { kind: 'hostkey'
     return a === 'y' || a === 'yes' ? 'trust' : a === 'o' || a === 'once' ? 'once' : 'cancel';
   } finally {
     rl.close();
-  }
-}
-
-/** The key's public facts for the bundle (never its private part); null when there is no readable key. */
-async function keyInspectionOf(request: ConnectionRequest) {
-  const k = request.privateKey;
-  if (!k || !(k.path || k.text || k.base64)) return null;
-  try {
-    const read = await readKeySource(k);
-    const bytes = read === null ? '' : read.kind === 'text' ? (k.text ?? '') : read.bytes;
-    return await inspectKey(bytes, { passphrase: request.passphrase ?? null, ...(k.path ? { fileName: k.path } : {}) });
-  } catch {
-    return null;
   }
 }
 
@@ -652,14 +642,14 @@ export const diagnoseCommand: CliCommand = {
       return { promptId: p.promptId, kind: 'hostkey', decision: await withoutSpinner(() => askHostKey(io, p)) };
     };
 
+    const services = await servicesFor(io);
     const abort = new AbortController();
     const onSigint = () => abort.abort();
     const ownProcess = io.stdout === process.stdout;
     if (ownProcess) process.once('SIGINT', onSigint);
     let result: RunResult;
     try {
-      result = await diagnose(request, {
-        defaultKnownHostsPath: appKnownHostsPath(dataDirOf(io)),
+      result = await services.diagnose(request, {
         ...agentOption(io),
         onEvent,
         prompt,
@@ -675,16 +665,14 @@ export const diagnoseCommand: CliCommand = {
     else io.stdout.write(humanReport(result));
     if (bundleOut !== undefined) {
       // The bundle writer (zip, its schema) is loaded only when a bundle was asked for.
-      const { assembleBundleInput, BundleSecretError, secretsOfRequest, writeBundleFile } = await import('../../bundle/index');
       try {
-        const input = await assembleBundleInput({ rounds: [result], events, secrets: await secretsOfRequest(request, answers), keyInspection: await keyInspectionOf(request) });
-        const saved = await writeBundleFile(input, bundleOut, { anonymise: extraValues.anonymise === true });
-        io.stderr.write(`Support bundle saved: ${saved.path} (${saved.bytes} bytes)\n`);
-      } catch (err) {
-        if (err instanceof BundleSecretError) {
-          io.stderr.write(`${err.message}\n`);
+        const saved = await services.writeBundle({ rounds: [result], events, request, answers, out: bundleOut, anonymise: extraValues.anonymise === true });
+        if ('refused' in saved) {
+          io.stderr.write(`${saved.refused}\n`);
           return EXIT_PROBLEM;
         }
+        io.stderr.write(`Support bundle saved: ${saved.path} (${saved.bytes} bytes)\n`);
+      } catch (err) {
         io.stderr.write(`The support bundle could not be written to ${bundleOut}: ${(err as Error).message}\n`);
         return EXIT_PROBLEM;
       }

@@ -1,16 +1,13 @@
 import path from 'node:path';
-import type { RepairInput, RepairPlan } from '../../../shared/api';
-import { isFixId } from '../../../shared/fixes';
+import type { RepairInput, RepairOutcome, RepairPlan } from '../../../shared/api';
+import { FIX_IDS, isFixId } from '../../../shared/fixes';
+import { siteFullName } from '../../../shared/sites';
 import type { ConnectionRequest, Fix, RunResult } from '../../../shared/types';
-import { diagnose } from '../../diagnose/index';
-import { applyRepair, findFix, isAutoApplicable, planRepair, RepairError, REPAIRABLE_FIX_IDS, type RepairApplied, type RepairContext } from '../../repair/index';
-import { appKnownHostsPath, dataDirFrom } from '../../store/paths';
-import { saveRepairedSite } from '../../repair/save-site';
-import { SiteStore, siteFullName } from '../../store/sites';
 import { askYesNo } from '../ask';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliCommand } from '../command';
 import { agentOption, describeTarget, humanReport, jsonReport, requestFromArgs, secretsOf } from './diagnose';
 import { RunLog } from '../run-log';
+import { servicesFor, type LocalRepairs, type LocalServices } from '../services';
 import { APP_VERSION } from '../../common/version';
 import { visibleDeep, visibleText } from '../../../shared/visible';
 
@@ -58,7 +55,7 @@ interface AppliedFixReport {
   backups: string[];
   message: string;
   plan?: RepairPlan;
-  settings?: RepairApplied['settings'];
+  settings?: RepairOutcome['settings'];
 }
 
 interface Round {
@@ -83,11 +80,11 @@ function seconds(ms: number): string {
  * Where the changes of this run are kept: the site named by --save-site, the saved site that was
  * the target (the form fixes stored them there as they were applied), or nowhere (this run only).
  */
-async function keepChanges(o: { sites: SiteStore; saveSite: string | undefined; request: ConnectionRequest; fixedAny: boolean; settingsChanged: boolean }): Promise<{ site: { id: string; name: string; created: boolean } | null; text: string | null }> {
+async function keepChanges(o: { services: LocalServices; repair: LocalRepairs; saveSite: string | undefined; request: ConnectionRequest; fixedAny: boolean; settingsChanged: boolean }): Promise<{ site: { id: string; name: string; created: boolean } | null; text: string | null }> {
   if (o.saveSite !== undefined) {
     if (!o.fixedAny) return { site: null, text: `Nothing was fixed, so the site "${o.saveSite}" was not saved.` };
     try {
-      const saved = await saveRepairedSite(o.sites, o.saveSite, o.request);
+      const saved = await o.repair.saveSite(o.saveSite, o.request);
       const name = siteFullName(saved.site);
       return {
         site: { id: saved.site.id, name, created: saved.created },
@@ -98,7 +95,7 @@ async function keepChanges(o: { sites: SiteStore; saveSite: string | undefined; 
     }
   }
   if (!o.settingsChanged) return { site: null, text: null };
-  const site = o.request.siteId ? await o.sites.get(o.request.siteId) : undefined;
+  const site = o.request.siteId ? await (await o.services.siteStore()).get(o.request.siteId) : undefined;
   if (site) return { site: { id: site.id, name: siteFullName(site), created: false }, text: `Saved to site "${siteFullName(site)}": its next check connects this way.` };
   return { site: null, text: 'These changes were for this run only. To keep them, run again with --save-site NAME (or save the site in the window).' };
 }
@@ -114,7 +111,7 @@ export const repairCommand: CliCommand = {
     const wanted = (extraValues.fix as string[] | undefined) ?? [];
     for (const id of wanted) {
       if (id === 'ask-admin') throw new UsageError('--fix ask-admin: a message for the administrator is not a repair; "sftp-doctor diagnose" prints it with the diagnosis');
-      if (!isFixId(id)) throw new UsageError(`--fix: there is no fix "${id}". Fixes: ${REPAIRABLE_FIX_IDS.join(', ')}`);
+      if (!isFixId(id)) throw new UsageError(`--fix: there is no fix "${id}". Fixes: ${FIX_IDS.join(', ')}`);
     }
     const yes = extraValues.yes === true;
     const newPasswordVar = extraValues['new-password-env'] as string | undefined;
@@ -124,17 +121,16 @@ export const repairCommand: CliCommand = {
     const saveSite = extraValues['save-site'] as string | undefined;
     if (saveSite !== undefined && !/[^\s/]/.test(saveSite)) throw new UsageError('--save-site: give the name of the site to keep the fixes in, e.g. --save-site "Work/Old server"');
 
-    const dataDir = dataDirFrom(io.env);
-    const defaultKnownHostsPath = appKnownHostsPath(dataDir);
-    const sites = new SiteStore({ dataDir });
-    if (saveSite !== undefined && (await sites.findByName(saveSite)).length > 1) throw new UsageError(`--save-site: "${saveSite}" matches several saved sites; give the full name with its folder ("Folder/Name")`);
+    const services = await servicesFor(io);
+    const repair = await services.repairs();
+    if (saveSite !== undefined && (await (await services.siteStore()).findByName(saveSite)).length > 1) throw new UsageError(`--save-site: "${saveSite}" matches several saved sites; give the full name with its folder ("Folder/Name")`);
     const interactive = !json && !!io.stdin.isTTY && !!io.stderr.isTTY && !argv.includes('--password-stdin');
     const say = (text: string) => {
       if (!json) io.stdout.write(text);
     };
     const log = logSettings ? RunLog.open(logSettings, io, () => [...secretsOf(first), ...(newPasswordVar ? [io.env[newPasswordVar]!] : [])]) : null;
     log?.note(`SFTP Doctor ${APP_VERSION}, repair ${describeTarget(first)}`);
-    const check = (request: ConnectionRequest) => diagnose(request, { defaultKnownHostsPath, ...agentOption(io), ...(log ? { onEvent: (e) => log.event(e) } : {}) });
+    const check = (request: ConnectionRequest) => services.diagnose(request, { ...agentOption(io), ...(log ? { onEvent: (e) => log.event(e) } : {}) });
     try {
       return await repairRounds();
     } finally {
@@ -152,24 +148,25 @@ export const repairCommand: CliCommand = {
 
       for (let round = 0; round < MAX_ROUNDS && !current.diagnosis.ok; round++) {
         const d = current.diagnosis;
-        const candidates = [...wanted.map((id) => findFix(current, id)).filter((f): f is Fix => f !== null), ...(yes ? d.fixes.filter(isAutoApplicable) : [])];
+        const candidates = [...wanted.map((id) => repair.find(current, id)).filter((f): f is Fix => f !== null), ...(yes ? d.fixes.filter(repair.isAutoApplicable) : [])];
         const fix = candidates.find((f) => !applied.has(f.id));
         if (!fix) break;
         applied.add(fix.id);
         log?.note(`Fix offered for [${d.code}]: ${fix.label} (${fix.id}, ${fix.risk})`);
         say(`\n✗ ${d.title}  [${d.code}]\n→ ${fix.label} (${fix.id})\n`);
-        const ctx: RepairContext = { request, result: current, defaultKnownHostsPath, sites, logFile: path.join(dataDir, 'repairs.log') };
+        const ctx = repair.context(request, current);
         const report: AppliedFixReport = { id: fix.id, label: fix.label, risk: fix.risk, kind: fix.kind, applied: false, changes: [], backups: [], message: '' };
         const entry: Round = { diagnosis: jsonReport(current), appliedFix: report, result: null };
         rounds.push(entry);
 
         let plan: RepairPlan;
         try {
-          plan = await planRepair(ctx, fix.id);
+          plan = await repair.plan(ctx, fix.id);
         } catch (err) {
-          if (!(err instanceof RepairError)) throw err;
-          report.message = err.message;
-          say(`  ${err.message}\n`);
+          const refusal = repair.refusal(err);
+          if (refusal === null) throw err;
+          report.message = refusal;
+          say(`  ${refusal}\n`);
           break;
         }
         report.plan = plan;
@@ -195,13 +192,14 @@ export const repairCommand: CliCommand = {
         if (trustFingerprint) input.fingerprint = trustFingerprint;
         if (newPasswordVar) input.newPassword = io.env[newPasswordVar]!;
         if (keyFolder) input.folder = path.resolve(keyFolder);
-        let done: RepairApplied;
+        let done: Awaited<ReturnType<LocalRepairs['apply']>>;
         try {
-          done = await applyRepair(ctx, fix.id, input);
+          done = await repair.apply(ctx, fix.id, input);
         } catch (err) {
-          if (!(err instanceof RepairError)) throw err;
-          report.message = err.message;
-          say(`  ${err.message}\n`);
+          const refusal = repair.refusal(err);
+          if (refusal === null) throw err;
+          report.message = refusal;
+          say(`  ${refusal}\n`);
           break;
         }
         log?.note(`Fix ${fix.id}: ${done.applied ? 'applied' : 'not applied'}${done.changes.length ? `: ${done.changes.join('; ')}` : ''}`);
@@ -220,7 +218,7 @@ export const repairCommand: CliCommand = {
       }
 
       if (rounds.length === 0) rounds.push({ diagnosis: jsonReport(current), appliedFix: null, result: null });
-      const kept = await keepChanges({ sites, saveSite, request, fixedAny, settingsChanged });
+      const kept = await keepChanges({ services, repair, saveSite, request, fixedAny, settingsChanged });
       if (kept.text) log?.note(kept.text);
       const d = current.diagnosis;
       if (json) {

@@ -8,15 +8,12 @@
  * prints a secret.
  */
 import path from 'node:path';
-import { portProblem, type Site, type SiteDraft, type SiteSettings } from '../../../shared/sites';
+import { portProblem, siteFullName, type Site, type SiteDraft, type SiteSettings } from '../../../shared/sites';
 import type { ConnectionRequest } from '../../../shared/types';
 import { visibleLine, visibleText } from '../../../shared/visible';
-import { createAppServices } from '../../services/app-services';
-import { ApiError } from '../../services/errors';
+import { isRefusal } from '../../services/errors';
 import type { CallContext } from '../../services/handlers';
-import { noVault, type PasswordVault } from '../../store/password-vault';
-import { dataDirFrom } from '../../store/paths';
-import { SiteStoreError } from '../../store/sites';
+import { appServicesFor, type PasswordVault } from '../../services/local';
 import { askYesNo } from '../ask';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliIO } from '../command';
 import { readHidden, requestFromArgs, type ExtraOptions } from './diagnose';
@@ -46,17 +43,16 @@ const EDIT_OPTIONS: ExtraOptions = {
 const NO_CLIENT: CallContext = { client: { sendEvent: () => {}, sendPrompt: () => {}, sendCheck: () => {} } };
 
 function services(io: CliIO, deps: SiteEditDeps) {
-  const dataDir = deps.dataDir ?? (dataDirFrom(io.env));
-  const s = createAppServices({ host: 'cli', dataDir, vault: deps.vault ?? noVault(CLI_NO_VAULT) });
+  const s = appServicesFor({ env: io.env, ...(deps.dataDir ? { dataDir: deps.dataDir } : {}), ...(deps.vault ? { vault: deps.vault } : {}), noVaultReason: CLI_NO_VAULT });
   return {
-    list: async () => (await s.dispatch('sites:list', [], NO_CLIENT)) as Site[],
-    save: async (draft: SiteDraft) => (await s.dispatch('sites:save', [draft], NO_CLIENT)) as Site,
-    remove: async (id: string) => ((await s.dispatch('sites:delete', [id], NO_CLIENT)) as { deleted: boolean }).deleted,
+    list: async () => (await (await s).dispatch('sites:list', [], NO_CLIENT)) as Site[],
+    save: async (draft: SiteDraft) => (await (await s).dispatch('sites:save', [draft], NO_CLIENT)) as Site,
+    remove: async (id: string) => ((await (await s).dispatch('sites:delete', [id], NO_CLIENT)) as { deleted: boolean }).deleted,
   };
 }
 
 const fold = (t: string) => t.normalize('NFC').toLowerCase();
-const fullName = (s: Pick<Site, 'folder' | 'name'>) => (s.folder ? `${s.folder}/${s.name}` : s.name);
+const fullName = siteFullName;
 const cleanFolder = (f: string) =>
   f
     .split('/')
@@ -133,7 +129,7 @@ async function refusalOf<T>(io: CliIO, who: string, fn: () => Promise<T>): Promi
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof ApiError || err instanceof SiteStoreError) {
+    if (isRefusal(err)) {
       io.stderr.write(`sftp-doctor sites ${who}: ${visibleText(err.message)}\n`);
       return null;
     }

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError, type CliIO } from '../command';
-import { SiteStore } from '../../store/sites';
-import { makeSitesCommand, resolveSiteTarget } from './sites';
+import { resolveSiteTarget, SiteStore } from '../../store/sites';
+import { makeSitesCommand } from './sites';
 
 const fixtures = path.join(__dirname, '..', '..', 'import', 'fixtures');
 const ini = path.join(fixtures, 'winscp', 'WinSCP.ini');

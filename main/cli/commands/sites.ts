@@ -1,21 +1,17 @@
 /**
  * `sftp-doctor sites list` and `sftp-doctor sites import --from <tool> [FILE]`.
  */
-import os from 'node:os';
 import { parseArgs } from 'node:util';
-import type { ImportPreview, ImportSource, Site } from '../../../shared/sites';
+import { IMPORT_SOURCES, SOURCE_LABELS, WINSCP_PASSWORD_EXPLANATION, siteFullName, type ImportPreview, type ImportSource, type Site } from '../../../shared/sites';
 import { askYesNo } from '../ask';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliCommand, type CliIO } from '../command';
-import { IMPORT_SOURCES, SOURCE_LABELS, WINSCP_PASSWORD_EXPLANATION, defaultImportEnvironment, importSelected, previewImport, type ImportEnvironment, type ImportOutcome } from '../../import/index';
-import { noVault, type PasswordVault } from '../../store/password-vault';
-import { dataDirFrom } from '../../store/paths';
-import { SiteStore, siteFullName } from '../../store/sites';
+import type { ImportEnvironment, ImportOutcome, PasswordVault } from '../../services/local';
+import { servicesFor, type LocalServices } from '../services';
 import { visibleLine, visibleText } from '../../../shared/visible';
 
 /** A site's name as printed: names and hosts come from other programs' files, so controls are shown, not obeyed. */
 const shownName = (s: Pick<Site, 'name' | 'folder'>): string => visibleLine(siteFullName(s));
 
-export { resolveSiteTarget, type SiteTarget } from '../../store/sites';
 
 const USAGE = `Usage:
   sftp-doctor sites list [--json]
@@ -73,16 +69,9 @@ export interface SitesCommandDeps {
   vault?: PasswordVault;
 }
 
-function dataDirFor(io: CliIO, deps: SitesCommandDeps): string {
-  if (deps.dataDir) return deps.dataDir;
-  return dataDirFrom(io.env);
-}
-
-function environmentFor(io: CliIO, deps: SitesCommandDeps): ImportEnvironment {
-  if (deps.environment) return deps.environment;
-  const base = defaultImportEnvironment(io.env);
-  const home = (process.platform === 'win32' ? io.env.USERPROFILE : io.env.HOME) || os.homedir();
-  return { ...base, home };
+/** The services on the data folder of the command (or of the test), passwords refused with this reason. */
+function servicesOf(io: CliIO, deps: SitesCommandDeps, noVaultReason?: string): Promise<LocalServices> {
+  return servicesFor(io, { ...(deps.dataDir ? { dataDir: deps.dataDir } : {}), ...(noVaultReason ? { noVaultReason } : {}) });
 }
 
 function describeTarget(s: Site['settings']): string {
@@ -186,9 +175,10 @@ async function runImport(argv: string[], io: CliIO, deps: SitesCommandDeps): Pro
   const file = positionals[0];
   const withPasswords = values['with-passwords'] === true;
 
-  const store = new SiteStore({ dataDir: dataDirFor(io, deps), vault: noVault(CLI_NO_VAULT) });
-  const environment = environmentFor(io, deps);
-  const preview = await previewImport(source, { store, environment, ...(file ? { file } : {}) });
+  const services = await servicesOf(io, deps, CLI_NO_VAULT);
+  const [store, imports] = await Promise.all([services.siteStore(), services.imports()]);
+  const environment = deps.environment ?? imports.environment(io.env);
+  const preview = await imports.preview(source, environment, file);
   const existing = await store.list();
   const fresh = preview.candidates.filter((c) => c.duplicateOf === undefined);
   const passwordsFound = fresh.some((c) => c.hasPassword);
@@ -211,7 +201,7 @@ async function runImport(argv: string[], io: CliIO, deps: SitesCommandDeps): Pro
     return preview.candidates.length === 0 && preview.problems.length > 0 ? EXIT_PROBLEM : EXIT_OK;
   }
 
-  const outcome = await importSelected(source, fresh.map((c) => c.key), { store, environment, includePasswords: withPasswords, ...(file ? { file } : {}) });
+  const outcome = await imports.importSelected(source, fresh.map((c) => c.key), { environment, includePasswords: withPasswords, ...(file ? { file } : {}) });
   if (values.json) {
     const { preview: _p, ...rest } = outcome;
     io.stdout.write(`${JSON.stringify({ preview, imported: rest.sites, missing: rest.missing, passwordsNotSaved: rest.passwordsNotSaved ?? null, hostKeys: rest.hostKeys ?? null }, null, 2)}\n`);
@@ -224,7 +214,7 @@ async function runImport(argv: string[], io: CliIO, deps: SitesCommandDeps): Pro
 async function runList(argv: string[], io: CliIO, deps: SitesCommandDeps): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' } } });
   if (positionals.length > 0) throw new UsageError(`"sites list" takes no arguments (got "${positionals[0]}").`);
-  const store = new SiteStore({ dataDir: dataDirFor(io, deps) });
+  const store = await (await servicesOf(io, deps)).siteStore();
   const sites = await store.list();
   for (const p of store.problems) io.stderr.write(`${p.message}\n`);
   if (values.json) {

@@ -3,9 +3,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand } from '../command';
-import { createAppServices } from '../../services/app-services';
-import { defaultDataDir } from '../../store/paths';
-import { startUiHost } from '../../uihost/server';
 
 const usage = `Usage: sftp-doctor ui [--open] [--port N]
 
@@ -40,7 +37,9 @@ export const uiCommand: CliCommand = {
       io.stderr.write(`The user interface is not built (no ${path.join(staticDir, 'index.html')}). Run "npm run build" in the project folder, then try again.\n`);
       return 1;
     }
-    const services = createAppServices({ host: 'browser', dataDir: defaultDataDir() });
+    // The services (and the engine) and the web server are loaded only now, not for --help.
+    const [{ browserServices }, { startUiHost }] = await Promise.all([import('../../services/local'), import('../../uihost/server')]);
+    const services = await browserServices(process.env);
     const host = await startUiHost({ services, staticDir, port });
     io.stdout.write(`SFTP Doctor is running at:\n\n    ${host.url}\n\nOpen that address in your browser (it contains the access token). Press Ctrl+C to stop.\n`);
     // The browser's arguments are visible to every user in `ps`: hand it a link that works once.
