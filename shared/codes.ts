@@ -78,6 +78,7 @@ export const DIAGNOSIS_CODES = [
   'AUTH_ACCOUNT_LOCKED',
   'AUTH_ACCOUNT_REFUSED',
   'AUTH_METHOD_NOT_IN_SITE',
+  'AUTH_KEY_SIGNATURE_ALGORITHM',
   // the path: a proxy and jump hosts before the target
   'PROXY_UNREACHABLE',
   'PROXY_AUTH_FAILED',

@@ -58,6 +58,7 @@ export const FIXES_BY_CODE: Record<DiagnosisCode, readonly FixId[]> = {
   AUTH_ACCOUNT_LOCKED: [],
   AUTH_ACCOUNT_REFUSED: [],
   AUTH_METHOD_NOT_IN_SITE: ['use-auth-methods'],
+  AUTH_KEY_SIGNATURE_ALGORITHM: ['use-rsa-signature'],
   PROXY_UNREACHABLE: [],
   PROXY_AUTH_FAILED: [],
   PROXY_DENIED_TARGET: [],

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { FIX_IDS, FIX_KINDS, RISK_LEVELS, TRIMMABLE_FIELDS, type Fix, type FixId } from './fixes';
 import { PASSWORD_IDEAS } from './password-variants';
-import { LOGIN_METHODS } from './types';
+import { LOGIN_METHODS, RSA_SIGNATURES } from './types';
 
 const text = (max = 4096) => z.string().max(max);
 const port = z.number().int().min(1).max(65535);
@@ -50,6 +50,8 @@ export const FIX_PARAMS = {
   'use-sftp': z.strictObject({}),
   /** The site's login methods with the one that worked added (in OpenSSH's order). */
   'use-auth-methods': z.strictObject({ methods: z.array(z.enum(LOGIN_METHODS)).min(1).max(3), added: z.enum(LOGIN_METHODS) }),
+  /** The signature algorithm the site's RSA key signs with (the one the server accepted). */
+  'use-rsa-signature': z.strictObject({ algorithm: z.enum(RSA_SIGNATURES) }),
 } as const;
 
 function fixSchemaFor<I extends FixId>(id: I) {

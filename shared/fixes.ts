@@ -63,6 +63,7 @@ export const FIX_META = {
   'use-user': { kind: 'form', risk: 'confirm' },
   'use-sftp': { kind: 'form', risk: 'safe' },
   'use-auth-methods': { kind: 'form', risk: 'safe' },
+  'use-rsa-signature': { kind: 'form', risk: 'safe' },
 } as const satisfies Record<FixId, { kind: FixKind; risk: RiskLevel }>;
 
 export const FIX_IDS = Object.keys(FIX_META) as FixId[];

@@ -12,7 +12,7 @@ import { DEFAULT_TIMEOUT_MS } from './defaults';
 /** The settings a form fix may read and change. */
 export type FormState = Pick<
   ConnectionRequest,
-  'protocol' | 'host' | 'port' | 'user' | 'password' | 'passphrase' | 'privateKey' | 'useAgent' | 'authMethods' | 'identitiesOnly' | 'legacyAlgorithms' | 'keepaliveSeconds' | 'acceptHostKey' | 'startPath' | 'timeoutMs'
+  'protocol' | 'host' | 'port' | 'user' | 'password' | 'passphrase' | 'privateKey' | 'useAgent' | 'authMethods' | 'rsaSignature' | 'identitiesOnly' | 'legacyAlgorithms' | 'keepaliveSeconds' | 'acceptHostKey' | 'startPath' | 'timeoutMs'
 >;
 export type FormPatch = Partial<FormState>;
 
@@ -145,6 +145,8 @@ function step(fix: FormFix, s: FormState): Step {
       const n = fix.params.seconds;
       return { patch: { keepaliveSeconds: n }, changes: [`Send a keepalive every ${n} second${n === 1 ? '' : 's'} so idle connections are not dropped`] };
     }
+    case 'use-rsa-signature':
+      return { patch: { rsaSignature: fix.params.algorithm }, changes: [`RSA key signature: ${s.rsaSignature ?? 'automatic'} → ${fix.params.algorithm}`] };
     case 'use-auth-methods': {
       const before = s.authMethods?.length ? s.authMethods.join(', ') : 'all';
       return { patch: { authMethods: [...fix.params.methods] }, changes: [`Login methods: ${before} → ${fix.params.methods.join(', ')}`] };

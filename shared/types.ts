@@ -12,6 +12,13 @@ import type { Protocol, ProxyType } from './schemas/request';
 export const LOGIN_METHODS = ['publickey', 'keyboard-interactive', 'password'] as const;
 export type LoginMethod = (typeof LOGIN_METHODS)[number];
 
+/**
+ * The signature algorithms an RSA key can sign a login with (RFC 8332), in the order OpenSSH,
+ * PuTTY and WinSCP prefer them; "ssh-rsa" is the old SHA-1 kind.
+ */
+export const RSA_SIGNATURES = ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] as const;
+export type RsaSignature = (typeof RSA_SIGNATURES)[number];
+
 // The request's contracts are zod schemas (shared/schemas/request.ts); their types, type-only here
 // so that importing this module never loads zod.
 export type { ConnectionRequest, JumpHost, JumpHostSpec, KeySource, PromptAnswer, Protocol, ProxyRequest, ProxySpec, ProxyType } from './schemas/request';
@@ -128,6 +135,10 @@ export interface AuthAttempt {
   variant?: 'pasted-characters' | 'caps-lock';
   /** The one try of the password over a login method the site leaves out (a second look). */
   outsideSite?: boolean;
+  /** For an RSA key: the signature algorithm the attempt used. */
+  signature?: RsaSignature;
+  /** The one try of the same key signed with another algorithm (a second look). */
+  signatureLook?: boolean;
 }
 
 /** A proxy's part of the path (SOCKS5 or HTTP CONNECT), as the tcp phase of the first hop saw it. */
@@ -291,6 +302,11 @@ export interface Facts {
      * asked no password question, so nothing was sent).
      */
     methodLook?: { method: 'keyboard-interactive' | 'password'; result: 'accepted' | 'refused' | 'not-asked'; siteMethods: LoginMethod[] };
+    /**
+     * The one try of the RSA key given, refused when signed with `used`, signed once more with
+     * `tried`, and what the server answered.
+     */
+    signatureLook?: { used: RsaSignature; tried: RsaSignature; result: 'accepted' | 'refused' };
     /** Keyboard-interactive questions nobody answered (no one to ask, or cancelled). */
     unanswered?: string[];
     /** Keys a running agent holds (count only); null when no agent was used. */

@@ -9,7 +9,7 @@ import { ActionSchema } from '../../shared/action-schemas';
 import { FixSchema } from '../../shared/fix-schemas';
 import { KEY_FORMATS } from '../../shared/keys';
 import type { KeyInspection } from '../../shared/keys';
-import type { Diagnosis, Facts, RequestSummary, StepSummary } from '../../shared/types';
+import { RSA_SIGNATURES, type Diagnosis, type Facts, type RequestSummary, type StepSummary } from '../../shared/types';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -192,6 +192,8 @@ export const FactsSchema = z.object({
           note: str.optional(),
           variant: z.enum(['pasted-characters', 'caps-lock']).optional(),
           outsideSite: z.boolean().optional(),
+          signature: z.enum(RSA_SIGNATURES).optional(),
+          signatureLook: z.boolean().optional(),
         }),
       ),
       banner: str.optional(),
@@ -203,6 +205,7 @@ export const FactsSchema = z.object({
       passwordChanged: z.boolean().optional(),
       kbdTexts: strList.optional(),
       secondLook: z.object({ idea: z.enum(['pasted-characters', 'caps-lock']), result: z.enum(['accepted', 'refused']) }).optional(),
+      signatureLook: z.object({ used: z.enum(RSA_SIGNATURES), tried: z.enum(RSA_SIGNATURES), result: z.enum(['accepted', 'refused']) }).optional(),
       methodLook: z.object({ method: z.enum(['keyboard-interactive', 'password']), result: z.enum(['accepted', 'refused', 'not-asked']), siteMethods: z.array(z.enum(['publickey', 'keyboard-interactive', 'password'])) }).optional(),
       lateBanner: str.optional(),
       unanswered: strList.optional(),

@@ -17,7 +17,7 @@ describe('texts', () => {
       const t = TEXTS[code];
       for (const s of [t.title, t.explanation, t.nextStep]) {
         expect(s.trim().length).toBeGreaterThan(5);
-        expect(fillTemplate(s, { host: 'h', port: 22, category: 'the key exchange', ...PATH_VARS, loginAs: 'ubuntu', home: '/home/u', folder: '/upload', problem: 'the file vanished', survived: '4.0 s idle', method: 'keyboard-interactive', siteMethods: 'password' })).not.toMatch(/\{[a-zA-Z]+\}/);
+        expect(fillTemplate(s, { host: 'h', port: 22, category: 'the key exchange', ...PATH_VARS, loginAs: 'ubuntu', home: '/home/u', folder: '/upload', problem: 'the file vanished', survived: '4.0 s idle', method: 'keyboard-interactive', siteMethods: 'password', algorithm: 'rsa-sha2-512', refused: 'rsa-sha2-256' })).not.toMatch(/\{[a-zA-Z]+\}/);
       }
       expect(t.nextStep).toMatch(/[.!]$/);
     }

@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import ssh2Package from 'ssh2/package.json';
 import { Client, type AnyAuthMethod, type AuthenticationType, type AuthHandlerMiddleware } from 'ssh2';
-import type { AlgorithmLists } from '../../shared/types';
+import type { AlgorithmLists, RsaSignature } from '../../shared/types';
 import { ssh2AlgorithmOption } from './algorithms';
 import { WireRecorder, type KexinitInfo } from './wire';
 
@@ -53,6 +53,14 @@ export interface TransportOptions {
 
 /** The identification ssh2 sends by default: when we send it ourselves, servers still see the same client. */
 const SSH2_IDENT = `ssh2js${ssh2Package.version}`;
+/** The hash each RSA signature algorithm signs with (RFC 8332). */
+const RSA_HASHES: Record<RsaSignature, string> = { 'rsa-sha2-512': 'sha512', 'rsa-sha2-256': 'sha256', 'ssh-rsa': 'sha1' };
+
+type SignCallback = (data: Buffer, done: (signature: Buffer) => void) => void;
+/** The part of ssh2's Protocol (and of its parsed keys) that key offers go through. */
+interface KeyOfferProtocol {
+  authPK: (username: string, key: { type?: string; getPublicSSH?: () => Buffer; sign?: (data: Buffer, hash?: string) => Buffer | Error } | undefined, algorithm?: string | SignCallback, sign?: SignCallback) => unknown;
+}
 
 /** Unanswered keepalives before ssh2 gives the connection up (like OpenSSH's ServerAliveCountMax). */
 export const KEEPALIVE_COUNT_MAX = 3;
@@ -78,6 +86,14 @@ export class Transport {
   authFailures = 0;
   /** The server accepted a key offer (USERAUTH_PK_OK) this many times: a signature followed. */
   keyOffersAccepted = 0;
+  /**
+   * Sign with this algorithm when ssh2 offers the RSA key whose public blob this is (null:
+   * ssh2's own choice). ssh2 picks the RSA signature from the server's list and has no option
+   * for it; the auth phase sets this before it hands ssh2 the key.
+   */
+  rsaSignature: { blob: Buffer; algorithm: RsaSignature } | null = null;
+  /** The signature algorithm of the last key offer ssh2 sent (e.g. "rsa-sha2-256"). */
+  lastKeyAlgorithm: string | null = null;
   /** Banner text that arrived after the first refused attempt (OpenSSH sends PAM's account messages this way). */
   lateBanner: string | null = null;
   /** Names and instructions of keyboard-interactive requests, as sent (bounded: 8 texts of 2000 characters). */
@@ -272,6 +288,43 @@ export class Transport {
     tap('USERAUTH_PK_OK', () => {
       this.keyOffersAccepted++;
     });
+    this.wrapKeyOffers(proto as unknown as KeyOfferProtocol);
+  }
+
+  /**
+   * Every key offer goes through ssh2's Protocol.authPK(user, key, algorithm, sign): once to ask
+   * whether the server would take the key, once more with the signature. For the RSA key named
+   * in `rsaSignature`, both carry that algorithm and the signature is made with its hash; any
+   * other key passes unchanged. The algorithm sent is recorded either way.
+   */
+  private wrapKeyOffers(proto: KeyOfferProtocol): void {
+    const original = proto.authPK;
+    if (typeof original !== 'function') return;
+    proto.authPK = (username, key, algorithm, sign) => {
+      if (typeof algorithm === 'function') {
+        sign = algorithm;
+        algorithm = undefined;
+      }
+      const forced = this.rsaSignature;
+      try {
+        if (forced && key?.type === 'ssh-rsa' && typeof key.getPublicSSH === 'function' && forced.blob.equals(key.getPublicSSH())) {
+          algorithm = forced.algorithm;
+          const ssh2Sign = sign;
+          if (ssh2Sign && typeof key.sign === 'function') {
+            const hash = RSA_HASHES[forced.algorithm];
+            sign = (data, done) => {
+              const signature = key.sign!(data, hash);
+              if (signature instanceof Error) return ssh2Sign(data, done);
+              done(signature);
+            };
+          }
+        }
+        this.lastKeyAlgorithm = algorithm ?? key?.type ?? null;
+      } catch {
+        // an unexpected key object: leave the offer as ssh2 made it
+      }
+      return original.call(proto, username, key, algorithm, sign);
+    };
   }
 
   /** Answers a password-change request: old and new password (secrets, straight to the wire). */

@@ -56,6 +56,7 @@ const SAMPLE: { [I in FixId]: FixParamsOf<I> } = {
   'use-user': { user: 'bob' },
   'use-sftp': {},
   'use-auth-methods': { methods: ['keyboard-interactive', 'password'], added: 'keyboard-interactive' },
+  'use-rsa-signature': { algorithm: 'rsa-sha2-512' },
 };
 
 /** The attempt each form fix is applied to: one it changes. */

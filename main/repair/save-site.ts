@@ -15,6 +15,8 @@ export function siteSettingsOf(request: ConnectionRequest): SiteSettings {
   if (request.privateKey?.path) s.privateKey = { path: request.privateKey.path };
   if (request.useAgent !== undefined) s.useAgent = request.useAgent;
   if (request.identitiesOnly !== undefined) s.identitiesOnly = request.identitiesOnly;
+  if (request.authMethods?.length) s.authMethods = [...request.authMethods];
+  if (request.rsaSignature) s.rsaSignature = request.rsaSignature;
   if (request.legacyAlgorithms?.length) s.legacyAlgorithms = [...request.legacyAlgorithms];
   if (request.keepaliveSeconds !== undefined) s.keepaliveSeconds = request.keepaliveSeconds;
   if (request.knownHostsPath) s.knownHostsPath = request.knownHostsPath;

@@ -4,7 +4,7 @@
  * use, preferred (weak) algorithms, known-hosts file.
  */
 import { useState } from 'react';
-import type { LoginMethod } from '../../shared/types';
+import { RSA_SIGNATURES, type LoginMethod, type RsaSignature } from '../../shared/types';
 import { timeoutProblem, usesAuthMethod } from '../logic/form';
 import { useApp } from '../stores/appStore';
 import { form as formStore, useForm } from '../stores/formStore';
@@ -112,6 +112,20 @@ export function AdvancedPanel() {
             <label htmlFor={`f-auth-${b.method}`}>{b.label}</label>
           </div>
         ))}
+        <div className="field">
+          <label htmlFor="f-rsa-signature">RSA key signature</label>
+          <select id="f-rsa-signature" value={v.rsaSignature} aria-describedby="f-rsa-signature-help" onChange={(e) => f.setRsaSignature((RSA_SIGNATURES as readonly string[]).includes(e.target.value) ? (e.target.value as RsaSignature) : '')}>
+            <option value="">Automatic (from the server&apos;s list)</option>
+            {RSA_SIGNATURES.map((a) => (
+              <option key={a} value={a}>
+                {a === 'ssh-rsa' ? 'ssh-rsa (SHA-1, old)' : a}
+              </option>
+            ))}
+          </select>
+          <p id="f-rsa-signature-help" className="note muted">
+            Only for RSA keys, when a server refuses the automatic choice; the diagnosis tells you which one it takes.
+          </p>
+        </div>
       </fieldset>
 
       <fieldset className="adv-group legacy">

@@ -4,7 +4,7 @@
  */
 import type { SiteSettings } from '../../shared/sites';
 import { DEFAULT_PROXY_PORTS, formatJumpHost, parseJumpList } from '../../shared/path';
-import { LOGIN_METHODS, type ConnectionRequest, type JumpHostSpec, type LoginMethod, type Protocol, type ProxySpec, type ProxyType } from '../../shared/types';
+import { LOGIN_METHODS, type ConnectionRequest, type JumpHostSpec, type LoginMethod, type Protocol, type ProxySpec, type ProxyType, type RsaSignature } from '../../shared/types';
 
 export const PROTOCOLS: readonly { value: Protocol; label: string }[] = [
   { value: 'sftp', label: 'SFTP' },
@@ -34,6 +34,8 @@ export interface FormValues {
   useAgent: boolean;
   /** Login methods the site uses; empty: all (the default). */
   authMethods: LoginMethod[];
+  /** The signature algorithm an RSA key signs with; '': automatic (from the server's list). */
+  rsaSignature: RsaSignature | '';
   identitiesOnly: boolean;
   keepaliveSeconds: string;
   /** Connection timeout in seconds, as typed (WinSCP's "Timeout"); empty: the default 10 s. */
@@ -69,6 +71,7 @@ export function emptyForm(): FormValues {
     key: null,
     useAgent: true,
     authMethods: [],
+    rsaSignature: '',
     identitiesOnly: false,
     keepaliveSeconds: '',
     timeoutSeconds: '',
@@ -224,6 +227,7 @@ export function toSiteSettings(v: FormValues): SiteSettings {
   if (v.key?.source === 'path' && v.key.path.trim()) s.privateKey = { path: v.key.path.trim() };
   if (!v.useAgent) s.useAgent = false;
   if (v.authMethods.length) s.authMethods = [...v.authMethods];
+  if (v.rsaSignature) s.rsaSignature = v.rsaSignature;
   if (v.identitiesOnly) s.identitiesOnly = true;
   if (v.legacyAlgorithms.length) s.legacyAlgorithms = [...v.legacyAlgorithms];
   const ka = keepalive(v.keepaliveSeconds);
@@ -251,6 +255,7 @@ export function toConnectionRequest(v: FormValues, siteId?: string): ConnectionR
   if (key) r.privateKey = key;
   r.useAgent = v.useAgent;
   if (v.authMethods.length) r.authMethods = [...v.authMethods];
+  if (v.rsaSignature) r.rsaSignature = v.rsaSignature;
   if (v.identitiesOnly) r.identitiesOnly = true;
   if (v.legacyAlgorithms.length) r.legacyAlgorithms = [...v.legacyAlgorithms];
   const ka = keepalive(v.keepaliveSeconds);
@@ -284,6 +289,7 @@ export function fromSiteSettings(s: SiteSettings): FormValues {
     key: s.privateKey?.path ? { source: 'path', path: s.privateKey.path } : null,
     useAgent: s.useAgent ?? true,
     authMethods: s.authMethods ? [...s.authMethods] : [],
+    rsaSignature: s.rsaSignature ?? '',
     identitiesOnly: s.identitiesOnly ?? false,
     keepaliveSeconds: s.keepaliveSeconds !== undefined ? String(s.keepaliveSeconds) : '',
     timeoutSeconds: s.timeoutMs !== undefined ? String(s.timeoutMs / 1000) : '',

@@ -31,6 +31,19 @@ describe('form fixes in the window (shared applyFormFix on the form)', () => {
     expect(applyFormFix(v, makeFix('use-sftp'))).toMatchObject({ ok: true, values: { protocol: 'sftp' } });
   });
 
+  it('use-rsa-signature: the site signs with the algorithm the server took, kept when saved and sent with the next check', () => {
+    const v = { ...emptyForm(), host: 'h', user: 'ann' };
+    const out = applyFormFix(v, makeFix('use-rsa-signature', { algorithm: 'rsa-sha2-512' }));
+    expect(out).toMatchObject({ ok: true, values: { rsaSignature: 'rsa-sha2-512' }, changes: ['RSA key signature: automatic → rsa-sha2-512'] });
+    if (!out.ok) return;
+    expect(toSiteSettings(out.values).rsaSignature).toBe('rsa-sha2-512');
+    expect(toConnectionRequest(out.values).rsaSignature).toBe('rsa-sha2-512');
+    expect(fromSiteSettings(toSiteSettings(out.values)).rsaSignature).toBe('rsa-sha2-512');
+    // Automatic (the default) is stored and sent as nothing.
+    expect(toSiteSettings(emptyForm()).rsaSignature).toBeUndefined();
+    expect(toConnectionRequest(emptyForm()).rsaSignature).toBeUndefined();
+  });
+
   it('use-auth-methods: the site gets the login method that worked, kept when the site is saved and sent with the next check', () => {
     const v = { ...emptyForm(), host: 'h', user: 'ann', authMethods: ['password' as const] };
     const out = applyFormFix(v, makeFix('use-auth-methods', { methods: ['keyboard-interactive', 'password'], added: 'keyboard-interactive' }));

@@ -20,6 +20,7 @@ export function patchToForm(patch: FormPatch, values: FormValues): FormValues {
   if (patch.useAgent !== undefined) v.useAgent = patch.useAgent;
   if (patch.identitiesOnly !== undefined) v.identitiesOnly = patch.identitiesOnly;
   if (patch.authMethods !== undefined) v.authMethods = [...patch.authMethods];
+  if (patch.rsaSignature !== undefined) v.rsaSignature = patch.rsaSignature;
   if (patch.keepaliveSeconds !== undefined) v.keepaliveSeconds = String(patch.keepaliveSeconds);
   if (patch.legacyAlgorithms !== undefined) v.legacyAlgorithms = [...patch.legacyAlgorithms];
   if (patch.timeoutMs !== undefined) v.timeoutSeconds = String(Math.round(patch.timeoutMs / 1000));

@@ -82,6 +82,7 @@ export function settingsToForm(settings: Partial<SiteSettings>, values: FormValu
   if (settings.useAgent !== undefined) v.useAgent = settings.useAgent;
   if (settings.identitiesOnly !== undefined) v.identitiesOnly = settings.identitiesOnly;
   if (settings.authMethods !== undefined) v.authMethods = [...settings.authMethods];
+  if (settings.rsaSignature !== undefined) v.rsaSignature = settings.rsaSignature;
   if (settings.keepaliveSeconds !== undefined) v.keepaliveSeconds = String(settings.keepaliveSeconds);
   if (settings.timeoutMs !== undefined) v.timeoutSeconds = String(settings.timeoutMs / 1000);
   if (settings.legacyAlgorithms !== undefined) v.legacyAlgorithms = [...settings.legacyAlgorithms];

@@ -39,6 +39,7 @@ export interface FormState {
   blurPort(): void;
   setLegacy(algorithms: string[]): void;
   setAuthMethod(method: LoginMethod, on: boolean): void;
+  setRsaSignature(algorithm: FormValues['rsaSignature']): void;
   setProxyType(type: FormValues['proxyType']): void;
   /** Pasted text in the host field: split it into fields when it is a URL. Returns whether it did. */
   pasteHost(text: string, selectionStart: number, selectionEnd: number): boolean;
@@ -68,6 +69,7 @@ export function createFormStore() {
     blurPort: () => set((s) => ({ values: portOnBlur(s.values) })),
     setProxyType: (proxyType) => set((s) => ({ values: { ...s.values, proxyType } })),
     setAuthMethod: (method, on) => set((s) => ({ values: withAuthMethod(s.values, method, on) })),
+    setRsaSignature: (rsaSignature) => set((s) => ({ values: { ...s.values, rsaSignature } })),
     setLegacy: (algorithms) => set((s) => ({ values: { ...s.values, legacyAlgorithms: [...new Set(algorithms)] } })),
     pasteHost(text, selectionStart, selectionEnd) {
       const current = get().values.host;

@@ -10,7 +10,7 @@
  * Secrets appear ONLY in ConnectionRequest (input) and PromptAnswer.
  */
 import { z } from 'zod';
-import { LOGIN_METHODS } from '../types';
+import { LOGIN_METHODS, RSA_SIGNATURES } from '../types';
 
 /** Longest ordinary text field (host, user, paths, passwords): longer is a mistake or an attack. */
 export const MAX_TEXT = 4096;
@@ -86,6 +86,11 @@ export const SiteSettingsSchema = z.strictObject({
    * "Attempt keyboard-interactive authentication"); absent or empty: all of them.
    */
   authMethods: z.array(z.enum(LOGIN_METHODS)).max(3).optional(),
+  /**
+   * The signature algorithm an RSA key signs the login with; absent: the engine's own choice
+   * from the server's list (server-sig-algs), rsa-sha2-256 first.
+   */
+  rsaSignature: z.enum(RSA_SIGNATURES).optional(),
   /** Only try the selected key (OpenSSH IdentitiesOnly). */
   identitiesOnly: z.boolean().optional(),
   /** Weak algorithms this site is allowed to use, by name (e.g. "diffie-hellman-group1-sha1"). */

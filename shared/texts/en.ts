@@ -263,6 +263,11 @@ export const TEXTS: Record<DiagnosisCode, CodeText> = {
     explanation: 'This site is set to log in with {siteMethods} only. The server did not accept the password that way, so we tried the same password once over {method} (the server allows it), and the server accepted it. SSH has two ways to send a password: "password" and "keyboard-interactive" (a dialog, often run by PAM); servers often allow only one of them, and SFTP programs set to the other one fail with "Permission denied" or "No supported authentication methods".',
     nextStep: 'Let this site use {method} too (the fix does it and checks again). In your SFTP program, turn on the same method: in WinSCP, Advanced > SSH > Authentication > "Attempt keyboard-interactive authentication"; in OpenSSH, PreferredAuthentications and KbdInteractiveAuthentication / PasswordAuthentication.',
   },
+  AUTH_KEY_SIGNATURE_ALGORITHM: {
+    title: 'The server takes this key only when it signs with {algorithm}',
+    explanation: 'An RSA key can sign a login in three ways: rsa-sha2-512, rsa-sha2-256 and the old ssh-rsa (SHA-1). The server named {refused} among the ones it accepts, so we signed with it, and it refused the key. Signed once more with {algorithm}, the same key was accepted: the server is set to take only some of these (OpenSSH: PubkeyAcceptedAlgorithms), while the list it announces still names the others.',
+    nextStep: 'Let this site sign with {algorithm} (the fix does it and checks again). OpenSSH, PuTTY, WinSCP and FileZilla sign with rsa-sha2-512 where the server names it; for a server that takes only ssh-rsa, OpenSSH needs "PubkeyAcceptedAlgorithms +ssh-rsa" for this host. For a lasting cure, ask the administrator to accept rsa-sha2-512 and rsa-sha2-256, or use an Ed25519 key.',
+  },
   SFTP_SUBSYSTEM_UNAVAILABLE: {
     title: 'The server does not offer SFTP',
     explanation: 'Logging in worked, but the server has no SFTP service switched on (its configuration has no "Subsystem sftp" line, or it is not allowed for this account). We checked whether the older SCP method works instead; the answer is in the evidence.',
@@ -414,6 +419,7 @@ export const FIX_TEXTS: Record<FixId, FixText> = {
   'fix-pasted-password': { label: 'Correct the password', description: 'Uses the password with {what} (the form only; the password is never shown).' },
   'use-user': { label: 'Log in as {user}', description: 'Sets the user name to {user}, as the server asks, and checks again.' },
   'use-sftp': { label: 'Use SFTP for this site', description: 'Switches this site from SCP to SFTP, the only service this account allows, and checks again.' },
+  'use-rsa-signature': { label: 'Sign with {algorithm}', description: 'Makes this site sign with its RSA key using {algorithm}, which the server accepts, and checks again.' },
   'use-auth-methods': { label: 'Also log in with {added}', description: 'Lets this site use {added} for the password, as the server wants (login methods: {methods}), and checks again.' },
   keepalive: { label: 'Keep the connection alive', description: 'Sends a small keepalive message every {seconds} s for this site, so idle connections are not cut by a firewall or router.' },
 };
@@ -501,6 +507,7 @@ export const ADMIN_ASKS: Record<DiagnosisCode, AdminAsk> = {
   SFTP_LOGIN_SCRIPT_OUTPUT: { userSide: false, ask: 'A login script prints text for non-interactive sessions, which breaks SFTP. Please make the shell start-up files of my account print nothing unless the session is interactive.' },
   AUTH_ACCOUNT_EXPIRED: { userSide: false, ask: 'The server says my account has expired (its message is in the report). Please extend the account\'s expiry date (chage -E / usermod -e).' },
   AUTH_ACCOUNT_LOCKED: { userSide: false, ask: 'The server says my account is locked after failed logins (its message is in the report). Please unlock it (for pam_faillock: faillock --reset --user <name>); I will then log in once with the right password.' },
+  AUTH_KEY_SIGNATURE_ALGORITHM: { userSide: true, ask: 'My RSA key is refused with one signature algorithm and accepted with another; I am setting my program to use the one that works. If other users have the same trouble, please check PubkeyAcceptedAlgorithms in sshd_config: the log line "userauth_pubkey: signature algorithm ... not in PubkeyAcceptedAlgorithms" names the refused one.' },
   AUTH_METHOD_NOT_IN_SITE: { userSide: true, ask: 'My password works over another login method than my program used. I am changing my settings; nothing is needed on the server.' },
   AUTH_ACCOUNT_REFUSED: { userSide: false, ask: 'The server checked my password and then refused the account itself. Please look in the SSH service log at the time of my attempt for the line quoted in the report (for PAM: "Access denied for user ... by PAM account configuration") and the rule behind it (pam_access, pam_time, pam_nologin, an expiry date).' },
   SESSION_WRONG_USER: { userSide: true, ask: 'The server asks me to log in as another user (its message is in the report). I am switching to that user; please tell me if I should use a different account.' },

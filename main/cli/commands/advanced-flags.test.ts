@@ -37,6 +37,7 @@ describe('Advanced flags: values that cannot be used are refused with what is ex
     [['--remote-folder', 'up\nloads'], /--remote-folder: "up\\nloads" holds a control character/],
     [['--auth-methods', 'pasword'], /--auth-methods: "pasword" is not a login method; use publickey, keyboard-interactive, password/],
     [['--auth-methods', ','], /--auth-methods: give login methods separated by commas/],
+    [['--rsa-signature', 'rsa-sha1'], /--rsa-signature: "rsa-sha1" is not an RSA signature algorithm; use rsa-sha2-512, rsa-sha2-256, ssh-rsa/],
     [['--identities-only'], /--identities-only means "try only the key given": add --key FILE/],
     [['--log-level', 'loud', '-v'], /--log-level: "loud" is not a level; use normal .*, debug .* or raw/],
     [['--log-level', 'raw'], /--log-level needs somewhere to write: add --log FILE or --verbose/],

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { PHASE_LABELS } from '../../../shared/codes';
 import { parseJumpList, parseProxyUrl } from '../../../shared/path';
-import { LOGIN_METHODS, type ConnectionRequest, type JumpHost, type PromptAnswer, type PromptRequest, type RunEvent, type RunResult } from '../../../shared/types';
+import { LOGIN_METHODS, RSA_SIGNATURES, type ConnectionRequest, type JumpHost, type PromptAnswer, type PromptRequest, type RunEvent, type RunResult } from '../../../shared/types';
 import { parseHostField, parsePort } from '../../../shared/host-input';
 import { matchFingerprint } from '../../../shared/fingerprint';
 import { visibleDeep, visibleLine, visibleText } from '../../../shared/visible';
@@ -49,6 +49,9 @@ Options:
   --auth-methods LIST     Login methods your SFTP program uses, comma-separated: publickey,
                           keyboard-interactive, password (OpenSSH's PreferredAuthentications;
                           default: all). A refused password is tried once over the other method
+  --rsa-signature ALG     Sign with an RSA key using rsa-sha2-512, rsa-sha2-256 or ssh-rsa
+                          (default: chosen from the server's list; a refused RSA key is tried
+                          once more with another)
   --legacy-algorithms LIST|auto|none
                           Weak algorithms this server may use, comma-separated (e.g.
                           diffie-hellman-group1-sha1,aes128-cbc); "auto" reads the server's
@@ -160,6 +163,7 @@ export async function requestFromArgs(
       'no-agent': { type: 'boolean', default: false },
       'identities-only': { type: 'boolean', default: false },
       'auth-methods': { type: 'string' },
+      'rsa-signature': { type: 'string' },
       'legacy-algorithms': { type: 'string' },
       verbose: { type: 'boolean', short: 'v', multiple: true },
       log: { type: 'string' },
@@ -285,6 +289,12 @@ function applyAdvancedFlags(request: ConnectionRequest, values: FlagValues, algo
     const wrong = names.find((n) => !known.includes(n));
     if (names.length === 0 || wrong !== undefined) throw new UsageError(`--auth-methods: ${wrong !== undefined ? `"${visibleLine(wrong)}" is not a login method` : 'give login methods separated by commas'}; use ${LOGIN_METHODS.join(', ')}`);
     request.authMethods = LOGIN_METHODS.filter((m) => names.includes(m));
+  }
+  const signature = values['rsa-signature'];
+  if (typeof signature === 'string') {
+    const known: readonly string[] = RSA_SIGNATURES;
+    if (!known.includes(signature.trim())) throw new UsageError(`--rsa-signature: "${visibleLine(signature)}" is not an RSA signature algorithm; use ${RSA_SIGNATURES.join(', ')}`);
+    request.rsaSignature = RSA_SIGNATURES.find((a) => a === signature.trim());
   }
   if (values['identities-only'] === true) {
     request.identitiesOnly = true;

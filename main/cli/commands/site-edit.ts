@@ -261,6 +261,8 @@ export async function runShow(argv: string[], io: CliIO, deps: SiteEditDeps): Pr
     ['Private key', s.privateKey?.path ?? '(none)'],
     ['SSH agent', s.useAgent === false ? 'not used' : 'used when running'],
     ['Only the key above', s.identitiesOnly ? 'yes' : 'no'],
+    ...(s.authMethods?.length ? [['Login methods', s.authMethods.join(', ')] as [string, string]] : []),
+    ...(s.rsaSignature ? [['RSA key signature', s.rsaSignature] as [string, string]] : []),
     ['Weak algorithms allowed', s.legacyAlgorithms?.length ? s.legacyAlgorithms.join(', ') : '(none)'],
     ['Keepalive', s.keepaliveSeconds ? `every ${s.keepaliveSeconds} s` : 'off'],
     ['Timeout', s.timeoutMs ? `${s.timeoutMs / 1000} s` : '10 s (default)'],

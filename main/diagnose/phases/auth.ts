@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AnyAuthMethod, KeyboardInteractiveCallback, Prompt } from 'ssh2';
-import { LOGIN_METHODS, type AuthAttempt, type Facts, type LoginMethod, type PromptRequest } from '../../../shared/types';
+import { LOGIN_METHODS, RSA_SIGNATURES, type AuthAttempt, type Facts, type LoginMethod, type PromptRequest, type RsaSignature } from '../../../shared/types';
 import { passwordIdeas, passwordVariant, type PasswordIdea } from '../../../shared/password-variants';
 import { Secret } from '../../common/secret';
 import { agentSocket, listAgentKeys, type AgentKey } from '../agent';
@@ -32,6 +32,24 @@ interface Attempt {
   /** USERAUTH_FAILURE count when it was sent: unchanged at the next turn means ssh2 skipped it. */
   failuresBefore: number;
 }
+
+/**
+ * Login attempts a server counts before it hangs up: OpenSSH's MaxAuthTries is 6 by default (it
+ * disconnects at the 6th failure). A second look is only taken when every attempt planned after it
+ * still leaves one to spare below that.
+ */
+const SERVER_TRIES = 6;
+
+/**
+ * The signature algorithm to try the refused RSA key with once more: what OpenSSH, PuTTY and
+ * WinSCP use first (rsa-sha2-512), then the others, among those the server lists (any when it
+ * sent no list). Null when nothing else is left.
+ */
+export function otherRsaSignature(used: RsaSignature, serverList: readonly string[] | null): RsaSignature | null {
+  return RSA_SIGNATURES.find((a) => a !== used && (!serverList || serverList.includes(a))) ?? null;
+}
+
+const isRsaSignature = (a: string | null): a is RsaSignature => a !== null && (RSA_SIGNATURES as readonly string[]).includes(a);
 
 function clip(text: string, max = MAX_NOTE): string {
   const t = text.replace(/[^\x20-\x7e\n\u00a0-\uffff]/g, '?').trim();
@@ -103,6 +121,7 @@ export const authPhase: PhaseModule = {
 
     const start = (record: AuthAttempt) => {
       current = { record, failuresBefore: transport.authFailures };
+      transport.lastKeyAlgorithm = null;
       auth.attempts.push(record);
     };
 
@@ -150,9 +169,28 @@ export const authPhase: PhaseModule = {
       if (allowed.has('publickey') && siteMethods.has('publickey')) {
         if (key && !tried.key) {
           tried.key = true;
-          ctx.progress(`Trying the key ${key.type} ${key.fingerprint_sha256}`);
+          const forced = key.type === 'ssh-rsa' ? ctx.request.rsaSignature : undefined;
+          transport.rsaSignature = forced ? { blob: key.publicBlob, algorithm: forced } : null;
+          ctx.progress(`Trying the key ${key.type} ${key.fingerprint_sha256}${forced ? `, signed with ${forced}` : ''}`);
           start({ method: 'publickey', source: 'given', keyType: key.type, detail: key.fingerprint_sha256, result: 'error' });
           return { type: 'publickey', username, key: key.privateKey };
+        }
+        // A second look, once: the RSA key refused as signed with one algorithm, offered again
+        // signed with another (servers limited by PubkeyAcceptedAlgorithms take only some), when
+        // the attempts still planned leave one try to spare below the server's limit.
+        const given = auth.attempts.find((a) => a.source === 'given' && !a.signatureLook);
+        if (key && key.type === 'ssh-rsa' && given?.result === 'failure' && given.signature && !auth.signatureLook) {
+          const other = otherRsaSignature(given.signature, transport.sigAlgs);
+          const agentLeft = (await loadAgent()).filter((k) => !tried.agent.has(k.fingerprint)).length;
+          const passwordLeft = password && (allowed.has('password') || allowed.has('keyboard-interactive')) ? 1 : 0;
+          const counted = auth.attempts.filter((a) => a.method !== 'none' && a.result === 'failure').length;
+          if (other && counted + 1 + agentLeft + passwordLeft < SERVER_TRIES) {
+            auth.signatureLook = { used: given.signature, tried: other, result: 'refused' };
+            transport.rsaSignature = { blob: key.publicBlob, algorithm: other };
+            ctx.progress(`Trying the key once more, signed with ${other} instead of ${given.signature}`);
+            start({ method: 'publickey', source: 'given', keyType: key.type, detail: key.fingerprint_sha256, result: 'error', signatureLook: true });
+            return { type: 'publickey', username, key: key.privateKey };
+          }
         }
         for (const k of await loadAgent()) {
           if (tried.agent.has(k.fingerprint)) continue;
@@ -260,6 +298,8 @@ export const authPhase: PhaseModule = {
       const c = current as Attempt | null;
       if (!c) return;
       c.record.result = result;
+      // The signature algorithm an RSA key offer went out with (ssh2's choice, or the one set).
+      if (c.record.method === 'publickey' && c.record.keyType === 'ssh-rsa' && isRsaSignature(transport.lastKeyAlgorithm)) c.record.signature = transport.lastKeyAlgorithm;
       if (methodsLeft) c.record.methodsLeft = [...methodsLeft];
       current = null;
     };
@@ -336,6 +376,7 @@ export const authPhase: PhaseModule = {
     if (outcome === 'success' && newPassword && auth.expired) auth.passwordChanged = true;
     if (auth.secondLook && auth.attempts.some((a) => a.variant && a.result === 'success')) auth.secondLook.result = 'accepted';
     if (auth.methodLook && auth.attempts.some((a) => a.outsideSite && a.result === 'success')) auth.methodLook.result = 'accepted';
+    if (auth.signatureLook && auth.attempts.some((a) => a.signatureLook && a.result === 'success')) auth.signatureLook.result = 'accepted';
     // The login worked, but the server announced an expired password: the session will refuse to start.
     if (outcome === 'success' && !auth.expired && auth.banner && EXPIRED_TEXT.test(auth.banner)) auth.expired = 'session';
     auth.success = outcome === 'success';

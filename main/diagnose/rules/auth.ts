@@ -3,7 +3,7 @@ import { askAdmin, enterField, type Action } from '../../../shared/actions';
 import { makeFix, type Fix } from '../../../shared/fixes';
 import type { AuthAttempt, EvidenceItem, Facts } from '../../../shared/types';
 import { keyEvidence } from './input';
-import { candidatesEvidence, decideAccountRefused, decideKnownAuthText, deniedCandidates, methodLookEvidence, secondLookEvidence } from './words';
+import { candidatesEvidence, decideAccountRefused, decideKnownAuthText, deniedCandidates, methodLookEvidence, secondLookEvidence, signatureLookEvidence } from './words';
 import { ev, serverEvidence, type PhaseRules, type Verdict } from './verdict';
 
 const USABLE = new Set(['publickey', 'keyboard-interactive', 'password']);
@@ -13,7 +13,7 @@ const TOO_MANY = /too many|max(imum)? ?auth|authentication attempts/i;
 export function describeAttempt(a: AuthAttempt): string {
   const what =
     a.method === 'publickey'
-      ? `key ${a.keyType ?? ''} ${a.detail ?? ''}${a.source === 'agent' ? ' (from the key agent)' : ' (the key given)'}`.replace(/\s+/g, ' ')
+      ? `key ${a.keyType ?? ''} ${a.detail ?? ''}${a.source === 'agent' ? ' (from the key agent)' : ' (the key given)'}${a.signature ? `, signed with ${a.signature}` : ''}${a.signatureLook ? ' (once more, another signature)' : ''}`.replace(/\s+/g, ' ')
       : a.method === 'keyboard-interactive'
         ? `keyboard-interactive${a.outsideSite ? ' (the same password; a method this site leaves out)' : ''}`
         : a.outsideSite
@@ -82,6 +82,7 @@ export function keyRejectedVerdict(f: Facts, given: AuthAttempt, passwordWorks: 
   }
   if (f.key?.publicKey) evidence.push(ev('Public key line to give the administrator', f.key.publicKey, { mono: true, copy: 'public key line' }));
   if (passwordWorks) evidence.push(ev('Password', 'the login with the password works'));
+  evidence.push(...signatureLookEvidence(f));
   evidence.push(...attemptsEvidence(f));
   if (!check && !passwordWorks) evidence.push(...candidatesEvidence(deniedCandidates(f)));
   return { code: 'AUTH_KEY_REJECTED', phase: 'auth', evidence, fixes, actions: [askAdmin('authorized-keys')] };
@@ -129,7 +130,7 @@ function loginVerdict(f: Facts): Verdict | null {
     if (spaces.length) return { code: 'INPUT_WHITESPACE', phase: 'auth', evidence: [ev('Fields with spaces around them', spaces.join(', '), { highlight: true }), ...evidence], fixes: [makeFix('trim-whitespace', { fields: spaces })] };
     const ev2 = [ev('User name', input?.user ?? '', { mono: true }), ...evidence];
     if (given) ev2.push(ev('The key', 'was refused too', { highlight: true }));
-    ev2.push(...secondLookEvidence(f), ...methodLookEvidence(f), ...candidatesEvidence(deniedCandidates(f)));
+    ev2.push(...secondLookEvidence(f), ...methodLookEvidence(f), ...signatureLookEvidence(f), ...candidatesEvidence(deniedCandidates(f)));
     if ((input?.user ?? '') === 'root') return { code: 'AUTH_ROOT_DENIED', phase: 'auth', evidence: ev2, actions: [askAdmin('root-login')] };
     return { code: 'AUTH_PASSWORD_REJECTED', phase: 'auth', evidence: ev2, actions: [enterField('password')] };
   }

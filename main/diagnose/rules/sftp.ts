@@ -6,7 +6,7 @@ import type { EvidenceItem, Facts } from '../../../shared/types';
 import { attemptsEvidence, describeAttempt, keyRejectedVerdict } from './auth';
 import { folderVerdict } from './folder';
 import { chosenEvidence } from './kex';
-import { decideHomeMissing, decideMethodOutsideSite, decidePasswordCorrected, decideSessionWords } from './words';
+import { decideHomeMissing, decideMethodOutsideSite, decidePasswordCorrected, decideSessionWords, decideSignatureLook } from './words';
 import { successCode, writeHoldSuccessEvidence } from './write';
 import { ev, type PhaseRules, type Verdict } from './verdict';
 
@@ -102,6 +102,8 @@ export const decideSftp: PhaseRules = (f, end) => {
 export const decideSuccess: PhaseRules = (f, end) => {
   const last = end.lastPhase;
   if (end.stoppedAt !== null || (last !== 'sftp' && last !== 'write' && last !== 'hold' && last !== 'speed')) return null;
+  const signature = decideSignatureLook(f);
+  if (signature) return signature;
   const given = f.auth?.attempts.find((a) => a.source === 'given');
   if (given && (given.result === 'failure' || given.result === 'error') && f.auth?.success) return keyRejectedVerdict(f, given, true);
   const corrected = decidePasswordCorrected(f);

@@ -1,7 +1,7 @@
 import { askAdmin } from '../../../shared/actions';
 import { makeFix } from '../../../shared/fixes';
 import { PASSWORD_IDEA_WORDS } from '../../../shared/password-variants';
-import { LOGIN_METHODS, type EvidenceItem, type Facts } from '../../../shared/types';
+import { LOGIN_METHODS, RSA_SIGNATURES, type EvidenceItem, type Facts } from '../../../shared/types';
 import { exitEvidence, firstKnown, serverWords, wordsEvidence, type Said } from '../server-words';
 import { ev, type Verdict } from './verdict';
 
@@ -35,6 +35,7 @@ export const LOG_LINES = {
   pamAccountKbd: 'PAM: User account has expired for USER from',
   pamAccount: 'Access denied for user USER by PAM account configuration',
   strictModes: 'Authentication refused: bad ownership or modes',
+  signature: 'userauth_pubkey: signature algorithm ALG not in PubkeyAcceptedAlgorithms',
 } as const;
 
 function fill(line: string, user: string): string {
@@ -61,6 +62,11 @@ export function deniedCandidates(f: Facts): Candidate[] {
   out.push({ cause: 'The account has expired (chage -E, usermod -e)', logLine: LOG_LINES.expired });
   if (kbd) out.push({ cause: 'A PAM account rule refuses the account (pam_access, pam_time, pam_nologin); OpenSSH logs any such refusal with these words', logLine: LOG_LINES.pamAccountKbd });
   if (key) out.push({ cause: 'The server ignores authorized_keys because the home folder, ~/.ssh or the file can be changed by others (StrictModes)', logLine: LOG_LINES.strictModes });
+  const rsa = tried.find((a) => a.source === 'given' && a.signature && a.result === 'failure');
+  if (rsa?.signature) {
+    const signed = [...new Set(tried.filter((a) => a.source === 'given' && a.signature).map((a) => a.signature!))];
+    out.push({ cause: `The server accepts RSA keys only with some signature algorithms (PubkeyAcceptedAlgorithms), not with ${signed.join(' or ')}, which were tried`, logLine: LOG_LINES.signature.replace('ALG', rsa.signature) });
+  }
   return out.map((c) => ({ ...c, logLine: fill(c.logLine, user) }));
 }
 
@@ -167,6 +173,36 @@ export function methodLookEvidence(f: Facts): EvidenceItem[] {
         ? 'not tried: the server asked something other than a password there, and a second look answers nothing else'
         : 'refused too, so the login method is not the cause';
   return [ev('Second look (login method)', `this site uses ${site || 'other methods'}; tried the same password once over ${look.method}, which the server allows: ${shown} (one extra try only, to stay clear of lock-out limits)`, { highlight: look.result === 'accepted' })];
+}
+
+/** What the one extra try of the RSA key, signed with another algorithm, showed (evidence). */
+export function signatureLookEvidence(f: Facts): EvidenceItem[] {
+  const look = f.auth?.signatureLook;
+  if (!look) return [];
+  const untried = RSA_SIGNATURES.filter((a) => a !== look.used && a !== look.tried);
+  const shown =
+    look.result === 'accepted'
+      ? 'accepted: the key is right, only the signature algorithm differs'
+      : `refused too, so the signature algorithm is probably not the cause (${untried.join(', ')} not tried)`;
+  return [ev('Second look (key signature)', `the key signed with ${look.used} was refused; signed once more with ${look.tried}: ${shown} (one extra try only, to stay clear of the server's limit of attempts)`, { highlight: look.result === 'accepted' })];
+}
+
+/** The RSA key worked once signed with another algorithm: the server takes only some of them. */
+export function decideSignatureLook(f: Facts): Verdict | null {
+  const look = f.auth?.signatureLook;
+  if (!look || look.result !== 'accepted' || !f.auth?.success) return null;
+  return {
+    code: 'AUTH_KEY_SIGNATURE_ALGORITHM',
+    phase: 'auth',
+    evidence: [
+      ...signatureLookEvidence(f),
+      ev('Key signatures the server lists as accepted', f.auth.sigAlgs?.join(', ') || 'none listed', { mono: true }),
+      ev('Server log line for the refusal', fill(LOG_LINES.signature.replace('ALG', look.used), f.input?.user ?? ''), { mono: true }),
+      ev('User name', f.input?.user ?? '', { mono: true }),
+    ],
+    fixes: [makeFix('use-rsa-signature', { algorithm: look.tried })],
+    vars: { algorithm: look.tried, refused: look.used },
+  };
 }
 
 /** The password worked over the password method the site leaves out: the site's setting is the cause. */
