@@ -148,6 +148,8 @@ export interface ProxyFacts {
   port: number;
   /** The address of the proxy that was used (or tried last). */
   address?: string;
+  /** This computer's end of the connection to the proxy (the first hop of the path). */
+  local?: LocalEndpoint;
   /** The host:port the proxy was asked to connect to. */
   target: string;
   /** How far it got: looking up the proxy, connecting to it, its login, the CONNECT request. */
@@ -186,6 +188,8 @@ export interface HopFacts {
   /** Server software and host key seen on this hop. */
   software?: string;
   hostKey?: string;
+  /** This computer's end of the connection to this hop, when it was reached directly (the first hop, without a proxy). */
+  local?: LocalEndpoint;
 }
 
 /** Opening the forwarded channel (direct-tcpip) on a jump host to the next hop or the target. */

@@ -56,9 +56,8 @@ timeline.log           Every event of the attempt(s) in order, in milliseconds s
                        began, with the SSH library's own debug lines: to see where time went.
 environment.json       App, runtime and library versions, operating system, locale, DNS resolvers,
                        and whether an SSH agent ran and how many keys it held (never the keys).
-network.json           The client side of the path, for firewalls and allow-lists: the local
-                       address, port and interface the connection left from (NAT may change it),
-                       the resolvers, and the proxy and jump hosts of the run.
+network.json           For firewalls and allow-lists: the local address and interface of the link to the
+                       first hop (server, proxy or jump host), who resolved each name, proxy and jumps.
 key.json               Only when a key was used: its format, type, size, protection, fingerprints
                        and public line (for authorized_keys). Never the private part.
 known_hosts-entry.txt  The saved line(s) for this server from the known-hosts file, and the key the

@@ -4,7 +4,8 @@
  */
 import { PHASE_LABELS } from '../../shared/codes';
 import { visibleText } from '../../shared/visible';
-import type { Facts, RunEvent, RunResult } from '../../shared/types';
+import { isIP } from 'node:net';
+import type { Facts, LocalEndpoint, RunEvent, RunResult } from '../../shared/types';
 import { ADMIN_ASKS, LOCAL_ADDRESS_TEXTS, fillTemplate } from '../../shared/texts/index';
 import { myAddressLine } from '../../shared/admin-message';
 import { mapStrings } from './anonymise';
@@ -172,17 +173,57 @@ export function timelineText(input: BundleInput): string {
 
 /** report.json's data (before anonymising and validation). */
 /** network.json: the client side of the path (the final round's). */
+type FirstHop = NonNullable<Report['network']['firstHop']>;
+
+/** The first hop of a run's path (the proxy, the first jump host, or the server) and this computer's end of the connection to it. */
+function firstHopOf(r: RunResult): { hop: FirstHop; local: LocalEndpoint | undefined } {
+  const f = r.facts;
+  if (f.proxy) return { hop: { kind: 'proxy', name: `${f.proxy.type === 'socks5' ? 'the SOCKS5 proxy' : 'the HTTP proxy'} ${hostPort(f.proxy.host, f.proxy.port)}` }, local: f.proxy.local };
+  const jump = f.path?.hops[0];
+  if (jump) return { hop: { kind: 'jump-host', name: `the jump host ${hostPort(jump.host, jump.port)}` }, local: jump.local };
+  const host = f.input?.host ?? r.request.host.trim();
+  return { hop: { kind: 'server', name: `the server ${hostPort(host, f.input?.port ?? 22)}` }, local: f.tcp?.local };
+}
+
+function hostPort(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** Who looked up each name of the path, in order (an address is not looked up, and says so). */
+function lookupsOf(r: RunResult): Report['network']['lookups'] {
+  const f = r.facts;
+  const names: { name: string; by: string }[] = [];
+  let by: string = LOCAL_ADDRESS_TEXTS.byThisComputer;
+  if (f.proxy) {
+    names.push({ name: f.proxy.host, by });
+    by = `the proxy ${hostPort(f.proxy.host, f.proxy.port)}`;
+  }
+  for (const h of f.path?.hops ?? []) {
+    names.push({ name: h.host, by });
+    by = `the jump host ${hostPort(h.host, h.port)}`;
+  }
+  const target = f.input?.host ?? r.request.host.trim();
+  if (target) names.push({ name: target, by });
+  return names.map((n) => (isIP(n.name) === 0 ? n : { name: n.name, by: LOCAL_ADDRESS_TEXTS.notLookedUp }));
+}
+
 function networkOf(input: BundleInput): Report['network'] {
   const last = finalRound(input);
-  const local = last.facts.tcp?.local ?? input.rounds.map((r) => r.result.facts.tcp?.local).find((l) => l !== undefined) ?? null;
+  const { hop, local: lastLocal } = firstHopOf(last);
+  // An earlier round may have opened the connection the last one did not get to (same first hop).
+  const local = lastLocal ?? input.rounds.map((r) => firstHopOf(r.result)).find((x) => x.local && x.hop.name === hop.name)?.local ?? null;
   const iface = local?.interface ? fillTemplate(LOCAL_ADDRESS_TEXTS.iface, { name: local.interface }) : '';
   const proxy = last.facts.proxy;
+  const note = !local ? LOCAL_ADDRESS_TEXTS.bundleNoLocal : hop.kind === 'server' ? LOCAL_ADDRESS_TEXTS.bundleNote : LOCAL_ADDRESS_TEXTS.bundleFirstHop;
   return {
     local: local ? { ...local } : null,
-    localNote: local ? fillTemplate(LOCAL_ADDRESS_TEXTS.bundleNote, { address: local.address, port: local.port, iface }) : LOCAL_ADDRESS_TEXTS.bundleNoLocal,
+    firstHop: { ...hop },
+    localNote: fillTemplate(note, { address: local?.address ?? '', port: local?.port ?? 0, iface, hop: hop.name }),
     resolvers: input.environment.resolvers ? { servers: [...input.environment.resolvers.servers], source: input.environment.resolvers.source } : null,
+    lookups: lookupsOf(last),
     proxy: last.request.proxy ? { setting: last.request.proxy, address: proxy?.address ?? null, stage: proxy?.stage ?? null } : null,
-    jumpHosts: [...(last.request.jumpHosts ?? [])],
+    // With the user each jump host was logged in as (its own, or the target's when it has none).
+    jumpHosts: last.facts.path?.hops.length ? last.facts.path.hops.map((h) => `${h.user ? `${h.user}@` : ''}${hostPort(h.host, h.port)}`) : [...(last.request.jumpHosts ?? [])],
   };
 }
 

@@ -82,6 +82,7 @@ export const FactsSchema = z.object({
       host: str,
       port: z.number(),
       address: str.optional(),
+      local: LocalEndpointSchema.optional(),
       target: str,
       stage: z.enum(['dns', 'tcp', 'auth', 'connect', 'done']),
       error: str.optional(),
@@ -112,6 +113,7 @@ export const FactsSchema = z.object({
           actions: z.array(ActionSchema).optional(),
           software: str.optional(),
           hostKey: str.optional(),
+          local: LocalEndpointSchema.optional(),
         }),
       ),
       failedHop: z.number().optional(),
@@ -360,10 +362,16 @@ export const EnvironmentSchema = z.object({
  * from (as this computer sees it; NAT may change it), the resolvers, and the proxy and jump hosts.
  */
 export const NetworkSchema = z.object({
+  /** This computer's end of the connection to the first hop of the path. */
   local: LocalEndpointSchema.nullable(),
+  /** The first hop that connection went to: the server itself, the proxy, or the first jump host ("host:port"). */
+  firstHop: z.object({ kind: z.enum(['server', 'proxy', 'jump-host']), name: str }).nullable(),
   /** What the local address means for an allow-list, in words. */
   localNote: str,
   resolvers: z.object({ servers: strList, source: str }).nullable(),
+  /** Who looked up each name of the path: this computer (with the resolvers above), the proxy, or a jump host. */
+  lookups: z.array(z.object({ name: str, by: str })),
+  /** The proxy as set (type, user, host, port; never its password), the address used and how far it got. */
   proxy: z.object({ setting: str, address: str.nullable(), stage: str.nullable() }).nullable(),
   jumpHosts: strList,
 });

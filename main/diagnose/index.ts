@@ -230,6 +230,7 @@ export async function diagnose(request: ConnectionRequest, options: DiagnoseOpti
       }
       if (hopFacts.server?.software) hopFactsOut.software = hopFacts.server.software;
       if (hopFacts.hostkey) hopFactsOut.hostKey = `${hopFacts.hostkey.key.type} ${hopFacts.hostkey.key.sha256}`;
+      if (!hopLink.via && hopFacts.tcp?.local) hopFactsOut.local = hopFacts.tcp.local;
       if (hopFacts.proxy && !stopped) facts.proxy = hopFacts.proxy;
       if (!stopped) previous = { client: hopLink.transport!.client, label, hop: i };
     }

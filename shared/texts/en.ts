@@ -534,6 +534,11 @@ export const LOCAL_ADDRESS_TEXTS = {
   /** network.json: what the local address means. */
   bundleNote: 'The connection left from {address} port {port}{iface}, as this computer sees it. Behind NAT (a home or office router, a VPN, a company gateway) the server sees another address, the public one of that device; an allow-list needs that public address.',
   bundleNoLocal: 'No connection was opened from this computer, so its local address is not known.',
+  /** network.json, when the first hop is a proxy or a jump host: whose allow-list this address is for. */
+  bundleFirstHop: 'This computer connected to {hop}, the first hop of the path, from {address} port {port}{iface}, as this computer sees it (behind NAT, {hop} sees the public address of that router or gateway). The server itself sees the address {hop} connects from, not this one: an allow-list on the server needs that one.',
+  /** network.json lookups: who looked a name up. */
+  byThisComputer: 'this computer (the resolvers listed here)',
+  notLookedUp: 'nobody: it is an address, not a name',
   /** ", interface eth0" */
   iface: ' (interface {name})',
 } as const;

@@ -173,6 +173,7 @@ export const proxyTcpPhase: PhaseModule = {
       });
       attempts.push({ address, result: r.result, ms: Date.now() - t0 });
       pf.address = address;
+      if (r.local) pf.local = r.local;
       if (r.socket) socket = r.socket;
       if (r.result === 'ABORTED') break;
     }
