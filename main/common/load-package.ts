@@ -1,6 +1,7 @@
 /**
- * Loads an npm package the first time it is needed (Argon2, the SOCKS client, the lock library),
- * so that commands and start-up that never use it do not pay for it.
+ * Loads an npm package (or a Node module) the first time it is needed (Argon2, the SOCKS client,
+ * the lock library, node:http for an HTTP proxy), so that commands and start-up that never use it
+ * do not pay for it.
  *
  * In the bundles (CommonJS) this is a plain require(). A dynamic import() of a CommonJS package
  * would go through Node's ES module loader instead, which scans the package's source for its

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { BaseAgent, createAgent, type IdentityCallback, type ParsedKey, type SignCallback, type SigningRequestOptions } from 'ssh2';
+import type { IdentityCallback, ParsedKey, SignCallback, SigningRequestOptions } from 'ssh2';
+import { BaseAgent, createAgent } from './ssh2';
 
 /**
  * The keys of a running SSH agent (ssh-agent, or Pageant on Windows), each usable as its own

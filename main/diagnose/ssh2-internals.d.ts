@@ -11,3 +11,14 @@ declare module 'ssh2/lib/protocol/constants.js' {
   export const DEFAULT_COMPRESSION: string[];
   export const SUPPORTED_COMPRESSION: string[];
 }
+
+// ssh2's client and agent modules, required one by one (main/diagnose/ssh2.ts): the types are
+// those of the package's index, which re-exports them.
+declare module 'ssh2/lib/client.js' {
+  import type { Client } from 'ssh2';
+  const client: typeof Client;
+  export = client;
+}
+declare module 'ssh2/lib/agent.js' {
+  export { BaseAgent, createAgent } from 'ssh2';
+}

@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import ssh2Package from 'ssh2/package.json';
-import { Client, type AnyAuthMethod, type AuthenticationType, type AuthHandlerMiddleware } from 'ssh2';
+import type { AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware } from 'ssh2';
+import { Client } from './ssh2';
 import type { AlgorithmLists, RsaSignature } from '../../shared/types';
 import { ssh2AlgorithmOption } from './algorithms';
 import { WireRecorder, type KexinitInfo } from './wire';

@@ -1,6 +1,5 @@
 import type { Action, EnterField } from '../../../shared/actions';
 import { adminMessage } from '../../../shared/admin-message';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { PHASE_LABELS } from '../../../shared/codes';
 import { parseJumpList, parseProxyUrl } from '../../../shared/path';
@@ -12,6 +11,7 @@ import { EXIT_OK, EXIT_PROBLEM, GuidanceError, UsageError, type CliCommand, type
 import { logSettingsFrom, RunLog, type LogSettings } from '../run-log';
 import { APP_VERSION } from '../../common/version';
 import { servicesFor } from '../services';
+import { loadPackage } from '../../common/load-package';
 
 const USAGE = `Usage: sftp-doctor diagnose [options] [TARGET]
 
@@ -478,6 +478,7 @@ function phaseLine(e: Extract<RunEvent, { type: 'phase' }>): string {
 
 async function askHostKey(io: CliIO, p: Extract<PromptRequest, { kind: 'hostkey' }>): Promise<'trust' | 'once' | 'cancel'> {
   io.stderr.write(`\nThe server ${visibleLine(p.host)}:${p.port} is new to us.\nIts ${p.key.type} key fingerprint is:\n  ${p.key.sha256}\n  ${p.key.md5}\nCompare it with what your provider publishes.\nTrust it and save it? [y]es / [o]nce / [N]o: `);
+  const { createInterface } = await loadPackage<typeof import('node:readline')>('node:readline'); // only when a question is asked
   const rl = createInterface({ input: io.stdin, output: io.stderr, terminal: false });
   try {
     const line: string = await new Promise((resolve) => {

@@ -1,4 +1,4 @@
-import http from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ForwardFacts, ProxyFacts, ProxyRequest } from '../../../shared/types';
@@ -90,7 +90,9 @@ async function socksHandshake(socket: net.Socket, address: string, proxy: ProxyR
 }
 
 /** HTTP CONNECT over node:http's 'connect' event, on our own socket. */
-function httpHandshake(socket: net.Socket, proxy: ProxyRequest, target: { host: string; port: number }, timeoutMs: number): Promise<Handshake> {
+async function httpHandshake(socket: net.Socket, proxy: ProxyRequest, target: { host: string; port: number }, timeoutMs: number): Promise<Handshake> {
+  // Loaded here: node:http is only for an HTTP proxy, not on every run's start-up.
+  const http = await loadPackage<typeof import('node:http')>('node:http');
   return new Promise((resolve) => {
     const authority = hostPort(target.host, target.port);
     const headers: Record<string, string> = { Host: authority };
@@ -107,7 +109,7 @@ function httpHandshake(socket: net.Socket, proxy: ProxyRequest, target: { host: 
       socket.destroy();
     }, Math.max(1, timeoutMs));
     const req = http.request({ method: 'CONNECT', path: authority, headers, createConnection: () => socket, timeout: 0 });
-    req.once('connect', (res: http.IncomingMessage, sock: Duplex, head: Buffer) => {
+    req.once('connect', (res: IncomingMessage, sock: Duplex, head: Buffer) => {
       const status = res.statusCode ?? 0;
       const reason = printable(res.statusMessage ?? '', 120);
       if (status >= 200 && status < 300) {
@@ -119,7 +121,7 @@ function httpHandshake(socket: net.Socket, proxy: ProxyRequest, target: { host: 
       sock.destroy();
       finish({ ok: false, stage: status === 407 || status === 401 ? 'auth' : 'connect', message: printable(`HTTP ${status} ${reason}`), httpStatus: status, httpReason: reason });
     });
-    req.once('response', (res: http.IncomingMessage) => {
+    req.once('response', (res: IncomingMessage) => {
       // Not an answer to CONNECT (some proxies answer errors as plain responses).
       const status = res.statusCode ?? 0;
       res.resume();
