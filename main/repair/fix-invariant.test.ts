@@ -1,65 +1,110 @@
 /**
- * The invariant of the fix catalog, walked code by code from shared/fix-offers.ts: every fix a
- * diagnosis code can offer is in the catalog with valid parameters, is carried out by
- * `sftp-doctor repair --fix ID` (the dispatcher has its handler and finds it on that diagnosis) and
- * by the window (a safe form fix by the renderer's applyFormFix, anything else by the repair:plan /
- * repair:apply service the confirmation dialog calls), and applying it starts a re-check. A new
- * code or fix without its handlers fails here. Fixes that change files or servers are applied
- * against real servers in the second part and in the repair tests beside this one.
+ * The invariant of the fix catalog, walked code by code from shared/fix-offers.ts, for every
+ * variant of a fix's parameters a rule can build (each way a server fix is offered, each direction
+ * of a host-key fix: the server or the jump host in front of it):
+ *   - the fix is in the catalog with valid parameters;
+ *   - `sftp-doctor repair --fix ID` finds it on that diagnosis through the command's services
+ *     (services/local.ts), and applies it: form and local fixes here, for real (known_hosts
+ *     written, a PuTTY key converted, a key pair made, each checked on disk), handing back the
+ *     request it checks again with;
+ *   - the window applies it: a safe form fix with the renderer's applyFormFix (shared/form-fix.ts),
+ *     anything else through repair:plan / repair:apply, which start the re-check run;
+ *   - server fixes are applied for real against sshd, by `repair --fix ID` and by the window's
+ *     services (diagnose:start, repair:apply, the re-check's result), in the last part.
+ * Actions (a message for the administrator, "enter the password", "use an FTP program") are not
+ * repairs: the CLI must show each one as the window does. A new code, fix or action without its
+ * handlers fails here.
  */
+import { execFile } from 'node:child_process';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureUser, sshdAvailable, startSshd, type SshdServer } from '../../e2e/harness/index';
+import { ensureUser, generateKey, sshdAvailable, startSshd, type GeneratedKey, type SshdServer } from '../../e2e/harness/index';
 import { DIAGNOSIS_CODES, type DiagnosisCode } from '../../shared/codes';
 import { FIXES_BY_CODE } from '../../shared/fix-offers';
-import { FIX_IDS, FIX_META, isFormFix, makeFix, type Fix, type FixId, type FixParamsOf } from '../../shared/fixes';
+import { ADMIN_TOPICS, ENTER_FIELDS, askAdmin, enterField, otherProgram, type Action } from '../../shared/actions';
+import { adminMessage } from '../../shared/admin-message';
+import type { RepairInput } from '../../shared/api';
+import { FIX_IDS, FIX_META, makeFix, type Fix, type FixId, type FixParamsOf } from '../../shared/fixes';
 import { FIX_PARAMS, FixSchema } from '../../shared/fix-schemas';
 import type { ConnectionRequest, Facts, RunResult } from '../../shared/types';
 import { applyFormFix as applyInWindow } from '../../renderer/logic/formFixes';
 import { fromSiteSettings } from '../../renderer/logic/form';
 import { canApplyInWindow } from '../../renderer/logic/repair';
 import { runCli } from '../cli/index';
+import { humanReport, jsonReport } from '../cli/commands/diagnose';
+import { SHELL_GUARDS } from '../diagnose/rules/sftp';
+import { convertKey, inspectKey } from '../keys/index';
+import { createAppServices } from '../services/app-services';
+import { localServices } from '../services/local';
 import { repairHandlers } from '../services/repair-handlers';
-import type { RunManager } from '../services/runs';
+import type { RunClient, RunManager } from '../services/runs';
 import { SiteStore } from '../store/sites';
 import { addHostKey } from '../store/known-hosts';
-import { applyRepair, findFix, planRepair, REPAIRABLE_FIX_IDS } from './index';
+import { planRepair, REPAIRABLE_FIX_IDS } from './index';
 
-const PUB = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPl0RyeS6bqaLfl8hdCEX5dtw6T5gTtw3+6Mm2VKrBNx test';
+/** A real Ed25519 public key line and its SHA256 fingerprint (host-key fixes check them). */
+function edKey(comment: string): { line: string; sha256: string } {
+  const raw = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+  const str = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
+  const blob = Buffer.concat([str(Buffer.from('ssh-ed25519')), str(raw)]);
+  return { line: `ssh-ed25519 ${blob.toString('base64')} ${comment}`, sha256: `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}` };
+}
+const HOST_KEY = edKey('server');
+const OLD_KEY = edKey('old-server');
+const PUB = HOST_KEY.line;
+const execFileP = promisify(execFile);
+/** The jump host of a JUMP_HOST_FAILED: host-key fixes offered for it name it, not the server. */
+const JUMP = { host: 'jump.invalid', port: 2200 };
+/** Replaced per attempt by a file in the attempt's own folder. */
+const KH = '/nonexistent/known_hosts';
 
-/** Parameters a rule could build for each fix (the mapped type insists on one per catalog id). */
-const SAMPLE: { [I in FixId]: FixParamsOf<I> } = {
-  'split-host-field': { host: 'h.invalid', user: 'bob', port: 22 },
-  'trim-whitespace': { fields: ['user'] },
-  'use-port': { port: 22 },
-  'use-dns-suggestion': { host: 'h2.invalid' },
-  'increase-timeout': { seconds: 30 },
-  'allow-legacy-algorithms': { algorithms: ['diffie-hellman-group14-sha1'], categories: ['kex'], risks: ['SHA-1'] },
-  'trust-host-key': { host: 'h.invalid', port: 2222, type: 'ssh-ed25519', sha256: 'SHA256:abc', md5: 'MD5:00', publicKey: PUB, file: '/nonexistent/known_hosts' },
-  'connect-once': { sha256: 'SHA256:abc' },
-  'replace-host-key': { host: 'h.invalid', port: 2222, type: 'ssh-ed25519', sha256: 'SHA256:abc', md5: 'MD5:00', publicKey: PUB, file: '/nonexistent/known_hosts', oldSha256: 'SHA256:old', line: 1 },
-  'choose-private-key': { path: '/nonexistent/id_ed25519' },
-  'convert-key': { from: 'ppk-v2', to: 'openssh', path: '/nonexistent/key.ppk' },
-  'generate-ed25519-key': {},
-  'identities-only': {},
-  'change-expired-password': { via: 'pam' },
-  'fix-authorized-keys-permissions': { path: '~/.ssh', mode: '700' },
-  'install-public-key': { publicKey: PUB, fingerprint: 'SHA256:abc' },
-  'use-scp': {},
-  'silence-login-script': { file: '~/.bashrc', guard: 'case $- in *i*) ;; *) return ;; esac', shell: 'bash' },
-  keepalive: { seconds: 30 },
-  'use-remote-folder': { path: '/upload/inbox' },
-  'fix-pasted-password': { idea: 'caps-lock', what: 'Caps Lock' },
-  'use-user': { user: 'bob' },
-  'use-sftp': {},
-  'use-auth-methods': { methods: ['keyboard-interactive', 'password'], added: 'keyboard-interactive' },
-  'use-rsa-signature': { algorithm: 'rsa-sha2-512' },
+/**
+ * Per fix, every variant of its parameters a rule can build (the mapped type insists on one at
+ * least): each way a server fix is offered (the three ways a server asks for a new password, the
+ * guard of every shell a login script may print from) and each direction of a host-key fix (the
+ * server, or the jump host in front of it).
+ */
+const VARIANTS: { [I in FixId]: FixParamsOf<I>[] } = {
+  'split-host-field': [{ host: 'h.invalid', user: 'bob', port: 22 }],
+  'trim-whitespace': [{ fields: ['user'] }],
+  'use-port': [{ port: 22 }],
+  'use-dns-suggestion': [{ host: 'h2.invalid' }],
+  'increase-timeout': [{ seconds: 30 }],
+  'allow-legacy-algorithms': [{ algorithms: ['diffie-hellman-group14-sha1'], categories: ['kex'], risks: ['SHA-1'] }],
+  'trust-host-key': [{ host: 'h.invalid', port: 2222, type: 'ssh-ed25519', sha256: HOST_KEY.sha256, md5: 'MD5:00', publicKey: PUB, file: KH }],
+  'connect-once': [{ sha256: HOST_KEY.sha256 }],
+  'replace-host-key': [{ host: 'h.invalid', port: 2222, type: 'ssh-ed25519', sha256: HOST_KEY.sha256, md5: 'MD5:00', publicKey: PUB, file: KH, oldSha256: OLD_KEY.sha256, line: 1 }],
+  'choose-private-key': [{ path: '/nonexistent/id_ed25519' }],
+  'convert-key': [{ from: 'ppk-v2', to: 'openssh', path: '/nonexistent/key.ppk' }],
+  'generate-ed25519-key': [{}],
+  'identities-only': [{}],
+  'change-expired-password': [{ via: 'pam' }, { via: 'change-request' }, { via: 'session' }],
+  'fix-authorized-keys-permissions': [{ path: '~/.ssh', mode: '700' }],
+  'install-public-key': [{ publicKey: PUB, fingerprint: HOST_KEY.sha256 }],
+  'use-scp': [{}],
+  'silence-login-script': Object.entries(SHELL_GUARDS).map(([shell, g]) => ({ file: g.files.find((x) => x.startsWith('~/')) ?? '~/.bashrc', guard: g.guard, shell })),
+  keepalive: [{ seconds: 30 }],
+  'use-remote-folder': [{ path: '/upload/inbox' }],
+  'fix-pasted-password': [{ idea: 'caps-lock', what: 'Caps Lock' }],
+  'use-user': [{ user: 'bob' }],
+  'use-sftp': [{}],
+  'use-auth-methods': [{ methods: ['keyboard-interactive', 'password'], added: 'keyboard-interactive' }],
+  'use-rsa-signature': [{ algorithm: 'rsa-sha2-512' }, { algorithm: 'rsa-sha2-256' }, { algorithm: 'ssh-rsa' }],
 };
 
-/** The attempt each form fix is applied to: one it changes. */
+/** The variants a code offers: a jump host's host-key fixes name the jump host. */
+function variantsFor(code: DiagnosisCode, id: FixId): unknown[] {
+  const all = VARIANTS[id] as unknown[];
+  if (code === 'JUMP_HOST_FAILED' && (id === 'trust-host-key' || id === 'replace-host-key')) return all.map((v) => ({ ...(v as object), ...JUMP }));
+  return all;
+}
+
+/** The attempt each fix is applied to: one it changes. */
 function requestFor(id: FixId): ConnectionRequest {
   const base: ConnectionRequest = { protocol: 'sftp', host: 'h.invalid', port: 2222, user: 'ann', password: 'pASSWORD', timeoutMs: 10_000 };
   if (id === 'split-host-field') return { ...base, host: 'sftp://bob@h.invalid:22', port: '' };
@@ -74,12 +119,16 @@ function formOf(request: ConnectionRequest) {
   return { ...fromSiteSettings({ ...request }), password: request.password ?? '' };
 }
 
-function resultFor(code: DiagnosisCode, fix: Fix, request: ConnectionRequest): RunResult {
-  const facts = { input: { host: 'h.invalid', port: 2222, user: 'ann', warnings: [] }, hostkey: { key: { type: 'ssh-ed25519', sha256: 'SHA256:abc', md5: 'MD5:00', publicKey: PUB } } } as unknown as Facts;
+function resultFor(code: DiagnosisCode, fix: Fix, request: ConnectionRequest, actions: Action[] = []): RunResult {
+  const facts = {
+    input: { host: 'h.invalid', port: 2222, user: 'ann', warnings: [] },
+    hostkey: { key: { type: 'ssh-ed25519', sha256: HOST_KEY.sha256, md5: 'MD5:00', publicKey: PUB } },
+    ...(code === 'JUMP_HOST_FAILED' ? { path: { failedHop: 0, hops: [{ ...JUMP, hostKey: `ssh-ed25519 ${HOST_KEY.sha256}` }] } } : {}),
+  } as unknown as Facts;
   return {
     runId: `run-${code}-${fix.id}`,
     request: { protocol: request.protocol, host: request.host, port: request.port ?? null, user: request.user, passwordGiven: true, keyGiven: false, keyPath: null, passphraseGiven: false, useAgent: true, identitiesOnly: false, legacyAlgorithms: [], knownHostsPath: null, startPath: null, timeoutMs: 10_000 } as RunResult['request'],
-    diagnosis: { code, ok: false, phase: 'input', title: code, explanation: '', nextStep: '', evidence: [], fixes: [fix], actions: [] },
+    diagnosis: { code, ok: false, phase: 'input', title: code, explanation: '', nextStep: '', evidence: [], fixes: [fix], actions },
     steps: [],
     facts,
     startedAt: new Date(0).toISOString(),
@@ -87,12 +136,77 @@ function resultFor(code: DiagnosisCode, fix: Fix, request: ConnectionRequest): R
   };
 }
 
-/** Every (code, fix) pair the contract lists. */
-const PAIRS: [DiagnosisCode, FixId][] = DIAGNOSIS_CODES.flatMap((code) => FIXES_BY_CODE[code].map((id): [DiagnosisCode, FixId] => [code, id]));
+/**
+ * What a local fix needs on this computer, made in its own folder: the known_hosts it writes (with
+ * the server's old key for a replacement), the PuTTY key it converts, the folder a new key goes to.
+ */
+async function localSetup(dir: string, fix: Fix, request: ConnectionRequest): Promise<{ fix: Fix; request: ConnectionRequest; input: RepairInput; check(): Promise<void> }> {
+  const input: RepairInput = { confirmed: true, folder: dir };
+  if (fix.id === 'trust-host-key' || fix.id === 'replace-host-key') {
+    const file = path.join(dir, 'known_hosts');
+    const name = fix.params.port === 22 ? fix.params.host : `[${fix.params.host}]:${fix.params.port}`;
+    if (fix.id === 'replace-host-key') await fs.writeFile(file, `${name} ${OLD_KEY.line}\nother.invalid ${OLD_KEY.line}\n`);
+    return {
+      fix: { ...fix, params: { ...fix.params, file } } as Fix,
+      request,
+      input: { ...input, fingerprint: HOST_KEY.sha256 },
+      async check() {
+        const text = await fs.readFile(file, 'utf8');
+        expect(text).toContain(`${name} ${PUB.split(' ').slice(0, 2).join(' ')}`);
+        expect(text.includes(`${name} ${OLD_KEY.line}`)).toBe(false);
+        if (fix.id === 'replace-host-key') expect(text).toContain(`other.invalid ${OLD_KEY.line}`);
+      },
+    };
+  }
+  if (fix.id === 'convert-key') {
+    const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const ppk = path.join(dir, 'key.ppk');
+    await fs.writeFile(ppk, (await convertKey(pem, { to: 'ppk-v2' })).text, { mode: 0o600 });
+    return {
+      fix: { ...fix, params: { ...fix.params, path: ppk } } as Fix,
+      request: { ...request, privateKey: { path: ppk } },
+      input,
+      async check() {
+        const made = (await fs.readdir(dir)).filter((f) => f !== 'key.ppk' && !f.endsWith('.pub') && f !== 'repairs.log');
+        expect(made.length).toBeGreaterThan(0);
+        expect((await inspectKey(await fs.readFile(path.join(dir, made[0]!)))).format).toBe('openssh');
+      },
+    };
+  }
+  if (fix.id === 'generate-ed25519-key') {
+    return {
+      fix,
+      request,
+      input,
+      async check() {
+        const made = (await fs.readdir(dir)).filter((f) => f.startsWith('id_ed25519') && !f.endsWith('.pub'));
+        expect(made).toHaveLength(1);
+        expect((await inspectKey(await fs.readFile(path.join(dir, made[0]!)))).type).toMatch(/ed25519/i);
+      },
+    };
+  }
+  throw new Error(`no setup for the local fix ${fix.id}`);
+}
+
+/** Every (code, fix, variant) the contract lists. */
+const PAIRS: [DiagnosisCode, FixId, number][] = DIAGNOSIS_CODES.flatMap((code) => FIXES_BY_CODE[code].flatMap((id) => variantsFor(code, id).map((_, i): [DiagnosisCode, FixId, number] => [code, id, i])));
 /** Catalog fixes `repair` applies without a diagnosis listing them (on request: more time after a timeout). */
 const REPAIR_ONLY: readonly FixId[] = ['increase-timeout'];
+/**
+ * Server fixes need the server: each is applied for real by `repair --fix ID` and by the window's
+ * services in the real-server part below, or (a password change needs sshd with PAM) by the
+ * repair dispatcher both use, in server-fixes.test.ts.
+ */
+const SERVER_FIXES_APPLIED_BELOW: readonly FixId[] = ['silence-login-script', 'fix-authorized-keys-permissions', 'install-public-key'];
+const SERVER_FIXES_APPLIED_IN_SERVER_TESTS: readonly FixId[] = ['change-expired-password'];
+
+const walked = { pairs: 0, appliedByRepair: 0, appliedByWindow: 0, recheckStarted: 0 };
 
 describe('the fix contract: every fix a code offers is carried out by repair and by the window', () => {
+  afterAll(() => {
+    console.log(`fix contract: ${walked.pairs} (code, fix, variant) walked; applied by repair ${walked.appliedByRepair}, by the window ${walked.appliedByWindow}; re-check started ${walked.recheckStarted}`);
+  });
+
   it('walks every code; every catalog fix is offered by some code (or applied on request by repair)', () => {
     expect(PAIRS.length).toBeGreaterThan(30);
     const offered = new Set(PAIRS.map(([, id]) => id));
@@ -109,65 +223,137 @@ describe('the fix contract: every fix a code offers is carried out by repair and
     }
   });
 
-  it.each(PAIRS)('%s → %s', async (code, id) => {
+  it('every server fix is applied for real against a server somewhere', () => {
+    for (const id of FIX_IDS.filter((i) => FIX_META[i].kind === 'server')) expect([...SERVER_FIXES_APPLIED_BELOW, ...SERVER_FIXES_APPLIED_IN_SERVER_TESTS], `${id} is applied against no server`).toContain(id);
+  });
+
+  it.each(PAIRS)('%s → %s (variant %i)', async (code, id, variant) => {
+    walked.pairs++;
     // In the catalog, with parameters its schema accepts, and a kind that is a change (not a message).
     expect(FIX_IDS).toContain(id);
-    expect(FIX_PARAMS[id].safeParse(SAMPLE[id]).success).toBe(true);
-    const fix = (makeFix as (i: FixId, p: unknown) => Fix)(id, SAMPLE[id]);
+    const params = variantsFor(code, id)[variant];
+    expect(FIX_PARAMS[id].safeParse(params).success).toBe(true);
+    let fix = (makeFix as (i: FixId, p: unknown) => Fix)(id, params);
     expect(FixSchema.safeParse(fix).success).toBe(true);
     expect(['form', 'local', 'server']).toContain(fix.kind);
     expect(fix.kind).toBe(FIX_META[id].kind);
-
-    // `repair --fix ID`: the dispatcher has a handler, and finds the fix on this diagnosis.
     expect(REPAIRABLE_FIX_IDS).toContain(id);
-    const request = requestFor(id);
-    const result = resultFor(code, fix, request);
-    expect(findFix(result, id)).toEqual(fix);
 
-    // The window: a safe form fix is applied by the renderer itself; anything else goes through
-    // the confirmation dialog, which calls repair:plan and repair:apply.
-    if (canApplyInWindow(fix)) {
-      const out = applyInWindow(formOf(request), fix);
-      expect(out.ok, out.ok ? '' : out.message).toBe(true);
-      return;
-    }
-    expect(isFormFix(fix) || fix.kind !== 'form').toBe(true);
-    if (!isFormFix(fix)) return; // files and servers: applied for real below and in the repair tests
-    // A form fix through the window's service: applied, then a re-check run is started.
-    const started: ConnectionRequest[] = [];
-    const runs = {
-      record: () => ({ request, result, events: [] }),
-      start: (next: ConnectionRequest) => {
-        started.push(next);
-        return 'recheck-1';
-      },
-    } as unknown as RunManager;
-    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'fix-invariant-'));
+    const base = await fs.mkdtemp(path.join(os.tmpdir(), 'fix-invariant-'));
     try {
-      const handlers = repairHandlers({ runs, sites: new SiteStore({ dataDir }), dataDir, knownHostsPath: () => path.join(dataDir, 'known_hosts') });
+      // `repair --fix ID` and the window each apply it in a folder of their own.
+      const cliDir = path.join(base, 'cli');
+      const winDir = path.join(base, 'window');
+      await Promise.all([fs.mkdir(cliDir), fs.mkdir(winDir)]);
+      let request = requestFor(id);
+      let input: RepairInput = { confirmed: true };
+      let cliCheck: (() => Promise<void>) | null = null;
+      let winCheck: (() => Promise<void>) | null = null;
+      let winFix = fix;
+      let winRequest = request;
+      let winInput = input;
+      if (fix.kind === 'local') {
+        const cli = await localSetup(cliDir, fix, request);
+        const win = await localSetup(winDir, fix, request);
+        ({ fix, request, input } = cli);
+        ({ fix: winFix, request: winRequest, input: winInput } = win);
+        cliCheck = cli.check;
+        winCheck = win.check;
+      }
+
+      // `repair --fix ID`: the command's services (services/local.ts) find the fix on this
+      // diagnosis, plan it and apply it; what they hand back is the request it checks again with.
+      const result = resultFor(code, fix, request);
+      const repair = await localServices({ env: {}, dataDir: cliDir }).repairs();
+      expect(repair.find(result, id)).toEqual(fix);
+      if (fix.kind !== 'server') {
+        const ctx = repair.context(request, result);
+        const plan = await repair.plan(ctx, id);
+        expect(plan.changes.length).toBeGreaterThan(0);
+        const applied = await repair.apply(ctx, id, input);
+        expect(applied.applied, applied.message).toBe(true);
+        expect(applied.nextRequest).not.toBeNull();
+        await cliCheck?.();
+        walked.appliedByRepair++;
+      }
+
+      // The window: a safe form fix is applied by the renderer itself (then it connects again);
+      // anything else goes through the confirmation dialog, which calls repair:plan and repair:apply.
+      if (canApplyInWindow(fix)) {
+        const out = applyInWindow(formOf(request), fix);
+        expect(out.ok, out.ok ? '' : out.message).toBe(true);
+        walked.appliedByWindow++;
+        return;
+      }
+      if (fix.kind === 'server') return; // applied for real against a server: see SERVER_FIXES_*
+      const winResult = resultFor(code, winFix, winRequest);
+      const started: ConnectionRequest[] = [];
+      const runs = {
+        record: () => ({ request: winRequest, result: winResult, events: [] }),
+        start: (next: ConnectionRequest) => {
+          started.push(next);
+          return 'recheck-1';
+        },
+      } as unknown as RunManager;
+      const handlers = repairHandlers({ runs, sites: new SiteStore({ dataDir: winDir }), dataDir: winDir, knownHostsPath: () => path.join(winDir, 'known_hosts') });
       const ctx = { client: {} } as Parameters<(typeof handlers)['repair:apply']>[1];
-      const plan = await handlers['repair:plan']([result.runId, id], ctx);
+      const plan = await handlers['repair:plan']([winResult.runId, id], ctx);
       expect(plan.changes.length).toBeGreaterThan(0);
-      const outcome = await handlers['repair:apply']([result.runId, id, { confirmed: true }], ctx);
+      const outcome = await handlers['repair:apply']([winResult.runId, id, winInput], ctx);
       expect(outcome).toMatchObject({ applied: true, runId: 'recheck-1' });
       expect(started).toHaveLength(1);
-      // And `repair` itself: the same handler hands back the request to re-check with.
-      const applied = await applyRepair({ request, result, defaultKnownHostsPath: path.join(dataDir, 'known_hosts') }, id, { confirmed: true });
-      expect(applied.nextRequest).not.toBeNull();
+      await winCheck?.();
+      walked.appliedByWindow++;
+      walked.recheckStarted++;
     } finally {
-      await fs.rm(dataDir, { recursive: true, force: true });
+      await fs.rm(base, { recursive: true, force: true });
     }
   });
 
   it('a safe form fix applied in the window changes the same fields as repair does', async () => {
-    for (const [code, id] of PAIRS) {
-      const fix = (makeFix as (i: FixId, p: unknown) => Fix)(id, SAMPLE[id]);
+    for (const [code, id, variant] of PAIRS) {
+      const fix = (makeFix as (i: FixId, p: unknown) => Fix)(id, variantsFor(code, id)[variant]);
       if (!canApplyInWindow(fix)) continue;
       const request = requestFor(id);
       const win = applyInWindow(formOf(request), fix);
-      const rep = await planRepair({ request, result: resultFor(code, fix, request), defaultKnownHostsPath: '/nonexistent/known_hosts' }, id);
+      const rep = await planRepair({ request, result: resultFor(code, fix, request), defaultKnownHostsPath: KH }, id);
       expect(win.ok).toBe(true);
       if (win.ok) expect(rep.changes.slice(0, win.changes.length)).toEqual(win.changes);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// What is not a repair: an action. The CLI shows each one as the window does.
+
+const ACTIONS: Action[] = [...ADMIN_TOPICS.map((t) => askAdmin(t)), ...ENTER_FIELDS.map((f) => enterField(f)), otherProgram('FTP')];
+
+describe('actions: the CLI shows each as the window does', () => {
+  it('every action a rule module builds is one of those walked here', async () => {
+    const dir = path.join(__dirname, '../diagnose/rules');
+    const walkedKeys = new Set(ACTIONS.map((a) => (a.type === 'ask-admin' ? `askAdmin('${a.topic}')` : a.type === 'enter' ? `enterField('${a.field}')` : `otherProgram('${a.protocol}')`)));
+    for (const file of await fs.readdir(dir)) {
+      if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
+      const text = await fs.readFile(path.join(dir, file), 'utf8');
+      for (const m of text.matchAll(/(askAdmin|enterField|otherProgram)\('([a-zA-Z-]+)'\)/g)) expect(walkedKeys.has(m[0]), `${file}: ${m[0]}`).toBe(true);
+    }
+  });
+
+  it.each(ACTIONS.map((a) => [a.type === 'ask-admin' ? `ask-admin ${a.topic}` : a.type === 'enter' ? `enter ${a.field}` : `other-program ${a.protocol}`, a] as const))('%s', (_name, action) => {
+    const fix = makeFix('use-port', { port: 22 });
+    const result = resultFor('AUTH_KEY_REJECTED', fix, requestFor('use-port'), [action]);
+    const text = humanReport(result).replace(/\s+/g, ' ');
+    const json = jsonReport(result);
+    expect(json.actions).toEqual([action]);
+    // The window shows an ask-admin as AdminMessageDialog's adminMessage(result, topic); "enter"
+    // and "other-program" as their label and description (ResultCard's ActionItem).
+    if (action.type === 'ask-admin') {
+      const message = adminMessage(result, action.topic);
+      expect(text).toContain(message.replace(/\s+/g, ' '));
+      expect(json.adminMessage).toBe(message);
+    } else {
+      expect(text).toContain(action.label);
+      expect(text).toContain(action.description.replace(/\s+/g, ' '));
     }
   });
 });
@@ -234,5 +420,136 @@ describe.skipIf(!sshdAvailable().ok)('the contract against a real sshd: repair -
     expect(round?.result?.code).toBe(c.after);
     expect(report.code).toBe(c.after);
     expect(code).toBe(0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Server fixes against a real sshd (StrictModes, an sftp-server started through the user's shell):
+// each one applied by `repair --fix ID`, and again by the window's services (the handler table
+// behind IPC and the UI host: diagnose:start, then repair:apply, then its re-check run).
+
+const SERVER_PW = 'fix-invariant-srv-1';
+
+interface ServerCase {
+  fix: FixId;
+  user: string;
+  shell: string;
+  /** Breaks the account the way the case needs (again before each front end). */
+  prepare(home: string, key: GeneratedKey): Promise<void>;
+  /** Whether the attempt gives the key (and the password as well). */
+  withKey: boolean;
+  before: DiagnosisCode;
+}
+
+async function chownR(user: string, target: string): Promise<void> {
+  await execFileP('chown', ['-R', `${user}:${user}`, target]);
+}
+
+const SERVER_CASES: ServerCase[] = [
+  {
+    fix: 'silence-login-script',
+    user: 'sdfixrc',
+    shell: '/bin/bash',
+    withKey: false,
+    before: 'SFTP_LOGIN_SCRIPT_OUTPUT',
+    async prepare(home) {
+      await fs.rm(path.join(home, '.bashrc.sftp-doctor.bak'), { force: true });
+      await fs.writeFile(path.join(home, '.bashrc'), 'echo "Welcome to the file server"\n');
+      await chownR(this.user, path.join(home, '.bashrc'));
+    },
+  },
+  {
+    fix: 'fix-authorized-keys-permissions',
+    user: 'sdfixperm',
+    shell: '/bin/sh',
+    withKey: true,
+    before: 'AUTH_KEY_REJECTED',
+    async prepare(home, key) {
+      await fs.rm(path.join(home, '.ssh'), { recursive: true, force: true });
+      await fs.mkdir(path.join(home, '.ssh'));
+      await fs.writeFile(path.join(home, '.ssh', 'authorized_keys'), `${key.publicKey}\n`);
+      await chownR(this.user, path.join(home, '.ssh'));
+      await fs.chmod(path.join(home, '.ssh'), 0o777);
+    },
+  },
+  {
+    fix: 'install-public-key',
+    user: 'sdfixinst',
+    shell: '/bin/sh',
+    withKey: true,
+    before: 'AUTH_KEY_REJECTED',
+    async prepare(home) {
+      await fs.rm(path.join(home, '.ssh'), { recursive: true, force: true });
+    },
+  },
+];
+
+describe.skipIf(!sshdAvailable().ok)('server fixes against a real sshd: by repair --fix ID and by the window, each re-checked', () => {
+  let dir: string;
+  let server: SshdServer;
+  let key: GeneratedKey;
+  let kh: string;
+  const homes: Record<string, string> = {};
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fix-invariant-srv-'));
+    [server, key] = await Promise.all([startSshd({ hostKeyTypes: ['ed25519'], config: { StrictModes: 'yes', Subsystem: 'sftp /usr/lib/openssh/sftp-server' } }), generateKey('ed25519')]);
+    for (const c of SERVER_CASES) homes[c.user] = (await ensureUser({ name: c.user, password: SERVER_PW, shell: c.shell })).home;
+    kh = path.join(dir, 'known_hosts');
+    for (const k of server.hostKeys) await addHostKey(kh, server.host, server.port, k.publicKey);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('covers every server fix but the password change (that needs sshd with PAM: server-fixes.test.ts)', () => {
+    expect(SERVER_CASES.map((c) => c.fix).sort()).toEqual([...SERVER_FIXES_APPLIED_BELOW].sort());
+    for (const c of SERVER_CASES) expect(FIXES_BY_CODE[c.before]).toContain(c.fix);
+  });
+
+  it.each(SERVER_CASES.map((c) => [c.fix, c] as const))('%s', async (_id, c) => {
+    const home = homes[c.user]!;
+    const request: ConnectionRequest = { protocol: 'sftp', host: server.host, port: server.port, user: c.user, password: SERVER_PW, knownHostsPath: kh, timeoutMs: 6000, useAgent: false, ...(c.withKey ? { privateKey: { path: key.path } } : {}) };
+
+    // `repair --fix ID`
+    await c.prepare(home, key);
+    const stdout = new PassThrough();
+    let out = '';
+    stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const argv = ['repair', '--json', '--fix', c.fix, '--yes', '--no-agent', '--password-env', 'PW', '--timeout', '6', '--known-hosts', kh, ...(c.withKey ? ['--key', key.path] : []), `${c.user}@${server.host}:${server.port}`];
+    const exit = await runCli(argv, { stdout, stderr: new PassThrough(), stdin: Readable.from([]), env: { SFTP_DOCTOR_HOME: path.join(dir, 'cli'), PW: SERVER_PW } });
+    const report = JSON.parse(out) as { rounds: { diagnosis: { code: string }; appliedFix: { id: string; applied: boolean; message: string } | null; result: { code: string } | null }[]; code: string };
+    const round = report.rounds.find((r) => r.appliedFix?.id === c.fix);
+    expect(round?.diagnosis.code).toBe(c.before);
+    expect(round?.appliedFix?.applied, round?.appliedFix?.message).toBe(true);
+    expect(round?.result?.code).toBe('OK');
+    expect(exit).toBe(0);
+
+    // The window: the same handler table the Electron IPC and the UI host dispatch to.
+    await c.prepare(home, key);
+    const services = createAppServices({ host: 'electron', dataDir: path.join(dir, 'window') });
+    const done = new Map<string, RunResult>();
+    const waiters = new Map<string, (r: RunResult) => void>();
+    const client: RunClient = {
+      sendEvent: (e) => {
+        if (e.type !== 'done') return;
+        done.set(e.runId, e.result);
+        waiters.get(e.runId)?.(e.result);
+      },
+      sendPrompt: () => {},
+      sendCheck: () => {},
+    };
+    const resultOf = (runId: string) => new Promise<RunResult>((resolve) => (done.has(runId) ? resolve(done.get(runId)!) : waiters.set(runId, resolve)));
+    const ctx = { client };
+    const { runId } = (await services.dispatch('diagnose:start', [request], ctx)) as { runId: string };
+    const first = await resultOf(runId);
+    expect(first.diagnosis.code).toBe(c.before);
+    expect(first.diagnosis.fixes.map((f) => f.id)).toContain(c.fix);
+    const plan = (await services.dispatch('repair:plan', [runId, c.fix], ctx)) as { changes: string[] };
+    expect(plan.changes.length).toBeGreaterThan(0);
+    const outcome = (await services.dispatch('repair:apply', [runId, c.fix, { confirmed: true }], ctx)) as { applied: boolean; runId: string | null; message: string };
+    expect(outcome.applied, outcome.message).toBe(true);
+    expect(outcome.runId).not.toBeNull();
+    expect((await resultOf(outcome.runId!)).diagnosis.code).toBe('OK');
   });
 });
