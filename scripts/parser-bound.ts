@@ -41,7 +41,7 @@ export interface ParserUnderTest {
 }
 
 /** Units every format gets: line ends of all kinds, blanks, one long line, NULs, quotes... */
-export const GENERIC_UNITS = ['\n', '\r\n', '\r', ' ', '\t \n', 'A', '\0', '\\', '"', '=', '-', '%', '&', '<', '[', '#', ':', '\u00a0', 'é', '> ', '=\n', '\\n', 'a b ', '\n{i}', 'a{i} '];
+export const GENERIC_UNITS = ['\n', '\r\n', '\r', '\n\r', ' \r', ' ', '\t \n', 'A', '\0', '\\', '"', '=', '-', '%', '&', '<', '[', '#', ':', '\u00a0', 'é', '> ', '=\n', '\\n', 'a b ', '\n{i}', 'a{i} '];
 
 /** Runs that only cost something when they do NOT reach the end of the input. */
 export const GENERIC_RUNS: [unit: string, suffix: string][] = [[' ', 'x'], ['\t', 'x'], ['\n', 'x'], ['\n ', 'x'], ['=', 'x'], ['-', 'x'], ['\\\n', 'x'], ['0', 'x']];
@@ -90,14 +90,14 @@ export const PARSERS: ParserUnderTest[] = [
   {
     name: 'PuTTY registry (.reg / reg query)',
     prefixes: ['Windows Registry Editor Version 5.00\r\n[HKEY_CURRENT_USER\\Software\\SimonTatham\\PuTTY\\Sessions\\a]\r\n', 'HKEY_CURRENT_USER\\Software\\SimonTatham\\PuTTY\\Sessions\\a\r\n    HostName    REG_SZ    x\r\n', 'REGEDIT4\r\n[HKEY_CURRENT_USER\\Software\\SimonTatham\\PuTTY\\SshHostKeys]\r\n'],
-    units: ['[HKEY_CURRENT_USER\\Software\\SimonTatham\\PuTTY\\Sessions\\a]\r\n', '"HostName"="x"\r\n', '"a"=hex:00,\\\r\n', '"a"=hex:00,\\', '    a    REG_SZ    b\r\n', '    ', '    REG_SZ', 'HKEY_CURRENT_USER\\', '"ssh-ed25519@22:h"="0x1,0x2"\r\n', '"rsa2@22:h{i}"="0x23,0x{i}"\r\n', '[HKEY_CURRENT_USER\\Software\\SimonTatham\\PuTTY\\Sessions\\s{i}]\r\n"HostName"="h{i}"\r\n', '%41', '@='],
+    units: ['[HKEY_CURRENT_USER\\Software\\SimonTatham\\PuTTY\\Sessions\\a]\r\n', '"v{i}"="x"\r\n', '"v{i}"=hex:00,\\\r\n', 'x\r\n', '"HostName"="x"\r\n', '"a"=hex:00,\\\r\n', '"a"=hex:00,\\', '    a    REG_SZ    b\r\n', '    ', '    REG_SZ', 'HKEY_CURRENT_USER\\', '"ssh-ed25519@22:h"="0x1,0x2"\r\n', '"rsa2@22:h{i}"="0x23,0x{i}"\r\n', '[HKEY_CURRENT_USER\\Software\\SimonTatham\\PuTTY\\Sessions\\s{i}]\r\n"HostName"="h{i}"\r\n', '%41', '@='],
     sizes: [5 * MB],
     run: async (b) => fromParsed(parsePuttyRegistry(text(b), 'putty.reg')),
   },
   {
     name: 'PuTTY session and sshhostkeys files',
     prefixes: ['', 'HostName=', 'ssh-ed25519@22:h '],
-    units: ['HostName=x\n', 'a=b\n', 'ssh-ed25519@22:h 0x1,0x2\n', 'rsa2@22:h{i} 0x23,0x{i}\n', '%', '%4', '@'],
+    units: ['HostName=x\n', 'a=b\n', 'v{i}=x\r', 'x\r', 'ssh-ed25519@22:h 0x1,0x2\n', 'rsa2@22:h{i} 0x23,0x{i}\n', '%', '%4', '@'],
     sizes: [5 * MB],
     run: async (b) => {
       const t = text(b);
@@ -109,7 +109,7 @@ export const PARSERS: ParserUnderTest[] = [
   {
     name: 'WinSCP.ini',
     prefixes: ['', '[Sessions\\a]\r\nHostName=', '[Sessions\\a]\r\n', '[SshHostKeys]\r\n'],
-    units: ['[Sessions\\a]\r\n', '[Sessions\\%41]\n', '[Sessions\\s{i}]\nHostName=h{i}\n', 'rsa2@22:h{i}=0x23,0x{i}\n', 'HostName=x\n', 'ssh-ed25519@22:h=0x1,0x2\n', '%', '%EF%BB%BF', 'Password=A3\n', '[', ']'],
+    units: ['[Sessions\\a]\r\n', 'v{i}=x\r\n', 'x\r\n', '[Sessions\\%41]\n', '[Sessions\\s{i}]\nHostName=h{i}\n', 'rsa2@22:h{i}=0x23,0x{i}\n', 'HostName=x\n', 'ssh-ed25519@22:h=0x1,0x2\n', '%', '%EF%BB%BF', 'Password=A3\n', '[', ']'],
     sizes: [5 * MB],
     run: async (b) => fromParsed(parseWinScp(text(b), 'WinSCP.ini')),
   },

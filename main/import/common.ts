@@ -13,6 +13,11 @@ export interface ImportProblem {
   file: string;
   line?: number;
   message: string;
+  /**
+   * Set only on the one entry addProblem leaves for the problems of a file past
+   * MAX_PROBLEMS_PER_FILE: how many there were. limitProblems counts it and drops the entry.
+   */
+  omitted?: number;
 }
 
 /** A candidate as main sees it: the preview's candidate plus the secret that must not leave main. */
@@ -74,9 +79,9 @@ export function limitProblems(problems: ImportProblem[]): ImportProblem[] {
   const perFile = new Map<string, number>();
   const out: ImportProblem[] = [];
   for (const p of problems) {
-    const n = (perFile.get(p.file) ?? 0) + 1;
+    const n = (perFile.get(p.file) ?? 0) + (p.omitted ?? 1);
     perFile.set(p.file, n);
-    if (n <= MAX_PROBLEMS_PER_FILE) out.push(p);
+    if (p.omitted === undefined && n <= MAX_PROBLEMS_PER_FILE) out.push(p);
   }
   for (const [file, n] of perFile) {
     if (n > MAX_PROBLEMS_PER_FILE) {
@@ -84,6 +89,35 @@ export function limitProblems(problems: ImportProblem[]): ImportProblem[] {
     }
   }
   return out;
+}
+
+const problemCounts = new WeakMap<ImportProblem[], Map<string, { n: number; rest?: ImportProblem }>>();
+
+/**
+ * Adds a problem found while reading a file. Past MAX_PROBLEMS_PER_FILE for one file, the rest
+ * are only counted, in one entry that limitProblems turns into its closing line: a 5 MB file of
+ * unreadable lines no longer builds millions of problems that limitProblems throws away.
+ * limitProblems must run on the list before anyone reads it (every reader ends with it).
+ */
+export function addProblem(problems: ImportProblem[], p: ImportProblem): void {
+  let counts = problemCounts.get(problems);
+  if (!counts) {
+    counts = new Map();
+    problemCounts.set(problems, counts);
+  }
+  let c = counts.get(p.file);
+  if (!c) {
+    c = { n: 0 };
+    counts.set(p.file, c);
+  }
+  if (++c.n <= MAX_PROBLEMS_PER_FILE) {
+    problems.push(p);
+  } else if (c.rest) {
+    c.rest.omitted!++;
+  } else {
+    c.rest = { file: p.file, message: `More lines of ${p.file || 'this file'} could not be read.`, omitted: 1 };
+    problems.push(c.rest);
+  }
 }
 
 const candidateKeys = new WeakMap<ParsedSource, Set<string>>();
@@ -251,7 +285,78 @@ export function percentDecode(text: string): string {
   return out.join('');
 }
 
-/** Splits text into lines, keeping track of line numbers; accepts LF, CRLF and CR. */
+/**
+ * The lines of a text, one at a time, with their numbers; a line ends at LF, CRLF or CR (as
+ * text.split(/\r\n|\n|\r/) would cut it, without making the array of millions of lines a
+ * 5 MB file of line ends gives). Each kind of line end is searched for once per line, and not
+ * at all once the text has none left, so any mix of them costs one pass.
+ */
+export class LineReader {
+  /** The number of the line next() returned last (1 for the first). */
+  lineNo = 0;
+  readonly #text: string;
+  #start = 0;
+  #nextLf: number;
+  #nextCr: number;
+
+  constructor(text: string) {
+    this.#text = text;
+    this.#nextLf = text.indexOf('\n');
+    this.#nextCr = text.indexOf('\r');
+  }
+
+  /** Whether next() has a line left to give. */
+  get more(): boolean {
+    return this.#start <= this.#text.length;
+  }
+
+  /**
+   * The next line that is not empty, or undefined after the last one. The empty lines before it
+   * are passed over a character at a time (and counted), not made one by one: a file of millions
+   * of line ends is one short loop.
+   */
+  nextNonEmpty(): string | undefined {
+    const text = this.#text;
+    let i = this.#start;
+    let n = this.lineNo;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c === 10) i++;
+      else if (c === 13) i += text.charCodeAt(i + 1) === 10 ? 2 : 1;
+      else break;
+      n++;
+    }
+    this.lineNo = n;
+    this.#start = i;
+    // At the very end, what is left is the empty last line of a text that ends with a line end.
+    if (i === text.length) {
+      this.#start = text.length + 1;
+      return undefined;
+    }
+    return this.next();
+  }
+
+  /** The next line without its line end, or undefined after the last one. */
+  next(): string | undefined {
+    const text = this.#text;
+    const start = this.#start;
+    if (start > text.length) return undefined;
+    if (this.#nextLf >= 0 && this.#nextLf < start) this.#nextLf = text.indexOf('\n', start);
+    if (this.#nextCr >= 0 && this.#nextCr < start) this.#nextCr = text.indexOf('\r', start);
+    const lf = this.#nextLf;
+    const cr = this.#nextCr;
+    const end = cr < 0 ? lf : lf < 0 ? cr : Math.min(lf, cr);
+    this.lineNo++;
+    if (end < 0) {
+      this.#start = text.length + 1;
+      return text.slice(start);
+    }
+    this.#start = end === cr && lf === cr + 1 ? end + 2 : end + 1;
+    return text.slice(start, end);
+  }
+}
+
+/** Splits text into lines; accepts LF, CRLF and CR. */
 export function splitLines(text: string): string[] {
   // Splitting on a plain "\n" is about twice as fast as the regular expression, which matters for
   // 5 MB files of millions of short lines; the expression is needed only when a CR is present.

@@ -11,7 +11,7 @@ import type { SiteSettings } from '../../shared/sites';
 import { mapToolAlgorithms } from './algorithms';
 import { mapToolLogin } from './login';
 import { mapProxyMethod } from './path';
-import { MAX_HOST_KEYS_PER_FILE, MAX_SITES_PER_FILE, addHostKey, emptyResult, limitProblems, makeCandidate, parsePort, percentDecode, splitLines, tooManyHostKeys, tooManySites, windowsPathNote, type ImportProblem, type ParsedSource } from './common';
+import { MAX_HOST_KEYS_PER_FILE, MAX_SITES_PER_FILE, addHostKey, emptyResult, limitProblems, LineReader, addProblem, makeCandidate, parsePort, percentDecode, tooManyHostKeys, tooManySites, windowsPathNote, type ImportProblem, type ParsedSource } from './common';
 import { HostKeyFormatError, puttyHostKeyToKnownHosts } from './hostkeys';
 import { getValue, looksLikeRegExport, looksLikeRegQuery, parseKeyValueLines, parseRegExport, parseRegQuery, type RegKey } from './registry';
 
@@ -173,26 +173,27 @@ export function parsePuttyHostKeysFile(text: string, file: string): ParsedSource
   const result = emptyResult('putty');
   result.files.push(file);
   let n = 0;
-  splitLines(text).forEach((line, i) => {
+  const lines = new LineReader(text);
+  for (let line = lines.nextNonEmpty(); line !== undefined; line = lines.nextNonEmpty()) {
     const t = line.trim();
-    if (t === '' || n > MAX_HOST_KEYS_PER_FILE) return;
+    if (t === '') continue;
     if (++n > MAX_HOST_KEYS_PER_FILE) {
       result.problems.push(tooManyHostKeys(file));
-      return;
+      break;
     }
     const space = t.indexOf(' ');
     if (space <= 0) {
-      result.problems.push({ file, line: i + 1, message: 'This line is not "type@port:host value" and was skipped.' });
-      return;
+      addProblem(result.problems, { file, line: lines.lineNo, message: 'This line is not "type@port:host value" and was skipped.' });
+      continue;
     }
     const name = t.slice(0, space);
     try {
       const converted = puttyHostKeyToKnownHosts(name, t.slice(space + 1));
       addHostKey(result, converted);
     } catch (err) {
-      result.problems.push(hostKeyProblem(file, i + 1, name, err));
+      addProblem(result.problems, hostKeyProblem(file, lines.lineNo, name, err));
     }
-  });
+  }
   result.problems = limitProblems(result.problems);
   return result;
 }

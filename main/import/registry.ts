@@ -5,7 +5,7 @@
  * WinSCP importers do not care where a session came from. Nothing here throws on bad input:
  * lines that cannot be read become problems with their line number.
  */
-import { splitLines, type ImportProblem } from './common';
+import { LineReader, MAX_HOST_KEYS_PER_FILE, addProblem, type ImportProblem } from './common';
 
 export interface RegValue {
   /** The name as written. */
@@ -28,8 +28,17 @@ export function getValue(key: RegKey, name: string): string | undefined {
   return key.values.get(name.toLowerCase())?.data;
 }
 
+/**
+ * Values kept per key: one more than the host keys read from a file, so that the reader of a
+ * host key cache still sees (and says) that there were too many. A PuTTY or WinSCP session has
+ * a few hundred; a 5 MB key of 150,000 values is read over, not stored (a later value of a name
+ * already kept still replaces it, as in the registry).
+ */
+export const MAX_VALUES_PER_KEY = MAX_HOST_KEYS_PER_FILE + 1;
+
 function setValue(key: RegKey, value: RegValue): void {
-  key.values.set(value.name.toLowerCase(), value);
+  const name = value.name.toLowerCase();
+  if (key.values.size < MAX_VALUES_PER_KEY || key.values.has(name)) key.values.set(name, value);
 }
 
 export function looksLikeRegExport(text: string): boolean {
@@ -83,19 +92,20 @@ function readRegName(line: string): { name: string; rest: string } | null {
 
 /** A regedit export (.reg), version 5 (UTF-16) or REGEDIT4. */
 export function parseRegExport(text: string, file: string, problems: ImportProblem[]): RegKey[] {
-  const lines = splitLines(text);
+  // Empty lines are passed over (they hold nothing), except inside a continued hex value below.
+  const lines = new LineReader(text);
   const keys: RegKey[] = [];
   let current: RegKey | null = null;
   let skipping = false;
-  for (let i = 0; i < lines.length; i++) {
-    const lineNo = i + 1;
-    let line = lines[i]!.trim();
+  for (let raw = lines.nextNonEmpty(); raw !== undefined; raw = lines.nextNonEmpty()) {
+    const lineNo = lines.lineNo;
+    let line = raw.trim();
     // Values may continue on the next lines (hex data ends a line with "\"). The test for a hex
     // value is made once on the first line: made on the growing line it was quadratic.
-    if (line.endsWith("\\") && /^("|@)/.test(line) && /=hex/i.test(line) && i + 1 < lines.length) {
+    if (line.endsWith("\\") && /^("|@)/.test(line) && /=hex/i.test(line) && lines.more) {
       const parts = [line.slice(0, -1)];
-      while (i + 1 < lines.length) {
-        const next = lines[++i]!.trim();
+      for (let next = lines.next(); next !== undefined; next = lines.next()) {
+        next = next.trim();
         if (!next.endsWith('\\')) {
           parts.push(next);
           break;
@@ -107,7 +117,7 @@ export function parseRegExport(text: string, file: string, problems: ImportProbl
     if (line === '' || line.startsWith(';') || looksLikeRegExport(line)) continue;
     if (line.startsWith('[')) {
       if (!line.endsWith(']')) {
-        problems.push({ file, line: lineNo, message: 'This key line has no closing "]"; the values under it were skipped.' });
+        addProblem(problems, { file, line: lineNo, message: 'This key line has no closing "]"; the values under it were skipped.' });
         current = null;
         skipping = true;
         continue;
@@ -120,19 +130,19 @@ export function parseRegExport(text: string, file: string, problems: ImportProbl
     }
     if (skipping) continue;
     if (!current) {
-      problems.push({ file, line: lineNo, message: 'This line is outside any [key] section and was skipped.' });
+      addProblem(problems, { file, line: lineNo, message: 'This line is outside any [key] section and was skipped.' });
       continue;
     }
     const named = readRegName(line);
     if (!named) {
-      problems.push({ file, line: lineNo, message: 'This line is not a "name"=value pair and was skipped.' });
+      addProblem(problems, { file, line: lineNo, message: 'This line is not a "name"=value pair and was skipped.' });
       continue;
     }
     const { name, rest } = named;
     if (rest.startsWith('"')) {
       const body = rest.endsWith('"') && rest.length >= 2 ? unescapeRegString(rest.slice(1, -1)) : null;
       if (body === null) {
-        problems.push({ file, line: lineNo, message: `The text value of "${name}" is not properly quoted; it was skipped.` });
+        addProblem(problems, { file, line: lineNo, message: `The text value of "${name}" is not properly quoted; it was skipped.` });
         continue;
       }
       setValue(current, { name, kind: 'string', data: body, line: lineNo });
@@ -141,7 +151,7 @@ export function parseRegExport(text: string, file: string, problems: ImportProbl
     } else if (/^(hex(\([0-9a-f]+\))?:[0-9a-f,\s]*|-)$/i.test(rest)) {
       setValue(current, { name, kind: 'other', data: rest, line: lineNo });
     } else {
-      problems.push({ file, line: lineNo, message: `The value of "${name}" could not be read; it was skipped.` });
+      addProblem(problems, { file, line: lineNo, message: `The value of "${name}" could not be read; it was skipped.` });
     }
   }
   return keys;
@@ -149,12 +159,11 @@ export function parseRegExport(text: string, file: string, problems: ImportProbl
 
 /** The output of `reg query <key> /s` (as shown in cmd.exe, or saved to a file). */
 export function parseRegQuery(text: string, file: string, problems: ImportProblem[]): RegKey[] {
-  const lines = splitLines(text);
+  const lines = new LineReader(text);
   const keys: RegKey[] = [];
   let current: RegKey | null = null;
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!;
-    const lineNo = i + 1;
+  for (let raw = lines.nextNonEmpty(); raw !== undefined; raw = lines.nextNonEmpty()) {
+    const lineNo = lines.lineNo;
     if (raw.trim() === '') continue;
     if (/^HKEY_[A-Z_]+(\\|$)/.test(raw)) {
       current = { path: raw.trimEnd(), line: lineNo, values: new Map() };
@@ -162,12 +171,12 @@ export function parseRegQuery(text: string, file: string, problems: ImportProble
       continue;
     }
     if (/^(End of search|ERROR:)/i.test(raw.trim())) {
-      if (/^ERROR:/i.test(raw.trim())) problems.push({ file, line: lineNo, message: `reg query reported: ${raw.trim()}` });
+      if (/^ERROR:/i.test(raw.trim())) addProblem(problems, { file, line: lineNo, message: `reg query reported: ${raw.trim()}` });
       continue;
     }
     const m = /^ {4}(.*?) {4}(REG_[A-Z0-9_]+)(?: {4}(.*))?$/.exec(raw);
     if (!m || !current) {
-      problems.push({ file, line: lineNo, message: 'This line is not in the form of reg query output (4 spaces, name, type, value) and was skipped.' });
+      addProblem(problems, { file, line: lineNo, message: 'This line is not in the form of reg query output (4 spaces, name, type, value) and was skipped.' });
       continue;
     }
     const [, nameRaw, type, dataRaw = ''] = m;
@@ -176,7 +185,7 @@ export function parseRegQuery(text: string, file: string, problems: ImportProble
       setValue(current, { name, kind: 'string', data: dataRaw, line: lineNo });
     } else if (type === 'REG_DWORD' || type === 'REG_QWORD') {
       const n = /^0x[0-9a-f]+$/i.test(dataRaw.trim()) ? parseInt(dataRaw.trim(), 16) : NaN;
-      if (Number.isNaN(n)) problems.push({ file, line: lineNo, message: `The number value of "${name}" could not be read; it was skipped.` });
+      if (Number.isNaN(n)) addProblem(problems, { file, line: lineNo, message: `The number value of "${name}" could not be read; it was skipped.` });
       else setValue(current, { name, kind: 'number', data: String(n), line: lineNo });
     } else {
       setValue(current, { name, kind: 'other', data: dataRaw, line: lineNo });
@@ -187,16 +196,16 @@ export function parseRegQuery(text: string, file: string, problems: ImportProble
 
 /** An INI file: [Section] lines and name=value lines (WinSCP.ini). */
 export function parseIni(text: string, file: string, problems: ImportProblem[], keep: (path: string) => boolean = () => true): RegKey[] {
-  const lines = splitLines(text);
+  const lines = new LineReader(text);
   const keys: RegKey[] = [];
   let current: RegKey | null = null;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    const lineNo = i + 1;
+  for (let raw = lines.nextNonEmpty(); raw !== undefined; raw = lines.nextNonEmpty()) {
+    const line = raw.trim();
+    const lineNo = lines.lineNo;
     if (line === '' || line.startsWith(';') || line.startsWith('#')) continue;
     if (line.startsWith('[')) {
       if (!line.endsWith(']')) {
-        problems.push({ file, line: lineNo, message: 'This section line has no closing "]"; the settings under it were skipped.' });
+        addProblem(problems, { file, line: lineNo, message: 'This section line has no closing "]"; the settings under it were skipped.' });
         current = null;
         continue;
       }
@@ -212,7 +221,7 @@ export function parseIni(text: string, file: string, problems: ImportProblem[], 
     }
     const eq = line.indexOf('=');
     if (eq <= 0) {
-      problems.push({ file, line: lineNo, message: 'This line is not a name=value setting and was skipped.' });
+      addProblem(problems, { file, line: lineNo, message: 'This line is not a name=value setting and was skipped.' });
       continue;
     }
     if (!current) continue; // settings before the first section belong to nothing we read
@@ -224,14 +233,15 @@ export function parseIni(text: string, file: string, problems: ImportProblem[], 
 /** One PuTTY session file from ~/.putty/sessions (name=value lines). */
 export function parseKeyValueLines(text: string, file: string, keyPath: string, problems: ImportProblem[]): RegKey {
   const key: RegKey = { path: keyPath, line: 1, values: new Map() };
-  splitLines(text).forEach((line, i) => {
-    if (line.trim() === '') return;
+  const lines = new LineReader(text);
+  for (let line = lines.nextNonEmpty(); line !== undefined; line = lines.nextNonEmpty()) {
+    if (line.trim() === '') continue;
     const eq = line.indexOf('=');
     if (eq <= 0) {
-      problems.push({ file, line: i + 1, message: 'This line is not a name=value setting and was skipped.' });
-      return;
+      addProblem(problems, { file, line: lines.lineNo, message: 'This line is not a name=value setting and was skipped.' });
+      continue;
     }
-    setValue(key, { name: line.slice(0, eq), kind: 'string', data: line.slice(eq + 1), line: i + 1 });
-  });
+    setValue(key, { name: line.slice(0, eq), kind: 'string', data: line.slice(eq + 1), line: lines.lineNo });
+  }
   return key;
 }

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseFileZillaSiteManager } from './filezilla';
 import { parseOpenSshConfig } from './openssh';
-import { parsePuttyHostKeysFile, parsePuttyRegistry } from './putty';
+import { LineReader } from './common';
+import { parsePuttyHostKeysFile, parsePuttyRegistry, parsePuttySessionFile } from './putty';
 import { parseWinScp } from './winscp';
 
 // Text built from the characters these formats care about, so the parsers' edge cases are hit.
@@ -23,5 +24,40 @@ describe('importers on damaged input', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('reading lines', () => {
+  it('cuts a text at LF, CRLF and CR exactly as split(/\\r\\n|\\n|\\r/) does, and numbers the non-empty lines the same', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('\r', '\n', '\r\n', 'a', ' ', 'bc'), { maxLength: 60 }).map((a) => a.join('')), (text) => {
+        const expected = text.split(/\r\n|\n|\r/);
+        const all = new LineReader(text);
+        const got: string[] = [];
+        for (let l = all.next(); l !== undefined; l = all.next()) {
+          got.push(l);
+          expect(all.lineNo).toBe(got.length);
+        }
+        expect(got).toEqual(expected);
+        const nonEmpty = new LineReader(text);
+        const numbered: [number, string][] = [];
+        for (let l = nonEmpty.nextNonEmpty(); l !== undefined; l = nonEmpty.nextNonEmpty()) numbered.push([nonEmpty.lineNo, l]);
+        expect(numbered).toEqual(expected.flatMap((l, i): [number, string][] => (l === '' ? [] : [[i + 1, l]])));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('a session file of 250 unreadable lines in mixed line ends lists the first 100 with their line numbers, counts the rest, and still reads the session', () => {
+    const ends = ['\n', '\r\n', '\r'];
+    const lines = ['HostName=h.example.invalid'];
+    for (let i = 0; i < 250; i++) lines.push(`bad line ${i}`, ' ');
+    const text = lines.map((l, i) => l + ends[i % 3]).join('');
+    const parsed = parsePuttySessionFile(text, 'sessions/s', 's');
+    expect(parsed.candidates.map((c) => c.site.settings.host)).toEqual(['h.example.invalid']);
+    expect(parsed.problems).toHaveLength(101);
+    expect(parsed.problems.slice(0, 3).map((p) => p.line)).toEqual([2, 4, 6]);
+    expect(parsed.problems[99]).toEqual({ file: 'sessions/s', line: 200, message: 'This line is not a name=value setting and was skipped.' });
+    expect(parsed.problems[100]).toEqual({ file: 'sessions/s', message: '150 more lines of sessions/s could not be read (250 in all; only the first 100 are listed). Check that this is the right file for this program.' });
   });
 });
