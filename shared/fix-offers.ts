@@ -51,7 +51,7 @@ export const FIXES_BY_CODE: Record<DiagnosisCode, readonly FixId[]> = {
   AUTH_KEY_ALGORITHM_REJECTED: ['generate-ed25519-key'],
   AUTH_TOO_MANY_FAILURES: ['identities-only'],
   AUTH_PASSWORD_EXPIRED: ['change-expired-password'],
-  AUTH_PARTIAL: [],
+  AUTH_PARTIAL: ['use-auth-methods'],
   AUTH_NO_SUPPORTED_METHOD: [],
   AUTH_NO_CREDENTIALS: [],
   AUTH_ACCOUNT_EXPIRED: [],

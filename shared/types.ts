@@ -303,9 +303,10 @@ export interface Facts {
     /**
      * The one try of the same password over the other password method (keyboard-interactive or
      * password), which the site's settings leave out, and what it showed ('not-asked': the server
-     * asked no password question, so nothing was sent).
+     * asked no password question, so nothing was sent; 'second-factor': it asked for a one-time
+     * code or token, which a second look never answers).
      */
-    methodLook?: { method: 'keyboard-interactive' | 'password'; result: 'accepted' | 'refused' | 'not-asked'; siteMethods: LoginMethod[] };
+    methodLook?: { method: 'keyboard-interactive' | 'password'; result: 'accepted' | 'refused' | 'not-asked' | 'second-factor'; siteMethods: LoginMethod[] };
     /**
      * The one try of the RSA key given, refused when signed with `used`, signed once more with
      * `tried`, and what the server answered.

@@ -208,7 +208,7 @@ export const FactsSchema = z.object({
       kbdTexts: strList.optional(),
       secondLook: z.object({ idea: z.enum(['pasted-characters', 'caps-lock']), result: z.enum(['accepted', 'refused']) }).optional(),
       signatureLook: z.object({ used: z.enum(RSA_SIGNATURES), tried: z.enum(RSA_SIGNATURES), result: z.enum(['accepted', 'refused']) }).optional(),
-      methodLook: z.object({ method: z.enum(['keyboard-interactive', 'password']), result: z.enum(['accepted', 'refused', 'not-asked']), siteMethods: z.array(z.enum(['publickey', 'keyboard-interactive', 'password'])) }).optional(),
+      methodLook: z.object({ method: z.enum(['keyboard-interactive', 'password']), result: z.enum(['accepted', 'refused', 'not-asked', 'second-factor']), siteMethods: z.array(z.enum(['publickey', 'keyboard-interactive', 'password'])) }).optional(),
       lateBanner: str.optional(),
       unanswered: strList.optional(),
       agentKeys: z.number().nullable().optional(),

@@ -16,6 +16,14 @@ export const USABLE_METHODS = ['publickey', 'keyboard-interactive', 'password'] 
 const PASSWORD_PROMPT = /pass(word|wort|e)?|mot de passe|contrase|senha|parola|wachtwoord|hasło/i;
 const NEW_PASSWORD_PROMPT = /(new|neues|nouveau|nuevo|retype|again|repeat|confirm|wiederholen)/i;
 const CURRENT_PASSWORD_PROMPT = /(current|old|actuel|aktuelles|alte)/i;
+/**
+ * Questions for a second factor: a one-time code, a token, a PIN. Some name the password too
+ * ("Password & verification code:", "Passcode:", "One-time password"): the password alone is
+ * never the answer to them.
+ */
+export const SECOND_FACTOR_PROMPT = /verification|one[- ]?time|\botp\b|\btotp\b|passcode|token|\bcode\b|\bpin\b|2fa|two[- ]factor|second factor|authenticator|yubi|\bduo\b/i;
+/** A question the password alone answers. */
+const asksPassword = (t: string) => PASSWORD_PROMPT.test(t) && !SECOND_FACTOR_PROMPT.test(t);
 /** How servers (PAM, OpenSSH, Dropbear) say that the password has expired. */
 export const EXPIRED_TEXT = /expired|required to change your password|must change your password|password change required|change your password (now|immediately)/i;
 const MAX_NOTE = 300;
@@ -250,18 +258,20 @@ export const authPhase: PhaseModule = {
       const answers: (string | null)[] = [];
       for (const p of req.prompts) {
         const t = p.prompt;
-        if (PASSWORD_PROMPT.test(t) && NEW_PASSWORD_PROMPT.test(t)) {
+        if (SECOND_FACTOR_PROMPT.test(t)) {
+          answers.push(null);
+        } else if (PASSWORD_PROMPT.test(t) && NEW_PASSWORD_PROMPT.test(t)) {
           if (!newPassword && !newPasswordAsked) {
             newPasswordAsked = true;
             newPassword = await askNewPassword(ctx, all);
           }
           answers.push(newPassword ? newPassword.reveal() : null);
-        } else if (PASSWORD_PROMPT.test(t) && CURRENT_PASSWORD_PROMPT.test(t) && password) {
+        } else if (asksPassword(t) && CURRENT_PASSWORD_PROMPT.test(t) && password) {
           answers.push(password.reveal());
-        } else if (req.prompts.length === 1 && !p.echo && PASSWORD_PROMPT.test(t) && password && !kbdSentPassword) {
+        } else if (req.prompts.length === 1 && !p.echo && asksPassword(t) && password && !kbdSentPassword) {
           kbdSentPassword = true;
           answers.push(password.reveal());
-        } else if (req.prompts.length === 1 && PASSWORD_PROMPT.test(t) && kbdSentPassword) {
+        } else if (req.prompts.length === 1 && asksPassword(t) && kbdSentPassword) {
           // Asked for the password again: the one we sent was wrong. Sending it twice changes nothing.
           if (rec) rec.note = clip(`${rec.note ?? ''} | the server asked for the password again`);
           answers.push('');
@@ -270,13 +280,17 @@ export const authPhase: PhaseModule = {
         }
       }
       if (answers.some((a) => a === null) && rec?.outsideSite) {
-        // A second look sends the password only where the server asks for it; it asks the person nothing.
-        if (auth.methodLook) auth.methodLook.result = 'not-asked';
+        // A second look sends the password only where the server asks for it; it asks the person
+        // nothing, and answers nothing else (a one-time code, a token): the questions are kept.
+        const open = req.prompts.filter((_, i) => answers[i] === null);
+        const secondFactor = open.some((p) => SECOND_FACTOR_PROMPT.test(p.prompt));
+        if (auth.methodLook) auth.methodLook.result = secondFactor ? 'second-factor' : 'not-asked';
+        if (secondFactor) auth.unanswered = [...(auth.unanswered ?? []), ...open.map((p) => clip(p.prompt, 120))];
         return req.finish(answers.map(() => ''));
       }
       if (answers.some((a) => a === null)) {
         const open = req.prompts.filter((_, i) => answers[i] === null);
-        const fromPerson = open.some((p) => !(PASSWORD_PROMPT.test(p.prompt) && NEW_PASSWORD_PROMPT.test(p.prompt)))
+        const fromPerson = open.some((p) => SECOND_FACTOR_PROMPT.test(p.prompt) || !(PASSWORD_PROMPT.test(p.prompt) && NEW_PASSWORD_PROMPT.test(p.prompt)))
           ? await ask(ctx, {
               purpose: 'keyboard-interactive',
               title: req.name.trim() || 'The server asks a question',

@@ -1,7 +1,7 @@
 /** Rules of the auth phase: which of the login diagnoses, from the attempts and the server's answers. */
 import { askAdmin, enterField, type Action } from '../../../shared/actions';
 import { makeFix, type Fix } from '../../../shared/fixes';
-import type { AuthAttempt, EvidenceItem, Facts } from '../../../shared/types';
+import { LOGIN_METHODS, type AuthAttempt, type EvidenceItem, type Facts } from '../../../shared/types';
 import { keyEvidence } from './input';
 import { candidatesEvidence, decideAccountRefused, decideKnownAuthText, deniedCandidates, methodLookEvidence, secondLookEvidence, signatureLookEvidence } from './words';
 import { ev, serverEvidence, type PhaseRules, type Verdict } from './verdict';
@@ -114,10 +114,18 @@ function loginVerdict(f: Facts): Verdict | null {
     const ev2 = [...evidence];
     if (partial) ev2.unshift(ev('Still required', needed.join(', ') || 'another step', { highlight: true }));
     if (auth.unanswered?.length) ev2.unshift(ev('The server asked', auth.unanswered.join(' | '), { mono: true, highlight: true }));
+    // The second factor came up in the one try over a method the site leaves out: it is the only
+    // way in when the server takes passwords over keyboard-interactive alone.
+    const fixes: Fix[] = [];
+    const look = auth.methodLook;
+    if (look?.result === 'second-factor') {
+      ev2.push(...methodLookEvidence(f));
+      if (look.method === 'keyboard-interactive' && !methods.includes('password')) fixes.push(makeFix('use-auth-methods', { methods: LOGIN_METHODS.filter((m) => m === look.method || look.siteMethods.includes(m)), added: look.method }));
+    }
     const actions: Action[] = [];
     if (needed.includes('password') && !tried.some((a) => a.method === 'password')) actions.push(enterField('password'));
     if (needed.includes('publickey') && !f.key) actions.push(enterField('privateKey'));
-    return { code: 'AUTH_PARTIAL', phase: 'auth', evidence: ev2, actions, vars: { methods: needed.join(', ') } };
+    return { code: 'AUTH_PARTIAL', phase: 'auth', evidence: ev2, fixes, actions, vars: { methods: needed.join(', ') } };
   }
   const refused = decideAccountRefused(f);
   if (refused) return refused;

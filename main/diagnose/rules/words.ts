@@ -171,7 +171,9 @@ export function methodLookEvidence(f: Facts): EvidenceItem[] {
       ? 'accepted: the password is right, only the login method differs'
       : look.result === 'not-asked'
         ? 'not tried: the server asked something other than a password there, and a second look answers nothing else'
-        : 'refused too, so the login method is not the cause';
+        : look.result === 'second-factor'
+          ? 'the server asked for a second factor there (a one-time code or token; quoted above), which a second look never answers, so the login could not finish that way'
+          : 'refused too, so the login method is not the cause';
   return [ev('Second look (login method)', `this site uses ${site || 'other methods'}; tried the same password once over ${look.method}, which the server allows: ${shown} (one extra try only, to stay clear of lock-out limits)`, { highlight: look.result === 'accepted' })];
 }
 
