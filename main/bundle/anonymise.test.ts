@@ -79,7 +79,29 @@ describe('anonymiser', () => {
   it('leaves code fields alone, so a host called "sftp" cannot break report.json', () => {
     const a = anonymiser(['sftp'], ['ok']);
     const data = { phase: 'sftp', status: 'ok', detail: 'connected to sftp as ok', nested: [{ code: 'OK', title: 'sftp ok' }] };
-    expect(mapStrings(data, (s) => a.apply(s))).toEqual({ phase: 'sftp', status: 'ok', detail: 'connected to host-1 as user-1', nested: [{ code: 'OK', title: 'host-1 user-1' }] });
+    // "ok" is also a word: as a user name it is replaced only where it stands as one (not in this prose).
+    expect(mapStrings(data, (s) => a.apply(s))).toEqual({ phase: 'sftp', status: 'ok', detail: 'connected to host-1 as ok', nested: [{ code: 'OK', title: 'host-1 ok' }] });
+  });
+
+  it.each(['root', 'backup', 'admin', 'data'])('a user name that is also a word (%s) is replaced where it is a user name, and prose keeps the word', (name) => {
+    const a = anonymiser(['files.example.org'], [name]);
+    const prose = `The root cause: back up your data before the admin changes the backup job; see /srv/${name}-notes.`;
+    expect(a.apply(prose)).toBe(prose.replace('files.example.org', 'host-1'));
+    // Where it is a user name: NAME@host, user "NAME", User name: NAME, a field holding just the name, home folders.
+    expect(a.apply(`${name}@files.example.org`)).toBe('user-1@host-1');
+    expect(a.apply(`sftp://${name}@files.example.org:22/`)).toBe('sftp://user-1@host-1:22/');
+    expect(a.apply(`as user "${name}".`)).toBe('as user "user-1".');
+    expect(a.apply(`User name: ${name}`)).toBe('User name: user-1');
+    expect(a.apply(name)).toBe('user-1');
+    expect(a.apply(`/home/${name}/.ssh/id_ed25519 C:\\Users\\${name}\\key.ppk /Users/${name}/x`)).toBe('/home/user-1/.ssh/id_ed25519 C:\\Users\\user-1\\key.ppk /Users/user-1/x');
+  });
+
+  it('/root as a home folder becomes the root user\'s placeholder; "root" in prose and /rooted paths stay', () => {
+    const a = anonymiser([], ['root']);
+    expect(a.apply('key /root/.ssh/id_rsa; the root cause; chroot /srv/rooted')).toBe('key /home/user-1/.ssh/id_rsa; the root cause; chroot /srv/rooted');
+    // A distinctive name is still replaced wherever it appears as a word.
+    const b = anonymiser([], ['marta']);
+    expect(b.apply('Logged in as marta (see /home/marta)')).toBe('Logged in as user-1 (see /home/user-1)');
   });
 });
 

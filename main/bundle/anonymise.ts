@@ -2,7 +2,10 @@
  * Replaces host names, user names, IP addresses and home paths with stable placeholders, the
  * same original always becoming the same placeholder in every file of one bundle:
  *   host names   -> host-1, host-2 ...            (case-insensitive; sub-domains keep their prefix)
- *   user names   -> user-1, user-2 ...            (case-sensitive, whole words)
+ *   user names   -> user-1, user-2 ...            (case-sensitive, whole words; a name that is also a
+ *                                                  common word, like "root" or "backup", only where it
+ *                                                  stands as a user name: a home folder, NAME@host,
+ *                                                  user "NAME", a field holding just the name)
  *   IPv4         -> 203.0.113.1, 203.0.113.2 ...  (TEST-NET-3, then 198.51.100.x)
  *   IPv6         -> 2001:db8::1, 2001:db8::2 ...  (the documentation prefix)
  *   home paths   -> /home/user-N, /Users/user-N, C:\Users\user-N, /root -> /home/user-N
@@ -13,6 +16,7 @@
  * paths, so numbering follows the order of appearance), then `apply` to each text.
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import { isCommonWord } from './common-words';
 
 type Kind = 'host' | 'user' | 'ipv4' | 'ipv6' | 'comment';
 
@@ -21,7 +25,7 @@ const V4 = `(?<![0-9A-Za-z.])(?:${V4_OCTET}\\.){3}${V4_OCTET}(?![0-9A-Za-z]|\\.\
 /** A run of hex digits, colons and dots holding at least two colons: checked with isIPv6. */
 const V6_CANDIDATE = '(?<![0-9A-Za-z:.])(?=[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:)[0-9A-Fa-f:.]*[0-9A-Fa-f:](?![0-9A-Za-z:])';
 /** Home folders: Linux, macOS, Windows (either slash, doubled backslashes too), root's. */
-const HOME = '(?<homePrefix>/home/|/Users/|\\b[A-Za-z]:(?:\\\\{1,2}|/)Users(?:\\\\{1,2}|/))(?<homeName>[^\\\\/\\s"\'<>:;,|*?]+)|(?<rootHome>(?<![\\w.-])/root)(?![\\w.-])';
+const HOME = '(?<homePrefix>/home/|/Users/|\\b[A-Za-z]:(?:\\\\{1,2}|/)Users(?:\\\\{1,2}|/))(?<homeName>[^\\\\/\\s"\'<>:;,|*?()[\\]{}]+)|(?<rootHome>(?<![\\w.:/-])/root)(?![\\w.@-])';
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -33,6 +37,8 @@ export class Anonymiser {
   #regex: RegExp | null = null;
   /** Literal texts (a home folder) replaced whole, before any other rule. */
   readonly #literals = new Map<string, () => string>();
+  /** User names that are also common words: replaced only where they stand as user names. */
+  readonly #wordUsers = new Set<string>();
 
   /** A host name as the user typed it or the engine found it. IP addresses are handled on their own. */
   addHost(name: string | null | undefined): void {
@@ -53,6 +59,13 @@ export class Anonymiser {
   addUser(name: string | null | undefined): void {
     const n = name?.trim();
     if (!n || /^(user|host|ip|comment)-\d+$/.test(n)) return;
+    if (isCommonWord(n)) {
+      if (!this.#wordUsers.has(n)) {
+        this.#wordUsers.add(n);
+        this.#regex = null;
+      }
+      return;
+    }
     this.#add('user', n);
   }
 
@@ -121,6 +134,9 @@ export class Anonymiser {
 
   /** The text with every known (and every newly seen) name, address and home path replaced. */
   apply(text: string): string {
+    // A text that is nothing but a user name (a login name field) is that user.
+    const whole = text.trim();
+    if (this.#wordUsers.has(whole)) return text.replace(whole, this.#placeholder('user', whole));
     const re = this.#pattern();
     return text.replace(re, (...args: unknown[]) => {
       const match = args[0] as string;
@@ -131,6 +147,8 @@ export class Anonymiser {
       if (groups.comment !== undefined) return this.#placeholder('comment', groups.comment);
       if (groups.host !== undefined) return this.#placeholder('host', groups.host.toLowerCase());
       if (groups.user !== undefined) return this.#placeholder('user', groups.user);
+      if (groups.atUser !== undefined) return this.#placeholder('user', groups.atUser);
+      if (groups.namedUser !== undefined) return this.#placeholder('user', groups.namedUser);
       return this.#replaceAddress(match);
     });
   }
@@ -200,6 +218,12 @@ export class Anonymiser {
     if (hosts) parts.push(`(?<![A-Za-z0-9_-])(?<host>${caseless(hosts)})(?![A-Za-z0-9_-])`);
     const users = alt(this.#maps.user.keys());
     if (users) parts.push(`(?<![\\p{L}\\p{N}_-])(?<user>${users})(?![\\p{L}\\p{N}_-])`);
+    const wordUsers = alt(this.#wordUsers);
+    if (wordUsers) {
+      // Only as a user name: NAME@host, and after "user" / "user name:" (quoted or not).
+      parts.push(`(?<![\\p{L}\\p{N}_.-])(?<atUser>${wordUsers})(?=@[\\p{L}\\p{N}\\[])`);
+      parts.push(`(?<=\\b[Uu]ser(?: name)?:? "?)(?<namedUser>${wordUsers})(?![\\p{L}\\p{N}_-])`);
+    }
     this.#regex = new RegExp(parts.join('|'), 'gu');
     return this.#regex;
   }

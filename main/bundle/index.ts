@@ -69,8 +69,10 @@ Anonymised
 ----------
 Host names, user names, IP addresses and home folders were replaced with placeholders (host-1,
 user-1, 203.0.113.1, 2001:db8::1, /home/user-1), and so were this computer's login name, its
-name and its home folder wherever they appeared (in paths too). The same original always has the same
-placeholder in every file. Hashed names in known_hosts lines were kept as they are.
+name and its home folder wherever they appeared (in paths too). A user name that is also a common
+word (such as root, backup or data) was replaced only where it stands as a user name (a home folder,
+name@host, the login name field), so sentences keep their words. The same original always has the
+same placeholder in every file. Hashed names in known_hosts lines were kept as they are.
 `;
 
 function json(value: unknown): string {
