@@ -16,6 +16,11 @@
  *     in-process (as the window runs it; budget 1.2x) and the CLI process (budget 1.2x once Node's
  *     own start-up, `node -e 0`, is set aside: a Node program cannot start faster than that).
  *     The round trips of each are counted by a relay in front of sshd.
+ *     Also, for information: `diagnose --no-write-test` (connect, log in, list: the same work as
+ *     `sftp -b ls`, where the default diagnose also writes, reads back and removes a test file),
+ *     and where a diagnose process's time goes (Node's start, loading the CLI up to the engine's
+ *     TCP connect, the engine up to the result printed, exit), from separate runs with
+ *     scripts/bench-marks.cjs preloaded.
  *
  * Run alone: npx tsx scripts/bench-cli.ts [runs]
  */
@@ -30,6 +35,7 @@ import { argon2Engine, argon2Raw, type Argon2Params } from '../main/keys/argon2'
 import { countingRelay } from './bench-path';
 
 const BIN = path.join(__dirname, '..', 'main', 'cli', 'sftp-doctor.cjs');
+const MARKS = path.join(__dirname, 'bench-marks.cjs');
 /** What puttygen 0.78 picks here for its default 100 ms on an idle machine (8192 KiB, parallelism 1). */
 const PUTTYGEN_IDLE_PASSES = Number(process.env.BENCH_PPK_PASSES ?? 13);
 
@@ -170,7 +176,13 @@ export interface DiagnoseCliBench {
   cliRatio: number;
   /** cli - node -e 0, against sftp ls. */
   cliOverNodeRatio: number;
+  /** The process ratio (cliRatio) within 1.2x. */
   cliOk: boolean;
+  /** `diagnose --no-write-test` as a process: the same work as sftp -b ls. */
+  cliNoWriteMs: number;
+  cliNoWriteRatio: number;
+  /** Where a diagnose process's time goes (medians, ms). */
+  breakdown: { nodeStartMs: number; loadMs: number; engineMs: number; exitMs: number; totalMs: number };
   roundTrips: { ours: number; oursNoWrite: number; sftpLs: number };
 }
 
@@ -196,13 +208,29 @@ export async function benchDiagnoseCli(runs = 11): Promise<DiagnoseCliBench> {
       if (writeTest && r.facts.write?.stage !== 'done') throw new Error('the engine did not do its write test');
       return Number(process.hrtime.bigint() - t0) / 1e6;
     };
+    const cliArgs = ['diagnose', '--key', key.path, '--known-hosts', knownHosts, `sftp://${account.name}@${server.host}:${server.port}`];
     const t = await alternate(runs, {
       node: () => must(process.execPath, ['-e', '0']),
       engine: () => engineOnce(server),
-      cli: () => must(process.execPath, [BIN, 'diagnose', '--key', key.path, '--known-hosts', knownHosts, `sftp://${account.name}@${server.host}:${server.port}`], { env, expect: /bench-file|20 entr|OK|works/i }),
+      cli: () => must(process.execPath, [BIN, ...cliArgs], { env, expect: /Everything works/ }),
+      cliNoWrite: () => must(process.execPath, [BIN, ...cliArgs, '--no-write-test'], { env, expect: /\[OK_READ_ONLY\]/ }),
       sftpLs: () => must('sftp', sftpArgs(server, sameKex), { env, input: 'ls\n', expect: /bench-file-1/ }),
       sftpLsDefault: () => must('sftp', sftpArgs(server, []), { env, input: 'ls\n', expect: /bench-file-1/ }),
     });
+    // Where a diagnose process's time goes: separate runs with marks (not the timed ones above).
+    const parts: Record<'nodeStartMs' | 'loadMs' | 'engineMs' | 'exitMs' | 'totalMs', number[]> = { nodeStartMs: [], loadMs: [], engineMs: [], exitMs: [], totalMs: [] };
+    for (let i = 0; i < Math.max(3, Math.min(runs, 7)); i++) {
+      const r = await timeProcess(process.execPath, ['-r', MARKS, BIN, ...cliArgs], { env });
+      const m = /BENCH-MARKS (\{.*\})/.exec(r.err);
+      if (r.code !== 0 || !m) throw new Error(`diagnose with marks failed (exit ${r.code}): ${r.err.trim().slice(0, 300)}`);
+      const k = JSON.parse(m[1]!) as { nodeReady: number; tcpConnect: number; lastOutput: number; exit: number };
+      parts.nodeStartMs.push(k.nodeReady);
+      parts.loadMs.push(k.tcpConnect - k.nodeReady);
+      parts.engineMs.push(k.lastOutput - k.tcpConnect);
+      parts.exitMs.push(r.ms - k.lastOutput);
+      parts.totalMs.push(r.ms);
+    }
+    const breakdown = Object.fromEntries(Object.entries(parts).map(([k, xs]) => [k, round1(median(xs))])) as DiagnoseCliBench['breakdown'];
     // Round trips through the relay (the relay's last bytes are counted once the connection ended).
     const settle = () => new Promise((r) => setTimeout(r, 150));
     relay.take();
@@ -229,7 +257,10 @@ export async function benchDiagnoseCli(runs = 11): Promise<DiagnoseCliBench> {
       cliMs: t.cli,
       cliRatio: Math.round(cliRatio * 100) / 100,
       cliOverNodeRatio: Math.round(cliOverNodeRatio * 100) / 100,
-      cliOk: cliOverNodeRatio <= 1.2,
+      cliOk: cliRatio <= 1.2,
+      cliNoWriteMs: t.cliNoWrite,
+      cliNoWriteRatio: Math.round((t.cliNoWrite / t.sftpLs) * 100) / 100,
+      breakdown,
       roundTrips: { ours, oursNoWrite, sftpLs },
     };
   } finally {
@@ -247,7 +278,9 @@ if (process.argv[1] && /bench-cli\.ts$/.test(process.argv[1])) {
     console.log(`      node -e 0 ${k.nodeMs} ms; keys inspect of an unencrypted PPK ${k.unencryptedMs} ms; Argon2 alone (${k.engine}): native ${k.argon2NativeMs ?? '-'} ms, WebAssembly ${k.argon2WasmMs} ms`);
     const d = await benchDiagnoseCli(runs);
     console.log(`${d.engineOk ? 'PASS' : 'FAIL'}  healthy diagnose in-process ${d.engineMs} ms vs sftp -b ls ${d.sftpLsMs} ms (default kex ${d.sftpLsDefaultKexMs} ms), ratio ${d.engineRatio}`);
-    console.log(`${d.cliOk ? 'PASS' : 'FAIL'}  healthy sftp-doctor diagnose (process) ${d.cliMs} ms vs sftp -b ls ${d.sftpLsMs} ms, ratio ${d.cliRatio}; without node -e 0 (${d.nodeMs} ms) ${d.cliOverNodeRatio}`);
+    console.log(`${d.cliOk ? 'PASS' : 'FAIL'}  healthy sftp-doctor diagnose (process) ${d.cliMs} ms vs sftp -b ls ${d.sftpLsMs} ms, ratio ${d.cliRatio}; without node -e 0 (${d.nodeMs} ms) ${d.cliOverNodeRatio}; --no-write-test ${d.cliNoWriteMs} ms, ratio ${d.cliNoWriteRatio}`);
+    const b = d.breakdown;
+    console.log(`      where it goes: Node's start ${b.nodeStartMs} ms, loading the CLI up to the TCP connect ${b.loadMs} ms, engine up to the result ${b.engineMs} ms, exit ${b.exitMs} ms (total ${b.totalMs} ms)`);
     console.log(`      round trips: ours ${d.roundTrips.ours} (no write test ${d.roundTrips.oursNoWrite}), sftp -b ls ${d.roundTrips.sftpLs}`);
     process.exitCode = k.ok && d.engineOk && d.cliOk ? 0 : 1;
   })().catch((err: unknown) => {

@@ -60,12 +60,21 @@ async function main(): Promise<number> {
     ok: diag.engineOk,
   });
   rows.push({
-    name: `diagnose: healthy loopback sshd, sftp-doctor diagnose as a process vs sftp -b ls (ratio without node -e 0's ${diag.nodeMs} ms: ${diag.cliOverNodeRatio})`,
+    name: `diagnose: healthy loopback sshd, sftp-doctor diagnose as a process (key login, listing, write test) vs sftp -b ls (ratio without node -e 0's ${diag.nodeMs} ms: ${diag.cliOverNodeRatio})`,
     ours: `${diag.cliMs} ms`,
     reference: `${diag.sftpLsMs} ms`,
     ratio: diag.cliRatio.toFixed(2),
-    budget: '<= 1.2x once node -e 0 is set aside',
+    budget: '<= 1.2x',
     ok: diag.cliOk,
+  });
+  const parts = diag.breakdown;
+  rows.push({
+    name: `diagnose: where a diagnose process's time goes: Node's start ${parts.nodeStartMs} ms (node -e 0 whole: ${diag.nodeMs} ms), loading the CLI up to the TCP connect ${parts.loadMs} ms, the engine up to the result printed ${parts.engineMs} ms, exit ${parts.exitMs} ms; diagnose --no-write-test (the same work as sftp -b ls) ${diag.cliNoWriteMs} ms, ratio ${diag.cliNoWriteRatio}`,
+    ours: `${parts.totalMs} ms`,
+    reference: `${diag.sftpLsMs} ms`,
+    ratio: (parts.totalMs / diag.sftpLsMs).toFixed(2),
+    budget: 'information',
+    ok: true,
   });
   rows.push({
     name: `diagnose: round trips of a healthy run (without the write test: ${diag.roundTrips.oursNoWrite}) vs sftp -b ls`,

@@ -104,9 +104,13 @@ function writeCache(cacheFile, baseDir, scripts) {
   fs.renameSync(tmp, cacheFile);
 }
 
-/** A compiled module wrapper: with the cached data when it was made from this very source. */
-function compile(source, filename, cached, scripts) {
-  const hash = sha1(source);
+/**
+ * A compiled module wrapper: with the cached data when it was made from this very source. `bytes`,
+ * the file as read, when there is one: hashing them costs far less than hashing the decoded text
+ * (the bundle holds non-Latin-1 characters, so V8 keeps it as UTF-16 and would re-encode all of it).
+ */
+function compile(source, filename, cached, scripts, bytes) {
+  const hash = sha1(bytes ?? source);
   let cachedData;
   if (cached && cached.sha1 === hash) {
     try {
@@ -166,11 +170,12 @@ function loadBundle(file, { writeCache: write = false } = {}) {
   // After the run, so that the functions it compiled are in the cache too.
   if (write) process.on('exit', () => writeCache(cacheFile, baseDir, scripts));
 
-  const source = fs.readFileSync(file, 'utf8');
+  const bytes = fs.readFileSync(file);
+  const source = bytes.toString('utf8');
   const mod = new Module(file, null);
   mod.filename = file;
   mod.paths = Module._nodeModulePaths(baseDir);
-  const wrapper = compile(source, file, entries.get(file), scripts);
+  const wrapper = compile(source, file, entries.get(file), scripts, bytes);
   wrapper.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, baseDir);
   mod.loaded = true;
 }
