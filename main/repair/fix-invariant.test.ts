@@ -192,13 +192,8 @@ async function localSetup(dir: string, fix: Fix, request: ConnectionRequest): Pr
 const PAIRS: [DiagnosisCode, FixId, number][] = DIAGNOSIS_CODES.flatMap((code) => FIXES_BY_CODE[code].flatMap((id) => variantsFor(code, id).map((_, i): [DiagnosisCode, FixId, number] => [code, id, i])));
 /** Catalog fixes `repair` applies without a diagnosis listing them (on request: more time after a timeout). */
 const REPAIR_ONLY: readonly FixId[] = ['increase-timeout'];
-/**
- * Server fixes need the server: each is applied for real by `repair --fix ID` and by the window's
- * services in the real-server part below, or (a password change needs sshd with PAM) by the
- * repair dispatcher both use, in server-fixes.test.ts.
- */
-const SERVER_FIXES_APPLIED_BELOW: readonly FixId[] = ['silence-login-script', 'fix-authorized-keys-permissions', 'install-public-key'];
-const SERVER_FIXES_APPLIED_IN_SERVER_TESTS: readonly FixId[] = ['change-expired-password'];
+/** Server fixes need the server: each is applied for real by `repair --fix ID` and by the window's services in the last part. */
+const SERVER_FIXES_APPLIED_BELOW: readonly FixId[] = ['silence-login-script', 'fix-authorized-keys-permissions', 'install-public-key', 'change-expired-password'];
 
 const walked = { pairs: 0, appliedByRepair: 0, appliedByWindow: 0, recheckStarted: 0 };
 
@@ -224,7 +219,7 @@ describe('the fix contract: every fix a code offers is carried out by repair and
   });
 
   it('every server fix is applied for real against a server somewhere', () => {
-    for (const id of FIX_IDS.filter((i) => FIX_META[i].kind === 'server')) expect([...SERVER_FIXES_APPLIED_BELOW, ...SERVER_FIXES_APPLIED_IN_SERVER_TESTS], `${id} is applied against no server`).toContain(id);
+    for (const id of FIX_IDS.filter((i) => FIX_META[i].kind === 'server')) expect(SERVER_FIXES_APPLIED_BELOW, `${id} is applied against no server`).toContain(id);
   });
 
   it.each(PAIRS)('%s → %s (variant %i)', async (code, id, variant) => {
@@ -285,7 +280,7 @@ describe('the fix contract: every fix a code offers is carried out by repair and
         walked.appliedByWindow++;
         return;
       }
-      if (fix.kind === 'server') return; // applied for real against a server: see SERVER_FIXES_*
+      if (fix.kind === 'server') return; // applied for real against sshd: SERVER_FIXES_APPLIED_BELOW
       const winResult = resultFor(code, winFix, winRequest);
       const started: ConnectionRequest[] = [];
       const runs = {
@@ -432,6 +427,7 @@ const SERVER_PW = 'fix-invariant-srv-1';
 
 interface ServerCase {
   fix: FixId;
+  server: 'strict' | 'pam';
   user: string;
   shell: string;
   /** Breaks the account the way the case needs (again before each front end). */
@@ -439,7 +435,13 @@ interface ServerCase {
   /** Whether the attempt gives the key (and the password as well). */
   withKey: boolean;
   before: DiagnosisCode;
+  /** What the user gives for the change: on the command line, and in the window's dialog. */
+  cli?: { args: string[]; env: Record<string, string> };
+  window?: RepairInput;
 }
+
+/** The expired account's passwords: the old one, and the new one each front end sets. */
+const EXPIRED = { old: 'Expired-pw-1!x', cli: 'Fresh-Pw-2?zq-long', window: 'Other-Pw-3#kq-long' };
 
 async function chownR(user: string, target: string): Promise<void> {
   await execFileP('chown', ['-R', `${user}:${user}`, target]);
@@ -448,6 +450,7 @@ async function chownR(user: string, target: string): Promise<void> {
 const SERVER_CASES: ServerCase[] = [
   {
     fix: 'silence-login-script',
+    server: 'strict',
     user: 'sdfixrc',
     shell: '/bin/bash',
     withKey: false,
@@ -460,6 +463,7 @@ const SERVER_CASES: ServerCase[] = [
   },
   {
     fix: 'fix-authorized-keys-permissions',
+    server: 'strict',
     user: 'sdfixperm',
     shell: '/bin/sh',
     withKey: true,
@@ -474,6 +478,7 @@ const SERVER_CASES: ServerCase[] = [
   },
   {
     fix: 'install-public-key',
+    server: 'strict',
     user: 'sdfixinst',
     shell: '/bin/sh',
     withKey: true,
@@ -482,42 +487,63 @@ const SERVER_CASES: ServerCase[] = [
       await fs.rm(path.join(home, '.ssh'), { recursive: true, force: true });
     },
   },
+  {
+    // The server asks for a new password through PAM (via 'pam'); sshd without PAM asks for none.
+    fix: 'change-expired-password',
+    server: 'pam',
+    user: 'sdfixexp',
+    shell: '/bin/sh',
+    withKey: false,
+    before: 'AUTH_PASSWORD_EXPIRED',
+    cli: { args: ['--new-password-env', 'NEWPW'], env: { NEWPW: EXPIRED.cli } },
+    window: { confirmed: true, newPassword: EXPIRED.window },
+    async prepare() {
+      await ensureUser({ name: this.user, password: EXPIRED.old, shell: this.shell });
+      await execFileP('chage', ['-d', '0', this.user]);
+    },
+  },
 ];
 
 describe.skipIf(!sshdAvailable().ok)('server fixes against a real sshd: by repair --fix ID and by the window, each re-checked', () => {
   let dir: string;
-  let server: SshdServer;
+  const servers: Partial<Record<ServerCase['server'], SshdServer>> = {};
   let key: GeneratedKey;
   let kh: string;
   const homes: Record<string, string> = {};
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fix-invariant-srv-'));
-    [server, key] = await Promise.all([startSshd({ hostKeyTypes: ['ed25519'], config: { StrictModes: 'yes', Subsystem: 'sftp /usr/lib/openssh/sftp-server' } }), generateKey('ed25519')]);
+    [servers.strict, servers.pam, key] = await Promise.all([
+      startSshd({ hostKeyTypes: ['ed25519'], config: { StrictModes: 'yes', Subsystem: 'sftp /usr/lib/openssh/sftp-server' } }),
+      startSshd({ hostKeyTypes: ['ed25519'], config: { UsePAM: 'yes', KbdInteractiveAuthentication: 'yes' } }),
+      generateKey('ed25519'),
+    ]);
     for (const c of SERVER_CASES) homes[c.user] = (await ensureUser({ name: c.user, password: SERVER_PW, shell: c.shell })).home;
     kh = path.join(dir, 'known_hosts');
-    for (const k of server.hostKeys) await addHostKey(kh, server.host, server.port, k.publicKey);
+    for (const s of Object.values(servers)) for (const k of s.hostKeys) await addHostKey(kh, s.host, s.port, k.publicKey);
   });
   afterAll(async () => {
-    await server?.stop();
+    await Promise.all(Object.values(servers).map((s) => s?.stop()));
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('covers every server fix but the password change (that needs sshd with PAM: server-fixes.test.ts)', () => {
+  it('covers every server fix', () => {
     expect(SERVER_CASES.map((c) => c.fix).sort()).toEqual([...SERVER_FIXES_APPLIED_BELOW].sort());
     for (const c of SERVER_CASES) expect(FIXES_BY_CODE[c.before]).toContain(c.fix);
   });
 
   it.each(SERVER_CASES.map((c) => [c.fix, c] as const))('%s', async (_id, c) => {
     const home = homes[c.user]!;
-    const request: ConnectionRequest = { protocol: 'sftp', host: server.host, port: server.port, user: c.user, password: SERVER_PW, knownHostsPath: kh, timeoutMs: 6000, useAgent: false, ...(c.withKey ? { privateKey: { path: key.path } } : {}) };
+    const server = servers[c.server]!;
+    const password = c.fix === 'change-expired-password' ? EXPIRED.old : SERVER_PW;
+    const request: ConnectionRequest = { protocol: 'sftp', host: server.host, port: server.port, user: c.user, password, knownHostsPath: kh, timeoutMs: 6000, useAgent: false, ...(c.withKey ? { privateKey: { path: key.path } } : {}) };
 
     // `repair --fix ID`
     await c.prepare(home, key);
     const stdout = new PassThrough();
     let out = '';
     stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const argv = ['repair', '--json', '--fix', c.fix, '--yes', '--no-agent', '--password-env', 'PW', '--timeout', '6', '--known-hosts', kh, ...(c.withKey ? ['--key', key.path] : []), `${c.user}@${server.host}:${server.port}`];
-    const exit = await runCli(argv, { stdout, stderr: new PassThrough(), stdin: Readable.from([]), env: { SFTP_DOCTOR_HOME: path.join(dir, 'cli'), PW: SERVER_PW } });
+    const argv = ['repair', '--json', '--fix', c.fix, '--yes', '--no-agent', '--password-env', 'PW', '--timeout', '6', '--known-hosts', kh, ...(c.withKey ? ['--key', key.path] : []), ...(c.cli?.args ?? []), `${c.user}@${server.host}:${server.port}`];
+    const exit = await runCli(argv, { stdout, stderr: new PassThrough(), stdin: Readable.from([]), env: { SFTP_DOCTOR_HOME: path.join(dir, 'cli'), PW: password, ...c.cli?.env } });
     const report = JSON.parse(out) as { rounds: { diagnosis: { code: string }; appliedFix: { id: string; applied: boolean; message: string } | null; result: { code: string } | null }[]; code: string };
     const round = report.rounds.find((r) => r.appliedFix?.id === c.fix);
     expect(round?.diagnosis.code).toBe(c.before);
@@ -536,7 +562,11 @@ describe.skipIf(!sshdAvailable().ok)('server fixes against a real sshd: by repai
         done.set(e.runId, e.result);
         waiters.get(e.runId)?.(e.result);
       },
-      sendPrompt: () => {},
+      // The user closes the server's question (a new password asked at login): the diagnosis says what was needed.
+      sendPrompt: (p) => {
+        const answer = p.kind === 'hostkey' ? { promptId: p.promptId, kind: 'hostkey', decision: 'cancel' } : { promptId: p.promptId, kind: 'secret', answers: null };
+        setImmediate(() => void services.dispatch('prompt:answer', [p.runId, answer], { client }));
+      },
       sendCheck: () => {},
     };
     const resultOf = (runId: string) => new Promise<RunResult>((resolve) => (done.has(runId) ? resolve(done.get(runId)!) : waiters.set(runId, resolve)));
@@ -547,7 +577,7 @@ describe.skipIf(!sshdAvailable().ok)('server fixes against a real sshd: by repai
     expect(first.diagnosis.fixes.map((f) => f.id)).toContain(c.fix);
     const plan = (await services.dispatch('repair:plan', [runId, c.fix], ctx)) as { changes: string[] };
     expect(plan.changes.length).toBeGreaterThan(0);
-    const outcome = (await services.dispatch('repair:apply', [runId, c.fix, { confirmed: true }], ctx)) as { applied: boolean; runId: string | null; message: string };
+    const outcome = (await services.dispatch('repair:apply', [runId, c.fix, c.window ?? { confirmed: true }], ctx)) as { applied: boolean; runId: string | null; message: string };
     expect(outcome.applied, outcome.message).toBe(true);
     expect(outcome.runId).not.toBeNull();
     expect((await resultOf(outcome.runId!)).diagnosis.code).toBe('OK');
