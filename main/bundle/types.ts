@@ -4,34 +4,20 @@
  */
 import type { KeyInspection } from '../../shared/keys';
 import type { RunEvent, RunResult } from '../../shared/types';
+import type { z } from 'zod';
 import type { Secret } from '../common/secret';
+import type { AppliedFixSchema, EnvironmentSchema, KnownHostsLineSchema } from './schema';
 
-/** A fix that was applied before a round, and what the repair step said about applying it. */
-export interface AppliedFix {
-  id: string;
-  label: string;
-  /** e.g. "Added the server's key to known_hosts"; never a secret. */
-  detail?: string;
-}
+// Declared once, as the report's zod schemas (./schema.ts); imported type-only, so this costs nothing at run time.
+export type AppliedFix = z.infer<typeof AppliedFixSchema>;
+export type EnvironmentFacts = z.infer<typeof EnvironmentSchema>;
+export type KnownHostsLine = z.infer<typeof KnownHostsLineSchema>;
 
 /** One diagnosis run. A repair produces several: the first attempt, then one per fix applied. */
 export interface BundleRound {
   result: RunResult;
   /** The fix applied just before this round (absent for the first attempt). */
   appliedFix?: AppliedFix;
-}
-
-/** Facts about the machine and the app, for the admin. Never key material, never agent contents. */
-export interface EnvironmentFacts {
-  app: { name: string; version: string };
-  /** Runtime and library versions: node, electron, chrome, ssh2, sshpk... */
-  versions: Record<string, string>;
-  os: { platform: string; type: string; release: string; version: string; arch: string };
-  locale: string;
-  /** Whether an SSH agent answered, and how many keys it offered (null: not known). */
-  agent: { available: boolean; keys: number | null; error?: string };
-  /** The DNS resolvers this computer uses (nameserver lines of /etc/resolv.conf, else dns.getServers()). */
-  resolvers?: { servers: string[]; source: string };
 }
 
 export interface BundleInput {
@@ -53,12 +39,6 @@ export interface BundleInput {
    * can appear in key comments and paths). buildBundle adds the local ones itself.
    */
   extraNames?: { hosts?: string[]; users?: string[] };
-}
-
-export interface KnownHostsLine {
-  file: string;
-  line: number;
-  text: string;
 }
 
 export interface BundleFile {

@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { DiscoveredImportSource } from '../../shared/api';
 import { IMPORT_SOURCES, SOURCE_LABELS, type ImportPreview, type ImportSource, type Site } from '../../shared/sites';
 import { appKnownHostsPath } from '../store/paths';
 import { normalizeFolder, type SiteStore } from '../store/sites';
@@ -390,12 +391,8 @@ export async function importSelected(source: ImportSource, keys: string[], optio
   return outcome;
 }
 
-export interface DiscoveredSource {
-  source: ImportSource;
-  label: string;
-  /** Sites that could be imported (not counting duplicates of saved sites). */
-  sites: number;
-  hostKeys: number;
+/** What the window's first-start offer shows (shared/api.ts), and the files it was found in. */
+export interface DiscoveredSource extends DiscoveredImportSource {
   files: string[];
 }
 
