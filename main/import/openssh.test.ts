@@ -115,6 +115,25 @@ describe('OpenSSH config import', () => {
     expect(parsed.candidates.some((c) => c.site.settings.user === 'matched')).toBe(false);
   });
 
+  it('the RSA signature: the first RSA one of a whole PubkeyAcceptedAlgorithms list, never from "+" or "-" changes', async () => {
+    const text = [
+      'Host hardened',
+      '  PubkeyAcceptedAlgorithms ssh-ed25519,rsa-sha2-512,rsa-sha2-256',
+      'Host old-only',
+      '  PubkeyAcceptedKeyTypes ssh-rsa',
+      'Host added',
+      '  PubkeyAcceptedAlgorithms +ssh-rsa',
+      'Host removed',
+      '  PubkeyAcceptedAlgorithms -rsa-sha2-256',
+      'Host no-rsa',
+      '  PubkeyAcceptedAlgorithms ssh-ed25519',
+      '',
+    ].join('\n');
+    const parsed = await parseOpenSshConfig({ file: '/h/.ssh/config', text, home: '/h', localUser: 'u', readIncluded: async () => [] });
+    const chosen = Object.fromEntries(parsed.candidates.map((c) => [c.site.name, c.site.settings.rsaSignature]));
+    expect(chosen).toEqual({ hardened: 'rsa-sha2-512', 'old-only': 'ssh-rsa', added: undefined, removed: undefined, 'no-rsa': undefined });
+  });
+
   it('login methods: PreferredAuthentications and the methods switched off, as ssh -G reads them', async () => {
     const text = [
       'Host pw-only',

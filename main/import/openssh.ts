@@ -14,7 +14,7 @@ import path from 'node:path';
 import SSHConfig, { LineType, type Line, type Section } from 'ssh-config';
 import { parseJumpList } from '../../shared/path';
 import type { SiteSettings } from '../../shared/sites';
-import { LOGIN_METHODS, type JumpHostSpec, type LoginMethod } from '../../shared/types';
+import { LOGIN_METHODS, RSA_SIGNATURES, type JumpHostSpec, type LoginMethod, type RsaSignature } from '../../shared/types';
 import { MAX_SITES_PER_FILE, emptyResult, limitProblems, makeCandidate, parsePort, pushAll, tooManySites, type ImportProblem, type ParsedSource } from './common';
 import { mapProxyCommand } from './path';
 import { LEGACY_ALGORITHMS } from '../diagnose/algorithms';
@@ -537,6 +537,18 @@ function loginMethods(c: Record<string, string | string[] | undefined>): LoginMe
   return methods.length === LOGIN_METHODS.length || methods.length === 0 ? undefined : methods;
 }
 
+/**
+ * The RSA signature ssh would sign with for a host whose PubkeyAcceptedAlgorithms is a whole list
+ * (not "+", "-" or "^" changes to ssh's defaults): the first RSA one it names. ssh takes the first
+ * of its list the server accepts; a site here signs with that one, and a refusal gets the one
+ * extra try with another.
+ */
+function rsaSignatureOf(value: string | undefined): RsaSignature | undefined {
+  if (!value || /^[-+^]/.test(value)) return undefined;
+  const names = value.split(',').map((n) => n.trim().toLowerCase());
+  return names.map((n) => RSA_SIGNATURES.find((a) => a === n)).find((a) => a !== undefined);
+}
+
 /** Reads an OpenSSH client config (and its Includes) into import candidates. */
 export async function parseOpenSshConfig(opts: OpenSshParseOptions): Promise<ParsedSource> {
   const reader = new OpenSshReader(opts);
@@ -637,6 +649,8 @@ export async function parseOpenSshConfig(opts: OpenSshParseOptions): Promise<Par
       }
     }
     if (legacy.size > 0) settings.legacyAlgorithms = [...legacy];
+    const rsaSignature = rsaSignatureOf(first(c.pubkeyacceptedalgorithms) ?? first(c.pubkeyacceptedkeytypes));
+    if (rsaSignature) settings.rsaSignature = rsaSignature;
 
     const knownHosts = (Array.isArray(c.userknownhostsfile) ? c.userknownhostsfile : c.userknownhostsfile ? [c.userknownhostsfile] : []).filter((f) => f.toLowerCase() !== 'none');
     if (knownHosts.length > 0) {
