@@ -4,8 +4,9 @@
  */
 import { z } from 'zod';
 import { ADMIN_TOPICS, ENTER_FIELDS } from './actions';
+import { text as textOf } from './schemas/request';
 
-const text = z.string().max(4096);
+const text = textOf();
 
 export const ActionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ask-admin'), topic: z.enum(ADMIN_TOPICS), label: text, description: text }),

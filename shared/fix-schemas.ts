@@ -6,10 +6,8 @@
 import { z } from 'zod';
 import { FIX_IDS, FIX_KINDS, RISK_LEVELS, TRIMMABLE_FIELDS, type Fix, type FixId } from './fixes';
 import { PASSWORD_IDEAS } from './password-variants';
-import { LOGIN_METHODS, RSA_SIGNATURES } from './types';
-
-const text = (max = 4096) => z.string().max(max);
-const port = z.number().int().min(1).max(65535);
+import { TcpPortSchema as port, text } from './schemas/request';
+import { ALGORITHM_CATEGORIES, LOGIN_METHODS, RSA_SIGNATURES } from './types';
 
 /** Per fix id: the parameters it carries (validated wherever a fix crosses a boundary). */
 export const FIX_PARAMS = {
@@ -23,7 +21,7 @@ export const FIX_PARAMS = {
   'allow-legacy-algorithms': z.strictObject({
     algorithms: z.array(text(128)).min(1).max(16),
     /** The category each algorithm above is for (same order). */
-    categories: z.array(z.enum(['kex', 'serverHostKey', 'cipher', 'mac', 'compression'])).max(16),
+    categories: z.array(z.enum(ALGORITHM_CATEGORIES)).max(16),
     /** Why each algorithm above is weak, in plain words (same order). */
     risks: z.array(text(512)).max(16),
   }),

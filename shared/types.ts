@@ -21,6 +21,9 @@ export type LoginMethod = (typeof LOGIN_METHODS)[number];
 export const RSA_SIGNATURES = ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] as const;
 export type RsaSignature = (typeof RSA_SIGNATURES)[number];
 
+/** The algorithm categories of an SSH key exchange offer, in the order of the KEXINIT message. */
+export const ALGORITHM_CATEGORIES = ['kex', 'serverHostKey', 'cipher', 'mac', 'compression'] as const;
+
 // The request's contracts are zod schemas (shared/schemas/request.ts); their types, type-only here
 // so that importing this module never loads zod.
 export type { ConnectionRequest, JumpHost, JumpHostSpec, KeySource, PromptAnswer, Protocol, ProxyRequest, ProxySpec, ProxyType } from './schemas/request';

@@ -1,5 +1,5 @@
 import * as ssh2Constants from 'ssh2/lib/protocol/constants.js';
-import type { AlgorithmCategory, AlgorithmLists, AlgorithmMismatch } from '../../shared/types';
+import { ALGORITHM_CATEGORIES, type AlgorithmCategory, type AlgorithmLists, type AlgorithmMismatch } from '../../shared/types';
 
 /**
  * What ssh2 offers by default and what it could enable for a legacy server, read from ssh2 itself
@@ -20,7 +20,7 @@ export interface Ssh2Constants {
 
 const constants: Ssh2Constants = ssh2Constants;
 
-export const CATEGORIES: readonly AlgorithmCategory[] = ['kex', 'serverHostKey', 'cipher', 'mac', 'compression'];
+export const CATEGORIES: readonly AlgorithmCategory[] = ALGORITHM_CATEGORIES;
 
 export const DEFAULT_ALGORITHMS: AlgorithmLists = {
   kex: [...constants.DEFAULT_KEX],

@@ -7,7 +7,7 @@
  * This module loads zod: import it only where data is validated; elsewhere `import type`.
  */
 import { z } from 'zod';
-import { LOGIN_METHODS, RSA_SIGNATURES } from '../types';
+import { ALGORITHM_CATEGORIES, LOGIN_METHODS, RSA_SIGNATURES } from '../types';
 import { DiagnosisSchema } from './diagnosis';
 import { ProxyTypeSchema } from './request';
 
@@ -16,7 +16,7 @@ const strList = z.array(str);
 const num = z.number();
 
 export const AlgorithmListsSchema = z.object({ kex: strList, serverHostKey: strList, cipher: strList, mac: strList, compression: strList });
-export const AlgorithmCategorySchema = z.enum(['kex', 'serverHostKey', 'cipher', 'mac', 'compression']);
+export const AlgorithmCategorySchema = z.enum(ALGORITHM_CATEGORIES);
 
 export const AlgorithmMismatchSchema = z.object({
   category: AlgorithmCategorySchema,

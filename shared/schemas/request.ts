@@ -21,7 +21,8 @@ export const text = (max = MAX_TEXT) => z.string().max(max);
 export const base64Of = (bytes: number) => text(Math.ceil((bytes * 4) / 3) + 4);
 
 export const ProtocolSchema = z.enum(['sftp', 'scp']);
-const tcpPort = z.number().int().min(1).max(65535);
+export const TcpPortSchema = z.number().int().min(1).max(65535);
+const tcpPort = TcpPortSchema;
 
 /** A private key as the user gave it: a file path, or pasted text. */
 export const KeySourceSchema = z.strictObject({
