@@ -28,13 +28,14 @@ import { DIAGNOSIS_CODES, type DiagnosisCode } from '../../shared/codes';
 import { FIXES_BY_CODE } from '../../shared/fix-offers';
 import { ADMIN_TOPICS, ENTER_FIELDS, askAdmin, enterField, otherProgram, type Action } from '../../shared/actions';
 import { adminMessage } from '../../shared/admin-message';
-import type { RepairInput } from '../../shared/api';
+import { API_GLOBAL, type RepairInput } from '../../shared/api';
 import { FIX_IDS, FIX_META, makeFix, type Fix, type FixId, type FixParamsOf } from '../../shared/fixes';
 import { FIX_PARAMS, FixSchema } from '../../shared/fix-schemas';
 import type { ConnectionRequest, Facts, RunResult } from '../../shared/types';
 import { applyFormFix as applyInWindow } from '../../renderer/logic/formFixes';
 import { fromSiteSettings } from '../../renderer/logic/form';
 import { canApplyInWindow } from '../../renderer/logic/repair';
+import { testApi } from '../../renderer/stores/testApi';
 import { runCli } from '../cli/index';
 import { humanReport, jsonReport } from '../cli/commands/diagnose';
 import { SHELL_GUARDS } from '../diagnose/rules/sftp';
@@ -197,6 +198,31 @@ const SERVER_FIXES_APPLIED_BELOW: readonly FixId[] = ['silence-login-script', 'f
 
 const walked = { pairs: 0, appliedByRepair: 0, appliedByWindow: 0, recheckStarted: 0 };
 
+/** What the test uses of the window's stores and actions (renderer/stores: formStore, actions). */
+interface WindowSide {
+  form: { setState(s: { values: ReturnType<typeof formOf>; siteId: null; siteSettings: null }): void; getState(): { request(): ConnectionRequest } };
+  applyFormFixAndReconnect(fix: Fix): { applied: boolean };
+  calls: { channel: string; args: unknown[] }[];
+}
+
+/**
+ * The window's stores (form, run) and actions, on an in-process API that records the calls: the
+ * renderer finds its API on `window` as in Electron, so that is set before they load. (Loaded by
+ * path: they are typed for the browser, which this Node test's compiler does not know.)
+ */
+let windowSide: Promise<WindowSide> | undefined;
+function theWindow(): Promise<WindowSide> {
+  windowSide ??= (async () => {
+    let n = 0;
+    const t = testApi({ 'diagnose:start': async () => ({ runId: `window-run-${++n}` }), 'diagnose:cancel': async () => ({ cancelled: true }) });
+    (globalThis as Record<string, unknown>).window = { [API_GLOBAL]: t.api };
+    const load = (file: string) => import(/* @vite-ignore */ path.join(__dirname, '../../renderer/stores', file)) as Promise<Record<string, unknown>>;
+    const [formStore, actions] = await Promise.all([load('formStore.ts'), load('actions.ts')]);
+    return { form: formStore.form as WindowSide['form'], applyFormFixAndReconnect: actions.applyFormFixAndReconnect as WindowSide['applyFormFixAndReconnect'], calls: t.calls };
+  })();
+  return windowSide;
+}
+
 describe('the fix contract: every fix a code offers is carried out by repair and by the window', () => {
   afterAll(() => {
     console.log(`fix contract: ${walked.pairs} (code, fix, variant) walked; applied by repair ${walked.appliedByRepair}, by the window ${walked.appliedByWindow}; re-check started ${walked.recheckStarted}`);
@@ -277,7 +303,16 @@ describe('the fix contract: every fix a code offers is carried out by repair and
       if (canApplyInWindow(fix)) {
         const out = applyInWindow(formOf(request), fix);
         expect(out.ok, out.ok ? '' : out.message).toBe(true);
+        // The window's own action: the form takes the fix, and a run starts at once with the new form.
+        const win = await theWindow();
+        win.form.setState({ values: formOf(request), siteId: null, siteSettings: null });
+        const before = win.calls.length;
+        expect(win.applyFormFixAndReconnect(fix)).toEqual({ applied: true });
+        const recheck = win.calls.slice(before).find((c) => c.channel === 'diagnose:start');
+        expect(recheck, 'the window starts no re-check').toBeDefined();
+        expect(recheck!.args[0]).toEqual(win.form.getState().request());
         walked.appliedByWindow++;
+        walked.recheckStarted++;
         return;
       }
       if (fix.kind === 'server') return; // applied for real against sshd: SERVER_FIXES_APPLIED_BELOW
