@@ -109,5 +109,19 @@ export function isDiagnosisCode(value: string): value is DiagnosisCode {
   return (DIAGNOSIS_CODES as readonly string[]).includes(value);
 }
 
+/**
+ * Warnings a successful result can carry: something that works here but will fail elsewhere. Each
+ * has its texts in shared/texts/en.ts (WARNING_TEXTS) and may name the fix that removes it.
+ */
+export const WARNING_CODES = [
+  // The key file logged in here, but OpenSSH's ssh cannot read its format (PPK, ssh.com, SSH-1...).
+  'KEY_OPENSSH_CANNOT_READ',
+  // The key file's text was altered (CRLF line ends, a BOM...): we read it, OpenSSH or PuTTY refuse it.
+  'KEY_TEXT_DAMAGED',
+  // The key file may be read by the group or others: OpenSSH ignores such a key.
+  'KEY_FILE_TOO_OPEN',
+] as const;
+export type WarningCode = (typeof WARNING_CODES)[number];
+
 /** Codes that mean the connection worked (as far as the engine was asked to go). */
 export const SUCCESS_CODES: readonly DiagnosisCode[] = ['OK', 'OK_TRANSPORT', 'OK_READ_ONLY'];

@@ -14,9 +14,10 @@ import type { FixId } from './fixes';
 const OTHER_PORT: readonly FixId[] = ['use-port'];
 
 export const FIXES_BY_CODE: Record<DiagnosisCode, readonly FixId[]> = {
-  OK: [],
+  // A key file that logged in but will fail in OpenSSH or PuTTY (a warning on the result).
+  OK: ['rewrite-key-file'],
   OK_TRANSPORT: [],
-  OK_READ_ONLY: [],
+  OK_READ_ONLY: ['rewrite-key-file'],
   INPUT_HOST_FIELD: ['split-host-field'],
   INPUT_WHITESPACE: ['trim-whitespace'],
   INPUT_PORT_INVALID: ['use-port'],

@@ -4,7 +4,7 @@
  * (the rules, the command line) does not load zod; the catalog takes its params' types from here.
  */
 import { z } from 'zod';
-import { FIX_IDS, FIX_KINDS, RISK_LEVELS, TRIMMABLE_FIELDS, type Fix, type FixId } from './fixes';
+import { FIX_IDS, FIX_KINDS, KEY_REWRITE_STEPS, RISK_LEVELS, TRIMMABLE_FIELDS, type Fix, type FixId } from './fixes';
 import { PASSWORD_IDEAS } from './password-variants';
 import { TcpPortSchema as port, text } from './schemas/request';
 import { ALGORITHM_CATEGORIES, LOGIN_METHODS, RSA_SIGNATURES } from './types';
@@ -32,6 +32,19 @@ export const FIX_PARAMS = {
   'choose-private-key': z.strictObject({ path: text() }),
   'convert-key': z.strictObject({ from: text(64), to: z.enum(['openssh', 'pem', 'ppk-v3', 'ppk-v2']), path: text() }),
   'generate-ed25519-key': z.strictObject({}),
+  /**
+   * A key file that logged in here but that OpenSSH or PuTTY refuse: what to do to it. The original
+   * bytes are kept (a .bak beside it, or the file itself when a copy is written next to it).
+   */
+  'rewrite-key-file': z.strictObject({
+    path: text(),
+    /** The key's format as found (e.g. "ppk-v3", "openssh"). */
+    format: text(64),
+    /** private-mode: chmod 600; clean-text: undo CRLF, a BOM... in place; openssh-copy: write an OpenSSH copy beside it. */
+    steps: z.array(z.enum(KEY_REWRITE_STEPS)).min(1).max(3),
+    /** The programs that will read it afterwards, in words ("OpenSSH", "PuTTY"). */
+    tools: text(64),
+  }),
   'identities-only': z.strictObject({}),
   'change-expired-password': z.strictObject({ via: z.enum(['pam', 'change-request', 'session']) }),
   'fix-authorized-keys-permissions': z.strictObject({ path: text(), mode: text(8) }),

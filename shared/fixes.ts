@@ -31,6 +31,10 @@ export type RiskLevel = (typeof RISK_LEVELS)[number];
 export const FIX_KINDS = ['form', 'local', 'server'] as const;
 export type FixKind = (typeof FIX_KINDS)[number];
 
+/** What rewrite-key-file does to a key file, in this order. */
+export const KEY_REWRITE_STEPS = ['private-mode', 'clean-text', 'openssh-copy'] as const;
+export type KeyRewriteStep = (typeof KEY_REWRITE_STEPS)[number];
+
 export const TRIMMABLE_FIELDS = ['host', 'user', 'password', 'passphrase'] as const;
 export type TrimmableField = (typeof TRIMMABLE_FIELDS)[number];
 
@@ -51,6 +55,7 @@ export const FIX_META = {
   'choose-private-key': { kind: 'form', risk: 'safe' },
   'convert-key': { kind: 'local', risk: 'confirm' },
   'generate-ed25519-key': { kind: 'local', risk: 'confirm' },
+  'rewrite-key-file': { kind: 'local', risk: 'confirm' },
   'identities-only': { kind: 'form', risk: 'safe' },
   'change-expired-password': { kind: 'server', risk: 'confirm' },
   'fix-authorized-keys-permissions': { kind: 'server', risk: 'confirm' },

@@ -33,7 +33,7 @@ export type { Action } from './actions';
 
 // What a run finds and concludes is declared once, as zod schemas (shared/schemas/facts.ts,
 // diagnosis.ts, result.ts): the support bundle validates report.json with them. Their types:
-export type { Diagnosis, EvidenceItem } from './schemas/diagnosis';
+export type { Diagnosis, DiagnosisWarning, EvidenceItem } from './schemas/diagnosis';
 export type {
   AlgorithmCategory,
   AlgorithmLists,
@@ -47,6 +47,7 @@ export type {
   HopFacts,
   HostKeyFacts,
   HostKeyInfo,
+  KeyToolIssue,
   KnownHostMatch,
   LocalEndpoint,
   ProxyFacts,

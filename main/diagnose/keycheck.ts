@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 import type { Facts } from '../../shared/types';
 import { Secret } from '../common/secret';
-import { inspectKey, KeyError, loadPrivateKeyForSsh, readKeySource, type SshReadyKey } from '../keys/index';
+import { inspectKey, KeyError, keyToolIssues, loadPrivateKeyForSsh, readKeySource, type SshReadyKey } from '../keys/index';
+import type { KeyInspection } from '../../shared/keys';
 import type { RunContext } from './context';
 
 export type KeyFacts = NonNullable<Facts['key']>;
@@ -34,6 +36,25 @@ async function askPassphrase(ctx: RunContext, attempt: number, fileLabel: string
   } finally {
     resume();
   }
+}
+
+/**
+ * What OpenSSH and PuTTY would make of the key file (its format, its text as read, its mode): one
+ * stat of the file, no extra read. A file that cannot be looked at again says nothing here.
+ */
+async function otherToolsOf(file: string, i: KeyInspection) {
+  let mode: number | undefined;
+  let ownedByMe: boolean | undefined;
+  if (process.platform !== 'win32') {
+    try {
+      const st = await fs.stat(file);
+      mode = st.mode & 0o777;
+      ownedByMe = typeof process.getuid === 'function' && st.uid === process.getuid();
+    } catch {
+      // gone or unreadable since it was read: the format and text facts still hold
+    }
+  }
+  return keyToolIssues({ format: i.format, type: i.type, repairs: i.repairs, ...(mode !== undefined ? { mode, ownedByMe: ownedByMe ?? false } : {}) });
 }
 
 /**
@@ -70,8 +91,12 @@ export async function checkKey(ctx: RunContext): Promise<{ facts: KeyFacts; key?
         publicKey: `${key.type} ${key.publicBlob.toString('base64')}`,
         encrypted: i.encrypted,
         ...(SSH2_NATIVE.has(i.format) && !i.encrypted ? {} : { convertedFrom: i.format }),
-        ms: Date.now() - t0,
       });
+      if (source.path) {
+        const otherTools = await otherToolsOf(source.path, i);
+        if (otherTools.length) facts.otherTools = otherTools;
+      }
+      facts.ms = Date.now() - t0;
       return { facts, key };
     } catch (err) {
       if (!(err instanceof KeyError)) throw err;

@@ -6,3 +6,4 @@ export { KeyError, KEY_ERROR_CODES, SEVERITY, type KeyErrorCode, type KeyProblem
 export { MAX_KEY_FILE_BYTES } from './text';
 export { readKeyFile } from './file';
 export { readKeySource, keyGiven, keyBytesFromBase64, type KeySourceBytes, type KeySourceKind } from './source';
+export { keyToolIssues, cleanKeyText, textRepairs, opensshReadsFormat, FORMAT_WORDS, type KeyFileFacts } from './portability';

@@ -4,7 +4,7 @@ import { rawDecrypt, rawEncrypt, sha1 } from './ciphers';
 import { type ParsedKeyFile, parseOrCorrupt } from './codec';
 import { type PrivateKeyData, type PrivateKeyWithComment, checkConsistency, isEcdsaCurve, publicBlobOf, rsaFromParts } from './model';
 import { KeyError, corrupt, needsPassphrase, problem, truncated, unsupported, wrongPassphrase } from './problems';
-import { decodeBase64 } from './text';
+import { decodeBase64, REPAIRS } from './text';
 import { SshReader, SshWriter, tryRead } from '../common/ssh-wire';
 
 /** PuTTY's .ppk format, versions 2 and 3 (PuTTY manual, appendix C). */
@@ -62,7 +62,7 @@ function splitFields(text: string, repairs: string[]): Map<string, string> {
     if (i > 0 && body[mk.at - 1] !== '\n') joined = true;
     if (!fields.has(mk.name)) fields.set(mk.name, value);
   }
-  if (joined) repairs.push('The line breaks of the PuTTY key were lost (the lines were joined into one); read it anyway.');
+  if (joined) repairs.push(REPAIRS.joinedPpk);
   return fields;
 }
 

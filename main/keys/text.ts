@@ -4,6 +4,21 @@ import { KeyError, corrupt, truncated } from './problems';
 /** Largest file we agree to look at: real keys are a few KiB at most. */
 export const MAX_KEY_FILE_BYTES = 1024 * 1024;
 
+/** The repairs decodeInput (and the armour readers) can make to a key file's text, in words (KeyInspection.repairs). */
+export const REPAIRS = {
+  bom: 'Removed a byte-order mark (BOM) at the start of the file, which Notepad and some editors add.',
+  utf16: 'The file was saved as UTF-16 text (Windows "Unicode"); read it as plain text.',
+  crlf: 'Converted Windows (CRLF) or old Mac (CR) line endings to plain line breaks.',
+  quotedPrintable: 'Decoded e-mail "quoted-printable" encoding (=3D and similar sequences).',
+  quoteMarks: 'Removed e-mail quote marks (">") at the start of each line.',
+  indent: 'Removed spaces or tabs at the start of lines (indentation added by e-mail or a document).',
+  trailing: 'Removed spaces at the end of lines.',
+  nbsp: 'Replaced non-breaking spaces (from a web page or word processor) with ordinary spaces.',
+  escaped: 'The key was pasted as one line with its line breaks written as "\\n" (as in JSON, .env files or CI variables); read it with real line breaks.',
+  joined: 'The line breaks of the key were lost (the lines were joined into one); read it anyway.',
+  joinedPpk: 'The line breaks of the PuTTY key were lost (the lines were joined into one); read it anyway.',
+} as const;
+
 export type DecodedInput =
   | { kind: 'text'; text: string; repairs: string[] }
   | { kind: 'binary'; bytes: Buffer; repairs: string[] };
@@ -41,14 +56,14 @@ export function decodeInput(input: Buffer | string): DecodedInput {
   let text: string;
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
     buf = buf.subarray(3);
-    repairs.push('Removed a byte-order mark (BOM) at the start of the file, which Notepad and some editors add.');
+    repairs.push(REPAIRS.bom);
   }
   if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
     const le = buf[0] === 0xff;
     const body = Buffer.from(buf.subarray(2));
     if (!le) body.swap16();
     text = body.toString('utf16le');
-    repairs.push('The file was saved as UTF-16 text (Windows "Unicode"); read it as plain text.');
+    repairs.push(REPAIRS.utf16);
   } else {
     if (isBinaryJunk(buf)) {
       if (buf[0] === 0x30 && (buf[1] === 0x82 || buf[1] === 0x81)) {
@@ -71,14 +86,14 @@ export function decodeInput(input: Buffer | string): DecodedInput {
 
   if (text.includes('\r')) {
     text = text.replace(/\r\n?/g, '\n');
-    repairs.push('Converted Windows (CRLF) or old Mac (CR) line endings to plain line breaks.');
+    repairs.push(REPAIRS.crlf);
   }
   text = undoEscapedLineBreaks(text, repairs);
   // Quoted-printable: "=3D" for "=" (never valid in base64), or soft line breaks ("=" at the end
   // of a line that is followed by more pure base64; real padding only ends the last line).
   if (/=(3D|20|09)/.test(text) || /=\n[A-Za-z0-9+/]+=*(\n|$)/.test(text)) {
     text = text.replace(/=\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
-    repairs.push('Decoded e-mail "quoted-printable" encoding (=3D and similar sequences).');
+    repairs.push(REPAIRS.quotedPrintable);
   }
   // Everything below works line by line with anchored patterns only, so the cost stays linear
   // whatever the file holds (a regex like /[ \t]+$/m rescans every run of spaces from each of
@@ -87,35 +102,42 @@ export function decodeInput(input: Buffer | string): DecodedInput {
   const content = lines.filter((l) => l.trim() !== '');
   if (content.length > 0 && content.every((l) => /^\s*>/.test(l))) {
     lines = lines.map((l) => l.replace(/^(\s*>)+ ?/, ''));
-    repairs.push('Removed e-mail quote marks (">") at the start of each line.');
+    repairs.push(REPAIRS.quoteMarks);
   }
   if (/(-----|----) ?BEGIN|PuTTY-User-Key-File/.test(text) && lines.some((l) => /^[ \t]+\S/.test(l))) {
     lines = lines.map((l) => l.replace(/^[ \t]+/, ''));
-    repairs.push('Removed spaces or tabs at the start of lines (indentation added by e-mail or a document).');
+    repairs.push(REPAIRS.indent);
   }
   let lastContent = lines.length - 1;
   while (lastContent >= 0 && lines[lastContent]!.trim() === '') lastContent--;
   if (lines.some((l, i) => i <= lastContent && endsWithSpaceOrTab(l))) {
     lines = lines.map(trimSpacesAndTabsEnd);
-    repairs.push('Removed spaces at the end of lines.');
+    repairs.push(REPAIRS.trailing);
   }
   text = lines.join('\n');
   if (text.includes('\u00a0')) {
     text = text.replace(/\u00a0/g, ' ');
-    repairs.push('Replaced non-breaking spaces (from a web page or word processor) with ordinary spaces.');
+    repairs.push(REPAIRS.nbsp);
   }
   return { kind: 'text', text, repairs };
 }
 
+/** A header with an empty value ("Comment: " of a PPK whose comment is empty): its space belongs to the format. */
+const EMPTY_HEADER = /^[A-Za-z][A-Za-z0-9-]{0,40}: $/;
+
 function endsWithSpaceOrTab(l: string): boolean {
   const c = l.charCodeAt(l.length - 1);
-  return c === 0x20 || c === 0x09;
+  return (c === 0x20 || c === 0x09) && !EMPTY_HEADER.test(l);
 }
 
 function trimSpacesAndTabsEnd(l: string): string {
+  if (EMPTY_HEADER.test(l)) return l;
   let end = l.length;
   while (end > 0 && (l.charCodeAt(end - 1) === 0x20 || l.charCodeAt(end - 1) === 0x09)) end--;
-  return end === l.length ? l : l.slice(0, end);
+  if (end === l.length) return l;
+  const trimmed = l.slice(0, end);
+  // "Comment:" and more spaces: the header keeps the one space of an empty value.
+  return EMPTY_HEADER.test(`${trimmed} `) ? `${trimmed} ` : trimmed;
 }
 
 /**
@@ -132,7 +154,7 @@ function undoEscapedLineBreaks(text: string, repairs: string[]): string {
   if (realLines > 2) return text;
   let out = text.replace(/\\r\\n|\\n|\\r/g, '\n').replace(/\\\//g, '/');
   out = stripQuotes(out);
-  repairs.push('The key was pasted as one line with its line breaks written as "\\n" (as in JSON, .env files or CI variables); read it with real line breaks.');
+  repairs.push(REPAIRS.escaped);
   return out;
 }
 
@@ -205,7 +227,7 @@ export function readArmor(text: string, dashes: 4 | 5, what: string, repairs: st
   const head = inner.length - inner.trimStart().length;
   const tail = inner.trimEnd().length;
   const joined = !inner.slice(0, head).includes('\n') || !inner.slice(tail).includes('\n');
-  if (joined && inner.trim() !== '') repairs.push('The line breaks of the key were lost (the lines were joined into one); read it anyway.');
+  if (joined && inner.trim() !== '') repairs.push(REPAIRS.joined);
 
   const headers = new Map<string, string>();
   // Headers: "Name: value" at the start, with "\" continuation (RFC 4716) lines.

@@ -23,7 +23,7 @@ import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureUser, generateKey, sshdAvailable, startSshd, type GeneratedKey, type SshdServer } from '../../e2e/harness/index';
+import { ensureUser, generateKey, sshdAvailable, SSH_KEYGEN_PATH, startSshd, type GeneratedKey, type SshdServer } from '../../e2e/harness/index';
 import { DIAGNOSIS_CODES, type DiagnosisCode } from '../../shared/codes';
 import { FIXES_BY_CODE } from '../../shared/fix-offers';
 import { ADMIN_TOPICS, ENTER_FIELDS, askAdmin, enterField, otherProgram, type Action } from '../../shared/actions';
@@ -83,6 +83,11 @@ const VARIANTS: { [I in FixId]: FixParamsOf<I>[] } = {
   'choose-private-key': [{ path: '/nonexistent/id_ed25519' }],
   'convert-key': [{ from: 'ppk-v2', to: 'openssh', path: '/nonexistent/key.ppk' }],
   'generate-ed25519-key': [{}],
+  'rewrite-key-file': [
+    { path: '/nonexistent/id_ed25519', format: 'openssh', steps: ['private-mode'], tools: 'OpenSSH' },
+    { path: '/nonexistent/id_ed25519', format: 'openssh', steps: ['private-mode', 'clean-text'], tools: 'OpenSSH' },
+    { path: '/nonexistent/key.ppk', format: 'ppk-v2', steps: ['clean-text', 'openssh-copy'], tools: 'OpenSSH and PuTTY' },
+  ],
   'identities-only': [{}],
   'change-expired-password': [{ via: 'pam' }, { via: 'change-request' }, { via: 'session' }],
   'fix-authorized-keys-permissions': [{ path: '~/.ssh', mode: '700' }],
@@ -183,6 +188,27 @@ async function localSetup(dir: string, fix: Fix, request: ConnectionRequest): Pr
         const made = (await fs.readdir(dir)).filter((f) => f.startsWith('id_ed25519') && !f.endsWith('.pub'));
         expect(made).toHaveLength(1);
         expect((await inspectKey(await fs.readFile(path.join(dir, made[0]!)))).type).toMatch(/ed25519/i);
+      },
+    };
+  }
+  if (fix.id === 'rewrite-key-file') {
+    // The key as the rule found it: group-readable OpenSSH key with CRLF line ends, or a PuTTY key with a BOM.
+    const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const ppk = fix.params.steps.includes('openssh-copy');
+    const file = path.join(dir, ppk ? 'key.ppk' : 'id_ed25519');
+    const text = (await convertKey(pem, { to: ppk ? 'ppk-v2' : 'openssh' })).text;
+    const original = fix.params.steps.includes('clean-text') ? (ppk ? `\ufeff${text}` : text.replace(/\n/g, '\r\n')) : text;
+    await fs.writeFile(file, original, { mode: 0o644 });
+    await fs.chmod(file, 0o644);
+    return {
+      fix: { ...fix, params: { ...fix.params, path: file } } as Fix,
+      request: { ...request, privateKey: { path: file } },
+      input,
+      async check() {
+        const forOpenssh = ppk ? path.join(dir, 'key') : file;
+        await execFileP(SSH_KEYGEN_PATH, ['-y', '-f', forOpenssh]);
+        if (fix.params.steps.includes('clean-text')) expect(await fs.readFile(`${file}.bak`, 'utf8')).toBe(original);
+        if (ppk) expect(await fs.readFile(file, 'utf8')).toBe(text);
       },
     };
   }

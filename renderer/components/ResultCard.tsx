@@ -112,6 +112,23 @@ export function ResultCard() {
         {d.nextStep}
       </div>
 
+      {d.warnings && d.warnings.length > 0 && (
+        <section aria-labelledby="warnings-title" className="result-warnings" data-testid="result-warnings">
+          <h4 id="warnings-title">{d.ok ? 'It works here, but' : 'Also'}</h4>
+          <ul className="warning-list">
+            {d.warnings.map((w) => (
+              <li key={w.code} className="warning" data-warning-code={w.code}>
+                <strong className="warning-title">
+                  <span aria-hidden="true">⚠ </span>
+                  {w.title}
+                </strong>
+                <p className="note">{w.explanation}</p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
       {d.fixes.length > 0 && (
         <section aria-labelledby="fixes-title" className="fixes">
           <h4 id="fixes-title">{d.fixes.length === 1 ? 'Fix' : 'Fixes'}</h4>

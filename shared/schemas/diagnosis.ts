@@ -7,8 +7,9 @@
  */
 import { z } from 'zod';
 import { ActionSchema } from '../action-schemas';
-import { DIAGNOSIS_CODES, PHASES } from '../codes';
+import { DIAGNOSIS_CODES, PHASES, WARNING_CODES } from '../codes';
 import { FixSchema } from '../fix-schemas';
+import { FIX_IDS, type FixId } from '../fixes';
 
 /** One line of evidence as the user sees it. */
 export const EvidenceItemSchema = z.object({
@@ -20,6 +21,15 @@ export const EvidenceItemSchema = z.object({
   highlight: z.boolean().optional(),
   /** Offer a Copy button for the value; names what is copied ("public key line"). */
   copy: z.string().optional(),
+});
+
+/** Something that works for this check but will fail elsewhere: a key file OpenSSH or PuTTY refuse. */
+export const DiagnosisWarningSchema = z.object({
+  code: z.enum(WARNING_CODES),
+  title: z.string(),
+  explanation: z.string(),
+  /** The fix (in the diagnosis's fixes) that removes it, when there is one. */
+  fixId: z.enum(FIX_IDS as [FixId, ...FixId[]]).optional(),
 });
 
 export const DiagnosisSchema = z.object({
@@ -37,7 +47,10 @@ export const DiagnosisSchema = z.object({
   fixes: z.array(FixSchema),
   /** What else to do that is not a repair: ask the admin, type the password... (shared/actions.ts). */
   actions: z.array(ActionSchema),
+  /** Things that work here but will fail elsewhere (on a successful result), each with the fix that removes it. */
+  warnings: z.array(DiagnosisWarningSchema).optional(),
 });
 
 export type EvidenceItem = z.infer<typeof EvidenceItemSchema>;
 export type Diagnosis = z.infer<typeof DiagnosisSchema>;
+export type DiagnosisWarning = z.infer<typeof DiagnosisWarningSchema>;

@@ -275,6 +275,16 @@ export const SpeedFactsSchema = z.object({
 });
 
 /** Structured facts gathered by the phases. Each phase adds its own part. */
+/** Why another program would refuse a key file that SFTP Doctor reads (facts.key.otherTools). */
+export const KeyToolIssueSchema = z.object({
+  /** format: the program cannot read this format; text: the file's text was altered (CRLF, BOM...); mode: group or others may read it. */
+  problem: z.enum(['format', 'text', 'mode']),
+  /** The program that refuses it. */
+  tool: z.enum(['openssh', 'putty']),
+  /** In plain words: the format, what was altered, or the mode ("644"). */
+  detail: str,
+});
+
 export const FactsSchema = z.object({
   /** The proxy of the path, when one is used. */
   proxy: ProxyFactsSchema.optional(),
@@ -410,6 +420,8 @@ export const FactsSchema = z.object({
       /** Why it cannot be used: a KEY_* diagnosis code and the key reader's words. */
       error: z.object({ code: str, message: str, fix: str, reason: str.optional() }).optional(),
       ms: num.optional(),
+      /** What OpenSSH's ssh and PuTTY would make of this key file (its format, its text, its mode); absent when they read it as it is. */
+      otherTools: z.array(KeyToolIssueSchema).optional(),
     })
     .optional(),
   sftp: z
@@ -471,6 +483,7 @@ export type FolderEntry = z.infer<typeof FolderEntrySchema>;
 export type FolderLook = z.infer<typeof FolderLookSchema>;
 export type ServerKeyCheck = z.infer<typeof ServerKeyCheckSchema>;
 export type SftpRefusal = z.infer<typeof SftpRefusalSchema>;
+export type KeyToolIssue = z.infer<typeof KeyToolIssueSchema>;
 export type WriteFacts = z.infer<typeof WriteFactsSchema>;
 export type HoldFacts = z.infer<typeof HoldFactsSchema>;
 export type SpeedFacts = z.infer<typeof SpeedFactsSchema>;

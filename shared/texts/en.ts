@@ -5,7 +5,7 @@
  * shared/fixes.ts without its texts does not compile. Placeholders in {braces} are filled from the
  * run or the fix's params; fillTemplate leaves an unknown placeholder as written so a test catches it.
  */
-import type { DiagnosisCode } from '../codes';
+import type { DiagnosisCode, WarningCode } from '../codes';
 import type { AdminTopic } from '../actions';
 import type { FixId } from '../fixes';
 
@@ -391,6 +391,34 @@ export const WRITE_CAUSES = {
   oursSlower: 'SFTP Doctor\'s own transfer is well below OpenSSH\'s on the same link, so these figures say more about SFTP Doctor than about the connection; trust OpenSSH\'s figure.',
 } as const;
 
+export interface WarningText {
+  title: string;
+  /** What will fail elsewhere and why, in plain words. */
+  explanation: string;
+}
+
+/**
+ * Warnings on a result that worked (shared/codes.ts WARNING_CODES). Placeholders: {path} the key
+ * file, {format} its format in words, {tool} the program, {detail} what was altered, {mode} its mode.
+ */
+export const WARNING_TEXTS: Record<WarningCode, WarningText> = {
+  KEY_OPENSSH_CANNOT_READ: {
+    title: 'OpenSSH cannot read this key file',
+    explanation:
+      'The key {path} logged in here because SFTP Doctor reads {format} keys itself. OpenSSH\'s ssh, sftp and scp, and the programs built on them (Git, rsync, many editors), do not read this format and will refuse the file. The fix writes an OpenSSH copy beside it and leaves the original as it is, for the programs that use it now.',
+  },
+  KEY_TEXT_DAMAGED: {
+    title: '{tool} will refuse this key file as it is',
+    explanation:
+      'The key {path} was changed on its way here ({detail}). SFTP Doctor undoes such changes when it reads a key, but {tool} reads the file exactly as it is and refuses it. The fix writes the text back as it was first saved, in place, and keeps the file as it is now as a .bak beside it.',
+  },
+  KEY_FILE_TOO_OPEN: {
+    title: 'OpenSSH will ignore this key: others may read it',
+    explanation:
+      'The key {path} has mode {mode}, so other accounts on this computer may read it. OpenSSH then warns "UNPROTECTED PRIVATE KEY FILE", ignores the key and logs in without it. The fix makes it readable by you only (mode 600); its content stays as it is.',
+  },
+};
+
 export interface FixText {
   label: string;
   description: string;
@@ -409,6 +437,10 @@ export const FIX_TEXTS: Record<FixId, FixText> = {
   'choose-private-key': { label: 'Use the private key {path}', description: 'The file given is the public half of a key; its private half is beside it: {path}. Uses that file for this attempt.' },
   'convert-key': { label: 'Convert the key', description: 'Writes a copy of the key in a format that works; the original file stays as it is.' },
   'generate-ed25519-key': { label: 'Make a new Ed25519 key', description: 'Creates a new modern key pair; give its public half to the administrator.' },
+  'rewrite-key-file': {
+    label: 'Rewrite the key file for {tools}',
+    description: 'Puts {path} in the form {tools} read: only you may read it, its text as it was first saved, or an OpenSSH copy beside it, as needed. The original bytes are kept (a .bak beside it, or the file itself), and a key with a passphrase keeps the same passphrase.',
+  },
   'identities-only': { label: 'Use only the selected key', description: 'Stops offering the other keys of the key agent for this site.' },
   'change-expired-password': { label: 'Set a new password', description: 'Asks you for a new password and sets it through the server\'s own password change, then connects again.' },
   'fix-authorized-keys-permissions': { label: 'Correct the key file permissions', description: 'Sets {path} to mode {mode} on the server, so SSH accepts it.' },

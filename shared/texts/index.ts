@@ -2,7 +2,7 @@
  * The texts in use. One language today (en.ts); a second one is a file with the same exports, and
  * this module picks it.
  */
-export { TEXTS, FIX_TEXTS, ACTION_TEXTS, ADMIN_ASKS, LOCAL_ADDRESS_TEXTS, ADMIN_TOPIC_ASKS, SESSION_CAUSES, WRITE_CAUSES, FOLDER_CAUSES, type CodeText, type FixText, type AdminAsk } from './en';
+export { TEXTS, FIX_TEXTS, WARNING_TEXTS, ACTION_TEXTS, ADMIN_ASKS, LOCAL_ADDRESS_TEXTS, ADMIN_TOPIC_ASKS, SESSION_CAUSES, WRITE_CAUSES, FOLDER_CAUSES, type CodeText, type FixText, type WarningText, type AdminAsk } from './en';
 
 /** A value a template can show. */
 export type TemplateValue = string | number | boolean | readonly string[];

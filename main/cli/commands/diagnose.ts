@@ -417,6 +417,7 @@ export function jsonReport(result: RunResult): Record<string, unknown> {
     evidence: d.evidence,
     fixes: d.fixes.map((f) => ({ id: f.id, label: f.label, description: f.description, risk: f.risk, kind: f.kind, params: f.params })),
     actions: d.actions,
+    warnings: d.warnings ?? [],
     ...(admin ? { adminMessage: adminMessage(result, admin.topic) } : {}),
     steps: result.steps.map((s) => ({ phase: s.phase, ...(s.hop !== undefined ? { hop: s.hop } : {}), status: s.status, ms: s.ms, detail: s.detail })),
     server: { banner: result.facts.server?.banner ?? null, software: result.facts.server?.software ?? null, algorithms: result.facts.server?.algorithms ?? null },
@@ -454,6 +455,10 @@ export function humanReport(result: RunResult): string {
   if (d.evidence.length) {
     out.push('', 'Evidence:');
     for (const e of d.evidence) out.push(`  ${e.highlight ? '>' : ' '} ${e.label}: ${e.value}`);
+  }
+  if (d.warnings?.length) {
+    out.push('', d.ok ? 'But:' : 'Also:');
+    for (const w of d.warnings) out.push(`  ! ${w.title}  [${w.code}]`, wrap(w.explanation, 78, '    '), ...(w.fixId ? [`    To fix: sftp-doctor repair --fix ${w.fixId} [same connection options]`] : []));
   }
   out.push('', 'Next step:', wrap(d.nextStep));
   if (d.fixes.length) {

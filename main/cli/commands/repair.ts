@@ -146,14 +146,18 @@ export const repairCommand: CliCommand = {
       let fixedAny = false;
       let settingsChanged = false;
 
-      for (let round = 0; round < MAX_ROUNDS && !current.diagnosis.ok; round++) {
+      // A working connection is repaired further only for a fix named with --fix that its result
+      // offers (a warning's fix: a key file other programs refuse).
+      const wantedOffered = (r: RunResult) => wanted.some((id) => !applied.has(id) && r.diagnosis.fixes.some((f) => f.id === id));
+      for (let round = 0; round < MAX_ROUNDS && (!current.diagnosis.ok || wantedOffered(current)); round++) {
         const d = current.diagnosis;
         const candidates = [...wanted.map((id) => repair.find(current, id)).filter((f): f is Fix => f !== null), ...(yes ? d.fixes.filter(repair.isAutoApplicable) : [])];
         const fix = candidates.find((f) => !applied.has(f.id));
         if (!fix) break;
         applied.add(fix.id);
         log?.note(`Fix offered for [${d.code}]: ${fix.label} (${fix.id}, ${fix.risk})`);
-        say(`\n✗ ${d.title}  [${d.code}]\n→ ${fix.label} (${fix.id})\n`);
+        const warning = d.ok ? d.warnings?.find((w) => w.fixId === fix.id) : undefined;
+        say(warning ? `\n! ${visibleText(warning.title)}  [${warning.code}]\n→ ${fix.label} (${fix.id})\n` : `\n✗ ${d.title}  [${d.code}]\n→ ${fix.label} (${fix.id})\n`);
         const ctx = repair.context(request, current);
         const report: AppliedFixReport = { id: fix.id, label: fix.label, risk: fix.risk, kind: fix.kind, applied: false, changes: [], backups: [], message: '' };
         const entry: Round = { diagnosis: jsonReport(current), appliedFix: report, result: null };
@@ -224,7 +228,7 @@ export const repairCommand: CliCommand = {
       if (json) {
         io.stdout.write(`${JSON.stringify({ rounds, ok: d.ok, code: d.code, savedSite: kept.site }, null, 2)}\n`);
       } else if (d.ok) {
-        io.stdout.write(fixedAny ? `\nFixed: connected in ${seconds(current.totalMs)}. [${d.code}]\n` : humanReport(current));
+        io.stdout.write(fixedAny && !d.warnings?.length ? `\nFixed: connected in ${seconds(current.totalMs)}. [${d.code}]\n` : humanReport(current));
       } else {
         io.stdout.write(`${fixedAny ? '\nNext problem:' : ''}${humanReport(current)}`);
         const left = d.fixes.filter((f) => !applied.has(f.id));

@@ -9,7 +9,7 @@
  */
 import { SUCCESS_CODES } from '../../../shared/codes';
 import { codeOffers } from '../../../shared/fix-offers';
-import { TEXTS, fillTemplate, type TemplateValue } from '../../../shared/texts/index';
+import { TEXTS, WARNING_TEXTS, fillTemplate, type TemplateValue } from '../../../shared/texts/index';
 import type { Diagnosis, EvidenceItem, Facts } from '../../../shared/types';
 import { decideAuth } from './auth';
 import { decideBanner } from './banner';
@@ -63,6 +63,13 @@ export function diagnoseFacts(facts: Facts, end: RunEnd): Diagnosis {
   const route = pathEvidence(facts);
   if (route && !v.evidence.some((e) => e.label === route.label)) v.evidence = [...v.evidence, route];
   const vars: Record<string, TemplateValue> = { host: facts.input?.host ?? '', port: facts.input?.port ?? 22, ...(v.vars ?? {}) };
+  // Held to the contract of shared/fix-offers.ts: what the repair and the window carry out for this code.
+  const fixes = (v.fixes ?? []).filter((x) => codeOffers(v.code, x.id));
+  const warnings = (v.warnings ?? []).map((w) => {
+    const t = WARNING_TEXTS[w.code];
+    const wv = { ...vars, ...w.vars };
+    return { code: w.code, title: fillTemplate(t.title, wv), explanation: fillTemplate(t.explanation, wv), ...(w.fixId && fixes.some((x) => x.id === w.fixId) ? { fixId: w.fixId } : {}) };
+  });
   return {
     code: v.code,
     ok: SUCCESS_CODES.includes(v.code),
@@ -71,8 +78,8 @@ export function diagnoseFacts(facts: Facts, end: RunEnd): Diagnosis {
     explanation: fillTemplate(text.explanation, vars),
     nextStep: fillTemplate(text.nextStep, vars),
     evidence: v.evidence,
-    // Held to the contract of shared/fix-offers.ts: what the repair and the window carry out for this code.
-    fixes: (v.fixes ?? []).filter((x) => codeOffers(v.code, x.id)),
+    fixes,
     actions: v.actions ?? [],
+    ...(warnings.length ? { warnings } : {}),
   };
 }

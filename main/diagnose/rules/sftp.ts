@@ -6,6 +6,7 @@ import type { EvidenceItem, Facts } from '../../../shared/types';
 import { attemptsEvidence, describeAttempt, keyRejectedVerdict } from './auth';
 import { folderVerdict } from './folder';
 import { chosenEvidence } from './kex';
+import { keyToolWarnings } from './key-tools';
 import { decideHomeMissing, decideMethodOutsideSite, decidePasswordCorrected, decideSessionWords, decideSignatureLook } from './words';
 import { successCode, writeHoldSuccessEvidence } from './write';
 import { ev, type PhaseRules, type Verdict } from './verdict';
@@ -123,5 +124,7 @@ export const decideSuccess: PhaseRules = (f, end) => {
   evidence.push(...writeHoldSuccessEvidence(f));
   const timings = end.timings ?? [];
   if (timings.length) evidence.push(ev('Time per step', timings.map((t) => `${t.phase} ${t.ms} ms`).join(', '), { mono: true }));
+  const keyTools = keyToolWarnings(f);
+  if (keyTools) return { code: successCode(f), phase: last, evidence, warnings: keyTools.warnings, fixes: [keyTools.fix] };
   return { code: successCode(f), phase: last, evidence };
 };

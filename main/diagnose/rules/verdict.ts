@@ -3,8 +3,8 @@
  * at most one verdict out; no I/O, no clock.
  */
 import type { Action } from '../../../shared/actions';
-import type { DiagnosisCode, Phase } from '../../../shared/codes';
-import type { Fix } from '../../../shared/fixes';
+import type { DiagnosisCode, Phase, WarningCode } from '../../../shared/codes';
+import type { Fix, FixId } from '../../../shared/fixes';
 import type { TemplateValue } from '../../../shared/texts/index';
 import type { EvidenceItem, Facts } from '../../../shared/types';
 
@@ -28,6 +28,8 @@ export interface Verdict {
   actions?: Action[];
   /** Values for the {placeholders} of the code's texts, beyond host and port. */
   vars?: Record<string, TemplateValue>;
+  /** Things that work here but will fail elsewhere (a successful run): the code, its values, the fix that removes it. */
+  warnings?: { code: WarningCode; vars: Record<string, TemplateValue>; fixId?: FixId }[];
 }
 
 /** A phase's rules: null when they have nothing to say about these facts. */
