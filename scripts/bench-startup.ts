@@ -2,7 +2,10 @@
  * CLI start-up: `sftp-doctor --version` (and `--help`) against `node -e 0`, the floor any Node
  * program pays, in the same run. Budget: --version under 150 ms where `node -e 0` takes 90 ms,
  * i.e. at most 60 ms above Node's own start (so a loaded machine does not change the verdict).
- * Median of repeated runs.
+ * Median of repeated runs. `--version` is answered by the command before the bundle loads; what a
+ * command's start costs with the bundle and its packages loaded is printed beside it:
+ * `diagnose --help` (the bundle and the diagnose command; the engine and ssh2 load when it runs)
+ * and `--help` (every command loaded for its summary line).
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -11,6 +14,7 @@ export interface StartupBench {
   nodeMs: number;
   versionMs: number;
   helpMs: number;
+  diagnoseHelpMs: number;
   budgetMs: number;
   ok: boolean;
 }
@@ -33,11 +37,12 @@ export function benchStartup(runs = 15, overNodeMs = 60): StartupBench {
   const nodeMs = medianMs(runs, ['-e', '0']);
   const versionMs = medianMs(runs, [bin, '--version']);
   const helpMs = medianMs(runs, [bin, '--help']);
-  return { nodeMs, versionMs, helpMs, budgetMs: nodeMs + overNodeMs, ok: versionMs < nodeMs + overNodeMs };
+  const diagnoseHelpMs = medianMs(runs, [bin, 'diagnose', '--help']);
+  return { nodeMs, versionMs, helpMs, diagnoseHelpMs, budgetMs: nodeMs + overNodeMs, ok: versionMs < nodeMs + overNodeMs };
 }
 
 if (process.argv[1] && /bench-startup\.ts$/.test(process.argv[1])) {
   const b = benchStartup();
-  console.log(`${b.ok ? 'PASS' : 'FAIL'}  sftp-doctor --version ${b.versionMs.toFixed(0)} ms, --help ${b.helpMs.toFixed(0)} ms, node -e 0 ${b.nodeMs.toFixed(0)} ms (budget --version < node -e 0 + 60 ms = ${b.budgetMs.toFixed(0)} ms)`);
+  console.log(`${b.ok ? 'PASS' : 'FAIL'}  sftp-doctor --version ${b.versionMs.toFixed(0)} ms, --help ${b.helpMs.toFixed(0)} ms, diagnose --help ${b.diagnoseHelpMs.toFixed(0)} ms, node -e 0 ${b.nodeMs.toFixed(0)} ms (budget --version < node -e 0 + 60 ms = ${b.budgetMs.toFixed(0)} ms)`);
   process.exitCode = b.ok ? 0 : 1;
 }

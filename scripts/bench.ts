@@ -24,7 +24,7 @@ async function main(): Promise<number> {
   console.log('CLI start-up (sftp-doctor --version vs node -e 0)...');
   const startup = benchStartup();
   rows.push({
-    name: `cli: sftp-doctor --version (--help: ${startup.helpMs.toFixed(0)} ms) vs node -e 0`,
+    name: `cli: sftp-doctor --version (target < 150 ms; answered before the bundle loads) vs node -e 0; with the bundle loaded: diagnose --help ${startup.diagnoseHelpMs.toFixed(0)} ms (the bundle and the diagnose command; the engine and ssh2 load when it runs), --help ${startup.helpMs.toFixed(0)} ms (every command's module)`,
     ours: `${startup.versionMs.toFixed(0)} ms`,
     reference: `${startup.nodeMs.toFixed(0)} ms`,
     ratio: (startup.versionMs / startup.nodeMs).toFixed(2),

@@ -2,9 +2,9 @@
  * The CLI as a process (the built dist/cli.cjs, as users run it): what happens when its reader
  * goes away and when the user presses Ctrl-C.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +34,18 @@ function start(args: string[]) {
 }
 
 describe('the sftp-doctor process', () => {
+  it('answers --version and -v from the command itself with the package version, and runs commands through the bundle', async () => {
+    const bin = path.resolve(__dirname, 'sftp-doctor.cjs');
+    const { version } = JSON.parse(await readFile(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const r = spawnSync(process.execPath, [bin, flag], { encoding: 'utf8', env: { ...process.env, SFTP_DOCTOR_HOME: home } });
+      expect([r.status, r.stdout, r.stderr]).toEqual([0, `${version}\n`, '']);
+    }
+    const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8', env: { ...process.env, SFTP_DOCTOR_HOME: home } });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain(`${version} - finds out why`);
+  });
+
   it('stops quietly when its reader goes away (| head): no EPIPE stack trace', async () => {
     const p = start(['--help']);
     p.child.stdout.destroy(); // the reader is gone before the CLI writes
