@@ -20,7 +20,8 @@ export type FakeServerKind =
   | 'garbage' // random binary bytes
   | 'garbage-after-banner' // a valid identification, then bytes that are no SSH packet
   | 'reset-after-banner' // a valid identification, then a reset once the client answers
-  | 'close-after-banner'; // a valid identification, then a clean close once the client answers
+  | 'close-after-banner' // a valid identification, then a clean close once the client answers
+  | 'kexinit-after-client'; // a valid identification, then its KEXINIT (old algorithms only) only after the client's
 
 export interface FakeServerOptions {
   host?: string;
@@ -110,7 +111,45 @@ function handle(kind: FakeServerKind, sock: net.Socket): void {
       sock.write(FAKE_IDENT);
       sock.once('data', () => sock.end());
       return;
+    case 'kexinit-after-client': {
+      // Waits for the client's identification line and then its first packet (its KEXINIT).
+      sock.write(FAKE_IDENT);
+      let buf = Buffer.alloc(0);
+      const onData = (d: Buffer) => {
+        buf = Buffer.concat([buf, d]).subarray(0, 70_000);
+        const nl = buf.indexOf(0x0a);
+        if (nl < 0 || buf.length < nl + 5) return;
+        if (buf.length < nl + 5 + buf.readUInt32BE(nl + 1)) return;
+        sock.off('data', onData);
+        sock.write(oldKexinit());
+      };
+      sock.on('data', onData);
+      return;
+    }
   }
+}
+
+/** An unencrypted SSH packet (RFC 4253 6): length, padding length, payload, padding to a multiple of 8. */
+function sshPacket(payload: Buffer): Buffer {
+  let padding = 8 - ((5 + payload.length) % 8);
+  if (padding < 4) padding += 8;
+  const head = Buffer.alloc(5);
+  head.writeUInt32BE(1 + payload.length + padding, 0);
+  head[4] = padding;
+  return Buffer.concat([head, payload, randomBytes(padding)]);
+}
+
+/** A KEXINIT offering only old algorithms (group14-sha1, aes128-cbc, hmac-sha1) with an Ed25519 host key. */
+function oldKexinit(): Buffer {
+  const lists = ['diffie-hellman-group14-sha1', 'ssh-ed25519', 'aes128-cbc', 'aes128-cbc', 'hmac-sha1', 'hmac-sha1', 'none', 'none', '', ''];
+  const parts = [Buffer.from([20]), randomBytes(16)];
+  for (const l of lists) {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(l.length, 0);
+    parts.push(len, Buffer.from(l, 'latin1'));
+  }
+  parts.push(Buffer.from([0, 0, 0, 0, 0]));
+  return sshPacket(Buffer.concat(parts));
 }
 
 /** Starts a fake server of the given kind on its own loopback address (or the one given). */

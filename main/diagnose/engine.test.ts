@@ -271,6 +271,34 @@ describe('fake servers: protocol faults and hostile servers', () => {
     }
   });
 
+  // "auto" sends our identification itself and holds ssh2 back until the server's offer is in:
+  // a server that answers it with something else is judged the same way.
+  it.each(cases.filter(([kind]) => ['http', 'garbage-after-banner', 'close-after-banner', 'reset-after-banner', 'ssh1'].includes(kind)))('with legacyAlgorithmsAuto: %s -> %s', async (kind, code, phase) => {
+    const server = await startFakeServer(kind);
+    try {
+      const { result, events } = await run({ host: server.host, port: server.port, timeoutMs: 1200, legacyAlgorithmsAuto: true });
+      expect(result.diagnosis.code).toBe(code);
+      expect(result.diagnosis.phase).toBe(phase);
+      expect(result.facts.kex?.chosen).toBeUndefined();
+      expect(events.at(-1)?.type).toBe('done');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('with legacyAlgorithmsAuto, a server that sends its offer only after ours still gets one, and the usual diagnosis with the least weak fix', async () => {
+    const server = await startFakeServer('kexinit-after-client');
+    try {
+      const { result, events } = await run({ host: server.host, port: server.port, timeoutMs: 6000, legacyAlgorithmsAuto: true });
+      expect(result.diagnosis.code).toBe('KEX_NO_COMMON_ALGORITHM');
+      expect(result.facts.server?.algorithms?.kex).toEqual(['diffie-hellman-group14-sha1']);
+      expect(result.diagnosis.fixes[0]?.params).toMatchObject({ algorithms: ['diffie-hellman-group14-sha1', 'aes128-cbc'] });
+      expect(events.some((e) => e.type === 'log' && /sent no key exchange offer within 2 s of its greeting/.test(e.text))).toBe(true);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('quotes what an HTTP server said', async () => {
     const server = await startFakeServer('http');
     try {

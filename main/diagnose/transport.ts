@@ -108,13 +108,24 @@ export class Transport {
    * once the recorder holds the server's KEXINIT; before, nothing but our identification is sent.
    */
   offer: AlgorithmLists | null = null;
+  /**
+   * For a server that sends its offer only after ours: start ssh2 now, the choice made without the
+   * server's offer (no-op once started).
+   */
+  startWithoutServerOffer: () => void = () => undefined;
   private readonly listeners = new Set<() => void>();
   private closed = false;
+  /** Bytes of the stream the recorder has already seen (replayed to ssh2 when it starts late). */
+  private replayed = 0;
 
   constructor(readonly socket: Duplex, options: TransportOptions) {
     // Our recorder listens first, so it has seen every chunk before ssh2 parses (and maybe rejects) it.
-    const onData = (chunk: Buffer) => {
-      this.recorder.feed(chunk);
+    const onData = (data: Buffer) => {
+      // Bytes put back for ssh2 after the recorder saw them once are not recorded twice.
+      const skip = Math.min(this.replayed, data.length);
+      this.replayed -= skip;
+      const chunk = skip ? data.subarray(skip) : data;
+      if (chunk.length) this.recorder.feed(chunk);
       if (this.recorder.done) socket.off('data', onData);
       this.changed();
     };
@@ -219,7 +230,10 @@ export class Transport {
       stop();
       if (this.closed || this.failure) return;
       socket.pause();
-      if (heldBytes) socket.unshift(Buffer.concat(held));
+      if (heldBytes) {
+        if (!this.recorder.done) this.replayed = heldBytes;
+        socket.unshift(Buffer.concat(held));
+      }
       // ssh2 writes its identification first thing; ours is already on the wire, so that one write is dropped.
       const original = socket.write;
       (socket as { write: unknown }).write = (...args: unknown[]) => {
@@ -239,6 +253,11 @@ export class Transport {
       if (!this.recorder.done) return;
       decided = true;
       // Later: every listener of the chunk that completed the offer (the hold above too) has seen it.
+      queueMicrotask(begin);
+    };
+    this.startWithoutServerOffer = () => {
+      if (decided) return;
+      decided = true;
       queueMicrotask(begin);
     };
     this.listeners.add(check);

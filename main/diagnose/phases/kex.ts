@@ -44,6 +44,9 @@ export function chooseOffer(ctx: RunContext, offer: AlgorithmLists, server: Kexi
   return out;
 }
 
+/** How long "auto" waits for the server's offer before making ours without it. */
+export const AUTO_OFFER_WAIT_MS = 2000;
+
 function pick(client: string[], server: string[]): string | undefined {
   return client.find((a) => server.includes(a));
 }
@@ -52,6 +55,14 @@ export const kexPhase: PhaseModule = {
   phase: 'kex',
   async run(ctx): Promise<PhaseOutcome> {
     const transport = ctx.link.transport!;
+    if (transport.offer === null) {
+      // "auto" waits for the server's offer; a server that only speaks after ours gets the usual one.
+      const got = await transport.waitFor(() => transport.offer ?? undefined, Math.min(ctx.remaining(), AUTO_OFFER_WAIT_MS), ctx.signal);
+      if (got === 'timeout' && !transport.failure) {
+        ctx.log(`The server sent no key exchange offer within ${AUTO_OFFER_WAIT_MS / 1000} s of its greeting: making ours without a choice of weak algorithms`);
+        transport.startWithoutServerOffer();
+      }
+    }
     const waited = await transport.waitFor(() => transport.hostKey ?? undefined, ctx.remaining(), ctx.signal);
     // With "auto" the offer is only made once the server's is in (the wait above covers that).
     const client = transport.offer ?? ctx.link.offer ?? (await buildOffer(ctx));
