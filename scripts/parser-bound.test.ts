@@ -9,7 +9,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GENERIC_RUNS, GENERIC_UNITS, MB, PARSERS, type Measured, cleanupBound, fill, measure } from './parser-bound';
+import { GENERIC_RUNS, GENERIC_UNITS, MB, PARSERS, type Measured, cleanupBound, documentShape, fill, measure } from './parser-bound';
 
 const results: Measured[] = [];
 
@@ -40,6 +40,12 @@ describe('every parser answers worst-case inputs of up to 5 MB with a clear mess
           results.push(m);
           expect(m.answer.message, label).toMatch(/\S/);
           expect(m.answer.message, label).not.toMatch(/undefined|\[object|NaN|TypeError|RangeError|Maximum call stack/);
+        }
+        for (const doc of parser.documents ?? []) {
+          const m = await measure(documentShape(parser, doc, cap));
+          results.push(m);
+          expect(m.answer.message, m.label).toMatch(/\S/);
+          expect(m.answer.message.length, m.label).toBeLessThan(10_000);
         }
       }
     }, 600_000);

@@ -37,6 +37,12 @@ export interface ParserUnderTest {
   units: string[];
   /** Sizes to try: the 5 MB of the budget, and the parser's own cap when it has a lower one. */
   sizes: number[];
+  /**
+   * Whole documents: a prefix, a unit repeated whole (never cut; blanks pad the rest) and a
+   * suffix that closes the document, so the parser reads every unit instead of stopping at a
+   * syntax error at the end (5 MB of "1," closed by "1]}" is a valid sites.json).
+   */
+  documents?: [prefix: string, unit: string, suffix: string][];
   run: (input: Buffer) => Promise<Answer>;
 }
 
@@ -127,6 +133,15 @@ export const PARSERS: ParserUnderTest[] = [
     prefixes: ['', '{"schemaVersion":1,"sites":[', '['],
     units: ['[', '{"a":', '{"id":"x","name":"n","folder":"","settings":{"protocol":"sftp","host":"h","user":"u"}},', '"\\u0000",', '1,', '{},', '"', ' '],
     sizes: [5 * MB],
+    documents: [
+      ['{"schemaVersion":1,"sites":[', '1,', '1]}'],
+      ['{"schemaVersion":1,"sites":[', '{},', '{}]}'],
+      ['{"schemaVersion":1,"sites":[', '[],', '[]]}'],
+      ['{"schemaVersion":1,"sites":[', '"",', '""]}'],
+      ['{"schemaVersion":1,"sites":[', '{"id":"x","name":"n","folder":"","settings":{"protocol":"sftp","host":"h","user":"u"},"createdAt":"","updatedAt":""},', '{}]}'],
+      ['{"schemaVersion":1,"sites":[', '{"id":"x{i}","name":"n","folder":"","settings":{"protocol":"sftp","host":"h","user":"u"},"createdAt":"","updatedAt":""},', '{}]}'],
+      ['{"schemaVersion":1,"sites":[', '{"id":"x{i}","name":"n","folder":"","settings":{"protocol":"sftp","host":"h","user":"u","keepaliveSeconds":-1},"createdAt":"","updatedAt":""},', '{}]}'],
+    ],
     run: async (b) => {
       if (!dataDir) dataDir = await mkdtemp(path.join(tmpdir(), 'sftp-doctor-bound-'));
       const dir = await mkdtemp(path.join(dataDir, 's-'));
@@ -156,20 +171,30 @@ export interface Shape {
  * The prefix, then the unit repeated until the input reaches the size, then the suffix. A unit
  * holding "{i}" is numbered (h1, h2, ...), so every repetition is a distinct name.
  */
-export function fill(prefix: string, unit: string, size: number, suffix = ''): Buffer {
-  const out = Buffer.alloc(size);
+export function fill(prefix: string, unit: string, size: number, suffix = '', whole = false): Buffer {
+  const out = Buffer.alloc(size, whole ? ' ' : 0);
   const head = Buffer.from(prefix, 'utf8');
   const tail = Buffer.from(suffix, 'utf8');
   head.copy(out, 0, 0, Math.min(head.length, size));
   const end = Math.max(head.length, size - tail.length);
-  if (!unit.includes('{i}')) {
+  if (!unit.includes('{i}') && !whole) {
     if (head.length < end) out.fill(Buffer.from(unit, 'utf8'), head.length, end);
   } else {
     let at = head.length;
-    for (let i = 0; at < end; i++) at += out.write(unit.replace('{i}', String(i)), at, end - at, 'utf8');
+    for (let i = 0; at < end; i++) {
+      const u = unit.replace('{i}', String(i));
+      if (whole && at + Buffer.byteLength(u) > end) break;
+      at += out.write(u, at, end - at, 'utf8');
+    }
   }
   tail.copy(out, end);
   return out;
+}
+
+/** One whole document of a parser at one size. */
+export function documentShape(parser: ParserUnderTest, [prefix, unit, suffix]: [string, string, string], size: number): Shape {
+  const label = `document ${JSON.stringify(prefix.slice(0, 20))} + ${JSON.stringify(unit.slice(0, 40))} x N + ${JSON.stringify(suffix)}`;
+  return { parser, size, label, make: () => fill(prefix, unit, size, suffix, true) };
 }
 
 /** Every (prefix x unit x size) case of one parser. */
@@ -185,6 +210,7 @@ export function shapesOf(parser: ParserUnderTest): Shape[] {
         shapes.push({ parser, size, label: `${name} + ${JSON.stringify(unit)} x N + ${JSON.stringify(suffix)}`, make: () => fill(prefix, unit, size, suffix) });
       }
     }
+    for (const doc of parser.documents ?? []) shapes.push(documentShape(parser, doc, size));
   }
   return shapes;
 }

@@ -201,6 +201,20 @@ describe('damaged or foreign files', () => {
     expect(await fs.readFile(store.problems[0]!.keptAs!, 'utf8')).toBe(original);
   });
 
+  it('names the first 20 unreadable entries and counts the rest, keeping the sites among them', async () => {
+    const good = (i: number) => ({ id: `g${i}`, name: `good ${i}`, folder: '', settings: { protocol: 'sftp', host: 'h', user: 'u' }, createdAt: 't', updatedAt: 't' });
+    const bad = [1, {}, [], 'x', null, { ...good(0), settings: { protocol: 'sftp', host: 'h', user: 'u', keepaliveSeconds: -1 } }];
+    const entries: unknown[] = [];
+    for (let i = 0; i < 100_000; i++) entries.push(i % 1000 === 500 ? good(i) : bad[i % bad.length]);
+    await fs.writeFile(sitesFile(), JSON.stringify({ schemaVersion: 1, sites: entries }));
+    const store = new SiteStore({ dataDir: dir });
+    expect((await store.list()).map((s) => s.name)).toEqual(Array.from({ length: 100 }, (_, k) => `good ${k * 1000 + 500}`));
+    const message = store.problems[0]!.message;
+    expect(message).toMatch(/^99900 saved site\(s\) in .* could not be read \(entry 1: entry: .*; entry 20: .*; and 99880 more\) and were left out\./);
+    expect(message.match(/entry \d+:/g)).toHaveLength(20);
+    expect(message).toMatch(/entry 6: settings\.keepaliveSeconds: /);
+  });
+
   it('upgrades a file without schemaVersion (version 0) and writes the current version', async () => {
     const old = [{ id: 'a1', name: 'old', folder: '', settings: { protocol: 'sftp', host: 'h', user: 'u' }, createdAt: 't', updatedAt: 't' }];
     await fs.writeFile(sitesFile(), JSON.stringify(old));

@@ -355,7 +355,7 @@ export class SiteStore {
         this.#report({
           file: this.file,
           keptAs,
-          message: `${parsed.invalid.length} saved site(s) in ${this.file} could not be read (${parsed.invalid.join('; ')}) and were left out. The original file was kept as ${keptAs}.`,
+          message: `${parsed.invalidCount} saved site(s) in ${this.file} could not be read (${parsed.invalid.join('; ')}${parsed.invalidCount > parsed.invalid.length ? `; and ${parsed.invalidCount - parsed.invalid.length} more` : ''}) and were left out. The original file was kept as ${keptAs}.`,
         });
         await this.#writeSites(parsed.sites);
       }
@@ -399,7 +399,24 @@ export class SiteStore {
   }
 }
 
-type ParsedSites = { ok: true; sites: StoredSite[]; invalid: string[]; newer: number | null } | { ok: false; error: string };
+/**
+ * False only for what storedSiteSchema surely refuses: not an object, or without the text
+ * fields, settings object, protocol, host and user every site has.
+ */
+function maybeSite(entry: unknown): boolean {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return false;
+  const e = entry as Record<string, unknown>;
+  if (typeof e.id !== 'string' || typeof e.name !== 'string' || typeof e.folder !== 'string' || typeof e.createdAt !== 'string' || typeof e.updatedAt !== 'string') return false;
+  const settings = e.settings;
+  if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) return false;
+  const st = settings as Record<string, unknown>;
+  return (st.protocol === 'sftp' || st.protocol === 'scp') && typeof st.host === 'string' && typeof st.user === 'string';
+}
+
+/** Unreadable entries named one by one in the message; the rest are counted. */
+const MAX_INVALID_LISTED = 20;
+
+type ParsedSites = { ok: true; sites: StoredSite[]; invalid: string[]; invalidCount: number; newer: number | null } | { ok: false; error: string };
 
 function parseSitesText(text: string): ParsedSites {
   let raw: unknown;
@@ -417,18 +434,33 @@ function parseSitesText(text: string): ParsedSites {
   const newer = doc.schemaVersion > SITES_SCHEMA_VERSION ? doc.schemaVersion : null;
   const sites: StoredSite[] = [];
   const invalid: string[] = [];
+  let invalidCount = 0;
   const seen = new Set<string>();
-  doc.sites.forEach((entry, index) => {
-    const result = storedSiteSchema.safeParse(entry);
-    if (result.success && !seen.has(result.data.id)) {
-      seen.add(result.data.id);
-      sites.push(result.data);
-    } else {
-      const issue = result.success ? { path: ['id'], message: 'same id as an earlier site' } : result.error.issues[0];
-      invalid.push(`entry ${index + 1}: ${issue ? `${issue.path.join('.') || 'entry'}: ${issue.message}` : 'not a site'}`);
-    }
-  });
-  return { ok: true, sites, invalid, newer };
+  // A file of a million unreadable entries must not take a million stack traces (zod's errors
+  // capture one each: 5 MB of "1," took 16 s) nor name each of them in one message.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    doc.sites.forEach((entry, index) => {
+      // Past the entries the message names, one that cannot be a site is only counted: zod
+      // takes microseconds to say why, a typeof test nanoseconds.
+      if (invalidCount >= MAX_INVALID_LISTED && !maybeSite(entry)) {
+        invalidCount++;
+        return;
+      }
+      const result = storedSiteSchema.safeParse(entry);
+      if (result.success && !seen.has(result.data.id)) {
+        seen.add(result.data.id);
+        sites.push(result.data);
+      } else if (++invalidCount <= MAX_INVALID_LISTED) {
+        const issue = result.success ? { path: ['id'], message: 'same id as an earlier site' } : result.error.issues[0];
+        invalid.push(`entry ${index + 1}: ${issue ? `${issue.path.join('.') || 'entry'}: ${issue.message}` : 'not a site'}`);
+      }
+    });
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+  return { ok: true, sites, invalid, invalidCount, newer };
 }
 
 function prune(passwords: Map<string, string>, sites: StoredSite[]): Map<string, string> {
