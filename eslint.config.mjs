@@ -50,20 +50,20 @@ export default tseslint.config(
   {
     // The command line is a front end like the window: it calls main/services (services/local.ts,
     // loaded inside a command's handler) and never reaches past them into the stores, the engine,
-    // the repair dispatcher, the importers or the bundle writer. Tests set up their fixtures directly.
+    // the repair dispatcher, the importers, the bundle writer or the key library. Tests set up their fixtures directly.
     files: ['main/cli/**/*.ts'],
     ignores: ['main/cli/**/*.test.ts', 'main/cli/test-cli.ts'],
     rules: {
       ...boundary(
-        'The CLI calls main/services (the same services as the window), not store/, diagnose/, repair/, import/ or bundle/ directly; only the Electron wiring imports electron.',
-        '**/store/**', '**/diagnose/**', '**/repair/**', '**/import/**', '**/bundle/**', 'electron',
+        'The CLI calls main/services (the same services as the window), not store/, diagnose/, repair/, import/, bundle/ or keys/ directly; only the Electron wiring imports electron.',
+        '**/store/**', '**/diagnose/**', '**/repair/**', '**/import/**', '**/bundle/**', '**/keys/**', 'electron',
       ),
       // no-restricted-imports does not see import(): hold the same line for lazy imports.
       'no-restricted-syntax': [
         'error',
         {
-          selector: "ImportExpression[source.value=/(^|\\/)(store|diagnose|repair|import|bundle)\\//]",
-          message: 'The CLI loads main/services (services/local.ts), not store/, diagnose/, repair/, import/ or bundle/ directly.',
+          selector: "ImportExpression[source.value=/(^|\\/)(store|diagnose|repair|import|bundle|keys)\\//]",
+          message: 'The CLI loads main/services (services/local.ts, services/key-tools.ts), not store/, diagnose/, repair/, import/, bundle/ or keys/ directly.',
         },
       ],
     },

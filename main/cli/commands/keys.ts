@@ -2,7 +2,7 @@ import path from 'node:path';
 import { KEY_TARGET_FORMATS, type KeyFormat, type KeyInspection, type KeyProblem, type KeyTargetFormat } from '../../../shared/keys';
 import { Secret } from '../../common/secret';
 import { visibleDeep, visibleLine } from '../../../shared/visible';
-import { KeyError, KeyFileExistsError, convertKey, inspectKey, isUsable, readKeyFile, writeKeyFile } from '../../keys/index';
+import type { KeyTools } from '../../services/key-tools';
 import { EXIT_OK, EXIT_PROBLEM, UsageError, type CliCommand, type CliIO } from '../command';
 import { parseArgs } from 'node:util';
 
@@ -107,20 +107,20 @@ function hasCode(i: KeyInspection, code: string): boolean {
 }
 
 /** Inspects, asking for the passphrase on a terminal when the key needs one (3 tries). */
-async function inspectWithPrompt(io: CliIO, data: Buffer, file: string, passphrase: Secret | undefined): Promise<{ inspection: KeyInspection; passphrase: Secret | undefined }> {
-  let inspection = await inspectKey(data, { passphrase, fileName: file });
+async function inspectWithPrompt(keys: KeyTools, io: CliIO, data: Buffer, file: string, passphrase: Secret | undefined): Promise<{ inspection: KeyInspection; passphrase: Secret | undefined }> {
+  let inspection = await keys.inspect(data, { passphrase, fileName: file });
   if (passphrase !== undefined || !io.stdin.isTTY) return { inspection, passphrase };
   for (let attempt = 0; attempt < 3 && (hasCode(inspection, 'KEY_NEEDS_PASSPHRASE') || hasCode(inspection, 'KEY_WRONG_PASSPHRASE')); attempt++) {
     if (attempt > 0) io.stderr.write('That passphrase does not open the key. Try again.\n');
     const answer = await promptHidden(io, `Passphrase for ${path.basename(file)}: `);
     if (answer === null || answer === '') break;
     passphrase = new Secret(answer);
-    inspection = await inspectKey(data, { passphrase, fileName: file });
+    inspection = await keys.inspect(data, { passphrase, fileName: file });
   }
   return { inspection, passphrase };
 }
 
-function jsonOf(file: string, i: KeyInspection): string {
+function jsonOf(file: string, i: KeyInspection, usable: boolean): string {
   const out = {
     file,
     kind: i.kind,
@@ -137,7 +137,7 @@ function jsonOf(file: string, i: KeyInspection): string {
     publicKeyLine: i.publicKeyLine,
     passphraseChecked: i.passphraseChecked,
     repairs: i.repairs,
-    usable: isUsable(i),
+    usable,
   };
   return `${JSON.stringify(out, null, 2)}\n`;
 }
@@ -160,7 +160,7 @@ function problemLines(problems: KeyProblem[]): string[] {
   return lines;
 }
 
-function humanOf(rawFile: string, rawInspection: KeyInspection): string {
+function humanOf(rawFile: string, rawInspection: KeyInspection, usable: boolean): string {
   // The comment and problems quote the file: shown, never obeyed by the terminal.
   const file = visibleLine(rawFile);
   const i = visibleDeep(rawInspection);
@@ -176,7 +176,7 @@ function humanOf(rawFile: string, rawInspection: KeyInspection): string {
   if (i.publicKeyLine && i.kind !== 'invalid') lines.push(`  Public key:   ${i.publicKeyLine}`);
   if (i.repairs.length) lines.push('  Repaired while reading:', ...i.repairs.map((r) => `    - ${r}`));
   if (i.problems.length) lines.push('', 'Findings:', ...problemLines(i.problems));
-  lines.push('', isUsable(i) ? 'Result: this key can be used to log in.' : 'Result: this key cannot be used as it is (see the findings above).');
+  lines.push('', usable ? 'Result: this key can be used to log in.' : 'Result: this key cannot be used as it is (see the findings above).');
   return `${lines.join('\n')}\n`;
 }
 
@@ -185,23 +185,31 @@ async function inspect(argv: string[], io: CliIO): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'keys inspect needs the key FILE to look at.' : 'keys inspect takes exactly one FILE.');
   const file = positionals[0]!;
   const pass = passphraseFromEnv(io, values['passphrase-env'], '--passphrase-env');
+  const keys = await keyToolsOf();
   let data: Buffer;
   try {
-    data = await readKeyFile(file);
+    data = await keys.read(file);
   } catch (e) {
-    if (!(e instanceof KeyError)) throw e;
-    return reportFileError(io, file, e, values.json === true);
+    const problem = keys.problemOf(e);
+    if (!problem) throw e;
+    return reportFileError(io, file, problem, values.json === true);
   }
-  const { inspection } = await inspectWithPrompt(io, data, file, pass);
-  io.stdout.write(values.json ? jsonOf(file, inspection) : humanOf(file, inspection));
-  return isUsable(inspection) ? EXIT_OK : EXIT_PROBLEM;
+  const { inspection } = await inspectWithPrompt(keys, io, data, file, pass);
+  const usable = keys.isUsable(inspection);
+  io.stdout.write(values.json ? jsonOf(file, inspection, usable) : humanOf(file, inspection, usable));
+  return usable ? EXIT_OK : EXIT_PROBLEM;
 }
 
-function reportFileError(io: CliIO, file: string, e: KeyError, json: boolean): number {
+/** The key services, loaded when a keys command runs (not for --help). */
+async function keyToolsOf(): Promise<KeyTools> {
+  return (await import('../../services/key-tools')).keyTools;
+}
+
+function reportFileError(io: CliIO, file: string, problem: KeyProblem, json: boolean): number {
   if (json) {
-    io.stdout.write(`${JSON.stringify({ file, kind: 'invalid', format: 'unknown', problems: [e.toProblem()], usable: false }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ file, kind: 'invalid', format: 'unknown', problems: [problem], usable: false }, null, 2)}\n`);
   } else {
-    io.stdout.write(`${file}: cannot be read\n${problemLines([e.toProblem()]).join('\n')}\n`);
+    io.stdout.write(`${file}: cannot be read\n${problemLines([problem]).join('\n')}\n`);
   }
   return EXIT_PROBLEM;
 }
@@ -233,20 +241,22 @@ async function convert(argv: string[], io: CliIO): Promise<number> {
   if (noPassphrase && values['new-passphrase-env'] !== undefined) throw new UsageError('--no-passphrase and --new-passphrase-env exclude each other: choose one.');
   const newPass = passphraseFromEnv(io, values['new-passphrase-env'], '--new-passphrase-env');
 
+  const keys = await keyToolsOf();
   let data: Buffer;
   try {
-    data = await readKeyFile(file);
+    data = await keys.read(file);
   } catch (e) {
-    if (!(e instanceof KeyError)) throw e;
-    return reportFileError(io, file, e, false);
+    const problem = keys.problemOf(e);
+    if (!problem) throw e;
+    return reportFileError(io, file, problem, false);
   }
   const target = to as KeyTargetFormat;
   const publicTarget = target === 'openssh-public' || target === 'rfc4716-public';
   let passphrase = pass;
-  if (!publicTarget) passphrase = (await inspectWithPrompt(io, data, file, pass)).passphrase;
+  if (!publicTarget) passphrase = (await inspectWithPrompt(keys, io, data, file, pass)).passphrase;
   try {
-    const res = await convertKey(data, { to: target, passphrase, newPassphrase: newPass, noPassphrase, fileName: file });
-    await writeKeyFile(out, res.bytes, { overwrite: values.force === true });
+    const res = await keys.convert(data, { to: target, passphrase, newPassphrase: newPass, noPassphrase, fileName: file });
+    await keys.write(out, res.bytes, { overwrite: values.force === true });
     const protection = res.protection === 'same-passphrase' ? `, protected by the same passphrase as ${path.basename(file)}` : res.protection === 'new-passphrase' ? ', protected by the new passphrase' : res.protection === 'none' ? ', with no passphrase' : '';
     const lines = [
       `Wrote ${out}: ${FORMAT_NAMES[res.inspection.format]}${protection}.`,
@@ -256,12 +266,13 @@ async function convert(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(`${lines.join('\n')}\n`);
     return EXIT_OK;
   } catch (e) {
-    if (e instanceof KeyFileExistsError) {
+    if (keys.isFileExists(e)) {
       io.stderr.write(`sftp-doctor keys convert: ${out} already exists, so nothing was written. Choose another -o name, or add --force to replace it (the old file is kept as ${out}.bak).\n`);
       return EXIT_PROBLEM;
     }
-    if (e instanceof KeyError) {
-      io.stdout.write(`${file}: cannot be converted\n${problemLines([e.toProblem()]).join('\n')}\n`);
+    const problem = keys.problemOf(e);
+    if (problem) {
+      io.stdout.write(`${file}: cannot be converted\n${problemLines([problem]).join('\n')}\n`);
       return EXIT_PROBLEM;
     }
     throw e;
