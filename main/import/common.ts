@@ -253,6 +253,14 @@ export function decodeText(data: string | Uint8Array): string {
   return decodeBytes(b);
 }
 
+/** The value of a hexadecimal digit's character code, or -1 (also for NaN, past the end). */
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
+}
+
 /**
  * %XX decoding as PuTTY and WinSCP write names: the bytes are UTF-8 (WinSCP marks it with an
  * encoded BOM, %EF%BB%BF) or the Windows "ANSI" code page. Characters that were not escaped
@@ -269,16 +277,20 @@ export function percentDecode(text: string): string {
     out.push(decodeBytes(arr));
     bytes.length = 0;
   };
+  // Read by character code (no slice and regular expression per "%": a value of 5 million of
+  // them took 0.3 s).
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (ch === '%' && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
+    const c = text.charCodeAt(i);
+    const hi = c === 0x25 ? hexDigit(text.charCodeAt(i + 1)) : -1;
+    const lo = hi >= 0 ? hexDigit(text.charCodeAt(i + 2)) : -1;
+    if (lo >= 0) {
+      bytes.push(hi * 16 + lo);
       i += 2;
-    } else if (ch.charCodeAt(0) < 0x80) {
-      bytes.push(ch.charCodeAt(0));
+    } else if (c < 0x80) {
+      bytes.push(c);
     } else {
       flush();
-      out.push(ch);
+      out.push(text[i]!);
     }
   }
   flush();
