@@ -84,6 +84,13 @@ export function parseKnownHosts(text: string, path = ''): KnownHostsFile {
   const lineEnds: LineEnd[] = [];
   let crlf = 0;
   for (let start = 0; start < text.length; ) {
+    // An empty line (a run of them is what a 5 MB file of line ends is) without a search or a slice.
+    if (text.charCodeAt(start) === 10) {
+      lines.push('');
+      lineEnds.push('\n');
+      start++;
+      continue;
+    }
     const nl = text.indexOf('\n', start);
     if (nl < 0) {
       lines.push(text.slice(start));
@@ -102,6 +109,7 @@ export function parseKnownHosts(text: string, path = ''): KnownHostsFile {
   const entries: KnownHostsEntry[] = [];
   const invalidLines: number[] = [];
   lines.forEach((raw, i) => {
+    if (raw === '') return;
     const trimmed = raw.trim();
     if (trimmed === '' || trimmed.startsWith('#')) return;
     const entry = parseLine(raw, i + 1);
