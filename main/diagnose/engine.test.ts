@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionRequest, PromptRequest, RunEvent, RunResult } from '../../shared/types';
 import {
@@ -19,6 +21,7 @@ import {
 import { diagnose } from './index';
 import type { DiagnoseOptions } from './options';
 
+const run0 = promisify(execFile);
 const sshd = sshdAvailable();
 const trapTools = networkTrapAvailable();
 if (!sshd.ok) console.warn(`Skipping real-server engine tests: ${sshd.reason}`);
@@ -294,6 +297,22 @@ describe('fake servers: protocol faults and hostile servers', () => {
       expect(result.facts.server?.algorithms?.kex).toEqual(['diffie-hellman-group14-sha1']);
       expect(result.diagnosis.fixes[0]?.params).toMatchObject({ algorithms: ['diffie-hellman-group14-sha1', 'aes128-cbc'] });
       expect(events.some((e) => e.type === 'log' && /sent no key exchange offer within 2 s of its greeting/.test(e.text))).toBe(true);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('unlocking the key does not eat the connection timeout: a silent server is still BANNER_TIMEOUT, not a firewall', async () => {
+    // bcrypt with 48 rounds: about half a second of work here before any packet is sent.
+    const keyFile = path.join(dir, 'slow-to-unlock');
+    await run0('ssh-keygen', ['-q', '-t', 'ed25519', '-a', '48', '-N', 'slow-Unlock-1', '-C', '', '-f', keyFile]);
+    const server = await startFakeServer('silent');
+    try {
+      const { result, events } = await run({ host: server.host, port: server.port, timeoutMs: 500, privateKey: { path: keyFile }, passphrase: 'slow-Unlock-1' });
+      expect(result.diagnosis.code, result.diagnosis.explanation).toBe('BANNER_TIMEOUT');
+      expect(result.facts.tcp?.attempts?.[0]?.result).toBe('connected');
+      expect(result.facts.key?.fingerprint).toMatch(/^SHA256:/);
+      expect(events.at(-1)?.type).toBe('done');
     } finally {
       await server.stop();
     }

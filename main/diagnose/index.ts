@@ -113,6 +113,8 @@ export async function diagnose(request: ConnectionRequest, options: DiagnoseOpti
   // Budget: a deadline that can be paused while a person answers a prompt.
   let deadline = started + timeoutMs;
   let probeMark = deadline - Math.min(timeoutMs * PROBE_SHARE, PROBE_CAP_MS);
+  let pauses = 0;
+  let pausedAt = 0;
   const abort = new AbortController();
   let hardStop: NodeJS.Timeout | undefined;
   const armHardStop = () => {
@@ -142,12 +144,16 @@ export async function diagnose(request: ConnectionRequest, options: DiagnoseOpti
     remaining: () => Math.max(0, deadline - Date.now()),
     remainingBeforeProbes: () => Math.max(0, probeMark - Date.now()),
     pauseBudget: () => {
-      const pausedAt = Date.now();
-      if (hardStop) clearTimeout(hardStop);
+      // Pauses nest (a passphrase prompt inside the key check): only the outermost one moves the deadline.
+      if (pauses++ === 0) {
+        pausedAt = Date.now();
+        if (hardStop) clearTimeout(hardStop);
+      }
       let resumed = false;
       return () => {
         if (resumed) return;
         resumed = true;
+        if (--pauses > 0) return;
         const paused = Date.now() - pausedAt;
         deadline += paused;
         probeMark += paused;

@@ -73,7 +73,15 @@ export const inputPhase: PhaseModule = {
     // The key is checked here, before the network: a missing passphrase or a .pub file is known at once.
     if (keyGiven(ctx.request.privateKey)) {
       ctx.progress('Reading the private key…');
-      const { facts: key, key: ready } = await checkKey(ctx);
+      // Reading and unlocking the key is work on this computer: the connection timeout is for the network.
+      const resume = ctx.pauseBudget();
+      let checked: Awaited<ReturnType<typeof checkKey>>;
+      try {
+        checked = await checkKey(ctx);
+      } finally {
+        resume();
+      }
+      const { facts: key, key: ready } = checked;
       if (key.error) return { status: 'fail', detail: `The private key cannot be used: ${key.error.message}`, facts: { input, key }, stop: true };
       ctx.link.key = ready;
       const keyNote = `key ${key.type} ${key.fingerprint}${key.convertedFrom ? ` (${key.convertedFrom}, converted in memory)` : ''}`;
