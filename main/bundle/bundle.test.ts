@@ -232,3 +232,29 @@ describe('a run through a path', () => {
     expect(report.rounds[0].steps.some((s: { hop?: number }) => s.hop === 0)).toBe(true);
   });
 });
+
+describe('a result that works but carries a key warning', () => {
+  it('report.json keeps the warnings (schema-valid), report.html shows them, and --anonymise hides the home folder in the key path', async () => {
+    const input = sampleInput();
+    const last = input.rounds[1]!.result;
+    const keyPath = `/home/${SAMPLE.localUser}/.ssh/id_from_windows`;
+    const warned = {
+      ...last,
+      diagnosis: {
+        ...last.diagnosis,
+        warnings: [{ code: 'KEY_FILE_TOO_OPEN' as const, title: 'OpenSSH will ignore this key: others may read it', explanation: `The key ${keyPath} has mode 644 <b>.`, fixId: 'rewrite-key-file' as const }],
+      },
+    };
+    const rounds = [input.rounds[0]!, { ...input.rounds[1]!, result: warned }];
+    for (const anonymise of [false, true]) {
+      const { files } = await buildBundle({ ...input, rounds }, { anonymise });
+      const byName = Object.fromEntries(files.map((f) => [f.name, f.text]));
+      const report = ReportSchema.parse(JSON.parse(byName['report.json']!));
+      expect(report.rounds[1]!.diagnosis.warnings?.map((w) => w.code)).toEqual(['KEY_FILE_TOO_OPEN']);
+      expect(byName['report.html']).toContain('OpenSSH will ignore this key: others may read it');
+      expect(byName['report.html']).toContain('mode 644 &lt;b&gt;.');
+      if (anonymise) for (const text of Object.values(byName)) expect(text).not.toContain(SAMPLE.localUser);
+      else expect(byName['report.html']).toContain(keyPath);
+    }
+  });
+});

@@ -197,10 +197,13 @@ function roundSection(round: Round, report: Report, heading: string): string {
   const fixes = d.fixes.length
     ? `<h3>Fixes the app offers</h3><ul>${d.fixes.map((f) => `<li><b>${esc(f.label)}</b> <span class="muted">(${esc(f.kind)}, ${esc(f.risk)})</span>: ${esc(f.description)}</li>`).join('')}</ul>`
     : '';
+  const warnings = d.warnings?.length
+    ? `<h3>Works here, but</h3><ul>${d.warnings.map((w) => `<li><b>\u26a0 ${esc(w.title)}</b> <span class="muted">(${esc(w.code)})</span>: ${esc(w.explanation)}</li>`).join('')}</ul>`
+    : '';
   const fix = round.appliedFix ? `<p>Applied before this round: <b>${esc(round.appliedFix.label)}</b>${round.appliedFix.detail ? ` (${esc(round.appliedFix.detail)})` : ''}</p>` : '';
   return (
     `<h2>${esc(heading)}</h2>${fix}<p>${badge(d.ok ? 'ok' : 'fail')} <b>${esc(d.title)}</b> <span class="muted">(${esc(d.code)}, run ${esc(round.runId)}, started ${esc(round.startedAt)}, ${esc(round.totalMs)} ms in all)</span></p>` +
-    `<h3>Timeline</h3>${stepsTable(round)}${evidence}${factsSections(round.facts, report)}${fixes}`
+    `${warnings}<h3>Timeline</h3>${stepsTable(round)}${evidence}${factsSections(round.facts, report)}${fixes}`
   );
 }
 

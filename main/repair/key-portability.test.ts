@@ -68,6 +68,15 @@ describe.skipIf(!sshdAvailable().ok)('a key that works here but not in OpenSSH o
     await fs.chmod(file, 0o644);
     expect(await opensshReads(file)).toBeNull();
 
+    // `diagnose` on a terminal: it works, but the warnings and the command that fixes them are said.
+    const d = await cli(['diagnose', '--key', file, '--no-agent', '--known-hosts', kh, '--timeout', '6', `${USER}@${server.host}:${server.port}`]);
+    expect(d.code).toBe(0);
+    expect(d.stdout).toContain('[OK]');
+    expect(d.stdout).toContain('! OpenSSH will refuse this key file as it is  [KEY_TEXT_DAMAGED]');
+    expect(d.stdout).toContain('! OpenSSH will ignore this key: others may read it  [KEY_FILE_TOO_OPEN]');
+    expect(d.stdout).toContain('sftp-doctor repair --fix rewrite-key-file');
+    expect(await fs.readFile(file)).toEqual(original);
+
     const r = await cli(['repair', '--json', '--yes', '--fix', 'rewrite-key-file', '--key', file, '--no-agent', '--known-hosts', kh, '--timeout', '6', `${USER}@${server.host}:${server.port}`]);
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout) as { rounds: JsonRound[]; ok: boolean; code: string };
