@@ -120,7 +120,10 @@ export function parseKnownHosts(text: string, path = ''): KnownHostsFile {
 }
 
 function parseLine(raw: string, line: number): KnownHostsEntry | null {
-  const fields = raw.trim().split(/[ \t]+/);
+  const trimmed = raw.trim();
+  // One word is never an entry (hosts, type and key are three): refused before the split.
+  if (trimmed.indexOf(' ') < 0 && trimmed.indexOf('\t') < 0) return null;
+  const fields = trimmed.split(/[ \t]+/);
   let marker: KnownHostsMarker | null = null;
   if (fields[0]?.startsWith('@')) {
     if (fields[0] !== '@revoked' && fields[0] !== '@cert-authority') return null;
