@@ -51,6 +51,7 @@ export function looksLikeRegQuery(text: string): boolean {
 
 /** Unescapes a .reg string body (only \\ and \" are escapes). */
 function unescapeRegString(body: string): string | null {
+  if (body.indexOf('\\') < 0 && body.indexOf('"') < 0) return body;
   let out = '';
   for (let i = 0; i < body.length; i++) {
     const ch = body[i]!;
@@ -72,6 +73,12 @@ function unescapeRegString(body: string): string | null {
 function readRegName(line: string): { name: string; rest: string } | null {
   if (line.startsWith('@=')) return { name: '', rest: line.slice(2) };
   if (!line.startsWith('"')) return null;
+  // The usual name, with no escape before its closing quote, is one slice (not a string grown
+  // a character at a time).
+  const quote = line.indexOf('"', 1);
+  if (quote < 0) return null;
+  const escape = line.indexOf('\\', 1);
+  if (escape < 0 || escape > quote) return line[quote + 1] === '=' ? { name: line.slice(1, quote), rest: line.slice(quote + 2) } : null;
   let i = 1;
   let name = '';
   while (i < line.length) {
