@@ -2,7 +2,7 @@
 # Installs the programs the tests run against for real: OpenSSH's server and client, PuTTY's
 # tools, Dropbear, Debian's Chromium (Playwright drives it), the network tools used to make
 # broken networks, and the proxies of the path tests (dante-server for SOCKS5, tinyproxy for
-# HTTP CONNECT), and a PAM module that asks for one-time codes. Debian/Ubuntu; as root, or through sudo. Does nothing if all are present.
+# HTTP CONNECT), the login shells zsh, csh, tcsh and fish, and a PAM module that asks for one-time codes. Debian/Ubuntu; as root, or through sudo. Does nothing if all are present.
 set -euo pipefail
 
 need=()
@@ -18,6 +18,11 @@ have unzip || need+=(unzip)
 have openssl || need+=(openssl)   # oracle for PKCS#8 keys (old PBES1 schemes)
 [ -x /usr/sbin/danted ] || need+=(dante-server)
 have tinyproxy || [ -x /usr/bin/tinyproxy ] || need+=(tinyproxy)
+# login shells whose start-up files the login-script fix guards (accounts are made with each)
+have zsh || need+=(zsh)
+[ -x /bin/csh ] || need+=(csh)
+have tcsh || need+=(tcsh)
+have fish || need+=(fish)
 # a PAM module that asks for a one-time code (the second-factor tests)
 [ -e /lib/x86_64-linux-gnu/security/pam_google_authenticator.so ] || [ -e /usr/lib/x86_64-linux-gnu/security/pam_google_authenticator.so ] || need+=(libpam-google-authenticator)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)

@@ -36,6 +36,7 @@ export {
   type HostKeyType,
   type TestUser,
 } from './sshd';
+export { startChangeRequestServer, type ChangeRequestServer } from './change-request';
 export { startFakeServer, type FakeServer, type FakeServerKind, type FakeServerOptions } from './fake-servers';
 export { createNetworkTrap, networkTrapAvailable, type NetworkTrap } from './netns';
 export { startDropbear, dropbearAvailable, DROPBEAR_PATH, type DropbearOptions, type DropbearServer } from './dropbear';

@@ -23,7 +23,7 @@ import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureUser, generateKey, sshdAvailable, SSH_KEYGEN_PATH, startSshd, type GeneratedKey, type SshdServer } from '../../e2e/harness/index';
+import { ensureUser, generateKey, startChangeRequestServer, type ChangeRequestServer, sshdAvailable, SSH_KEYGEN_PATH, startSshd, type GeneratedKey, type SshdServer } from '../../e2e/harness/index';
 import { DIAGNOSIS_CODES, type DiagnosisCode } from '../../shared/codes';
 import { FIXES_BY_CODE } from '../../shared/fix-offers';
 import { ADMIN_TOPICS, ENTER_FIELDS, askAdmin, enterField, otherProgram, type Action } from '../../shared/actions';
@@ -38,7 +38,7 @@ import { canApplyInWindow } from '../../renderer/logic/repair';
 import { testApi } from '../../renderer/stores/testApi';
 import { runCli } from '../cli/index';
 import { humanReport, jsonReport } from '../cli/commands/diagnose';
-import { SHELL_GUARDS } from '../diagnose/rules/sftp';
+import { GUARDABLE_SHELLS, SHELL_GUARDS } from '../diagnose/rules/sftp';
 import { convertKey, inspectKey } from '../keys/index';
 import { createAppServices } from '../services/app-services';
 import { localServices } from '../services/local';
@@ -93,7 +93,10 @@ const VARIANTS: { [I in FixId]: FixParamsOf<I>[] } = {
   'fix-authorized-keys-permissions': [{ path: '~/.ssh', mode: '700' }],
   'install-public-key': [{ publicKey: PUB, fingerprint: HOST_KEY.sha256 }],
   'use-scp': [{}],
-  'silence-login-script': Object.entries(SHELL_GUARDS).map(([shell, g]) => ({ file: g.files.find((x) => x.startsWith('~/')) ?? '~/.bashrc', guard: g.guard, shell })),
+  // sh reads no start-up file for `sh -c COMMAND`: the rule offers no guard for it (nor for a shell it does not know).
+  'silence-login-script': Object.entries(SHELL_GUARDS)
+    .filter(([shell]) => GUARDABLE_SHELLS.includes(shell))
+    .map(([shell, g]) => ({ file: g.files.find((x) => x.startsWith('~/')) ?? '~/.bashrc', guard: g.guard, shell })),
   keepalive: [{ seconds: 30 }],
   'use-remote-folder': [{ path: '/upload/inbox' }],
   'fix-pasted-password': [{ idea: 'caps-lock', what: 'Caps Lock' }],
@@ -482,13 +485,18 @@ describe.skipIf(!sshdAvailable().ok)('the contract against a real sshd: repair -
 // ---------------------------------------------------------------------------------------------
 // Server fixes against a real sshd (StrictModes, an sftp-server started through the user's shell):
 // each one applied by `repair --fix ID`, and again by the window's services (the handler table
-// behind IPC and the UI host: diagnose:start, then repair:apply, then its re-check run).
+// behind IPC and the UI host: diagnose:start, then repair:apply, then its re-check run). Every
+// variant: the login-script guard of each shell (bash, zsh, csh, tcsh, fish: accounts with that
+// shell), and each way a server asks for a new password (PAM, passwd in the session without PAM,
+// and the SSH change request, which only the harness's change-request server sends).
 
 const SERVER_PW = 'fix-invariant-srv-1';
 
 interface ServerCase {
   fix: FixId;
-  server: 'strict' | 'pam';
+  /** For a password change: the way the server asks for it (the variant of the fix offered). */
+  via?: 'pam' | 'session' | 'change-request';
+  server: 'strict' | 'pam' | 'change-request';
   user: string;
   shell: string;
   /** Breaks the account the way the case needs (again before each front end). */
@@ -499,6 +507,8 @@ interface ServerCase {
   /** What the user gives for the change: on the command line, and in the window's dialog. */
   cli?: { args: string[]; env: Record<string, string> };
   window?: RepairInput;
+  /** A login-script case: the file that must start with the guard after each front end. */
+  expectGuarded?: { file: string };
 }
 
 /** The expired account's passwords: the old one, and the new one each front end sets. */
@@ -508,20 +518,35 @@ async function chownR(user: string, target: string): Promise<void> {
   await execFileP('chown', ['-R', `${user}:${user}`, target]);
 }
 
+/** The login shells a user may have, each with the start-up file that prints (installed by scripts/install-test-deps.sh). */
+const LOGIN_SHELLS = [
+  { name: 'bash', shell: '/bin/bash', file: '.bashrc' },
+  { name: 'zsh', shell: '/bin/zsh', file: '.zshenv' },
+  { name: 'csh', shell: '/bin/csh', file: '.cshrc' },
+  { name: 'tcsh', shell: '/bin/tcsh', file: '.tcshrc' },
+  { name: 'fish', shell: '/usr/bin/fish', file: '.config/fish/config.fish' },
+] as const;
+
 const SERVER_CASES: ServerCase[] = [
-  {
-    fix: 'silence-login-script',
-    server: 'strict',
-    user: 'sdfixrc',
-    shell: '/bin/bash',
-    withKey: false,
-    before: 'SFTP_LOGIN_SCRIPT_OUTPUT',
-    async prepare(home) {
-      await fs.rm(path.join(home, '.bashrc.sftp-doctor.bak'), { force: true });
-      await fs.writeFile(path.join(home, '.bashrc'), 'echo "Welcome to the file server"\n');
-      await chownR(this.user, path.join(home, '.bashrc'));
-    },
-  },
+  // The guard of each shell whose start-up file is read when sshd starts sftp-server through it.
+  ...LOGIN_SHELLS.map(
+    ({ name, shell, file }): ServerCase => ({
+      fix: 'silence-login-script',
+      server: 'strict',
+      user: `sdfixrc${name.slice(0, 4)}`,
+      shell,
+      withKey: false,
+      before: 'SFTP_LOGIN_SCRIPT_OUTPUT',
+      async prepare(home) {
+        const at = path.join(home, file);
+        await fs.rm(`${at}.sftp-doctor.bak`, { force: true });
+        await fs.mkdir(path.dirname(at), { recursive: true });
+        await fs.writeFile(at, 'echo "Welcome to the file server"\n');
+        await chownR(this.user, path.join(home, file.split('/')[0]!));
+      },
+      expectGuarded: { file },
+    }),
+  ),
   {
     fix: 'fix-authorized-keys-permissions',
     server: 'strict',
@@ -549,8 +574,9 @@ const SERVER_CASES: ServerCase[] = [
     },
   },
   {
-    // The server asks for a new password through PAM (via 'pam'); sshd without PAM asks for none.
+    // The server asks for a new password through PAM's questions at login (via 'pam').
     fix: 'change-expired-password',
+    via: 'pam',
     server: 'pam',
     user: 'sdfixexp',
     shell: '/bin/sh',
@@ -563,38 +589,81 @@ const SERVER_CASES: ServerCase[] = [
       await execFileP('chage', ['-d', '0', this.user]);
     },
   },
+  {
+    // sshd without PAM logs the user in, then runs passwd on a terminal first (via 'session').
+    fix: 'change-expired-password',
+    via: 'session',
+    server: 'strict',
+    user: 'sdfixexps',
+    shell: '/bin/sh',
+    withKey: false,
+    before: 'AUTH_PASSWORD_EXPIRED',
+    cli: { args: ['--new-password-env', 'NEWPW'], env: { NEWPW: EXPIRED.cli } },
+    window: { confirmed: true, newPassword: EXPIRED.window },
+    async prepare() {
+      await ensureUser({ name: this.user, password: EXPIRED.old, shell: this.shell });
+      await execFileP('chage', ['-d', '0', this.user]);
+    },
+  },
+  {
+    // SSH_MSG_USERAUTH_PASSWD_CHANGEREQ (via 'change-request'): neither OpenSSH nor Dropbear ever
+    // sends it (OpenSSH asks through PAM or runs passwd in the session), other servers do; the
+    // harness's change-request server asks it at login, then serves OpenSSH's sftp-server.
+    fix: 'change-expired-password',
+    via: 'change-request',
+    server: 'change-request',
+    user: 'sdfixexpc',
+    shell: '/bin/sh',
+    withKey: false,
+    before: 'AUTH_PASSWORD_EXPIRED',
+    cli: { args: ['--new-password-env', 'NEWPW'], env: { NEWPW: EXPIRED.cli } },
+    window: { confirmed: true, newPassword: EXPIRED.window },
+    async prepare() {
+      changeRequestServer!.expire(EXPIRED.old);
+    },
+  },
 ];
+
+let changeRequestServer: ChangeRequestServer | undefined;
 
 describe.skipIf(!sshdAvailable().ok)('server fixes against a real sshd: by repair --fix ID and by the window, each re-checked', () => {
   let dir: string;
-  const servers: Partial<Record<ServerCase['server'], SshdServer>> = {};
+  const servers: Partial<Record<Exclude<ServerCase['server'], 'change-request'>, SshdServer>> = {};
   let key: GeneratedKey;
   let kh: string;
   const homes: Record<string, string> = {};
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fix-invariant-srv-'));
-    [servers.strict, servers.pam, key] = await Promise.all([
+    [servers.strict, servers.pam, key, changeRequestServer] = await Promise.all([
       startSshd({ hostKeyTypes: ['ed25519'], config: { StrictModes: 'yes', Subsystem: 'sftp /usr/lib/openssh/sftp-server' } }),
       startSshd({ hostKeyTypes: ['ed25519'], config: { UsePAM: 'yes', KbdInteractiveAuthentication: 'yes' } }),
       generateKey('ed25519'),
+      startChangeRequestServer('sdfixexpc'),
     ]);
     for (const c of SERVER_CASES) homes[c.user] = (await ensureUser({ name: c.user, password: SERVER_PW, shell: c.shell })).home;
     kh = path.join(dir, 'known_hosts');
     for (const s of Object.values(servers)) for (const k of s.hostKeys) await addHostKey(kh, s.host, s.port, k.publicKey);
+    await addHostKey(kh, changeRequestServer.host, changeRequestServer.port, changeRequestServer.publicKey);
   });
   afterAll(async () => {
-    await Promise.all(Object.values(servers).map((s) => s?.stop()));
+    await Promise.all([...Object.values(servers).map((s) => s?.stop()), changeRequestServer?.stop()]);
     await fs.rm(dir, { recursive: true, force: true });
   });
 
   it('covers every server fix', () => {
-    expect(SERVER_CASES.map((c) => c.fix).sort()).toEqual([...SERVER_FIXES_APPLIED_BELOW].sort());
+    expect([...new Set(SERVER_CASES.map((c) => c.fix))].sort()).toEqual([...SERVER_FIXES_APPLIED_BELOW].sort());
+    // Every shell a login-script fix is offered for is guarded for real below.
+    const shells = SERVER_CASES.filter((c) => c.fix === 'silence-login-script').map((c) => path.basename(c.shell));
+    for (const v of VARIANTS['silence-login-script']) expect(shells).toContain(v.shell);
+    // And every way a server asks for a new password.
+    const ways = SERVER_CASES.filter((c) => c.fix === 'change-expired-password').map((c) => c.via);
+    for (const v of VARIANTS['change-expired-password']) expect(ways).toContain(v.via);
     for (const c of SERVER_CASES) expect(FIXES_BY_CODE[c.before]).toContain(c.fix);
   });
 
-  it.each(SERVER_CASES.map((c) => [c.fix, c] as const))('%s', async (_id, c) => {
+  it.each(SERVER_CASES.map((c) => [`${c.fix} (${c.via ?? path.basename(c.shell)})`, c] as const))('%s', async (_id, c) => {
     const home = homes[c.user]!;
-    const server = servers[c.server]!;
+    const server = c.server === 'change-request' ? changeRequestServer! : servers[c.server]!;
     const password = c.fix === 'change-expired-password' ? EXPIRED.old : SERVER_PW;
     const request: ConnectionRequest = { protocol: 'sftp', host: server.host, port: server.port, user: c.user, password, knownHostsPath: kh, timeoutMs: 6000, useAgent: false, ...(c.withKey ? { privateKey: { path: key.path } } : {}) };
 
@@ -611,6 +680,7 @@ describe.skipIf(!sshdAvailable().ok)('server fixes against a real sshd: by repai
     expect(round?.appliedFix?.applied, round?.appliedFix?.message).toBe(true);
     expect(round?.result?.code).toBe('OK');
     expect(exit).toBe(0);
+    if (c.expectGuarded) expect(await fs.readFile(path.join(home, c.expectGuarded.file), 'utf8')).toMatch(/^# Added by SFTP Doctor[^]*\necho "Welcome to the file server"\n$/);
 
     // The window: the same handler table the Electron IPC and the UI host dispatch to.
     await c.prepare(home, key);
@@ -636,11 +706,14 @@ describe.skipIf(!sshdAvailable().ok)('server fixes against a real sshd: by repai
     const first = await resultOf(runId);
     expect(first.diagnosis.code).toBe(c.before);
     expect(first.diagnosis.fixes.map((f) => f.id)).toContain(c.fix);
+    if (c.via) expect(first.diagnosis.fixes.find((f) => f.id === c.fix)?.params).toEqual({ via: c.via });
     const plan = (await services.dispatch('repair:plan', [runId, c.fix], ctx)) as { changes: string[] };
     expect(plan.changes.length).toBeGreaterThan(0);
     const outcome = (await services.dispatch('repair:apply', [runId, c.fix, c.window ?? { confirmed: true }], ctx)) as { applied: boolean; runId: string | null; message: string };
     expect(outcome.applied, outcome.message).toBe(true);
     expect(outcome.runId).not.toBeNull();
     expect((await resultOf(outcome.runId!)).diagnosis.code).toBe('OK');
+    if (c.server === 'change-request') expect(changeRequestServer!.received).toEqual([EXPIRED.cli, EXPIRED.window]);
+    if (c.expectGuarded) expect(await fs.readFile(path.join(home, c.expectGuarded.file), 'utf8')).toMatch(/^# Added by SFTP Doctor[^]*\necho "Welcome to the file server"\n$/);
   });
 });

@@ -211,3 +211,45 @@ export function execRemote(client: Client, command: string, stdin: Buffer | null
     });
   });
 }
+
+/** How `passwd` and the session around it say the change went through. */
+const CHANGED_TEXT = /password updated successfully|all authentication tokens updated successfully|password changed/i;
+const CURRENT_PROMPT = /(current|old)[^\n]*password[^\n]*:\s*$/i;
+const NEW_PROMPT = /(new|retype|again|repeat)[^\n]*password[^\n]*:\s*$/i;
+/** Prompts answered at most (current, new, retype, and one more round if the server asks again). */
+const MAX_SESSION_PROMPTS = 5;
+
+/**
+ * Changes an expired password the way sshd asks for it once logged in without PAM: the session
+ * runs `passwd` on a terminal. Answers its questions (the current password, the new one twice),
+ * bounded in output, prompts and time; true when `passwd` says it changed the password.
+ */
+export function changePasswordInSession(client: Client, current: string, next: string, timeoutMs: number): Promise<{ changed: boolean; said: string }> {
+  return new Promise((resolve, reject) => {
+    client.shell({ term: 'dumb', rows: 24, cols: 200 }, (err, channel: ClientChannel) => {
+      if (err) return reject(new RepairError('FAILED', `The server refused a terminal session (${err.message}), so the password could not be changed there. Nothing was changed.`));
+      let out = '';
+      let from = 0;
+      let answered = 0;
+      const timer = setTimeout(() => channel.close(), timeoutMs);
+      const onData = (d: Buffer) => {
+        if (out.length >= MAX_EXEC_OUTPUT) return;
+        out += d.toString('utf8');
+        const tail = out.slice(from);
+        const answer = CURRENT_PROMPT.test(tail) ? current : NEW_PROMPT.test(tail) ? next : null;
+        if (answer === null) return;
+        from = out.length;
+        if (++answered > MAX_SESSION_PROMPTS) return void channel.close();
+        channel.write(`${answer}\n`);
+      };
+      channel.on('data', onData);
+      channel.stderr.on('data', onData);
+      channel.on('close', () => {
+        clearTimeout(timer);
+        // What the server said, without the echo of what we typed (a terminal may echo it).
+        const said = out.split(current).join('').split(next).join('').replace(/\r/g, '').trim().slice(-300);
+        resolve({ changed: CHANGED_TEXT.test(out), said });
+      });
+    });
+  });
+}

@@ -10,7 +10,7 @@ import type { Fix } from '../../shared/types';
 import { Secret } from '../common/secret';
 import { inspectKey, readKeySource } from '../keys/index';
 import { logChanges, requireConfirmed, str, withRequest } from './common';
-import { execRemote, login, openSftp, readRemote, replaceRemote, sftpCall, sftpDo, statOrNull, writeRemote, type RemoteSession } from './remote';
+import { changePasswordInSession, execRemote, login, openSftp, readRemote, replaceRemote, sftpCall, sftpDo, statOrNull, writeRemote, type RemoteSession } from './remote';
 import { RepairError, type FixHandler, type PlanBody, type RepairContext } from './types';
 import { timeoutOf } from '../../shared/defaults';
 
@@ -240,8 +240,16 @@ const changeExpiredPassword: FixHandler = {
     let changed = false;
     let failure: RepairError | null = null;
     try {
-      session = await login(ctx, { password, newPassword: input.newPassword });
-      changed = session.passwordChanged;
+      if (str(fix.params, 'via') === 'session') {
+        // sshd without PAM logs the user in, then runs passwd on a terminal before anything else.
+        session = await login(ctx, { password });
+        const done = await changePasswordInSession(session.client, password, input.newPassword, ctx.timeoutMs ?? timeoutOf(ctx.request));
+        changed = done.changed;
+        if (!changed) failure = new RepairError('FAILED', `The server did not accept the change${done.said ? ` (it said: ${done.said})` : ''}.`);
+      } else {
+        session = await login(ctx, { password, newPassword: input.newPassword });
+        changed = session.passwordChanged;
+      }
     } catch (err) {
       failure = err instanceof RepairError ? err : new RepairError('FAILED', (err as Error).message);
     } finally {
@@ -269,6 +277,10 @@ function guardFor(shell: string, backup: string): { file: string; guard: string 
   const note = `# Added by SFTP Doctor: sessions that are not interactive (SFTP, scp, rsync) stop here, so nothing\n# below prints into them. The file as it was: ${backup}\n`;
   if (name === 'bash') return { file: '.bashrc', guard: `${note}case $- in *i*) ;; *) return 0 ;; esac\n` };
   if (name === 'zsh') return { file: '.zshenv', guard: `${note}[[ -o interactive ]] || return 0\n` };
+  // csh and tcsh read it for `csh -c COMMAND` too; `exit` there ends the file, not the command.
+  if (name === 'csh') return { file: '.cshrc', guard: `${note}if ( ! $?prompt ) exit\n` };
+  if (name === 'tcsh') return { file: '.tcshrc', guard: `${note}if ( ! $?prompt ) exit\n` };
+  if (name === 'fish') return { file: '.config/fish/config.fish', guard: `${note}status is-interactive; or exit\n` };
   return null;
 }
 
@@ -293,12 +305,21 @@ async function scriptInfo(fix: Fix, session: RemoteSession, timeoutMs: number): 
   const g = guardFor(shell, '');
   const asked = str(fix.params, 'file');
   const rel = asked ? asked.replace(/^~\//, '') : g?.file;
-  if (!g || !rel) throw new RepairError('REFUSED', `Your login shell is ${shell}; SFTP Doctor only knows how to guard bash and zsh start-up files. Ask the administrator to make your start-up files print only in interactive sessions.`);
-  const file = rel.startsWith('/') ? rel : path.join(home, rel);
-  const cat = await execRemote(session.client, `sh -c 'printf "%s\\n" "${BEGIN}"; if [ -f "$1" ]; then echo yes; cat "$1"; else echo no; fi' sh '${file.replace(/'/g, `'\\''`)}'`, null, timeoutMs);
-  const at = cat.stdout.indexOf(`${BEGIN}\n`);
-  if (at < 0) throw new RepairError('FAILED', `${file} could not be read on the server. Ask the administrator to check it.`);
-  const rest = cat.stdout.slice(at + BEGIN.length + 1);
+  if (!g || !rel) throw new RepairError('REFUSED', `Your login shell is ${shell}; SFTP Doctor knows how to guard the start-up files of bash, zsh, csh, tcsh and fish. Ask the administrator to make your start-up files print only in interactive sessions.`);
+  let file = rel.startsWith('/') ? rel : path.join(home, rel);
+  const read = async (f: string) => {
+    const cat = await execRemote(session.client, `sh -c 'printf "%s\\n" "${BEGIN}"; if [ -f "$1" ]; then echo yes; cat "$1"; else echo no; fi' sh '${f.replace(/'/g, `'\\''`)}'`, null, timeoutMs);
+    const at = cat.stdout.indexOf(`${BEGIN}\n`);
+    if (at < 0) throw new RepairError('FAILED', `${f} could not be read on the server. Ask the administrator to check it.`);
+    return cat.stdout.slice(at + BEGIN.length + 1);
+  };
+  let rest = await read(file);
+  // tcsh reads ~/.cshrc only when there is no ~/.tcshrc: creating one would hide the user's .cshrc.
+  if (path.basename(shell) === 'tcsh' && path.basename(file) === '.tcshrc' && !rest.startsWith('yes\n')) {
+    const cshrc = path.join(home, '.cshrc');
+    const other = await read(cshrc);
+    if (other.startsWith('yes\n')) [file, rest] = [cshrc, other];
+  }
   const exists = rest.startsWith('yes\n');
   const backup = `${file}${BACKUP_SUFFIX}`;
   return { shell, home, file, guard: guardFor(shell, backup)!.guard, content: exists ? rest.slice(4) : '', exists };
@@ -351,7 +372,7 @@ const silenceLoginScript: FixHandler = {
       // Backup beside it (mode kept), then the new content through a temporary file renamed over it.
       const script = info.exists
         ? `sh -c 'set -e; cp -p "$1" "$1${BACKUP_SUFFIX}"; cp -p "$1" "$1.sftp-doctor.tmp"; cat > "$1.sftp-doctor.tmp"; mv "$1.sftp-doctor.tmp" "$1"; echo ${END}' sh '${q}'`
-        : `sh -c 'set -e; umask 022; cat > "$1.sftp-doctor.tmp"; mv "$1.sftp-doctor.tmp" "$1"; echo ${END}' sh '${q}'`;
+        : `sh -c 'set -e; umask 022; mkdir -p "$(dirname "$1")"; cat > "$1.sftp-doctor.tmp"; mv "$1.sftp-doctor.tmp" "$1"; echo ${END}' sh '${q}'`;
       const res = await execRemote(s.client, script, Buffer.from(info.guard + info.content, 'utf8'), t);
       if (!res.stdout.includes(END)) throw new RepairError('FAILED', `${info.file} could not be changed on the server (${res.stderr.trim().slice(0, 200) || 'no reason given'}). Nothing was changed.`);
       return { info, changes: [`${info.file} on the server: added a guard at the top for non-interactive sessions`], backups: info.exists ? [`${info.file}${BACKUP_SUFFIX} (on the server)`] : [] };

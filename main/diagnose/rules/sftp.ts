@@ -24,6 +24,12 @@ export const SHELL_GUARDS: Record<string, { files: string[]; guard: string }> = 
   sh: { files: ['~/.profile', '/etc/profile', 'the file named by $ENV'], guard: 'case $- in *i*) ;; *) return ;; esac' },
 };
 
+/** OpenSSH's words when it must run passwd before the session (without PAM; do_pwchange). */
+const SESSION_PASSWORD_CHANGE = /your password has expired|password change required/i;
+
+/** The shells whose start-up file `repair` guards (sh reads none for `sh -c COMMAND`: the text comes from elsewhere). */
+export const GUARDABLE_SHELLS: readonly string[] = ['bash', 'zsh', 'csh', 'tcsh', 'fish'];
+
 function causesEvidence(keys: (keyof typeof SESSION_CAUSES)[]): EvidenceItem[] {
   return keys.map((k, i) => ev(`Likely cause ${i + 1}`, SESSION_CAUSES[k], { highlight: i === 0 }));
 }
@@ -57,7 +63,8 @@ function loginScriptVerdict(f: Facts): Verdict {
   if (s.shell) evidence.push(ev('Shell of the account', s.shell, { mono: true }));
   evidence.push(ev('Start-up files to look at', guard.files.join(', '), { mono: true }), ev('Guard to put at the top', guard.guard, { mono: true }));
   const file = guard.files.find((x) => x.startsWith('~/')) ?? '~/.bashrc';
-  return { code: 'SFTP_LOGIN_SCRIPT_OUTPUT', phase: 'sftp', evidence, fixes: [makeFix('silence-login-script', { file, guard: guard.guard, shell: shellName })], actions: [askAdmin('login-script')] };
+  const fixes = GUARDABLE_SHELLS.includes(shellName) ? [makeFix('silence-login-script', { file, guard: guard.guard, shell: shellName })] : [];
+  return { code: 'SFTP_LOGIN_SCRIPT_OUTPUT', phase: 'sftp', evidence, fixes, actions: [askAdmin('login-script')] };
 }
 
 /** The run stopped in the sftp phase. */
@@ -75,7 +82,8 @@ export const decideSftp: PhaseRules = (f, end) => {
     if (s.scp) evidence.push(ev('SCP instead', s.scp.works ? `works (${s.scp.detail})` : `does not work either: ${s.scp.detail}`, { highlight: s.scp.works }));
     return { code: 'SFTP_SUBSYSTEM_UNAVAILABLE', phase: 'sftp', evidence, fixes: s.scp?.works ? [makeFix('use-scp')] : [], actions: [askAdmin('sftp')] };
   }
-  if (f.auth?.expired === 'session' || (s.stderr && EXPIRED_TEXT.test(s.stderr))) {
+  // sshd without PAM: the session runs passwd first, and without a terminal says so on error output.
+  if (f.auth?.expired === 'session' || (s.stderr && EXPIRED_TEXT.test(s.stderr)) || (s.execStderr && SESSION_PASSWORD_CHANGE.test(s.execStderr))) {
     return { code: 'AUTH_PASSWORD_EXPIRED', phase: 'sftp', evidence: [...sessionFacts(f), ...causesEvidence(['passwordChange']), ...attemptsEvidence(f)], fixes: [makeFix('change-expired-password', { via: 'session' })] };
   }
   const words = decideSessionWords(f);
