@@ -215,6 +215,16 @@ describe('damaged or foreign files', () => {
     expect(message).toMatch(/entry 6: settings\.keepaliveSeconds: /);
   });
 
+  it('sets aside a file whose brackets nest far deeper than a sites file, saying so, and restores the backup', async () => {
+    const store = new SiteStore({ dataDir: dir, now });
+    await store.save(draft());
+    await store.save(draft({ name: 'Second' }));
+    await fs.writeFile(sitesFile(), `{"schemaVersion":1,"sites":${'['.repeat(100_000)}`);
+    const reopened = new SiteStore({ dataDir: dir, now });
+    expect((await reopened.list()).map((s) => s.name)).toEqual(['Web server']);
+    expect(reopened.problems[0]?.message).toMatch(/^The saved sites file could not be read \(its brackets are nested more than 64 deep, which no sites file is\)\. It was kept as .*\. The sites were restored from the backup/);
+  });
+
   it('upgrades a file without schemaVersion (version 0) and writes the current version', async () => {
     const old = [{ id: 'a1', name: 'old', folder: '', settings: { protocol: 'sftp', host: 'h', user: 'u' }, createdAt: 't', updatedAt: 't' }];
     await fs.writeFile(sitesFile(), JSON.stringify(old));
