@@ -109,7 +109,7 @@ export function parseRegExport(text: string, file: string, problems: ImportProbl
     let line = raw.trim();
     // Values may continue on the next lines (hex data ends a line with "\"). The test for a hex
     // value is made once on the first line: made on the growing line it was quadratic.
-    if (line.endsWith("\\") && /^("|@)/.test(line) && /=hex/i.test(line) && lines.more) {
+    if (line.endsWith("\\") && (line[0] === '"' || line[0] === '@') && /=hex/i.test(line) && lines.more) {
       const parts = [line.slice(0, -1)];
       for (let next = lines.next(); next !== undefined; next = lines.next()) {
         next = next.trim();
@@ -121,7 +121,8 @@ export function parseRegExport(text: string, file: string, problems: ImportProbl
       }
       line = parts.join('');
     }
-    if (line === '' || line.startsWith(';') || looksLikeRegExport(line)) continue;
+    // The header test (a regular expression) only on a line that can be one.
+    if (line === '' || line.startsWith(';') || ((line.includes('REGEDIT4') || line.includes('Windows Registry Editor Version')) && looksLikeRegExport(line))) continue;
     if (line.startsWith('[')) {
       if (!line.endsWith(']')) {
         addProblem(problems, { file, line: lineNo, message: 'This key line has no closing "]"; the values under it were skipped.' });
