@@ -12,7 +12,8 @@
  *   - server fixes are applied for real against sshd, by `repair --fix ID` and by the window's
  *     services (diagnose:start, repair:apply, the re-check's result), in the last part.
  * Actions (a message for the administrator, "enter the password", "use an FTP program") are not
- * repairs: the CLI must show each one as the window does. A new code, fix or action without its
+ * repairs: every (code, action) of shared/action-offers.ts is shown by the CLI (text and JSON) and
+ * rendered in the window's result card (and an admin message in its dialog). A new code, fix or action without its
  * handlers fails here.
  */
 import { execFile } from 'node:child_process';
@@ -26,7 +27,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureUser, generateKey, startChangeRequestServer, type ChangeRequestServer, sshdAvailable, SSH_KEYGEN_PATH, startSshd, type GeneratedKey, type SshdServer } from '../../e2e/harness/index';
 import { DIAGNOSIS_CODES, type DiagnosisCode } from '../../shared/codes';
 import { FIXES_BY_CODE } from '../../shared/fix-offers';
-import { ADMIN_TOPICS, ENTER_FIELDS, askAdmin, enterField, otherProgram, type Action } from '../../shared/actions';
+import { ADMIN_TOPICS, ENTER_FIELDS, askAdmin, enterField, otherProgram, type Action, type AdminTopic } from '../../shared/actions';
+import { ACTIONS_BY_CODE, actionKey, type ActionKey } from '../../shared/action-offers';
 import { adminMessage } from '../../shared/admin-message';
 import { API_GLOBAL, type RepairInput } from '../../shared/api';
 import { FIX_IDS, FIX_META, makeFix, type Fix, type FixId, type FixParamsOf } from '../../shared/fixes';
@@ -386,9 +388,51 @@ describe('the fix contract: every fix a code offers is carried out by repair and
 // What is not a repair: an action. The CLI shows each one as the window does.
 
 const ACTIONS: Action[] = [...ADMIN_TOPICS.map((t) => askAdmin(t)), ...ENTER_FIELDS.map((f) => enterField(f)), otherProgram('FTP')];
+/** An admin topic no code asks about yet (its message exists; no rule offers it). */
+const TOPICS_OFFERED_NOWHERE: readonly ActionKey[] = ['ask-admin:firewall'];
 
-describe('actions: the CLI shows each as the window does', () => {
-  it('every action a rule module builds is one of those walked here', async () => {
+/** Every (code, action) shared/action-offers.ts lists. */
+const ACTION_PAIRS: [DiagnosisCode, ActionKey][] = DIAGNOSIS_CODES.flatMap((code) => ACTIONS_BY_CODE[code].map((k): [DiagnosisCode, ActionKey] => [code, k]));
+const actionOf = (key: ActionKey): Action => ACTIONS.find((a) => actionKey(a) === key)!;
+
+/** The window's result card and admin message dialog, rendered to HTML as React renders them (loaded by path: typed for the browser). */
+interface WindowCard {
+  render(result: RunResult): string;
+  adminDialog(result: RunResult, topic: AdminTopic): string;
+}
+let windowCard: Promise<WindowCard> | undefined;
+function theCard(): Promise<WindowCard> {
+  windowCard ??= (async () => {
+    await theWindow(); // the window's API on `window` before its stores load
+    const load = (file: string) => import(/* @vite-ignore */ path.join(__dirname, '../../renderer', file)) as Promise<Record<string, unknown>>;
+    const [{ renderToStaticMarkup }, react, card, dialog, runStore] = await Promise.all([import('react-dom/server'), import('react'), load('components/ResultCard.tsx'), load('components/AdminMessageDialog.tsx'), load('stores/runStore.ts')]);
+    const store = (runStore.run as { store: { setState(s: object): void; getState(): unknown; getInitialState(): unknown } }).store;
+    // Rendered on the server side, zustand reads the store's initial state: make it the current one.
+    store.getInitialState = () => store.getState();
+    const html = (el: ReturnType<typeof react.createElement>) =>
+      renderToStaticMarkup(el).replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    return {
+      render(result) {
+        store.setState({ state: 'done', result, appliedFix: null });
+        return html(react.createElement(card.ResultCard as () => null));
+      },
+      adminDialog(result, topic) {
+        const el = react.createElement as (type: unknown, props: object) => ReturnType<typeof react.createElement>;
+        return html(el(dialog.AdminMessageDialog, { result, topic, onClose: () => undefined }));
+      },
+    };
+  })();
+  return windowCard;
+}
+
+const walkedActions = { pairs: 0, cli: 0, window: 0 };
+
+describe('actions: every (code, action) shared/action-offers.ts lists, shown by the CLI and by the window', () => {
+  afterAll(() => {
+    console.log(`action contract: ${walkedActions.pairs} (code, action) walked; shown by the CLI ${walkedActions.cli}, rendered in the window's result card ${walkedActions.window}`);
+  });
+
+  it('every action a rule module builds is one of those walked here, and every one is suggested by some code', async () => {
     const dir = path.join(__dirname, '../diagnose/rules');
     const walkedKeys = new Set(ACTIONS.map((a) => (a.type === 'ask-admin' ? `askAdmin('${a.topic}')` : a.type === 'enter' ? `enterField('${a.field}')` : `otherProgram('${a.protocol}')`)));
     for (const file of await fs.readdir(dir)) {
@@ -396,16 +440,24 @@ describe('actions: the CLI shows each as the window does', () => {
       const text = await fs.readFile(path.join(dir, file), 'utf8');
       for (const m of text.matchAll(/(askAdmin|enterField|otherProgram)\('([a-zA-Z-]+)'\)/g)) expect(walkedKeys.has(m[0]), `${file}: ${m[0]}`).toBe(true);
     }
+    const listed = new Set(ACTION_PAIRS.map(([, k]) => k));
+    for (const a of ACTIONS) expect(listed.has(actionKey(a)) || TOPICS_OFFERED_NOWHERE.includes(actionKey(a)), `${actionKey(a)} is suggested by no code`).toBe(true);
+    for (const k of TOPICS_OFFERED_NOWHERE) expect(listed.has(k), `${k} is suggested now: take it off TOPICS_OFFERED_NOWHERE`).toBe(false);
   });
 
-  it.each(ACTIONS.map((a) => [a.type === 'ask-admin' ? `ask-admin ${a.topic}` : a.type === 'enter' ? `enter ${a.field}` : `other-program ${a.protocol}`, a] as const))('%s', (_name, action) => {
-    const fix = makeFix('use-port', { port: 22 });
-    const result = resultFor('AUTH_KEY_REJECTED', fix, requestFor('use-port'), [action]);
+  it.each(ACTION_PAIRS)('%s → %s', async (code, key) => {
+    walkedActions.pairs++;
+    const action = actionOf(key);
+    expect(action, `${key} is not an action`).toBeDefined();
+    const fixId = FIXES_BY_CODE[code][0];
+    const fix = fixId ? (makeFix as (i: FixId, p: unknown) => Fix)(fixId, variantsFor(code, fixId)[0]) : makeFix('use-port', { port: 22 });
+    const result = resultFor(code, fix, requestFor(fix.id), [action]);
+    if (!fixId) result.diagnosis.fixes = [];
+
+    // The CLI: its text and its JSON.
     const text = humanReport(result).replace(/\s+/g, ' ');
     const json = jsonReport(result);
     expect(json.actions).toEqual([action]);
-    // The window shows an ask-admin as AdminMessageDialog's adminMessage(result, topic); "enter"
-    // and "other-program" as their label and description (ResultCard's ActionItem).
     if (action.type === 'ask-admin') {
       const message = adminMessage(result, action.topic);
       expect(text).toContain(message.replace(/\s+/g, ' '));
@@ -414,6 +466,20 @@ describe('actions: the CLI shows each as the window does', () => {
       expect(text).toContain(action.label);
       expect(text).toContain(action.description.replace(/\s+/g, ' '));
     }
+    walkedActions.cli++;
+
+    // The window: the result card shows the action (a button for what the user does here, the
+    // program's name for another protocol) with its description; ask-admin opens the dialog with
+    // the same message the CLI prints.
+    const card = await theCard();
+    const html = card.render(result);
+    expect(html).toContain(`data-code="${code}"`);
+    expect(html).toContain(action.label);
+    expect(html).toContain(action.description);
+    if (action.type === 'other-program') expect(html).toMatch(new RegExp(`<strong class="action-label">${action.label}</strong>`));
+    else expect(html).toContain(`data-action="${action.type === 'enter' ? `enter-${action.field}` : 'ask-admin'}"`);
+    if (action.type === 'ask-admin') expect(card.adminDialog(result, action.topic)).toContain(adminMessage(result, action.topic));
+    walkedActions.window++;
   });
 });
 

@@ -8,6 +8,7 @@
  * facts fit; keep it before any broader rule of the same phase.
  */
 import { SUCCESS_CODES } from '../../../shared/codes';
+import { codeSuggests } from '../../../shared/action-offers';
 import { codeOffers } from '../../../shared/fix-offers';
 import { TEXTS, WARNING_TEXTS, fillTemplate, type TemplateValue } from '../../../shared/texts/index';
 import type { Diagnosis, EvidenceItem, Facts } from '../../../shared/types';
@@ -65,6 +66,8 @@ export function diagnoseFacts(facts: Facts, end: RunEnd): Diagnosis {
   const vars: Record<string, TemplateValue> = { host: facts.input?.host ?? '', port: facts.input?.port ?? 22, ...(v.vars ?? {}) };
   // Held to the contract of shared/fix-offers.ts: what the repair and the window carry out for this code.
   const fixes = (v.fixes ?? []).filter((x) => codeOffers(v.code, x.id));
+  // And to shared/action-offers.ts: what the CLI and the window show for this code.
+  const actions = (v.actions ?? []).filter((a) => codeSuggests(v.code, a));
   const warnings = (v.warnings ?? []).map((w) => {
     const t = WARNING_TEXTS[w.code];
     const wv = { ...vars, ...w.vars };
@@ -79,7 +82,7 @@ export function diagnoseFacts(facts: Facts, end: RunEnd): Diagnosis {
     nextStep: fillTemplate(text.nextStep, vars),
     evidence: v.evidence,
     fixes,
-    actions: v.actions ?? [],
+    actions,
     ...(warnings.length ? { warnings } : {}),
   };
 }
