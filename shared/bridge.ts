@@ -6,7 +6,7 @@
  * go to every port of it): the page gets it in its address's #fragment, keeps it in
  * sessionStorage (this origin only) and sends it as the socket's first message.
  */
-import type { ApiErrorShape, ApiEvents, EventChannel, RequestChannel } from './api';
+import type { ApiErrorShape, ApiEvents, EventChannel } from './api';
 
 /** Path of the WebSocket endpoint on the UI host. */
 export const BRIDGE_PATH = '/api';
@@ -17,18 +17,9 @@ export const TOKEN_FRAGMENT = 'token';
 /** Close code the host uses when the first message did not carry the right token. */
 export const CLOSE_TOKEN_REFUSED = 4401;
 
-/** The first message on every socket; nothing else is read before it. */
-export interface BridgeHello {
-  type: 'hello';
-  token: string;
-}
-
-export interface BridgeInvoke {
-  type: 'invoke';
-  id: number;
-  channel: RequestChannel;
-  args: unknown[];
-}
+/** The client's messages (the hello, then calls): their zod schemas are in schemas/bridge.ts, which the UI host reads every frame with. */
+export type { BridgeHello, BridgeInvoke } from './schemas/bridge';
+import type { BridgeHello, BridgeInvoke } from './schemas/bridge';
 
 export type BridgeResult = { type: 'result'; id: number; ok: true; result: unknown } | { type: 'result'; id: number; ok: false; error: ApiErrorShape };
 

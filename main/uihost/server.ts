@@ -18,9 +18,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ApiErrorShape } from '../../shared/api';
-import { EVENT_CHANNELS, STORED_RESULT_CHANNELS, type RequestChannel } from '../../shared/api';
+import { EVENT_CHANNELS, STORED_RESULT_CHANNELS } from '../../shared/api';
 import { visibleDeep } from '../../shared/visible';
 import { BRIDGE_PATH, CLOSE_TOKEN_REFUSED, TOKEN_FRAGMENT, type BridgeServerMessage } from '../../shared/bridge';
+import { BridgeFrameSchema, BridgeHelloSchema, BridgeIdSchema, BridgeInvokeSchema } from '../../shared/schemas/bridge';
 import type { RunClient } from '../services/runs';
 import { toApiError } from '../services/errors';
 import type { Services } from '../services/handlers';
@@ -69,7 +70,6 @@ export interface UiHost {
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 const ONE_TIME_TTL_MS = 60_000;
 /** Largest request id we answer to; beyond it ids lose precision in JavaScript clients. */
-const MAX_ID = Number.MAX_SAFE_INTEGER;
 
 export function isLoopbackAddress(address: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address) || address === '::1';
@@ -231,8 +231,8 @@ function attach(ws: WebSocket, services: Services, limits: FlowLimits, tokenMatc
       } catch {
         hello = null;
       }
-      const h = hello as { type?: unknown; token?: unknown } | null;
-      if (h && typeof h === 'object' && h.type === 'hello' && tokenMatches(h.token)) {
+      const h = BridgeHelloSchema.safeParse(hello);
+      if (h.success && tokenMatches(h.data.token)) {
         authed = true;
         clearTimeout(helloTimer);
         return;
@@ -247,17 +247,21 @@ function attach(ws: WebSocket, services: Services, limits: FlowLimits, tokenMatc
     } catch {
       return send({ type: 'error', error: badFrame('The message is not valid JSON.') });
     }
-    if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) {
+    // Read in steps (shared/schemas/bridge.ts), each with its own reply: an object, a usable id, a request.
+    const frame = BridgeFrameSchema.safeParse(msg);
+    if (!frame.success) {
       return send({ type: 'error', error: badFrame('A message must be a JSON object {type, id, channel, args}.') });
     }
-    const m = msg as { type?: unknown; id?: unknown; channel?: unknown; args?: unknown };
-    if (typeof m.id !== 'number' || !Number.isSafeInteger(m.id) || m.id < 0 || m.id > MAX_ID) {
+    const idRead = BridgeIdSchema.safeParse(frame.data.id);
+    if (!idRead.success) {
       return send({ type: 'error', error: badFrame('A request needs an "id": a whole number from 0 to 2^53-1.') });
     }
-    const id = m.id;
-    if (m.type !== 'invoke' || typeof m.channel !== 'string' || !Array.isArray(m.args)) {
+    const id = idRead.data;
+    const invoke = BridgeInvokeSchema.safeParse(frame.data);
+    if (!invoke.success) {
       return send({ type: 'result', id, ok: false, error: badFrame('A request is {type: "invoke", id, channel: string, args: array}.') });
     }
+    const m = invoke.data;
     inFlight++;
     updateFlow();
     let answer: Promise<unknown>;
@@ -268,7 +272,7 @@ function attach(ws: WebSocket, services: Services, limits: FlowLimits, tokenMatc
     }
     answer
       .then(
-        (result) => send({ type: 'result', id, ok: true, result: result ?? null }, STORED_RESULT_CHANNELS.includes(m.channel as RequestChannel)),
+        (result) => send({ type: 'result', id, ok: true, result: result ?? null }, STORED_RESULT_CHANNELS.includes(m.channel)),
         (err: unknown) => send({ type: 'result', id, ok: false, error: toApiError(err) }),
       )
       .catch(() => send({ type: 'result', id, ok: false, error: { code: 'FAILED', message: 'The reply could not be sent.' } }))
