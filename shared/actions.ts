@@ -26,7 +26,6 @@ export const ADMIN_TOPICS = [
   'sftp',
   'scp',
   'folder-access',
-  'firewall',
   'proxy',
   'forwarding',
   'account',

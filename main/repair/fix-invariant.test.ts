@@ -388,8 +388,8 @@ describe('the fix contract: every fix a code offers is carried out by repair and
 // What is not a repair: an action. The CLI shows each one as the window does.
 
 const ACTIONS: Action[] = [...ADMIN_TOPICS.map((t) => askAdmin(t)), ...ENTER_FIELDS.map((f) => enterField(f)), otherProgram('FTP')];
-/** An admin topic no code asks about yet (its message exists; no rule offers it). */
-const TOPICS_OFFERED_NOWHERE: readonly ActionKey[] = ['ask-admin:firewall'];
+/** An admin topic no code asks about yet (its message exists; no rule offers it): none today. */
+const TOPICS_OFFERED_NOWHERE: readonly ActionKey[] = [];
 
 /** Every (code, action) shared/action-offers.ts lists. */
 const ACTION_PAIRS: [DiagnosisCode, ActionKey][] = DIAGNOSIS_CODES.flatMap((code) => ACTIONS_BY_CODE[code].map((k): [DiagnosisCode, ActionKey] => [code, k]));

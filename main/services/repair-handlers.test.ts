@@ -90,7 +90,7 @@ describe.skipIf(!sshdAvailable().ok)('repair:plan and repair:apply through the h
     const first = await c.done(runId);
     expect(first.diagnosis.ok).toBe(false);
     await expect(services.dispatch('repair:apply', [runId, 'ask-admin', { confirmed: false }], ctx)).rejects.toThrow(/no fix called "ask-admin"/);
-    const message = adminMessage(first, 'firewall');
+    const message = adminMessage(first);
     expect(message).toContain(`${server.host} port 1`);
     expect(message).toContain(first.diagnosis.title);
     expect(message).toContain('Evidence:');

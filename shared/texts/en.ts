@@ -473,7 +473,6 @@ export const ADMIN_TOPIC_ASKS: Partial<Record<AdminTopic, string>> = {
   algorithms: 'Please enable at least one current algorithm from the list I offer (in the evidence) on the SSH server; a software update usually does this.',
   ssh2: 'Please enable SSH protocol version 2 on the server; version 1 is unsafe and modern programs refuse it.',
   hostkey: 'Please confirm whether the server key was changed on purpose, and send me its fingerprint (ssh-keygen -l -f /etc/ssh/ssh_host_ed25519_key.pub shows it) so I can compare.',
-  firewall: 'Please check that a firewall lets my address through to the SSH port.',
   proxy: 'Please allow connections through the proxy to the SFTP server\'s host and port (the proxy\'s answer is in the evidence), or tell me which proxy I should use.',
   forwarding: 'Please allow TCP forwarding on the jump host for my account to the SFTP server\'s host and port: sshd_config AllowTcpForwarding (and PermitOpen, if used), or the restrict / no-port-forwarding / permitopen options of my key in authorized_keys.',
 };
