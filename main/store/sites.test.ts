@@ -225,6 +225,23 @@ describe('damaged or foreign files', () => {
     expect(reopened.problems[0]?.message).toMatch(/^The saved sites file could not be read \(its brackets are nested more than 64 deep, which no sites file is\)\. It was kept as .*\. The sites were restored from the backup/);
   });
 
+  it('sets aside a file of far more objects than its size holds (5 MB of "{},"), saying so, and still reads 20,000 real sites', async () => {
+    const store = new SiteStore({ dataDir: dir, now });
+    await store.save(draft());
+    await store.save(draft({ name: 'Second' }));
+    const unit = '{},';
+    await fs.writeFile(sitesFile(), `{"schemaVersion":1,"sites":[${unit.repeat(1_700_000)}{}]}`);
+    const reopened = new SiteStore({ dataDir: dir, now });
+    expect((await reopened.list()).map((s) => s.name)).toEqual(['Web server']);
+    expect(reopened.problems[0]?.message).toMatch(/^The saved sites file could not be read \(it holds 1700003 objects and lists in 5100032 characters, one every 3 characters, where a sites file has one every 8 or more\)\. It was kept as .*\. The sites were restored from the backup/);
+    // Many real sites are far from that shape: every one is read.
+    const site = (i: number) => ({ id: `r${i}`, name: `s${i}`, folder: '', settings: { protocol: 'sftp', host: 'h', user: 'u', authMethods: [] }, createdAt: 't', updatedAt: 't' });
+    await fs.writeFile(sitesFile(), JSON.stringify({ schemaVersion: 1, sites: Array.from({ length: 20_000 }, (_, i) => site(i)) }));
+    const many = new SiteStore({ dataDir: dir, now });
+    expect(await many.list()).toHaveLength(20_000);
+    expect(many.problems).toEqual([]);
+  });
+
   it('upgrades a file without schemaVersion (version 0) and writes the current version', async () => {
     const old = [{ id: 'a1', name: 'old', folder: '', settings: { protocol: 'sftp', host: 'h', user: 'u' }, createdAt: 't', updatedAt: 't' }];
     await fs.writeFile(sitesFile(), JSON.stringify(old));

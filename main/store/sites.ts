@@ -422,11 +422,22 @@ type ParsedSites = { ok: true; sites: StoredSite[]; invalid: string[]; invalidCo
 const MAX_JSON_DEPTH = 64;
 
 /**
- * Whether brackets outside strings nest deeper than `max`: checked before JSON.parse, which
- * takes 0.4 s on 5 MB of "[" before it finds that they never close.
+ * Objects and lists in a sites file we wrote: each takes at least this many bytes of the file on
+ * average (a site is over 100 bytes with its settings, and every list or object inside has a name
+ * of its own). 5 MB of "{}," is a brace for every 3 bytes, and JSON.parse spends 0.5 s on it.
  */
-function nestedDeeperThan(text: string, max: number): boolean {
+const MIN_BYTES_PER_CONTAINER = 8;
+/** Files this small are parsed whatever their shape. */
+const CONTAINERS_ALWAYS_READ = 10_000;
+
+/**
+ * What makes the text no sites file, found in one pass before JSON.parse: brackets (outside
+ * strings) that nest deeper than MAX_JSON_DEPTH (JSON.parse took 0.4 s on 5 MB of "[" before it
+ * found that they never close), or far more objects and lists than a file of its size holds.
+ */
+function shapeProblem(text: string): string | null {
   let depth = 0;
+  let containers = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -436,16 +447,21 @@ function nestedDeeperThan(text: string, max: number): boolean {
     } else if (c === 0x22) {
       inString = true;
     } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
-      if (++depth > max) return true;
+      containers++;
+      if (++depth > MAX_JSON_DEPTH) return `its brackets are nested more than ${MAX_JSON_DEPTH} deep, which no sites file is`;
     } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
       depth--;
     }
   }
-  return false;
+  if (containers > CONTAINERS_ALWAYS_READ && containers * MIN_BYTES_PER_CONTAINER > text.length) {
+    return `it holds ${containers} objects and lists in ${text.length} characters, one every ${Math.max(1, Math.round(text.length / containers))} characters, where a sites file has one every ${MIN_BYTES_PER_CONTAINER} or more`;
+  }
+  return null;
 }
 
 function parseSitesText(text: string): ParsedSites {
-  if (nestedDeeperThan(text, MAX_JSON_DEPTH)) return { ok: false, error: `its brackets are nested more than ${MAX_JSON_DEPTH} deep, which no sites file is` };
+  const shape = shapeProblem(text);
+  if (shape) return { ok: false, error: shape };
   let raw: unknown;
   try {
     raw = JSON.parse(text.replace(/^\uFEFF/, ''));
