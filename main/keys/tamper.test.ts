@@ -8,11 +8,13 @@
  * tell (a changed salt), the message names both causes.
  */
 import { execFileSync } from 'node:child_process';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectKey } from './index';
+import { bcryptPbkdf } from './bcrypt-pbkdf';
 
 let dir: string;
 const PASS = 'tamper test';
@@ -51,6 +53,41 @@ describe('tampered encrypted keys are named as damaged', () => {
     const lines = text.split('\n');
     const line = lines.findIndex((l, i) => i > 0 && Buffer.from(lines.slice(1, i + 1).join(''), 'base64').length > 140);
     expect(await errorCode(flip(text, line, (l) => l.length - 10), PASS)).toBe('KEY_CORRUPT');
+  });
+
+  it('OpenSSH: a wrong passphrase whose check numbers come out a bit apart by chance is still a wrong passphrase', async () => {
+    // The 1-in-3,000 chance made certain: the encrypted part is rewritten so that this wrong
+    // passphrase decrypts it to check numbers one bit apart, followed by random bytes.
+    const text = readFileSync(path.join(dir, 'ossh'), 'utf8');
+    const body = text.split('\n').filter((l) => l && !l.startsWith('-----'));
+    const blob = Buffer.from(body.join(''), 'base64');
+    let at = 'openssh-key-v1\0'.length;
+    const str = () => {
+      const n = blob.readUInt32BE(at);
+      const v = blob.subarray(at + 4, at + 4 + n);
+      at += 4 + n;
+      return v;
+    };
+    expect(str().toString()).toBe('aes256-ctr');
+    str(); // kdf name
+    const opts = str();
+    const salt = opts.subarray(4, 4 + opts.readUInt32BE(0));
+    const rounds = opts.readUInt32BE(4 + salt.length);
+    at += 4; // number of keys
+    str(); // public key
+    const sectionAt = at + 4;
+    const section = str();
+    const wrong = 'not the passphrase';
+    const km = bcryptPbkdf(Buffer.from(wrong), salt, rounds, 48);
+    const stream = createCipheriv('aes-256-ctr', km.subarray(0, 32), km.subarray(32)).update(Buffer.alloc(section.length));
+    const plain = randomBytes(section.length);
+    plain.writeUInt32BE(0x12345678, 0);
+    plain.writeUInt32BE(0x12345679, 4);
+    const forged = Buffer.from(blob);
+    for (let i = 0; i < section.length; i++) forged[sectionAt + i] = plain[i]! ^ stream[i]!;
+    const lines = forged.toString('base64').match(/.{1,70}/g)!;
+    const file = ['-----BEGIN OPENSSH PRIVATE KEY-----', ...lines, '-----END OPENSSH PRIVATE KEY-----', ''].join('\n');
+    expect(await errorCode(file, wrong)).toBe('KEY_WRONG_PASSPHRASE');
   });
 
   it('PPK v3 (Argon2id): a changed Private-MAC, public line or private line', async () => {
