@@ -8,14 +8,20 @@
 // version, another Node), or a missing or damaged cache file, is ignored and that file is compiled
 // as usual.
 //
+// The bundle's cache comes in variants: V8 reads a cache entry whole, so a command that never
+// connects (keys, sites, help) reads one made before any connection was run, and a command that
+// connects (diagnose, check, repair) one that also holds the engine and ssh2 (see
+// scripts/write-code-cache.cjs).
+//
 // The cache file: "SDCC1\n", the header's length (4 bytes, big-endian), the header (JSON:
-// { node, entries: [{ file, sha1, offset, length }] }, file relative to the bundle's folder), then
-// the cached data of each entry.
+// { node, entries: [{ file, sha1, offset, length, variant? }] }, file relative to the bundle's
+// folder), then the cached data of each entry.
 'use strict';
 const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
+const { isAscii } = require('node:buffer');
 const Module = require('node:module');
 
 const MAGIC = Buffer.from('SDCC1\n');
@@ -25,8 +31,11 @@ const dynamicImport = vm.constants && vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOAD
 
 const sha1 = (text) => createHash('sha1').update(text).digest('hex');
 
-/** How many files were compiled with cached data, and how many had none that matched (for tests and the bench). */
-const stats = { cached: 0, compiled: 0 };
+/**
+ * How many files were compiled with cached data, how many had none that matched, and which variant
+ * of the bundle's cache was read (for tests and the bench).
+ */
+const stats = { cached: 0, compiled: 0, variant: null };
 
 /** Reads `length` bytes of `file` at `position` (fewer when the file is shorter). */
 function readAt(file, position, length) {
@@ -62,7 +71,7 @@ function absolute(baseDir, file) {
  * the header is read here; each entry's data is read when its file is compiled (a command reads
  * the cache of what it loads, not of every package).
  */
-function readCache(cacheFile, baseDir) {
+function readCache(cacheFile, baseDir, variant) {
   const entries = new Map();
   try {
     const head = readAt(cacheFile, 0, 64 * 1024);
@@ -76,7 +85,7 @@ function readCache(cacheFile, baseDir) {
     if (header.node !== process.version || !Array.isArray(header.entries)) return entries;
     for (const e of header.entries) {
       if (typeof e.file !== 'string' || typeof e.sha1 !== 'string' || !Number.isSafeInteger(e.offset) || !Number.isSafeInteger(e.length)) continue;
-      if (e.offset < 0 || e.length <= 0) continue;
+      if (e.offset < 0 || e.length <= 0 || (e.variant !== undefined && e.variant !== variant)) continue;
       const position = start + e.offset;
       entries.set(absolute(baseDir, e.file), { sha1: e.sha1, data: () => readAt(cacheFile, position, e.length) });
     }
@@ -86,15 +95,24 @@ function readCache(cacheFile, baseDir) {
   return entries;
 }
 
-function writeCache(cacheFile, baseDir, scripts) {
+/** The cache variant of the bundle a command reads: "connect" for the commands that run the engine. */
+function cacheVariantFor(argv) {
+  return ['diagnose', 'check', 'repair'].includes(argv[0]) ? 'connect' : 'base';
+}
+
+function writeCache(cacheFile, baseDir, scripts, bundleVariants) {
   const entries = [];
   const blobs = [];
   let offset = 0;
-  for (const [file, { hash, script }] of scripts) {
-    const data = script.createCachedData();
-    entries.push({ file: path.relative(baseDir, file).split(path.sep).join('/'), sha1: hash, offset, length: data.length });
+  const add = (file, hash, data, variant) => {
+    entries.push({ file: path.relative(baseDir, file).split(path.sep).join('/'), sha1: hash, offset, length: data.length, ...(variant ? { variant } : {}) });
     blobs.push(data);
     offset += data.length;
+  };
+  for (const [file, { hash, script }] of scripts) {
+    const variants = bundleVariants.get(file);
+    if (!variants || variants.length === 0) add(file, hash, script.createCachedData()); // one for every command
+    else for (const [variant, data] of [...variants, ['connect', script.createCachedData()]]) add(file, hash, data, variant);
   }
   const header = Buffer.from(JSON.stringify({ node: process.version, entries }));
   const length = Buffer.alloc(4);
@@ -107,7 +125,7 @@ function writeCache(cacheFile, baseDir, scripts) {
 /**
  * A compiled module wrapper: with the cached data when it was made from this very source. `bytes`,
  * the file as read, when there is one: hashing them costs far less than hashing the decoded text
- * (the bundle holds non-Latin-1 characters, so V8 keeps it as UTF-16 and would re-encode all of it).
+ * (decoded text would have to be encoded again first).
  */
 function compile(source, filename, cached, scripts, bytes) {
   const hash = sha1(bytes ?? source);
@@ -160,24 +178,38 @@ function hookPackages(entries, scripts) {
   };
 }
 
-/** Loads `file` as the main CommonJS module; with `writeCache`, saves the code cache when the process exits. */
-function loadBundle(file, { writeCache: write = false } = {}) {
+/**
+ * Loads `file` as the main CommonJS module and returns its exports. Reads the bundle's cache
+ * variant for the command in `argv` (default: the process's own arguments). With `writeCache`,
+ * saves the code cache when the process exits (the bundle's, once a variant was kept, as the
+ * "connect" variant too), and returns
+ * `{ exports, saveVariant }` where `saveVariant(name)` keeps the bundle's cache as it is now under
+ * that variant's name.
+ */
+function loadBundle(file, { writeCache: write = false, argv = process.argv.slice(2) } = {}) {
   const baseDir = path.dirname(file);
   const cacheFile = `${file}.cache`;
-  const entries = write ? new Map() : readCache(cacheFile, baseDir);
+  if (!write) stats.variant = cacheVariantFor(argv);
+  const entries = write ? new Map() : readCache(cacheFile, baseDir, stats.variant);
   const scripts = write ? new Map() : null;
+  const bundleVariants = new Map([[file, []]]);
   hookPackages(entries, scripts);
   // After the run, so that the functions it compiled are in the cache too.
-  if (write) process.on('exit', () => writeCache(cacheFile, baseDir, scripts));
+  if (write) process.on('exit', () => writeCache(cacheFile, baseDir, scripts, bundleVariants));
 
   const bytes = fs.readFileSync(file);
-  const source = bytes.toString('utf8');
+  // esbuild writes the bundle in ASCII: read as Latin-1 it is the same text, decoded at memory
+  // speed, and V8 keeps it in one byte a character (half the memory, faster to parse).
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const mod = new Module(file, null);
   mod.filename = file;
   mod.paths = Module._nodeModulePaths(baseDir);
   const wrapper = compile(source, file, entries.get(file), scripts, bytes);
   wrapper.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, baseDir);
   mod.loaded = true;
+  if (!write) return mod.exports;
+  const saveVariant = (name) => bundleVariants.get(file).push([name, scripts.get(file).script.createCachedData()]);
+  return { exports: mod.exports, saveVariant };
 }
 
-module.exports = { loadBundle, stats };
+module.exports = { loadBundle, cacheVariantFor, stats };

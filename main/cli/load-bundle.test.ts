@@ -20,12 +20,19 @@ function run(bundle: string, writeCache = false): string {
   return execFileSync(process.execPath, ['-e', code, '--', 'arg1'], { encoding: 'utf8' });
 }
 
-/** Runs the bundle and says how many files were compiled from the cache and how many without. */
-function runCounting(bundle: string): { out: string; cached: number; compiled: number } {
-  const code = `const l = require(${JSON.stringify(loader)}); process.on('exit', () => process.stderr.write(JSON.stringify(l.stats))); l.loadBundle(${JSON.stringify(bundle)})`;
-  const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' });
+/** Runs the bundle (with `args` as the command line) and says how many files were compiled from the cache and how many without. */
+function runCounting(bundle: string, args: string[] = []): { out: string; cached: number; compiled: number } {
+  const code = `const l = require(${JSON.stringify(loader)}); process.on('exit', () => process.stderr.write(JSON.stringify({ cached: l.stats.cached, compiled: l.stats.compiled }))); l.loadBundle(${JSON.stringify(bundle)})`;
+  const r = spawnSync(process.execPath, ['-e', code, '--', ...args], { encoding: 'utf8' });
   expect(r.status).toBe(0);
   return { out: r.stdout, ...(JSON.parse(r.stderr) as { cached: number; compiled: number }) };
+}
+
+/** The entries of a cache file's header. */
+function cacheEntries(cacheFile: string): { file: string; length: number; variant?: string }[] {
+  const cache = readFileSync(cacheFile);
+  const headerLength = cache.readUInt32BE(6);
+  return (JSON.parse(cache.toString('utf8', 10, 10 + headerLength)) as { entries: { file: string; length: number; variant?: string }[] }).entries;
 }
 
 describe('load-bundle', () => {
@@ -69,6 +76,40 @@ describe('load-bundle', () => {
     // The package updated in place, same length: its own code runs, not the cached one.
     writeFileSync(path.join(pkg, 'index.js'), 'module.exports = (who) => `hello ${who} from version 2`;\n');
     expect(runCounting(bundle)).toEqual({ out: 'hello user from version 2', cached: 1, compiled: 1 });
+  });
+
+  it('keeps a lighter cache of the bundle for the commands that never connect, and gives each command its own', () => {
+    const bundle = path.join(dir, 'variants.cjs');
+    // "Connecting" compiles a function of its own: only the connect variant holds it.
+    writeFileSync(bundle, 'function connect() { return [1, 2, 3].map((x) => x * 2).join(","); }\nexports.connect = connect;\nprocess.stdout.write("loaded");\n');
+    const code = `const l = require(${JSON.stringify(loader)}); const b = l.loadBundle(${JSON.stringify(bundle)}, { writeCache: true }); b.saveVariant('base'); b.exports.connect();`;
+    execFileSync(process.execPath, ['-e', code], { encoding: 'utf8' });
+    const entries = cacheEntries(`${bundle}.cache`).filter((e) => e.file === 'variants.cjs');
+    expect(entries.map((e) => e.variant)).toEqual(['base', 'connect']);
+    expect(entries[1]!.length).toBeGreaterThan(entries[0]!.length);
+    for (const args of [['keys', 'inspect', 'k.ppk'], ['sites', 'list'], ['diagnose', 'sftp://u@h.invalid'], ['check', '--all'], []]) {
+      expect(runCounting(bundle, args)).toEqual({ out: 'loaded', cached: 1, compiled: 0 });
+    }
+    // A launcher like main/cli/sftp-doctor.cjs: the command line is the process's own.
+    const launcher = path.join(dir, 'launch-variants.cjs');
+    writeFileSync(launcher, `const l = require(${JSON.stringify(loader)}); l.loadBundle(${JSON.stringify(bundle)}); process.stdout.write(' ' + l.stats.variant);\n`);
+    const variantOf = (args: string[]) => execFileSync(process.execPath, [launcher, ...args], { encoding: 'utf8' });
+    expect(variantOf(['keys', 'inspect', 'k.ppk'])).toBe('loaded base');
+    expect(variantOf(['diagnose', 'sftp://u@h.invalid'])).toBe('loaded connect');
+    expect(variantOf(['repair', '--fix', 'x'])).toBe('loaded connect');
+  });
+
+  it("the built CLI's cache was filled by a real diagnose: the connecting commands' variant holds far more than the others'", () => {
+    const built = path.resolve(__dirname, '..', '..', 'dist', 'cli.cjs');
+    if (!existsSync(`${built}.cache`)) throw new Error('dist/cli.cjs.cache is missing: run "npm run build" first.');
+    const entries = cacheEntries(`${built}.cache`).filter((e) => e.file === 'cli.cjs');
+    const base = entries.find((e) => e.variant === 'base');
+    const connect = entries.find((e) => e.variant === 'connect');
+    expect(base && connect).toBeTruthy();
+    // The engine and ssh2 (in the bundle) were compiled by the warm-up diagnose: more than 1.5x.
+    expect(connect!.length).toBeGreaterThan(base!.length * 1.5);
+    // ASCII, so that the loader reads it as Latin-1 (one byte a character) rather than decoding UTF-8.
+    expect(require('node:buffer').isAscii(readFileSync(built))).toBe(true);
   });
 
   it('compiles everything as usual with a cache from another Node.js', () => {

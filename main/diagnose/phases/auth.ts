@@ -13,7 +13,7 @@ type AuthFacts = NonNullable<Facts['auth']>;
 export const USABLE_METHODS = ['publickey', 'keyboard-interactive', 'password'] as const;
 
 /** Words servers use for "password" in a keyboard-interactive prompt (PAM in a few languages). */
-const PASSWORD_PROMPT = /pass(word|wort|e)?|mot de passe|contrase|senha|parola|wachtwoord|hasło/i;
+const PASSWORD_PROMPT = /pass(word|wort|e)?|mot de passe|contrase|senha|parola|wachtwoord|has\u0142o/i; // \u0142: l with stroke (Polish), so the bundle stays ASCII
 const NEW_PASSWORD_PROMPT = /(new|neues|nouveau|nuevo|retype|again|repeat|confirm|wiederholen)/i;
 const CURRENT_PASSWORD_PROMPT = /(current|old|actuel|aktuelles|alte)/i;
 /**
