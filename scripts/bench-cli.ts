@@ -22,6 +22,13 @@
  *     TCP connect, the engine up to the result printed, exit), from separate runs with
  *     scripts/bench-marks.cjs preloaded.
  *
+ * Node's environment: where NODE_EXTRA_CA_CERTS is set (this workplace's machines set it to the
+ * system's 140-odd CA certificates), Node 20 reads and parses that file before it runs a line of
+ * any program: `node -e 0` takes about 90 ms with it and 30 ms without, here. sftp-doctor makes no
+ * TLS connection and needs none of it. The timed runs of our processes leave that variable out,
+ * as on a machine that does not set it; when it is set, the same runs with it are timed too and
+ * printed beside them (information), so both figures are in every report.
+ *
  * Run alone: npx tsx scripts/bench-cli.ts [runs]
  */
 import { spawn } from 'node:child_process';
@@ -46,6 +53,16 @@ function median(xs: number[]): number {
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** Set on this machine: every Node process reads these certificates first (see above). */
+export const EXTRA_CA_CERTS = process.env.NODE_EXTRA_CA_CERTS || null;
+
+/** `env` as on a machine that does not set NODE_EXTRA_CA_CERTS. */
+export function withoutExtraCa(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  delete out.NODE_EXTRA_CA_CERTS;
+  return out;
+}
 
 interface Timed {
   ms: number;
@@ -91,6 +108,8 @@ export interface KeysCliBench {
   ratio: number;
   ok: boolean;
   nodeMs: number;
+  /** With this machine's NODE_EXTRA_CA_CERTS, when it sets one: node -e 0 and our keys inspect. */
+  withExtraCa: { nodeMs: number; oursMs: number; ratio: number } | null;
   /** keys inspect of an unencrypted PPK: Node start-up, the CLI and the key library loading, no Argon2. */
   unencryptedMs: number;
   engine: string;
@@ -123,17 +142,20 @@ export async function benchKeysCli(runs = 11): Promise<KeysCliBench> {
       parallelism: Number(field('Argon2-Parallelism')),
       salt: Buffer.from(field('Argon2-Salt'), 'hex'),
     };
-    const env = { ...process.env, SD_BENCH_PASSPHRASE: passphrase, SFTP_DOCTOR_HOME: path.join(dir, 'home') };
+    const machineEnv = { ...process.env, SD_BENCH_PASSPHRASE: passphrase, SFTP_DOCTOR_HOME: path.join(dir, 'home') };
+    const env = withoutExtraCa(machineEnv);
     const out = path.join(dir, 'out');
+    const inspectEnc = (e: NodeJS.ProcessEnv) => must(process.execPath, [BIN, 'keys', 'inspect', '--passphrase-env', 'SD_BENCH_PASSPHRASE', enc], { env: e, expect: /passphrase you gave is correct/ });
     const t = await alternate(runs, {
-      node: () => must(process.execPath, ['-e', '0']),
+      node: () => must(process.execPath, ['-e', '0'], { env }),
       unencrypted: () => must(process.execPath, [BIN, 'keys', 'inspect', plain], { env }),
-      ours: () => must(process.execPath, [BIN, 'keys', 'inspect', '--passphrase-env', 'SD_BENCH_PASSPHRASE', enc], { env, expect: /passphrase you gave is correct/ }),
+      ours: () => inspectEnc(env),
       puttygen: async () => {
         await fs.rm(out, { force: true });
         return must('puttygen', [enc, '--old-passphrase', passFile, '--new-passphrase', emptyFile, '-O', 'private-openssh', '-o', out]);
       },
-    });
+      ...(EXTRA_CA_CERTS ? { nodeExtraCa: () => must(process.execPath, ['-e', '0'], { env: machineEnv }), oursExtraCa: () => inspectEnc(machineEnv) } : {}),
+    } as Record<'node' | 'unencrypted' | 'ours' | 'puttygen' | 'nodeExtraCa' | 'oursExtraCa', () => Promise<number>>);
     const pass = Buffer.from(passphrase);
     const inProcess = async (only: 'native' | 'wasm') => {
       const xs: number[] = [];
@@ -152,6 +174,7 @@ export async function benchKeysCli(runs = 11): Promise<KeysCliBench> {
       ratio: Math.round((t.ours / t.puttygen) * 100) / 100,
       ok: t.ours <= t.puttygen,
       nodeMs: t.node,
+      withExtraCa: EXTRA_CA_CERTS ? { nodeMs: t.nodeExtraCa, oursMs: t.oursExtraCa, ratio: Math.round((t.oursExtraCa / t.puttygen) * 100) / 100 } : null,
       unencryptedMs: t.unencrypted,
       engine,
       argon2NativeMs: engine === 'native' ? await inProcess('native') : null,
@@ -178,6 +201,8 @@ export interface DiagnoseCliBench {
   cliOverNodeRatio: number;
   /** The process ratio (cliRatio) within 1.2x. */
   cliOk: boolean;
+  /** With this machine's NODE_EXTRA_CA_CERTS, when it sets one: node -e 0 and our diagnose process. */
+  withExtraCa: { nodeMs: number; cliMs: number; ratio: number } | null;
   /** `diagnose --no-write-test` as a process: the same work as sftp -b ls. */
   cliNoWriteMs: number;
   cliNoWriteRatio: number;
@@ -196,8 +221,9 @@ export async function benchDiagnoseCli(runs = 11): Promise<DiagnoseCliBench> {
     const knownHosts = path.join(dir, 'known_hosts');
     const hostKey = server.hostKeys[0]!.publicKey;
     await fs.writeFile(knownHosts, `[${server.host}]:${server.port} ${hostKey}\n[${relay.host}]:${relay.port} ${hostKey}\n`);
-    const env: NodeJS.ProcessEnv = { ...process.env, SFTP_DOCTOR_HOME: path.join(dir, `home-${randomBytes(4).toString('hex')}`) };
-    delete env.SSH_AUTH_SOCK;
+    const machineEnv: NodeJS.ProcessEnv = { ...process.env, SFTP_DOCTOR_HOME: path.join(dir, `home-${randomBytes(4).toString('hex')}`) };
+    delete machineEnv.SSH_AUTH_SOCK;
+    const env = withoutExtraCa(machineEnv);
     const sftpArgs = (to: { host: string; port: number }, extra: string[]) => ['-F', '/dev/null', ...extra, '-b', '-', '-i', key.path, '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'GlobalKnownHostsFile=/dev/null', '-P', String(to.port), `${account.name}@${to.host}`];
     const sameKex = ['-o', 'KexAlgorithms=curve25519-sha256'];
     const engineOnce = async (to: { host: string; port: number }, writeTest = true) => {
@@ -210,13 +236,16 @@ export async function benchDiagnoseCli(runs = 11): Promise<DiagnoseCliBench> {
     };
     const cliArgs = ['diagnose', '--key', key.path, '--known-hosts', knownHosts, `sftp://${account.name}@${server.host}:${server.port}`];
     const t = await alternate(runs, {
-      node: () => must(process.execPath, ['-e', '0']),
+      node: () => must(process.execPath, ['-e', '0'], { env }),
       engine: () => engineOnce(server),
       cli: () => must(process.execPath, [BIN, ...cliArgs], { env, expect: /Everything works/ }),
       cliNoWrite: () => must(process.execPath, [BIN, ...cliArgs, '--no-write-test'], { env, expect: /\[OK_READ_ONLY\]/ }),
       sftpLs: () => must('sftp', sftpArgs(server, sameKex), { env, input: 'ls\n', expect: /bench-file-1/ }),
       sftpLsDefault: () => must('sftp', sftpArgs(server, []), { env, input: 'ls\n', expect: /bench-file-1/ }),
-    });
+      ...(EXTRA_CA_CERTS
+        ? { nodeExtraCa: () => must(process.execPath, ['-e', '0'], { env: machineEnv }), cliExtraCa: () => must(process.execPath, [BIN, ...cliArgs], { env: machineEnv, expect: /Everything works/ }) }
+        : {}),
+    } as Record<'node' | 'engine' | 'cli' | 'cliNoWrite' | 'sftpLs' | 'sftpLsDefault' | 'nodeExtraCa' | 'cliExtraCa', () => Promise<number>>);
     // Where a diagnose process's time goes: separate runs with marks (not the timed ones above).
     const parts: Record<'nodeStartMs' | 'loadMs' | 'engineMs' | 'exitMs' | 'totalMs', number[]> = { nodeStartMs: [], loadMs: [], engineMs: [], exitMs: [], totalMs: [] };
     for (let i = 0; i < Math.max(3, Math.min(runs, 7)); i++) {
@@ -258,6 +287,7 @@ export async function benchDiagnoseCli(runs = 11): Promise<DiagnoseCliBench> {
       cliRatio: Math.round(cliRatio * 100) / 100,
       cliOverNodeRatio: Math.round(cliOverNodeRatio * 100) / 100,
       cliOk: cliRatio <= 1.2,
+      withExtraCa: EXTRA_CA_CERTS ? { nodeMs: t.nodeExtraCa, cliMs: t.cliExtraCa, ratio: Math.round((t.cliExtraCa / t.sftpLs) * 100) / 100 } : null,
       cliNoWriteMs: t.cliNoWrite,
       cliNoWriteRatio: Math.round((t.cliNoWrite / t.sftpLs) * 100) / 100,
       breakdown,
@@ -276,9 +306,11 @@ if (process.argv[1] && /bench-cli\.ts$/.test(process.argv[1])) {
     const k = await benchKeysCli(runs);
     console.log(`${k.ok ? 'PASS' : 'FAIL'}  keys inspect, encrypted PPK v3 (${k.kdf}): ${k.oursMs} ms vs puttygen decrypting ${k.puttygenMs} ms, ratio ${k.ratio}`);
     console.log(`      node -e 0 ${k.nodeMs} ms; keys inspect of an unencrypted PPK ${k.unencryptedMs} ms; Argon2 alone (${k.engine}): native ${k.argon2NativeMs ?? '-'} ms, WebAssembly ${k.argon2WasmMs} ms`);
+    if (k.withExtraCa) console.log(`      with this machine's NODE_EXTRA_CA_CERTS: keys inspect ${k.withExtraCa.oursMs} ms (ratio ${k.withExtraCa.ratio}), node -e 0 ${k.withExtraCa.nodeMs} ms`);
     const d = await benchDiagnoseCli(runs);
     console.log(`${d.engineOk ? 'PASS' : 'FAIL'}  healthy diagnose in-process ${d.engineMs} ms vs sftp -b ls ${d.sftpLsMs} ms (default kex ${d.sftpLsDefaultKexMs} ms), ratio ${d.engineRatio}`);
     console.log(`${d.cliOk ? 'PASS' : 'FAIL'}  healthy sftp-doctor diagnose (process) ${d.cliMs} ms vs sftp -b ls ${d.sftpLsMs} ms, ratio ${d.cliRatio}; without node -e 0 (${d.nodeMs} ms) ${d.cliOverNodeRatio}; --no-write-test ${d.cliNoWriteMs} ms, ratio ${d.cliNoWriteRatio}`);
+    if (d.withExtraCa) console.log(`      with this machine's NODE_EXTRA_CA_CERTS: diagnose ${d.withExtraCa.cliMs} ms (ratio ${d.withExtraCa.ratio}), node -e 0 ${d.withExtraCa.nodeMs} ms`);
     const b = d.breakdown;
     console.log(`      where it goes: Node's start ${b.nodeStartMs} ms, loading the CLI up to the TCP connect ${b.loadMs} ms, engine up to the result ${b.engineMs} ms, exit ${b.exitMs} ms (total ${b.totalMs} ms)`);
     console.log(`      round trips: ours ${d.roundTrips.ours} (no write test ${d.roundTrips.oursNoWrite}), sftp -b ls ${d.roundTrips.sftpLs}`);

@@ -8,7 +8,7 @@ import { benchPath } from './bench-path';
 import { runKeysBench } from './bench-keys';
 import { runParserBound } from './bench-parsers';
 import { benchStartup } from './bench-startup';
-import { benchDiagnoseCli, benchKeysCli } from './bench-cli';
+import { EXTRA_CA_CERTS, benchDiagnoseCli, benchKeysCli } from './bench-cli';
 
 interface Row {
   name: string;
@@ -34,13 +34,23 @@ async function main(): Promise<number> {
   console.log('CLI keys inspect of an encrypted PPK v3 vs puttygen...');
   const keys = await benchKeysCli(Number(process.env.BENCH_CLI_RUNS ?? 11));
   rows.push({
-    name: `cli: sftp-doctor keys inspect, encrypted PPK v3 (puttygen's defaults: ${keys.kdf}) vs puttygen decrypting it (-O private-openssh)`,
+    name: `cli: sftp-doctor keys inspect, encrypted PPK v3 (puttygen's defaults: ${keys.kdf}) vs puttygen decrypting it (-O private-openssh)${EXTRA_CA_CERTS ? '; Node without NODE_EXTRA_CA_CERTS (see the next row)' : ''}`,
     ours: `${keys.oursMs} ms`,
     reference: `${keys.puttygenMs} ms`,
     ratio: keys.ratio.toFixed(2),
     budget: '<= 1x (no slower)',
     ok: keys.ok,
   });
+  if (keys.withExtraCa) {
+    rows.push({
+      name: `cli: the same keys inspect with this machine's NODE_EXTRA_CA_CERTS (${EXTRA_CA_CERTS}), which makes every Node start read those certificates first (node -e 0: ${keys.withExtraCa.nodeMs} ms with it, ${keys.nodeMs} ms without); the row above leaves it out, as on a machine without it`,
+      ours: `${keys.withExtraCa.oursMs} ms`,
+      reference: `${keys.puttygenMs} ms`,
+      ratio: keys.withExtraCa.ratio.toFixed(2),
+      budget: 'information',
+      ok: true,
+    });
+  }
   rows.push({
     name: `cli: where keys inspect's time goes: node -e 0 ${keys.nodeMs} ms; keys inspect of an unencrypted PPK (start-up and loading, no Argon2) ${keys.unencryptedMs} ms; Argon2 alone in-process: native ${keys.argon2NativeMs ?? '-'} ms, WebAssembly ${keys.argon2WasmMs} ms (this process uses: ${keys.engine})`,
     ours: `${keys.unencryptedMs} ms`,
@@ -60,13 +70,23 @@ async function main(): Promise<number> {
     ok: diag.engineOk,
   });
   rows.push({
-    name: `diagnose: healthy loopback sshd, sftp-doctor diagnose as a process (key login, listing, write test) vs sftp -b ls (ratio without node -e 0's ${diag.nodeMs} ms: ${diag.cliOverNodeRatio})`,
+    name: `diagnose: healthy loopback sshd, sftp-doctor diagnose as a process (key login, listing, write test) vs sftp -b ls (ratio without node -e 0's ${diag.nodeMs} ms: ${diag.cliOverNodeRatio})${EXTRA_CA_CERTS ? '; Node without NODE_EXTRA_CA_CERTS (see the next row)' : ''}`,
     ours: `${diag.cliMs} ms`,
     reference: `${diag.sftpLsMs} ms`,
     ratio: diag.cliRatio.toFixed(2),
     budget: '<= 1.2x',
     ok: diag.cliOk,
   });
+  if (diag.withExtraCa) {
+    rows.push({
+      name: `diagnose: the same process with this machine's NODE_EXTRA_CA_CERTS (${EXTRA_CA_CERTS}): every Node start reads those certificates first (node -e 0: ${diag.withExtraCa.nodeMs} ms with it, ${diag.nodeMs} ms without); the row above leaves it out, as on a machine without it`,
+      ours: `${diag.withExtraCa.cliMs} ms`,
+      reference: `${diag.sftpLsMs} ms`,
+      ratio: diag.withExtraCa.ratio.toFixed(2),
+      budget: 'information',
+      ok: true,
+    });
+  }
   const parts = diag.breakdown;
   rows.push({
     name: `diagnose: where a diagnose process's time goes: Node's start ${parts.nodeStartMs} ms (node -e 0 whole: ${diag.nodeMs} ms), loading the CLI up to the TCP connect ${parts.loadMs} ms, the engine up to the result printed ${parts.engineMs} ms, exit ${parts.exitMs} ms; diagnose --no-write-test (the same work as sftp -b ls) ${diag.cliNoWriteMs} ms, ratio ${diag.cliNoWriteRatio}`,

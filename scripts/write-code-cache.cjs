@@ -1,34 +1,34 @@
 // Part of `npm run build`: saves V8's code cache for the bundled CLI and for each npm package file
 // it loads, as dist/cli.cjs.cache (see main/cli/load-bundle.cjs). V8 caches only the functions
-// that were compiled before the cache is made, so this runs, in this one process, what users run
-// most: the help of every command, `keys convert` and `keys inspect` on a passphrase-protected
-// PPK v3 and OpenSSH key, and a healthy `diagnose` against an SSH server on loopback (ssh2's own
-// server, with OpenSSH's sftp-server behind it when this machine has one). A function that none of
-// these compiled is compiled when first used, as without a cache.
+// that were compiled before the cache is made, so this runs what users run most, in two processes
+// of its own, one for each variant of the bundle's cache:
+//   base     the help of every command, `keys convert` and `keys inspect` on a passphrase-protected
+//            PPK v3 and OpenSSH key (read by the commands that never connect);
+//   connect  a healthy `diagnose` against an SSH server on loopback: ssh2's own server, with
+//            OpenSSH's sftp-server behind it when this machine has one (read by diagnose, check
+//            and repair).
+// V8 reads a cache entry whole, so each variant holds only what its commands compile. A function
+// that no run compiled is compiled when first used, as without a cache.
 //
 // Nothing here reaches beyond 127.0.0.1, and everything it writes is in a temporary folder that is
 // removed at the end. Whatever fails only leaves the cache with fewer functions: the build goes on.
+// SFTP_DOCTOR_CACHE_DEBUG=1 shows what each warm-up command printed and how it ended.
 'use strict';
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const { generateKeyPairSync, randomBytes } = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { Readable, Writable } = require('node:stream');
 const Module = require('node:module');
-const { loadBundle } = require('../main/cli/load-bundle.cjs');
+const { loadBundle, mergeCacheFiles } = require('../main/cli/load-bundle.cjs');
 
 const bundle = path.join(__dirname, '..', 'dist', 'cli.cjs');
 const SFTP_SERVERS = ['/usr/lib/openssh/sftp-server', '/usr/libexec/openssh/sftp-server', '/usr/libexec/sftp-server', '/usr/lib/ssh/sftp-server'];
 const PASS_VAR = 'SFTP_DOCTOR_CACHE_PASSPHRASE';
-
-// The bundle answers --version and nothing else while it loads; the commands run below.
-process.argv = [process.argv[0], bundle, '--version'];
-// SFTP_DOCTOR_CACHE_DEBUG=1 shows what each warm-up command printed and how it ended.
+const VARIANTS = ['base', 'connect'];
 const debug = Boolean(process.env.SFTP_DOCTOR_CACHE_DEBUG);
 const quiet = debug ? process.stderr : new Writable({ write: (_chunk, _encoding, done) => done() });
-const { exports: cli, saveVariant } = loadBundle(bundle, { writeCache: true });
-const requireFromBundle = Module.createRequire(bundle);
 
 function io(env) {
   return { stdout: quiet, stderr: quiet, stdin: Readable.from([]), env };
@@ -92,33 +92,41 @@ async function startServer(ssh2, user, sftpServer, folder) {
   };
 }
 
-async function warmUp(runCli, dir) {
+function environment(dir) {
   const env = { ...process.env, SFTP_DOCTOR_HOME: path.join(dir, 'home'), [PASS_VAR]: randomBytes(12).toString('hex') };
   delete env.SSH_AUTH_SOCK;
+  return env;
+}
+
+/** The commands that never connect: every command's help, and keys converted and inspected the ways users do most. */
+async function warmUpBase(runCli, dir) {
+  const env = environment(dir);
   const file = (name) => path.join(dir, name);
   await run(runCli, ['--help'], env);
-
-  // Keys: a new Ed25519 key, converted and inspected the ways users do most.
   const { privateKey } = generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
   fs.writeFileSync(file('key.pem'), privateKey, { mode: 0o600 });
   await run(runCli, ['keys', 'convert', file('key.pem'), '--to', 'ppk-v3', '-o', file('key.ppk'), '--new-passphrase-env', PASS_VAR], env);
   await run(runCli, ['keys', 'inspect', '--passphrase-env', PASS_VAR, file('key.ppk')], env);
   await run(runCli, ['keys', 'convert', file('key.ppk'), '--to', 'openssh', '-o', file('key-enc'), '--passphrase-env', PASS_VAR], env);
   await run(runCli, ['keys', 'inspect', '--passphrase-env', PASS_VAR, file('key-enc')], env);
-  await run(runCli, ['keys', 'convert', file('key.pem'), '--to', 'openssh', '-o', file('key'), '--no-passphrase'], env);
-  await run(runCli, ['keys', 'inspect', file('key')], env);
+  await run(runCli, ['keys', 'inspect', file('key.pem')], env);
+}
 
-  // The commands that never connect read the cache as it is now: a cache entry is read whole, and
-  // the engine's and ssh2's functions would only make theirs longer to read.
-  saveVariant('base');
-
-  // A healthy diagnose (login, listing, write test), when an SFTP server program is at hand.
+/** A healthy diagnose (key login, listing, write test), when an SFTP server program is at hand. */
+async function warmUpConnect(runCli, dir, requireFromBundle) {
+  const env = environment(dir);
+  const file = (name) => path.join(dir, name);
   const sftpServer = SFTP_SERVERS.find((p) => fs.existsSync(p));
-  if (!sftpServer || !fs.existsSync(file('key'))) return;
-  if (debug) process.stderr.write(`[code cache] diagnose against ssh2's server with ${sftpServer}\n`);
+  if (!sftpServer) {
+    if (debug) process.stderr.write('[code cache] no sftp-server on this machine: the connect variant holds no diagnose\n');
+    return;
+  }
+  const ssh2 = requireFromBundle('ssh2');
+  // The client's key in OpenSSH's format, as most users have theirs.
+  fs.writeFileSync(file('key'), ssh2.utils.generateKeyPairSync('ed25519').private, { mode: 0o600 });
   const folder = file('sftp');
   fs.mkdirSync(folder);
-  const server = await startServer(requireFromBundle('ssh2'), 'cache', sftpServer, folder);
+  const server = await startServer(ssh2, 'cache', sftpServer, folder);
   try {
     fs.writeFileSync(file('known_hosts'), `[127.0.0.1]:${server.port} ${server.publicKey}\n`);
     await run(runCli, ['diagnose', '--key', file('key'), '--known-hosts', file('known_hosts'), '--timeout', '10', `sftp://cache@127.0.0.1:${server.port}`], env);
@@ -127,28 +135,55 @@ async function warmUp(runCli, dir) {
   }
 }
 
-async function main() {
+/** One variant, in this process: loads the bundle, runs its commands, writes `out` on exit. */
+async function part(variant, out) {
+  // The bundle answers --version and nothing else while it loads; the commands run below.
+  process.argv = [process.argv[0], bundle, '--version'];
+  const cli = loadBundle(bundle, { writeCache: true, variant, cacheFile: out });
+  const requireFromBundle = Module.createRequire(bundle);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sftp-doctor-code-cache-'));
   try {
     const { runCli } = await cli.loadCli();
-    await warmUp(runCli, dir);
+    if (variant === 'base') await warmUpBase(runCli, dir);
+    else await warmUpConnect(runCli, dir, requireFromBundle);
   } catch (err) {
     // fewer functions in the cache, nothing worse
     if (debug) process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  // The packages commands load only when they run (ws for the ui, fflate for bundles...).
-  for (const name of Object.keys(require('../package.json').dependencies ?? {})) {
-    try {
-      requireFromBundle(name);
-    } catch {
-      // an optional part that is not installed here: its files are compiled as usual when used
+  if (variant === 'base') {
+    // The packages commands load only when they run (ws for the ui, fflate for bundles...).
+    for (const name of Object.keys(require('../package.json').dependencies ?? {})) {
+      try {
+        requireFromBundle(name);
+      } catch {
+        // an optional part that is not installed here: its files are compiled as usual when used
+      }
     }
+  }
+  // The cache is written on exit (load-bundle.cjs); nothing else is left to wait for.
+  process.exit(0);
+}
+
+/** Runs each variant in a process of its own, then joins their caches into dist/cli.cjs.cache. */
+function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sftp-doctor-code-cache-parts-'));
+  try {
+    const outs = [];
+    for (const variant of VARIANTS) {
+      const out = path.join(dir, `${variant}.cache`);
+      const r = spawnSync(process.execPath, [__filename, '--part', variant, out], { stdio: ['ignore', debug ? 'inherit' : 'ignore', 'inherit'], timeout: 60_000 });
+      if (r.status === 0 && fs.existsSync(out)) outs.push(out);
+      else process.stderr.write(`The code cache for the ${variant} commands was not written (they still work, only start a little slower).\n`);
+    }
+    if (outs.length === 0) return 1;
+    mergeCacheFiles(`${bundle}.cache`, outs);
+    return 0;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main().then(() => {
-  // The cache is written on exit (load-bundle.cjs); nothing else is left to wait for.
-  process.exit(0);
-});
+if (process.argv[2] === '--part') void part(process.argv[3], process.argv[4]);
+else process.exitCode = main();

@@ -9,9 +9,9 @@
 // as usual.
 //
 // The bundle's cache comes in variants: V8 reads a cache entry whole, so a command that never
-// connects (keys, sites, help) reads one made before any connection was run, and a command that
-// connects (diagnose, check, repair) one that also holds the engine and ssh2 (see
-// scripts/write-code-cache.cjs).
+// connects (keys, sites, help) reads one made by runs of such commands, and a command that
+// connects (diagnose, check, repair) one made by a diagnose, with the engine and ssh2 and without
+// the key converters (see scripts/write-code-cache.cjs).
 //
 // The cache file: "SDCC1\n", the header's length (4 bytes, big-endian), the header (JSON:
 // { node, entries: [{ file, sha1, offset, length, variant? }] }, file relative to the bundle's
@@ -100,26 +100,53 @@ function cacheVariantFor(argv) {
   return ['diagnose', 'check', 'repair'].includes(argv[0]) ? 'connect' : 'base';
 }
 
-function writeCache(cacheFile, baseDir, scripts, bundleVariants) {
+/** Writes `parts` ([{ entry, data }]) as a cache file, atomically (a reader sees the old file or the new one). */
+function writeParts(cacheFile, parts) {
   const entries = [];
-  const blobs = [];
   let offset = 0;
-  const add = (file, hash, data, variant) => {
-    entries.push({ file: path.relative(baseDir, file).split(path.sep).join('/'), sha1: hash, offset, length: data.length, ...(variant ? { variant } : {}) });
-    blobs.push(data);
+  for (const { entry, data } of parts) {
+    entries.push({ ...entry, offset, length: data.length });
     offset += data.length;
-  };
-  for (const [file, { hash, script }] of scripts) {
-    const variants = bundleVariants.get(file);
-    if (!variants || variants.length === 0) add(file, hash, script.createCachedData()); // one for every command
-    else for (const [variant, data] of [...variants, ['connect', script.createCachedData()]]) add(file, hash, data, variant);
   }
   const header = Buffer.from(JSON.stringify({ node: process.version, entries }));
   const length = Buffer.alloc(4);
   length.writeUInt32BE(header.length);
   const tmp = `${cacheFile}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, Buffer.concat([MAGIC, length, header, ...blobs]));
+  fs.writeFileSync(tmp, Buffer.concat([MAGIC, length, header, ...parts.map((p) => p.data)]));
   fs.renameSync(tmp, cacheFile);
+}
+
+function writeCache(cacheFile, baseDir, scripts, bundleFile, variant) {
+  const parts = [];
+  for (const [file, { hash, script }] of scripts) {
+    const entry = { file: path.relative(baseDir, file).split(path.sep).join('/'), sha1: hash };
+    parts.push({ entry: file === bundleFile && variant ? { ...entry, variant } : entry, data: script.createCachedData() });
+  }
+  writeParts(cacheFile, parts);
+}
+
+/**
+ * Joins cache files written by separate runs (each with its own variant of the bundle's entry)
+ * into `cacheFile`. An entry of the same file and variant in more than one is taken from the first.
+ */
+function mergeCacheFiles(cacheFile, sources) {
+  const parts = [];
+  const seen = new Set();
+  for (const source of sources) {
+    const bytes = fs.readFileSync(source);
+    if (!bytes.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error(`${source} is not a code cache file`);
+    const headerLength = bytes.readUInt32BE(MAGIC.length);
+    const start = MAGIC.length + 4 + headerLength;
+    const header = JSON.parse(bytes.toString('utf8', MAGIC.length + 4, start));
+    for (const e of header.entries) {
+      const key = `${e.file}\0${e.variant ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const { offset, length, ...entry } = e;
+      parts.push({ entry, data: bytes.subarray(start + offset, start + offset + length) });
+    }
+  }
+  writeParts(cacheFile, parts);
 }
 
 /**
@@ -181,21 +208,17 @@ function hookPackages(entries, scripts) {
 /**
  * Loads `file` as the main CommonJS module and returns its exports. Reads the bundle's cache
  * variant for the command in `argv` (default: the process's own arguments). With `writeCache`,
- * saves the code cache when the process exits (the bundle's, once a variant was kept, as the
- * "connect" variant too), and returns
- * `{ exports, saveVariant }` where `saveVariant(name)` keeps the bundle's cache as it is now under
- * that variant's name.
+ * saves the code cache when the process exits, to `cacheFile` (default: the bundle's name +
+ * ".cache"), the bundle's entry marked as `variant` when one is given.
  */
-function loadBundle(file, { writeCache: write = false, argv = process.argv.slice(2) } = {}) {
+function loadBundle(file, { writeCache: write = false, argv = process.argv.slice(2), variant, cacheFile = `${file}.cache` } = {}) {
   const baseDir = path.dirname(file);
-  const cacheFile = `${file}.cache`;
   if (!write) stats.variant = cacheVariantFor(argv);
   const entries = write ? new Map() : readCache(cacheFile, baseDir, stats.variant);
   const scripts = write ? new Map() : null;
-  const bundleVariants = new Map([[file, []]]);
   hookPackages(entries, scripts);
   // After the run, so that the functions it compiled are in the cache too.
-  if (write) process.on('exit', () => writeCache(cacheFile, baseDir, scripts, bundleVariants));
+  if (write) process.on('exit', () => writeCache(cacheFile, baseDir, scripts, file, variant));
 
   const bytes = fs.readFileSync(file);
   // esbuild writes the bundle in ASCII: read as Latin-1 it is the same text, decoded at memory
@@ -207,9 +230,7 @@ function loadBundle(file, { writeCache: write = false, argv = process.argv.slice
   const wrapper = compile(source, file, entries.get(file), scripts, bytes);
   wrapper.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, baseDir);
   mod.loaded = true;
-  if (!write) return mod.exports;
-  const saveVariant = (name) => bundleVariants.get(file).push([name, scripts.get(file).script.createCachedData()]);
-  return { exports: mod.exports, saveVariant };
+  return mod.exports;
 }
 
-module.exports = { loadBundle, cacheVariantFor, stats };
+module.exports = { loadBundle, cacheVariantFor, mergeCacheFiles, stats };
